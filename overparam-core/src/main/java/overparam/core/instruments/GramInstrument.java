@@ -1,0 +1,130 @@
+package overparam.core.instruments;
+
+import java.nio.DoubleBuffer;
+import overparam.core.linalg.Linalg;
+import overparam.core.linalg.Matrix;
+import overparam.core.linalg.Spectrum;
+import overparam.core.nn.NetworkSpec;
+import overparam.core.nn.Observer;
+import overparam.core.nn.RunView;
+import overparam.core.nn.StepRecord;
+import overparam.core.nn.TrainedLayers;
+import overparam.core.nn.Workspace;
+
+/**
+ * The Gram matrices of seed 004, Section 4: G^(h)_ij = <du_i/dW^(h), du_j/dW^(h)> for every parameter
+ * h = 1..H+1 (H+1 is a), and the empirical NTK G = the sum over trained parameters.
+ *
+ * <p>Built from their structure, never from per-sample Jacobians: du_i/dW^(h) = b_i x_i^T with b_i the
+ * back-propagated signal (row i of B_h) and x_i the layer input (row i of X^(h-1)), so
+ * G^(h) = (B_h B_h^T) o (X^(h-1) X^(h-1)^T), two dsyrk calls of O(n^2 m) (DESIGN.md). For a,
+ * du_i/da = x^(H)_i, so G^(H+1) = X^(H) X^(H)^T. Extreme eigenvalues come from LAPACK
+ * ({@link Spectrum}), not a full spectrum.
+ */
+public final class GramInstrument implements Observer {
+    private final int depth;
+    private final TrainedLayers trained;
+    private final Matrix[] layerGram;          // index h - 1 for h = 1..H+1
+    private final Matrix ntk, inputGram, difference, gramAtStart, ntkAtStart;
+    private final Spectrum spectrum;
+    private boolean started;
+    private double gramNormAtStart, ntkNormAtStart;
+
+    public GramInstrument(NetworkSpec spec, int n, TrainedLayers trained) {
+        this.depth = spec.depth();
+        this.trained = trained;
+        layerGram = new Matrix[depth + 1];
+        for (int h = 0; h <= depth; h++) layerGram[h] = Matrix.zeros(n, n);
+        ntk = Matrix.zeros(n, n);
+        inputGram = Matrix.zeros(n, n);
+        difference = Matrix.zeros(n, n);
+        gramAtStart = Matrix.zeros(n, n);
+        ntkAtStart = Matrix.zeros(n, n);
+        spectrum = new Spectrum(n);
+    }
+
+    /** Native bytes this instrument holds for n samples and depth H. */
+    public static long bytes(NetworkSpec spec, long n) {
+        return (spec.depth() + 7) * Matrix.bytes(n, n) + 20 * n * Double.BYTES;     // + the Spectrum's copy
+    }
+
+    @Override public void onRecord(RunView view, StepRecord record) {
+        Workspace pass = view.pass(1);
+        for (int h = 1; h <= depth; h++) {
+            Linalg.multOuterLower(pass.signal(h), layerGram[h - 1]);                    // B_h B_h^T
+            Linalg.multOuterLower(view.layerInput(h), inputGram);                        // X^(h-1) X^(h-1)^T
+            hadamardLower(layerGram[h - 1], inputGram);
+            Linalg.mirrorLower(layerGram[h - 1]);
+        }
+        Linalg.multOuter(pass.output(depth), layerGram[depth]);                          // G^(H+1) = X^(H) X^(H)^T
+        ntk.fill(0);
+        for (int h = 1; h <= depth + 1; h++) if (trained.contains(h)) Linalg.addScaled(1.0, layerGram[h - 1], ntk);
+
+        double[] layerMin = new double[depth + 1], layerMax = new double[depth + 1], layerTrace = new double[depth + 1];
+        for (int h = 1; h <= depth + 1; h++) {
+            Spectrum.Extremes e = spectrum.extremes(layerGram[h - 1]);
+            layerMin[h - 1] = e.min();
+            layerMax[h - 1] = e.max();
+            layerTrace[h - 1] = trace(layerGram[h - 1]);
+        }
+        Spectrum.Extremes ntkExtremes = spectrum.extremes(ntk);
+        if (!started) {
+            gramAtStart.copyFrom(gram());
+            ntkAtStart.copyFrom(ntk);
+            gramNormAtStart = Math.max(Math.abs(layerMin[depth - 1]), Math.abs(layerMax[depth - 1]));
+            ntkNormAtStart = ntkExtremes.spectralNorm();
+            started = true;
+        }
+        record.put("gram_lambda_min", layerMin[depth - 1]);
+        record.put("gram_lambda_max", layerMax[depth - 1]);
+        record.put("ntk_lambda_min", ntkExtremes.min());
+        record.put("ntk_lambda_max", ntkExtremes.max());
+        double gramChange = changeFrom(gramAtStart, gram());
+        record.put("gram_change", gramChange);
+        record.put("gram_change_relative", gramChange / gramNormAtStart);
+        double ntkChange = changeFrom(ntkAtStart, ntk);
+        record.put("ntk_change", ntkChange);
+        record.put("ntk_change_relative", ntkChange / ntkNormAtStart);
+        record.put("layer_gram_lambda_min", layerMin);
+        record.put("layer_gram_lambda_max", layerMax);
+        record.put("layer_gram_trace", layerTrace);
+    }
+
+    /** G^(H)(k) of the last record (the last hidden layer's Gram). Not to be modified. */
+    public Matrix gram() { return layerGram[depth - 1]; }
+
+    /** G^(h)(k) of the last record, h = 1..H+1. */
+    public Matrix layerGram(int h) { return layerGram[h - 1]; }
+
+    /** G(k) of the last record: the sum of G^(h) over trained parameters. */
+    public Matrix ntk() { return ntk; }
+
+    /** ||current - start||_2, the spectral norm of a symmetric difference. */
+    private double changeFrom(Matrix start, Matrix current) {
+        difference.copyFrom(current);
+        Linalg.addScaled(-1.0, start, difference);
+        return spectrum.extremes(difference).spectralNorm();
+    }
+
+    /** a = a o b on the lower triangle (with the diagonal). */
+    private static void hadamardLower(Matrix a, Matrix b) {
+        DoubleBuffer x = a.buffer(), y = b.buffer();
+        int n = a.rows();
+        for (int i = 0; i < n; i++) {
+            int base = i * n;
+            for (int j = 0; j <= i; j++) x.put(base + j, x.get(base + j) * y.get(base + j));
+        }
+    }
+
+    private static double trace(Matrix m) {
+        double t = 0;
+        for (int i = 0; i < m.rows(); i++) t += m.get(i, i);
+        return t;
+    }
+
+    @Override public void close() {
+        for (Matrix m : layerGram) m.close();
+        ntk.close(); inputGram.close(); difference.close(); gramAtStart.close(); ntkAtStart.close();
+        spectrum.close();
+    }
+}

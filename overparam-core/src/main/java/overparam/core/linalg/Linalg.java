@@ -1,0 +1,147 @@
+package overparam.core.linalg;
+
+import static org.bytedeco.openblas.global.openblas.*;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.openblas.global.openblas;
+
+/**
+ * The one door to BLAS (OpenBLAS through org.bytedeco). Nothing else in the code base multiplies
+ * matrices. Names follow EJML: {@code multTransB} is A B^T, {@code multTransA} is A^T B,
+ * {@code multOuter} is A A^T. Every product accumulates as C = alpha op(A) op(B) + beta C so that a
+ * gradient-descent update can be one call (W = W - eta * grad) with no gradient buffer.
+ * All matrices are row-major; shapes are checked here so a mismatch never reaches native code.
+ */
+public final class Linalg {
+    static {
+        Loader.load(openblas.class);
+    }
+
+    private Linalg() {}
+
+    /** Threads OpenBLAS uses from now on (1 .. cores). */
+    public static void setThreads(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        blas_set_num_threads(threads);
+    }
+
+    public static int threads() {
+        return blas_get_num_threads();
+    }
+
+    /** The BLAS in use, for summaries and benchmark headers, e.g. "OpenBLAS 0.3.31". */
+    public static String blasVersion() {
+        return OPENBLAS_VERSION.trim();
+    }
+
+    /** C = alpha A B + beta C. */
+    public static void mult(double alpha, Matrix a, Matrix b, double beta, Matrix c) {
+        Shapes.require(a.cols() == b.rows() && c.rows() == a.rows() && c.cols() == b.cols(), "mult", a, b, c);
+        gemm(CblasNoTrans, CblasNoTrans, a.rows(), b.cols(), a.cols(), alpha, a, b, beta, c);
+    }
+
+    /** C = alpha A B^T + beta C. */
+    public static void multTransB(double alpha, Matrix a, Matrix b, double beta, Matrix c) {
+        Shapes.require(a.cols() == b.cols() && c.rows() == a.rows() && c.cols() == b.rows(), "multTransB", a, b, c);
+        gemm(CblasNoTrans, CblasTrans, a.rows(), b.rows(), a.cols(), alpha, a, b, beta, c);
+    }
+
+    /** C = alpha A^T B + beta C. */
+    public static void multTransA(double alpha, Matrix a, Matrix b, double beta, Matrix c) {
+        Shapes.require(a.rows() == b.rows() && c.rows() == a.cols() && c.cols() == b.cols(), "multTransA", a, b, c);
+        gemm(CblasTrans, CblasNoTrans, a.cols(), b.cols(), a.rows(), alpha, a, b, beta, c);
+    }
+
+    private static void gemm(int transA, int transB, int m, int n, int k, double alpha, Matrix a, Matrix b,
+                             double beta, Matrix c) {
+        if (m == 0 || n == 0) return;
+        cblas_dgemm(CblasRowMajor, transA, transB, m, n, k, alpha, a.data, a.cols(), b.data, b.cols(), beta, c.data, c.cols());
+    }
+
+    /** C = A A^T, both triangles filled (dsyrk computes one; the mirror is a copy). C is n x n for A n x k. */
+    public static void multOuter(Matrix a, Matrix c) {
+        multOuterLower(a, c);
+        mirrorLower(c);
+    }
+
+    /** The lower triangle (with the diagonal) of C = A A^T, by dsyrk; the strict upper triangle is left as it was. */
+    public static void multOuterLower(Matrix a, Matrix c) {
+        Shapes.require(c.rows() == a.rows() && c.cols() == a.rows(), "multOuter", a, c);
+        int n = a.rows();
+        if (n == 0) return;
+        cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, n, a.cols(), 1.0, a.data, a.cols(), 0.0, c.data, n);
+    }
+
+    /** Copy the lower triangle of a square matrix onto its upper triangle (blocked for the cache). */
+    public static void mirrorLower(Matrix c) {
+        int n = c.rows();
+        java.nio.DoubleBuffer e = c.buffer();
+        final int tile = 64;
+        for (int i0 = 0; i0 < n; i0 += tile)
+            for (int j0 = i0; j0 < n; j0 += tile)
+                for (int i = i0; i < Math.min(n, i0 + tile); i++)
+                    for (int j = Math.max(j0, i + 1); j < Math.min(n, j0 + tile); j++)
+                        e.put(i * n + j, e.get(j * n + i));
+    }
+
+    /** y = alpha A x + beta y, with x and y vectors. */
+    public static void multVec(double alpha, Matrix a, Matrix x, double beta, Matrix y) {
+        Shapes.require(x.size() == a.cols() && y.size() == a.rows(), "multVec", a, x, y);
+        if (a.rows() == 0) return;
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, a.rows(), a.cols(), alpha, a.data, a.cols(), x.data, 1, beta, y.data, 1);
+    }
+
+    /** y = alpha A^T x + beta y, with x and y vectors. */
+    public static void multTransAVec(double alpha, Matrix a, Matrix x, double beta, Matrix y) {
+        Shapes.require(x.size() == a.rows() && y.size() == a.cols(), "multTransAVec", a, x, y);
+        if (a.cols() == 0) return;
+        cblas_dgemv(CblasRowMajor, CblasTrans, a.rows(), a.cols(), alpha, a.data, a.cols(), x.data, 1, beta, y.data, 1);
+    }
+
+    /** y = alpha x + y over all elements (same shape). */
+    public static void addScaled(double alpha, Matrix x, Matrix y) {
+        Shapes.requireSameShape("addScaled", x, y);
+        for (long done = 0; done < x.size(); done += Integer.MAX_VALUE) {
+            int count = (int) Math.min(Integer.MAX_VALUE, x.size() - done);
+            cblas_daxpy(count, alpha, at(x, done), 1, at(y, done), 1);
+        }
+    }
+
+    /** x = alpha x. */
+    public static void scale(double alpha, Matrix x) {
+        for (long done = 0; done < x.size(); done += Integer.MAX_VALUE) {
+            cblas_dscal((int) Math.min(Integer.MAX_VALUE, x.size() - done), alpha, at(x, done), 1);
+        }
+    }
+
+    /** Sum of elementwise products of two same-shape matrices. */
+    public static double dot(Matrix x, Matrix y) {
+        Shapes.requireSameShape("dot", x, y);
+        double sum = 0;
+        for (long done = 0; done < x.size(); done += Integer.MAX_VALUE) {
+            int count = (int) Math.min(Integer.MAX_VALUE, x.size() - done);
+            sum += cblas_ddot(count, at(x, done), 1, at(y, done), 1);
+        }
+        return sum;
+    }
+
+    /** Frobenius norm (the 2-norm of a vector). */
+    public static double normF(Matrix x) {
+        double scale = 0, sumSq = 1;     // scaled accumulation across chunks, as dnrm2 does within one
+        for (long done = 0; done < x.size(); done += Integer.MAX_VALUE) {
+            int count = (int) Math.min(Integer.MAX_VALUE, x.size() - done);
+            double part = cblas_dnrm2(count, at(x, done), 1);
+            if (part == 0) continue;
+            if (scale < part) { sumSq = 1 + sumSq * (scale / part) * (scale / part); scale = part; }
+            else sumSq += (part / scale) * (part / scale);
+        }
+        return scale * Math.sqrt(sumSq);
+    }
+
+    /** The storage from element {@code offset} on; a separate view only past 2^31 elements (rare), so
+     *  the shared pointer's position is never moved. */
+    private static DoublePointer at(Matrix x, long offset) {
+        return offset == 0 ? x.data : new DoublePointer(x.data).position(offset);
+    }
+}

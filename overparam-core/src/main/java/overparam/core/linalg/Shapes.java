@@ -1,0 +1,18 @@
+package overparam.core.linalg;
+
+/** Shape checks at the BLAS door, so a mismatch is a Java exception, not a native crash. */
+final class Shapes {
+    private Shapes() {}
+
+    static void requireSameShape(String op, Matrix a, Matrix b) {
+        if (a.rows() != b.rows() || a.cols() != b.cols())
+            throw new IllegalArgumentException(op + ": shapes differ, " + a + " vs " + b);
+    }
+
+    static void require(boolean ok, String op, Matrix... ms) {
+        if (ok) return;
+        StringBuilder s = new StringBuilder(op).append(": incompatible shapes");
+        for (Matrix m : ms) s.append(' ').append(m.rows()).append('x').append(m.cols());
+        throw new IllegalArgumentException(s.toString());
+    }
+}

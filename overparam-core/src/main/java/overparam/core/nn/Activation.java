@@ -1,0 +1,208 @@
+package overparam.core.nn;
+
+import java.nio.DoubleBuffer;
+import java.util.List;
+import java.util.Locale;
+import overparam.core.BadInputException;
+import overparam.core.kernel.GaussianExpectation;
+
+/**
+ * An activation sigma with its derivative and its normalizer c_sigma = 1 / E[sigma(z)^2], z ~ N(0, 1)
+ * (seed 004, eq. 2). Each kind writes its own fused loop {@link #apply}, which computes sigma and
+ * sigma' in one pass (they share their costly part, e.g. one exp for softplus and its sigmoid
+ * derivative), so the training step's elementwise work stays a small fraction of its BLAS work.
+ */
+public sealed interface Activation {
+    /** The names the command line accepts. */
+    List<String> NAMES = List.of("relu", "leaky-relu", "softplus", "sigmoid", "tanh", "erf", "identity", "quadratic");
+
+    /** The name used on the command line and in outputs. */
+    String name();
+
+    double value(double z);
+
+    double derivative(double z);
+
+    /** 1 / E[sigma(z)^2] for z ~ N(0, 1): closed form where one exists, else quadrature (about 1e-16 relative). */
+    double cSigma();
+
+    /**
+     * For i in [0, count): out[i] = scale * sigma(pre[i]) and slope[i] = scale * sigma'(pre[i]).
+     * The hot loop of every forward pass; no allocation.
+     */
+    void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale);
+
+    /** The activation named on the command line; leakySlope is used by leaky-relu only. */
+    static Activation parse(String name, double leakySlope) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        return switch (key) {
+            case "relu" -> new Relu();
+            case "leaky-relu", "leaky_relu", "leakyrelu" -> new LeakyRelu(leakySlope);
+            case "softplus" -> new Softplus();
+            case "sigmoid" -> new Sigmoid();
+            case "tanh" -> new Tanh();
+            case "erf" -> new ErfActivation();
+            case "identity", "linear" -> new Identity();
+            case "quadratic" -> new Quadratic();
+            default -> throw BadInputException.of("--activation " + name, "an unknown name",
+                    "one of " + String.join(", ", NAMES), "Pick one of those, e.g. --activation softplus");
+        };
+    }
+
+    /** max(z, 0); relu'(0) = 0. c_sigma = 2. */
+    record Relu() implements Activation {
+        public String name() { return "relu"; }
+        public double value(double z) { return z > 0 ? z : 0; }
+        public double derivative(double z) { return z > 0 ? 1 : 0; }
+        public double cSigma() { return 2; }
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
+            for (int i = 0; i < count; i++) {
+                double z = pre.get(i);
+                boolean on = z > 0;
+                out.put(i, on ? scale * z : 0);
+                slope.put(i, on ? scale : 0);
+            }
+        }
+    }
+
+    /** z for z > 0, slope * z otherwise; the derivative at 0 is the slope (relu's 0 when slope = 0). */
+    record LeakyRelu(double slope) implements Activation {
+        public LeakyRelu {
+            if (!Double.isFinite(slope) || slope < 0 || slope >= 1)
+                throw BadInputException.of("--leaky-slope " + slope, "out of range", "a slope in [0, 1)", "e.g. --leaky-slope 0.01");
+        }
+        public String name() { return "leaky-relu"; }
+        public double value(double z) { return z > 0 ? z : slope * z; }
+        public double derivative(double z) { return z > 0 ? 1 : slope; }
+        /** E[sigma^2] = (1 + slope^2) / 2. */
+        public double cSigma() { return 2 / (1 + slope * slope); }
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slopes, int count, double scale) {
+            double low = scale * slope;
+            for (int i = 0; i < count; i++) {
+                double z = pre.get(i);
+                double s = z > 0 ? scale : low;
+                out.put(i, s * z);
+                slopes.put(i, s);
+            }
+        }
+    }
+
+    /** log(1 + e^z), exactly (no threshold): max(z, 0) + log1p(e^-|z|); its derivative is the sigmoid. */
+    record Softplus() implements Activation {
+        private static final double C_SIGMA = 1 / GaussianExpectation.of(z -> { double s = softplus(z); return s * s; });
+        public String name() { return "softplus"; }
+        public double value(double z) { return softplus(z); }
+        public double derivative(double z) { return sigmoid(z); }
+        public double cSigma() { return C_SIGMA; }
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
+            for (int i = 0; i < count; i++) {
+                double z = pre.get(i);
+                double e = Math.exp(-Math.abs(z));                      // in (0, 1]: never overflows
+                double u = 1 + e, r = 1 / u;                            // r is also the sigmoid of |z|
+                out.put(i, scale * (Math.max(z, 0) + log1p(e, u, r)));
+                slope.put(i, scale * (z >= 0 ? r : e * r));
+            }
+        }
+        static double softplus(double z) {
+            double e = Math.exp(-Math.abs(z)), u = 1 + e;
+            return Math.max(z, 0) + log1p(e, u, 1 / u);
+        }
+    }
+
+    /** 1 / (1 + e^-z). */
+    record Sigmoid() implements Activation {
+        private static final double C_SIGMA = 1 / GaussianExpectation.of(z -> { double s = sigmoid(z); return s * s; });
+        public String name() { return "sigmoid"; }
+        public double value(double z) { return sigmoid(z); }
+        public double derivative(double z) { double e = Math.exp(-Math.abs(z)); return e / ((1 + e) * (1 + e)); }
+        public double cSigma() { return C_SIGMA; }
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
+            for (int i = 0; i < count; i++) {
+                double z = pre.get(i);
+                double e = Math.exp(-Math.abs(z));
+                double onePlus = 1 + e;
+                double s = z >= 0 ? 1 / onePlus : e / onePlus;
+                out.put(i, scale * s);
+                slope.put(i, scale * e / (onePlus * onePlus));          // s (1 - s), without cancellation
+            }
+        }
+    }
+
+    record Tanh() implements Activation {
+        private static final double C_SIGMA = 1 / GaussianExpectation.of(z -> { double t = Math.tanh(z); return t * t; });
+        public String name() { return "tanh"; }
+        public double value(double z) { return Math.tanh(z); }
+        public double derivative(double z) { double e = Math.exp(-2 * Math.abs(z)); return 4 * e / ((1 + e) * (1 + e)); }
+        public double cSigma() { return C_SIGMA; }
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
+            for (int i = 0; i < count; i++) {
+                double z = pre.get(i);
+                double t = Math.tanh(z);
+                out.put(i, scale * t);
+                // 1 - tanh^2 = 4 e^-2|z| / (1 + e^-2|z|)^2, accurate also where tanh^2 rounds to 1
+                double e = Math.exp(-2 * Math.abs(z));
+                slope.put(i, scale * 4 * e / ((1 + e) * (1 + e)));
+            }
+        }
+    }
+
+    /** The error function; E[erf(z)^2] = (2/pi) arcsin(2/3) (Williams 1997). */
+    record ErfActivation() implements Activation {
+        private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+        public String name() { return "erf"; }
+        public double value(double z) { return ErfFunction.erf(z); }
+        public double derivative(double z) { return TWO_OVER_SQRT_PI * Math.exp(-z * z); }
+        public double cSigma() { return Math.PI / (2 * Math.asin(2.0 / 3.0)); }
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
+            for (int i = 0; i < count; i++) {
+                double z = pre.get(i);
+                out.put(i, scale * ErfFunction.erf(z));
+                slope.put(i, scale * TWO_OVER_SQRT_PI * Math.exp(-z * z));
+            }
+        }
+    }
+
+    /** sigma(z) = z: the linear network. c_sigma = 1. */
+    record Identity() implements Activation {
+        public String name() { return "identity"; }
+        public double value(double z) { return z; }
+        public double derivative(double z) { return 1; }
+        public double cSigma() { return 1; }
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
+            for (int i = 0; i < count; i++) {
+                out.put(i, scale * pre.get(i));
+                slope.put(i, scale);
+            }
+        }
+    }
+
+    /** sigma(z) = z^2; E[z^4] = 3, so c_sigma = 1/3. */
+    record Quadratic() implements Activation {
+        public String name() { return "quadratic"; }
+        public double value(double z) { return z * z; }
+        public double derivative(double z) { return 2 * z; }
+        public double cSigma() { return 1.0 / 3.0; }
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
+            for (int i = 0; i < count; i++) {
+                double z = pre.get(i);
+                out.put(i, scale * z * z);
+                slope.put(i, 2 * scale * z);
+            }
+        }
+    }
+
+    /** 1 / (1 + e^-z) without overflow. */
+    private static double sigmoid(double z) {
+        double e = Math.exp(-Math.abs(z));
+        return z >= 0 ? 1 / (1 + e) : e / (1 + e);
+    }
+
+    /**
+     * log(1 + e) for e in [0, 1], given u = fl(1 + e) and r = 1 / u, to about 1 ulp: log(u) is off by the
+     * rounding of u, d = (u - 1) - e (computed exactly), and log(1 + e) = log(u) - d / u + O(d^2). Uses the
+     * intrinsic Math.log and no division of its own (StrictMath's log1p is several times slower).
+     */
+    private static double log1p(double e, double u, double r) {
+        return Math.log(u) - ((u - 1) - e) * r;
+    }
+}

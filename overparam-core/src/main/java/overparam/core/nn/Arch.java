@@ -1,0 +1,29 @@
+package overparam.core.nn;
+
+import java.util.Arrays;
+import java.util.Locale;
+import overparam.core.BadInputException;
+
+/** The networks of the convergence theorems. */
+public enum Arch {
+    /** Seed 004, eq. 2: x^(h) = sqrt(c_sigma/m) sigma(W^(h) x^(h-1)), u = a^T x^(H). */
+    FC("fc"),
+    /** Seed 004, eq. 3: the fc first layer, then x^(h) = x^(h-1) + c_res/(H sqrt m) sigma(W^(h) x^(h-1)). */
+    RESNET("resnet"),
+    /** Du, Zhai, Poczos, Singh (2018): f(x) = (1/sqrt m) sum_r a_r sigma(w_r^T x), a_r in {-1, +1} fixed. */
+    TWO_LAYER("two-layer");
+
+    private final String cliName;
+
+    Arch(String cliName) { this.cliName = cliName; }
+
+    public String cliName() { return cliName; }
+
+    public static Arch parse(String name) {
+        for (Arch a : values()) if (a.cliName.equals(name == null ? "" : name.trim().toLowerCase(Locale.ROOT))) return a;
+        throw BadInputException.of("--arch " + name, "an unknown architecture",
+                "one of " + Arrays.stream(values()).map(Arch::cliName).toList(), "e.g. --arch resnet");
+    }
+
+    @Override public String toString() { return cliName; }
+}

@@ -1,0 +1,12 @@
+package overparam.core.nn;
+
+/** Receives a run's progress: every step (cheaply), and each completed record. */
+public interface TrainingListener {
+    TrainingListener NONE = new TrainingListener() {};
+
+    /** After step k's forward pass; loss is that step's (batch) loss. Called every step: must not allocate. */
+    default void onStep(int step, double loss) {}
+
+    /** After every observer has added to the record of a recorded step. */
+    default void onRecord(StepRecord record) {}
+}

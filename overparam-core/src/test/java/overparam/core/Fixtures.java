@@ -1,0 +1,78 @@
+package overparam.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import overparam.core.data.Dataset;
+import overparam.core.data.Synthetic;
+import overparam.core.linalg.Linalg;
+import overparam.core.linalg.Matrix;
+import overparam.core.nn.Activation;
+import overparam.core.nn.Arch;
+import overparam.core.nn.Loss;
+import overparam.core.nn.Network;
+import overparam.core.nn.NetworkSpec;
+import overparam.core.nn.TrainedLayers;
+import overparam.core.nn.Workspace;
+
+/** Small networks and data sets for tests, and the loss and gradient routes the tests compare. */
+public final class Fixtures {
+    private Fixtures() {}
+
+    public static Dataset sphere(int n, int d, long seed) {
+        return new Dataset(Synthetic.sphere(n, d, seed), Synthetic.gaussianLabels(n, seed), "sphere");
+    }
+
+    public static NetworkSpec spec(Arch arch, String activation, int d, int width, int depth) {
+        return new NetworkSpec(arch, d, width, arch == Arch.TWO_LAYER ? 1 : depth, Activation.parse(activation, 0.1), 0.5);
+    }
+
+    /** Every architecture with a depth that exercises it. */
+    public static List<NetworkSpec> everyArch(String activation, int d, int width) {
+        List<NetworkSpec> specs = new ArrayList<>();
+        specs.add(spec(Arch.FC, activation, d, width, 3));
+        specs.add(spec(Arch.RESNET, activation, d, width, 3));
+        specs.add(spec(Arch.TWO_LAYER, activation, d, width, 1));
+        return specs;
+    }
+
+    /** The loss at the network's current weights, by a fresh forward pass. */
+    public static double loss(Network net, Dataset data, Loss loss) {
+        try (Workspace ws = new Workspace(net.spec(), data.n())) {
+            net.forward(ws, data.x());
+            return loss.evaluate(ws.predictions(), data.y(), ws.residuals());
+        }
+    }
+
+    /**
+     * dL/d(parameter h) as the production code computes it: one descent step of size 1 moves every trained
+     * parameter by minus its gradient; the weights are restored afterwards.
+     */
+    public static Matrix[] gradient(Network net, Dataset data, Loss loss) {
+        int count = net.spec().parameterCount();
+        Matrix[] before = new Matrix[count], grad = new Matrix[count];
+        for (int h = 1; h <= count; h++) before[h - 1] = net.parameter(h).copy();
+        try (Workspace ws = new Workspace(net.spec(), data.n())) {
+            net.forward(ws, data.x());
+            loss.evaluate(ws.predictions(), data.y(), ws.residuals());
+            net.descend(ws, data.x(), TrainedLayers.all(net.spec()), 1.0);
+        }
+        for (int h = 1; h <= count; h++) {
+            grad[h - 1] = before[h - 1].copy();
+            Linalg.addScaled(-1.0, net.parameter(h), grad[h - 1]);             // before - after = gradient
+            net.parameter(h).copyFrom(before[h - 1]);
+            before[h - 1].close();
+        }
+        return grad;
+    }
+
+    /** The smallest |pre-activation| over all layers and samples: how far the inputs are from relu's kink. */
+    public static double distanceToKink(Network net, Dataset data) {
+        double min = Double.POSITIVE_INFINITY;
+        try (Workspace ws = new Workspace(net.spec(), data.n())) {
+            net.forward(ws, data.x());
+            for (int h = 1; h <= net.depth(); h++)
+                for (double v : ws.preActivation(h).toArray()) min = Math.min(min, Math.abs(v));
+        }
+        return min;
+    }
+}

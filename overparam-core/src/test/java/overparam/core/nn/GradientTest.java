@@ -1,0 +1,66 @@
+package overparam.core.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
+import overparam.core.Fixtures;
+import overparam.core.data.Dataset;
+import overparam.core.data.Synthetic;
+import overparam.core.linalg.Matrix;
+
+/** Back-propagation of every network, activation and loss against central finite differences. */
+class GradientTest {
+    static Stream<Arguments> cases() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        for (String act : Activation.NAMES) for (Arch arch : Arch.values()) for (Loss loss : Loss.values()) b.add(Arguments.of(arch, act, loss));
+        return b.build();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("cases")
+    void backwardAgreesWithCentralDifferences(Arch arch, String activation, Loss loss) {
+        int n = 4, d = 3, width = 6;
+        NetworkSpec spec = Fixtures.spec(arch, activation, d, width, 3);
+        // a seed whose pre-activations stay clear of relu's kink, so the loss is smooth within +-h of theta
+        long seed = 0;
+        Network net;
+        Dataset data;
+        while (true) {
+            data = dataFor(loss, n, d, seed);
+            net = Network.initialize(spec, seed);
+            if (Fixtures.distanceToKink(net, data) > 1e-3) break;
+            net.close(); data.close(); seed++;
+        }
+        Matrix[] grad = Fixtures.gradient(net, data, loss);
+        double h = 1e-5;        // truncation O(h^2 |L'''|) ~ 1e-10, rounding O(eps |L| / h) ~ 1e-11
+        for (int p = 1; p <= spec.parameterCount(); p++) {
+            Matrix w = net.parameter(p);
+            boolean trained = !(p == spec.parameterCount() && spec.outputFixed());
+            for (int i = 0; i < w.rows(); i++) for (int j = 0; j < w.cols(); j++) {
+                double original = w.get(i, j);
+                w.set(i, j, original + h);
+                double plus = Fixtures.loss(net, data, loss);
+                w.set(i, j, original - h);
+                double minus = Fixtures.loss(net, data, loss);
+                w.set(i, j, original);
+                double numeric = (plus - minus) / (2 * h);
+                double analytic = grad[p - 1].get(i, j);
+                if (!trained) { assertEquals(0.0, analytic, "a is fixed in the two-layer net"); continue; }
+                assertEquals(numeric, analytic, 1e-7 * Math.max(1, Math.abs(numeric)),
+                        spec.parameterName(p) + "[" + i + "," + j + "]");
+            }
+        }
+        assertTrue(Double.isFinite(Fixtures.loss(net, data, loss)));
+        net.close(); data.close();
+    }
+
+    private static Dataset dataFor(Loss loss, int n, int d, long seed) {
+        Matrix x = Synthetic.sphere(n, d, seed), y = Synthetic.gaussianLabels(n, seed);
+        if (loss == Loss.LOGISTIC) for (int i = 0; i < n; i++) y.set(i, y.get(i) >= 0 ? 1 : -1);
+        return new Dataset(x, y, "test");
+    }
+}

@@ -1,0 +1,84 @@
+package overparam.lab.run;
+
+import java.nio.DoubleBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import overparam.core.BadInputException;
+import overparam.core.data.Csv;
+import overparam.core.data.Dataset;
+import overparam.core.data.NdArray;
+import overparam.core.data.Npy;
+import overparam.core.data.Synthetic;
+import overparam.core.linalg.Matrix;
+
+/** Reads --data/--labels files (.npy or .csv) and checks them: shape, finiteness. */
+final class DataLoader {
+    private DataLoader() {}
+
+    /** The inputs and labels named by the config's data and labels fields. */
+    static Dataset fromFiles(String dataPath, String labelsPath) {
+        if (labelsPath == null)
+            throw new BadInputException("--data " + dataPath + ": no labels given. Add --labels y.npy (one label per row of X).");
+        Matrix x = read("--data", dataPath, false);
+        Matrix y = read("--labels", labelsPath, true);
+        return new Dataset(x, y, dataPath + " + " + labelsPath);
+    }
+
+    /** Points from a synthetic generator; labels are the caller's (Gaussian or teacher). */
+    static Matrix syntheticInputs(String kind, int n, int d, long seed) {
+        if (n < 1) throw BadInputException.of("--n " + n, n, "a positive number of samples", "e.g. --n 64");
+        if (d < 1) throw BadInputException.of("--d " + d, d, "a positive input dimension", "e.g. --d 10");
+        return switch (kind.toLowerCase(Locale.ROOT)) {
+            case "sphere" -> Synthetic.sphere(n, d, seed);
+            case "gaussian" -> Synthetic.gaussianPoints(n, d, seed);
+            default -> throw BadInputException.of("--synthetic " + kind, "an unknown generator",
+                    "sphere (x_i uniform on the unit sphere) or gaussian (x_i ~ N(0, I/d))", "e.g. --synthetic sphere");
+        };
+    }
+
+    private static Matrix read(String option, String pathText, boolean labels) {
+        Path path = Path.of(pathText);
+        String what = option + " " + pathText;
+        if (!Files.exists(path)) throw new BadInputException(what + ": no such file. Check the path.");
+        if (Files.isDirectory(path)) throw new BadInputException(what + ": is a folder, expected a .npy or .csv file.");
+        if (!Files.isReadable(path)) throw new BadInputException(what + ": not readable. Check its permissions.");
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        Matrix m;
+        if (name.endsWith(".csv") || name.endsWith(".txt") || name.endsWith(".tsv")) {
+            m = Csv.read(path);
+        } else {
+            NdArray a = Npy.read(path);
+            int wanted = labels ? 1 : 2;
+            if (a.dims() != wanted && !(labels && a.dims() == 2 && a.shape()[1] == 1)) {
+                a.data().close();
+                throw BadInputException.of(what, "an array of shape " + a.shapeString(),
+                        labels ? "a 1-D array of n labels" : "a 2-D array n x d (one sample per row)",
+                        labels ? "Save it with numpy.save(path, y.ravel())." : "Save it with numpy.save(path, X.reshape(n, -1)).");
+            }
+            m = a.data();
+        }
+        if (labels && m.cols() != 1) {
+            int cols = m.cols();
+            m.close();
+            throw BadInputException.of(what, cols + " columns", "one label per line", "Keep only the label column.");
+        }
+        requireFinite(what, m, labels);
+        return m;
+    }
+
+    private static void requireFinite(String what, Matrix m, boolean labels) {
+        int per = m.rowsPerBlock(), cols = m.cols();
+        for (int first = 0; first < m.rows(); first += per) {
+            DoubleBuffer b = m.rowBlock(first, Math.min(per, m.rows() - first));
+            for (int i = 0; i < b.capacity(); i++) {
+                double v = b.get(i);
+                if (Double.isFinite(v)) continue;
+                int row = first + i / cols, col = i % cols;
+                m.close();
+                throw new BadInputException(what + ": " + (labels ? "label " + row : "row " + row + ", column " + col) + " is " + v
+                        + "; expected finite numbers. Remove or impute that " + (labels ? "sample" : "value") + ".");
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package overparam.lab.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import overparam.core.BadInputException;
+
+/**
+ * The whole configuration of one training run, as flat named fields: what `./overparam train` takes as
+ * options, what summary.json stores as "config", and (for sweeps) what an experiment's YAML sets and varies.
+ * Unset fields are null; {@link #withDefaults()} fills them from {@link #DEFAULTS}, the one place where
+ * defaults live (the command line's --help reads them from here too).
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunConfig(
+        String arch, Integer depth, Integer width, String activation, Double leakySlope, Double cRes,
+        String data, String labels, String synthetic, Integer n, Integer d, String labelsFrom, Integer teacherWidth,
+        String loss, String eta, Integer steps, Integer recordEvery, Integer batchSize, String trainLayers,
+        String init, Long seed, Integer threads, Boolean dumpGram, String instruments, String out) {
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    /** Defaults: seed 004's guiding activation (softplus), full-batch GD, every instrument, all cores. */
+    public static final RunConfig DEFAULTS = new RunConfig(
+            "fc", null, 512, "softplus", 0.01, overparam.core.nn.NetworkSpec.DEFAULT_C_RES,
+            null, null, null, 64, 10, "gaussian", 32,
+            "squared", null, 100, 10, 0, "all",
+            null, 0L, Runtime.getRuntime().availableProcessors(), false, "all", null);
+
+    /** A copy whose unset fields take their defaults; depth defaults to 1 for two-layer and 3 otherwise. */
+    public RunConfig withDefaults() {
+        ObjectNode merged = JSON.valueToTree(DEFAULTS);
+        merged.setAll((ObjectNode) JSON.valueToTree(this));
+        RunConfig c = JSON.convertValue(merged, RunConfig.class);
+        if (c.depth == null) c = c.with("depth", "two-layer".equals(c.arch) ? 1 : 3);
+        return c;
+    }
+
+    /** A copy with one field (by its snake_case name) set; for sweeps and the command line. */
+    public RunConfig with(String field, Object value) {
+        ObjectNode node = JSON.valueToTree(this);
+        if (!node.has(field) && !fieldNames().contains(field))
+            throw new BadInputException("unknown config field '" + field + "': expected one of " + fieldNames());
+        node.set(field, JSON.valueToTree(value));
+        return JSON.convertValue(node, RunConfig.class);
+    }
+
+    /** The snake_case names of every field. */
+    public static java.util.List<String> fieldNames() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (var c : RunConfig.class.getRecordComponents())
+            names.add(PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName()));
+        return names;
+    }
+
+    /** The default value of a field as text, for --help ("" when there is none). */
+    public static String defaultText(String field) {
+        JsonNode v = ((ObjectNode) JSON.valueToTree(DEFAULTS)).get(field);
+        return v == null || v.isNull() ? "" : v.asText();
+    }
+
+    public ObjectNode toJson() { return JSON.valueToTree(this); }
+}
