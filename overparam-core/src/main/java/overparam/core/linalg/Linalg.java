@@ -37,19 +37,19 @@ public final class Linalg {
 
     /** C = alpha A B + beta C. */
     public static void mult(double alpha, Matrix a, Matrix b, double beta, Matrix c) {
-        Shapes.require(a.cols() == b.rows() && c.rows() == a.rows() && c.cols() == b.cols(), "mult", a, b, c);
+        if (!(a.cols() == b.rows() && c.rows() == a.rows() && c.cols() == b.cols())) throw Shapes.mismatch("mult", a, b, c);
         gemm(CblasNoTrans, CblasNoTrans, a.rows(), b.cols(), a.cols(), alpha, a, b, beta, c);
     }
 
     /** C = alpha A B^T + beta C. */
     public static void multTransB(double alpha, Matrix a, Matrix b, double beta, Matrix c) {
-        Shapes.require(a.cols() == b.cols() && c.rows() == a.rows() && c.cols() == b.rows(), "multTransB", a, b, c);
+        if (!(a.cols() == b.cols() && c.rows() == a.rows() && c.cols() == b.rows())) throw Shapes.mismatch("multTransB", a, b, c);
         gemm(CblasNoTrans, CblasTrans, a.rows(), b.rows(), a.cols(), alpha, a, b, beta, c);
     }
 
     /** C = alpha A^T B + beta C. */
     public static void multTransA(double alpha, Matrix a, Matrix b, double beta, Matrix c) {
-        Shapes.require(a.rows() == b.rows() && c.rows() == a.cols() && c.cols() == b.cols(), "multTransA", a, b, c);
+        if (!(a.rows() == b.rows() && c.rows() == a.cols() && c.cols() == b.cols())) throw Shapes.mismatch("multTransA", a, b, c);
         gemm(CblasTrans, CblasNoTrans, a.cols(), b.cols(), a.rows(), alpha, a, b, beta, c);
     }
 
@@ -67,7 +67,7 @@ public final class Linalg {
 
     /** The lower triangle (with the diagonal) of C = A A^T, by dsyrk; the strict upper triangle is left as it was. */
     public static void multOuterLower(Matrix a, Matrix c) {
-        Shapes.require(c.rows() == a.rows() && c.cols() == a.rows(), "multOuter", a, c);
+        if (!(c.rows() == a.rows() && c.cols() == a.rows())) throw Shapes.mismatch("multOuter", a, c);
         int n = a.rows();
         if (n == 0) return;
         cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, n, a.cols(), 1.0, a.data, a.cols(), 0.0, c.data, n);
@@ -87,14 +87,14 @@ public final class Linalg {
 
     /** y = alpha A x + beta y, with x and y vectors. */
     public static void multVec(double alpha, Matrix a, Matrix x, double beta, Matrix y) {
-        Shapes.require(x.size() == a.cols() && y.size() == a.rows(), "multVec", a, x, y);
+        if (!(x.size() == a.cols() && y.size() == a.rows())) throw Shapes.mismatch("multVec", a, x, y);
         if (a.rows() == 0) return;
         cblas_dgemv(CblasRowMajor, CblasNoTrans, a.rows(), a.cols(), alpha, a.data, a.cols(), x.data, 1, beta, y.data, 1);
     }
 
     /** y = alpha A^T x + beta y, with x and y vectors. */
     public static void multTransAVec(double alpha, Matrix a, Matrix x, double beta, Matrix y) {
-        Shapes.require(x.size() == a.rows() && y.size() == a.cols(), "multTransAVec", a, x, y);
+        if (!(x.size() == a.rows() && y.size() == a.cols())) throw Shapes.mismatch("multTransAVec", a, x, y);
         if (a.cols() == 0) return;
         cblas_dgemv(CblasRowMajor, CblasTrans, a.rows(), a.cols(), alpha, a.data, a.cols(), x.data, 1, beta, y.data, 1);
     }

@@ -9,10 +9,10 @@ final class Shapes {
             throw new IllegalArgumentException(op + ": shapes differ, " + a + " vs " + b);
     }
 
-    static void require(boolean ok, String op, Matrix... ms) {
-        if (ok) return;
+    /** The exception for incompatible operands; called only on failure, so the hot path allocates nothing. */
+    static IllegalArgumentException mismatch(String op, Matrix... ms) {
         StringBuilder s = new StringBuilder(op).append(": incompatible shapes");
         for (Matrix m : ms) s.append(' ').append(m.rows()).append('x').append(m.cols());
-        throw new IllegalArgumentException(s.toString());
+        return new IllegalArgumentException(s.toString());
     }
 }

@@ -151,10 +151,14 @@ class TrainerTest {
                             if (step == 1999) allocated[1] = threads.getCurrentThreadAllocatedBytes();
                         }
                     };
-                    // the first runs warm the JIT up on this very path (its compilations allocate); the last is measured
-                    for (int run = 0; run < 3; run++)
+                    // An allocation in the step shows in every window of 999 steps; the JIT's own transitions
+                    // (compilation, deoptimization) only in some. So the quietest of five windows must be exactly 0.
+                    long quietest = Long.MAX_VALUE;
+                    for (int run = 0; run < 5; run++) {
                         Trainer.train(net, data, new TrainSpec(Loss.SQUARED, new Optimizer(1e-3, batch), 2000, 1_000_000, all, 0), List.of(), probe);
-                    assertEquals(0, allocated[1] - allocated[0], spec.arch() + " batch " + batch + ": bytes allocated over 999 steps");
+                        quietest = Math.min(quietest, allocated[1] - allocated[0]);
+                    }
+                    assertEquals(0, quietest, spec.arch() + " batch " + batch + ": bytes allocated over 999 steps");
                 }
             }
         }

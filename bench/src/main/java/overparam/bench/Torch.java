@@ -1,0 +1,46 @@
+package overparam.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs bench/torch-reference.sh (PyTorch, same machine, same run) and indexes its JSON lines like {@link Bench#key}. */
+final class Torch {
+    private Torch() {}
+
+    static Map<String, JsonNode> run(boolean quick) throws IOException, InterruptedException {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        String budget = quick ? "3" : "8";
+        // softplus: everything; relu: the steps only (the Gram route does not depend on the activation's cost much)
+        read(List.of("--activation", "softplus", "--budget-seconds", budget), out);
+        read(List.of("--activation", "relu", "--only", "step", "--budget-seconds", budget), out);
+        return out;
+    }
+
+    private static void read(List<String> args, Map<String, JsonNode> out) throws IOException, InterruptedException {
+        Path script = Path.of(System.getProperty("overparam.home", "."), "bench", "torch-reference.sh");
+        List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
+        command.addAll(args);
+        System.out.println("running the PyTorch reference: " + String.join(" ", command) + " (a few minutes) ...");
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                JsonNode j = Bench.JSON.readTree(line);
+                String kind = j.get("kind").asText();
+                if (kind.equals("dgemm")) out.put("dgemm/" + j.get("threads").asInt(), j);
+                else if (kind.equals("step"))
+                    out.put(Bench.key("step", j.get("arch").asText(), j.get("size").asText(), j.get("activation").asText(), j.get("threads").asInt()), j);
+                else if (kind.equals("gram"))
+                    out.put(Bench.key("gram", j.get("arch").asText(), j.get("size").asText(), j.get("activation").asText(), j.get("threads").asInt())
+                            + "/" + j.get("route").asText(), j);
+            }
+        }
+        if (p.waitFor() != 0) System.out.println("(the PyTorch reference exited with " + p.exitValue() + "; its numbers may be missing)");
+    }
+}
