@@ -131,8 +131,7 @@ public final class Npy {
             return Matrix.zeros(h.rows(), h.cols());
         } catch (OutOfMemoryError e) {
             throw new BadInputException(name + ": " + h.describe() + " need " + Matrix.bytes(h.rows(), h.cols())
-                    + " bytes as float64, more than this JVM may allocate. Raise -Xmx (native memory is capped"
-                    + " at the same size) or use a smaller array.");
+                    + " bytes as float64, more than this machine can give. Use a smaller array.");
         }
     }
 
@@ -145,41 +144,11 @@ public final class Npy {
         int per = m.rowsPerBlock();
         for (int first = 0; first < m.rows(); first += per) {
             int count = Math.min(per, m.rows() - first);
-            long values = (long) count * m.cols();
             if (raw) {
-                ByteBuffer block = m.rowBytes(first, count);
-                if (block.remaining() == values * Double.BYTES) {
-                    in.readBytes(block);
-                    continue;
-                }
+                in.readBytes(m.rowBytes(first, count));
             } else {
                 DoubleBuffer block = m.rowBlock(first, count);
-                if (block.remaining() == values) {
-                    while (block.hasRemaining()) block.put(in.values, 0, in.next(block.remaining()));
-                    continue;
-                }
-            }
-            readElementwise(in, m, first, count);
-        }
-    }
-
-    /**
-     * Rows [first, first + count) one element at a time, for a block the matrix cannot view in one buffer:
-     * JavaCPP 1.5.13 clamps a view's end to byte 2^31 - 1 of the allocation, so in a matrix over 2 GiB every
-     * block after the first comes back short. The views are checked, so this costs nothing where they work.
-     */
-    private static void readElementwise(DataReader in, Matrix m, int first, int count) throws IOException {
-        int row = first;
-        int col = 0;
-        for (long left = (long) count * m.cols(); left > 0; ) {
-            int n = in.next(left);
-            left -= n;
-            for (int k = 0; k < n; k++) {
-                m.set(row, col, in.values[k]);
-                if (++col == m.cols()) {
-                    col = 0;
-                    row++;
-                }
+                while (block.hasRemaining()) block.put(in.values, 0, in.next(block.remaining()));
             }
         }
     }
@@ -288,27 +257,10 @@ public final class Npy {
         int per = m.rowsPerBlock();
         for (int first = 0; first < m.rows(); first += per) {
             int count = Math.min(per, m.rows() - first);
-            ByteBuffer block = m.rowBytes(first, count);
-            long bytes = (long) count * m.cols() * Double.BYTES;
-            if (block.remaining() == bytes) sink.accept(block);
-            else emitElementwise(m, first, count, sink);   // a short view: see readElementwise
-            total += bytes;
+            sink.accept(m.rowBytes(first, count));
+            total += (long) count * m.cols() * Double.BYTES;
         }
         return total;
-    }
-
-    private static void emitElementwise(Matrix m, int first, int count, ByteSink sink) throws IOException {
-        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = first; i < first + count; i++) {
-            for (int j = 0; j < m.cols(); j++) {
-                if (!chunk.hasRemaining()) {
-                    sink.accept(chunk.flip());
-                    chunk.clear();
-                }
-                chunk.putDouble(m.get(i, j));
-            }
-        }
-        sink.accept(chunk.flip());
     }
 
     /** The magic, version, length and dict exactly as numpy's _write_array_header writes them for a '&lt;f8' C array. */

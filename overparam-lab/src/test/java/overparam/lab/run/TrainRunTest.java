@@ -1,0 +1,89 @@
+package overparam.lab.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import overparam.core.Seeds;
+import overparam.core.data.Synthetic;
+import overparam.core.linalg.Matrix;
+import overparam.core.nn.Activation;
+import overparam.core.nn.Arch;
+import overparam.core.nn.Network;
+import overparam.core.nn.NetworkSpec;
+import overparam.core.nn.TrainingListener;
+
+class TrainRunTest {
+    @TempDir Path tmp;
+
+    RunConfig base(String out) {
+        return RunConfigTest.empty().with("arch", "fc").with("depth", 2).with("width", 64).with("synthetic", "sphere")
+                .with("n", 10).with("d", 3).with("eta", "0.05").with("steps", 30).with("record_every", 10).with("out", tmp.resolve(out).toString());
+    }
+
+    static JsonNode summary(Path dir) throws IOException { return Json.MAPPER.readTree(dir.resolve("summary.json").toFile()); }
+
+    static List<JsonNode> metrics(Path dir) throws IOException {
+        return Files.readAllLines(dir.resolve("metrics.jsonl")).stream().map(l -> {
+            try { return Json.MAPPER.readTree(l); } catch (IOException e) { throw new java.io.UncheckedIOException(e); }
+        }).toList();
+    }
+
+    /** Teacher labels are the outputs of a network of the same kind with its own seed; the student starts elsewhere. */
+    @Test
+    void teacherLabelsComeFromTheTeacherNetwork() throws IOException {
+        TrainRun.Outcome o = TrainRun.execute(base("teacher").with("labels_from", "teacher").with("teacher_width", 16), TrainingListener.NONE);
+        NetworkSpec teacherSpec = new NetworkSpec(Arch.FC, 3, 16, 2, Activation.parse("softplus", 0), 0.5);
+        try (Network teacher = Network.initialize(teacherSpec, Seeds.derive(0, "teacher")); Matrix x = Synthetic.sphere(10, 3, 0);
+             Matrix y = teacher.predict(x)) {
+            JsonNode first = metrics(o.folder()).get(0);
+            double loss = 0;
+            for (int i = 0; i < 10; i++) loss += 0.5 * Math.pow(first.get("predictions").get(i).asDouble() - y.get(i), 2);
+            assertEquals(loss, first.get("loss").asDouble(), 1e-12 * loss);
+        }
+        assertTrue(summary(o.folder()).get("data").get("source").asText().contains("teacher"));
+    }
+
+    @Test
+    void logisticLossOnSyntheticDataUsesTheLabelsSigns() throws IOException {
+        TrainRun.Outcome o = TrainRun.execute(base("logistic").with("loss", "logistic").with("steps", 200).with("eta", "0.5"), TrainingListener.NONE);
+        List<JsonNode> m = metrics(o.folder());
+        assertTrue(m.get(m.size() - 1).get("loss").asDouble() < 0.5 * m.get(0).get("loss").asDouble());
+        assertTrue(summary(o.folder()).get("data").get("source").asText().contains("signs"));
+    }
+
+    @Test
+    void sgdRecordsTheWholeTrainingSetLoss() throws IOException {
+        TrainRun.Outcome o = TrainRun.execute(base("sgd").with("batch_size", 4).with("steps", 60), TrainingListener.NONE);
+        JsonNode s = summary(o.folder());
+        assertEquals("sgd", s.get("optimizer").asText());
+        List<JsonNode> m = metrics(o.folder());
+        assertTrue(m.get(m.size() - 1).get("loss").asDouble() < m.get(0).get("loss").asDouble());
+        assertEquals(10, m.get(0).get("predictions").size(), "records see all n samples, not a batch");
+    }
+
+    /** --eta auto is 1 / lambda_max(G(0)), the measured top eigenvalue of the run's own NTK at step 0. */
+    @Test
+    void autoEtaIsTheInverseOfTheLargestNtkEigenvalue() throws IOException {
+        TrainRun.Outcome o = TrainRun.execute(base("auto").with("eta", "auto"), TrainingListener.NONE);
+        double lambdaMax = metrics(o.folder()).get(0).get("ntk_lambda_max").asDouble();
+        assertEquals(1 / lambdaMax, o.eta(), 1e-12 / lambdaMax);
+        assertEquals(o.eta(), summary(o.folder()).get("config").get("eta").asDouble(), 0.0);
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRunAndAnotherSeedAnotherRun() throws IOException {
+        Path a = TrainRun.execute(base("a"), TrainingListener.NONE).folder(), b = TrainRun.execute(base("b"), TrainingListener.NONE).folder();
+        Path c = TrainRun.execute(base("c").with("seed", 1L), TrainingListener.NONE).folder();
+        assertArrayEquals(Files.readAllBytes(a.resolve("weights_final.npz")), Files.readAllBytes(b.resolve("weights_final.npz")));
+        assertNotEquals(metrics(a).get(3).get("loss").asDouble(), metrics(c).get(3).get("loss").asDouble());
+    }
+}
