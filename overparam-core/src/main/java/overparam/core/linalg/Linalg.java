@@ -12,11 +12,18 @@ import org.bytedeco.openblas.global.openblas;
  * {@code multOuter} is A A^T. Every product accumulates as C = alpha op(A) op(B) + beta C so that a
  * gradient-descent update can be one call (W = W - eta * grad) with no gradient buffer.
  * All matrices are row-major; shapes are checked here so a mismatch never reaches native code.
+ *
+ * <p>OpenBLAS reads OPENBLAS_THREAD_TIMEOUT when it loads: its idle threads spin for 2^timeout cycles after
+ * each call (default 28). ./overparam and the tests set 16, so that the spinning does not take the core the
+ * elementwise loops run on; a program embedding overparam should set it too.
  */
 public final class Linalg {
     static {
         Loader.load(openblas.class);
     }
+
+    /** The thread count last set (OpenBLAS's own default until then); the elementwise loops use as many. */
+    private static volatile int threads = blas_get_num_threads();
 
     private Linalg() {}
 
@@ -24,10 +31,11 @@ public final class Linalg {
     public static void setThreads(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         blas_set_num_threads(threads);
+        Linalg.threads = threads;
     }
 
     public static int threads() {
-        return blas_get_num_threads();
+        return threads;
     }
 
     /** The BLAS in use, for summaries and benchmark headers, e.g. "OpenBLAS 0.3.31". */

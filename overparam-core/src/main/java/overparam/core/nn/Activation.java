@@ -27,10 +27,10 @@ public sealed interface Activation {
     double cSigma();
 
     /**
-     * For i in [0, count): out[i] = scale * sigma(pre[i]) and slope[i] = scale * sigma'(pre[i]).
-     * The hot loop of every forward pass; no allocation.
+     * For i in [from, to): out[i] = scale * sigma(pre[i]) and slope[i] = scale * sigma'(pre[i]).
+     * The hot loop of every forward pass (run on several threads by {@link Elementwise#activate}); no allocation.
      */
-    void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale);
+    void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to);
 
     /** The activation named on the command line; leakySlope is used by leaky-relu only. */
     static Activation parse(String name, double leakySlope) {
@@ -55,8 +55,8 @@ public sealed interface Activation {
         public double value(double z) { return z > 0 ? z : 0; }
         public double derivative(double z) { return z > 0 ? 1 : 0; }
         public double cSigma() { return 2; }
-        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
-            for (int i = 0; i < count; i++) {
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
+            for (int i = from; i < to; i++) {
                 double z = pre.get(i);
                 boolean on = z > 0;
                 out.put(i, on ? scale * z : 0);
@@ -76,9 +76,9 @@ public sealed interface Activation {
         public double derivative(double z) { return z > 0 ? 1 : slope; }
         /** E[sigma^2] = (1 + slope^2) / 2. */
         public double cSigma() { return 2 / (1 + slope * slope); }
-        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slopes, int count, double scale) {
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slopes, double scale, int from, int to) {
             double low = scale * slope;
-            for (int i = 0; i < count; i++) {
+            for (int i = from; i < to; i++) {
                 double z = pre.get(i);
                 double s = z > 0 ? scale : low;
                 out.put(i, s * z);
@@ -94,8 +94,8 @@ public sealed interface Activation {
         public double value(double z) { return softplus(z); }
         public double derivative(double z) { return sigmoid(z); }
         public double cSigma() { return C_SIGMA; }
-        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
-            for (int i = 0; i < count; i++) {
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
+            for (int i = from; i < to; i++) {
                 double z = pre.get(i);
                 double e = Math.exp(-Math.abs(z));                      // in (0, 1]: never overflows
                 double u = 1 + e, r = 1 / u;                            // r is also the sigmoid of |z|
@@ -116,8 +116,8 @@ public sealed interface Activation {
         public double value(double z) { return sigmoid(z); }
         public double derivative(double z) { double e = Math.exp(-Math.abs(z)); return e / ((1 + e) * (1 + e)); }
         public double cSigma() { return C_SIGMA; }
-        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
-            for (int i = 0; i < count; i++) {
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
+            for (int i = from; i < to; i++) {
                 double z = pre.get(i);
                 double e = Math.exp(-Math.abs(z));
                 double onePlus = 1 + e;
@@ -134,8 +134,8 @@ public sealed interface Activation {
         public double value(double z) { return Math.tanh(z); }
         public double derivative(double z) { double e = Math.exp(-2 * Math.abs(z)); return 4 * e / ((1 + e) * (1 + e)); }
         public double cSigma() { return C_SIGMA; }
-        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
-            for (int i = 0; i < count; i++) {
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
+            for (int i = from; i < to; i++) {
                 double z = pre.get(i);
                 double t = Math.tanh(z);
                 out.put(i, scale * t);
@@ -153,8 +153,8 @@ public sealed interface Activation {
         public double value(double z) { return ErfFunction.erf(z); }
         public double derivative(double z) { return TWO_OVER_SQRT_PI * Math.exp(-z * z); }
         public double cSigma() { return Math.PI / (2 * Math.asin(2.0 / 3.0)); }
-        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
-            for (int i = 0; i < count; i++) {
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
+            for (int i = from; i < to; i++) {
                 double z = pre.get(i);
                 out.put(i, scale * ErfFunction.erf(z));
                 slope.put(i, scale * TWO_OVER_SQRT_PI * Math.exp(-z * z));
@@ -168,8 +168,8 @@ public sealed interface Activation {
         public double value(double z) { return z; }
         public double derivative(double z) { return 1; }
         public double cSigma() { return 1; }
-        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
-            for (int i = 0; i < count; i++) {
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
+            for (int i = from; i < to; i++) {
                 out.put(i, scale * pre.get(i));
                 slope.put(i, scale);
             }
@@ -182,8 +182,8 @@ public sealed interface Activation {
         public double value(double z) { return z * z; }
         public double derivative(double z) { return 2 * z; }
         public double cSigma() { return 1.0 / 3.0; }
-        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, int count, double scale) {
-            for (int i = 0; i < count; i++) {
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
+            for (int i = from; i < to; i++) {
                 double z = pre.get(i);
                 out.put(i, scale * z * z);
                 slope.put(i, 2 * scale * z);

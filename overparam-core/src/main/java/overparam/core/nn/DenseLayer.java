@@ -11,7 +11,7 @@ import overparam.core.linalg.Matrix;
 public record DenseLayer(Matrix weights, Activation activation, double scale) implements Layer {
     @Override public void forward(Matrix in, Matrix pre, Matrix out, Matrix slope) {
         Linalg.multTransB(1.0, in, weights, 0.0, pre);                                  // pre = X W^T
-        activation.apply(pre.buffer(), out.buffer(), slope.buffer(), (int) pre.size(), scale);
+        Elementwise.activate(activation, pre, out, slope, scale);
     }
 
     @Override public void backward(Matrix gradOut, Matrix slope, Matrix signal, Matrix gradIn) {

@@ -3,35 +3,58 @@ package overparam.core.nn;
 import java.nio.DoubleBuffer;
 import overparam.core.linalg.Matrix;
 
-/** The few elementwise loops of a training step, kept in one place. */
+/** The elementwise loops of a training step, kept in one place and run on the BLAS thread count. */
 final class Elementwise {
     private Elementwise() {}
 
+    private static final ParallelLoops.Kernel ACTIVATE = (s, from, to) -> s.activation.apply(s.x, s.y, s.z, s.scalar, from, to);
+
+    private static final ParallelLoops.Kernel MULTIPLY = (s, from, to) -> {
+        DoubleBuffer x = s.x, y = s.y, z = s.z;
+        for (int i = from; i < to; i++) z.put(i, x.get(i) * y.get(i));
+    };
+
+    private static final ParallelLoops.Kernel SCALE_ROWS = (s, from, to) -> {        // units are rows
+        DoubleBuffer x = s.x, f = s.y, z = s.z;
+        int cols = s.cols;
+        for (int r = from; r < to; r++) {
+            double factor = f.get(r);
+            for (int j = r * cols, end = j + cols; j < end; j++) z.put(j, factor * x.get(j));
+        }
+    };
+
+    private static final ParallelLoops.Kernel BROADCAST_ROW = (s, from, to) -> {     // units are rows
+        DoubleBuffer v = s.x, z = s.z;
+        int cols = s.cols;
+        for (int r = from; r < to; r++) for (int j = 0, base = r * cols; j < cols; j++) z.put(base + j, v.get(j));
+    };
+
+    /** out = scale * sigma(pre), slope = scale * sigma'(pre). */
+    static void activate(Activation activation, Matrix pre, Matrix out, Matrix slope, double scale) {
+        ParallelLoops.Slots s = ParallelLoops.slots();
+        s.activation = activation;
+        s.x = pre.buffer(); s.y = out.buffer(); s.z = slope.buffer(); s.scalar = scale;
+        ParallelLoops.run(ACTIVATE, (int) pre.size(), 1);
+    }
+
     /** c = a o b (Hadamard product), same shapes; c may alias a or b. */
     static void multiply(Matrix a, Matrix b, Matrix c) {
-        DoubleBuffer x = a.buffer(), y = b.buffer(), z = c.buffer();
-        int count = (int) c.size();
-        for (int i = 0; i < count; i++) z.put(i, x.get(i) * y.get(i));
+        ParallelLoops.Slots s = ParallelLoops.slots();
+        s.x = a.buffer(); s.y = b.buffer(); s.z = c.buffer();
+        ParallelLoops.run(MULTIPLY, (int) c.size(), 1);
     }
 
     /** out = diag(rowScale) in: row i of in times rowScale[i]. */
     static void scaleRows(Matrix rowScale, Matrix in, Matrix out) {
-        DoubleBuffer s = rowScale.buffer(), x = in.buffer(), y = out.buffer();
-        int rows = in.rows(), cols = in.cols();
-        for (int i = 0; i < rows; i++) {
-            double f = s.get(i);
-            int base = i * cols;
-            for (int j = 0; j < cols; j++) y.put(base + j, f * x.get(base + j));
-        }
+        ParallelLoops.Slots s = ParallelLoops.slots();
+        s.x = in.buffer(); s.y = rowScale.buffer(); s.z = out.buffer(); s.cols = in.cols();
+        ParallelLoops.run(SCALE_ROWS, in.rows(), in.cols());
     }
 
     /** Every row of out is the vector v (out = 1 v^T). */
     static void broadcastRow(Matrix v, Matrix out) {
-        DoubleBuffer s = v.buffer(), y = out.buffer();
-        int rows = out.rows(), cols = out.cols();
-        for (int i = 0; i < rows; i++) {
-            int base = i * cols;
-            for (int j = 0; j < cols; j++) y.put(base + j, s.get(j));
-        }
+        ParallelLoops.Slots s = ParallelLoops.slots();
+        s.x = v.buffer(); s.z = out.buffer(); s.cols = out.cols();
+        ParallelLoops.run(BROADCAST_ROW, out.rows(), out.cols());
     }
 }

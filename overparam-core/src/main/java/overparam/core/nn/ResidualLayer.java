@@ -12,7 +12,7 @@ public record ResidualLayer(Matrix weights, Activation activation, double scale)
 
     @Override public void forward(Matrix in, Matrix pre, Matrix out, Matrix slope) {
         Linalg.multTransB(1.0, in, weights, 0.0, pre);
-        activation.apply(pre.buffer(), out.buffer(), slope.buffer(), (int) pre.size(), scale);
+        Elementwise.activate(activation, pre, out, slope, scale);
         Linalg.addScaled(1.0, in, out);                                                  // the skip connection
     }
 

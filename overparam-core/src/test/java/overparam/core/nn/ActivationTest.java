@@ -36,7 +36,7 @@ class ActivationTest {
         DoubleBuffer pre = buffer(n), out = buffer(n), slope = buffer(n);
         for (int i = 0; i < n; i++) pre.put(i, -40 + 80.0 * i / (n - 1));
         double scale = 0.37;
-        f.apply(pre, out, slope, n, scale);
+        f.apply(pre, out, slope, scale, 0, n);
         for (int i = 0; i < n; i++) {
             double z = pre.get(i);
             assertEquals(scale * f.value(z), out.get(i), 4e-16 * Math.abs(scale * f.value(z)) + 1e-300, name + "(" + z + ")");
