@@ -13,32 +13,36 @@ import overparam.core.nn.TrainResult;
 import overparam.lab.run.RunConfig;
 import overparam.lab.run.TrainRun;
 
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, defaultValueProvider = ConfigDefaults.class,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        defaultValueProvider = ConfigDefaults.class,
         header = "Train one of seed 004's networks by gradient descent and record what its convergence proof measures.",
         description = {
-            "Writes into --out: summary.json (resolved config, seed, versions, status, timings), metrics.jsonl (one",
-            "line per recorded step: loss, eigenvalues of G^(H)(k) and G(k), Gram change, weight movement, pattern",
-            "change, predictions), weights_final.npz (W1..WH, a) and, with --dump-gram, gram_step{k}.npy / ntk_step{k}.npy.",
+            "Writes into --out: summary.json (resolved config, seed, versions, status,",
+            "timings); metrics.jsonl (per recorded step: loss, eigenvalues of G^(H)(k)",
+            "and G(k), Gram change, weight movement, pattern change, predictions);",
+            "weights_final.npz (W1..WH, a); --dump-gram adds gram_step{k}.npy and",
+            "ntk_step{k}.npy.",
             "",
             "Example:",
-            "  ./overparam train --arch resnet --depth 4 --width 2048 --activation softplus --c-res 0.5 \\",
-            "      --synthetic sphere --n 64 --d 10 --eta 0.05 --steps 500 --record-every 25 --out runs/r1",
+            "  ./overparam train --arch resnet --depth 4 --width 2048 --c-res 0.5 \\",
+            "      --activation softplus --synthetic sphere --n 64 --d 10 \\",
+            "      --eta auto --steps 500 --record-every 25 --out runs/r1",
             ""},
         footer = {"", "Exit codes: 0 done, 1 diverged (summary.json says at which step), 2 bad input, 3 internal error."})
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--arch", description = "fc (seed 004 eq. 2), resnet (eq. 3) or two-layer (Du et al. 2018). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--arch", paramLabel = "ARCH", description = "fc (seed 004 eq. 2), resnet (eq. 3) or two-layer (Du et al. 2018). Default: ${DEFAULT-VALUE}.")
     String arch;
-    @Option(names = "--depth", description = "Number of hidden layers H (resnet needs >= 2; two-layer is 1). Default: 3 (two-layer: 1).")
+    @Option(names = "--depth", paramLabel = "H", description = "Number of hidden layers H (resnet needs >= 2; two-layer is 1). Default: 3 (two-layer: 1).")
     Integer depth;
-    @Option(names = "--width", description = "Hidden width m. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--width", paramLabel = "M", description = "Hidden width m. Default: ${DEFAULT-VALUE}.")
     Integer width;
-    @Option(names = "--activation", description = "relu, leaky-relu, softplus, sigmoid, tanh, erf, identity, quadratic. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--activation", paramLabel = "NAME", description = "relu, leaky-relu, softplus, sigmoid, tanh, erf, identity, quadratic. Default: ${DEFAULT-VALUE}.")
     String activation;
-    @Option(names = "--leaky-slope", description = "Slope of leaky-relu for z < 0. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--leaky-slope", paramLabel = "SLOPE", description = "Slope of leaky-relu for z < 0. Default: ${DEFAULT-VALUE}.")
     Double leakySlope;
-    @Option(names = "--c-res", description = "ResNet branch scale c_res in c_res / (H sqrt m) (0 < c_res < 1 in the seed). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--c-res", paramLabel = "C", description = "ResNet branch scale c_res in c_res / (H sqrt m) (0 < c_res < 1 in the seed). Default: ${DEFAULT-VALUE}.")
     Double cRes;
     @Option(names = "--data", paramLabel = "X.npy", description = "Inputs, n x d (.npy or .csv), one sample per row.")
     String data;
@@ -46,31 +50,31 @@ final class TrainCommand implements Callable<Integer> {
     String labels;
     @Option(names = "--synthetic", paramLabel = "KIND", description = "sphere (x_i uniform on the unit sphere) or gaussian (x_i ~ N(0, I/d)).")
     String synthetic;
-    @Option(names = "--n", description = "Samples of --synthetic data. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--n", paramLabel = "N", description = "Samples of --synthetic data. Default: ${DEFAULT-VALUE}.")
     Integer n;
-    @Option(names = "--d", description = "Input dimension of --synthetic data. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--d", paramLabel = "D", description = "Input dimension of --synthetic data. Default: ${DEFAULT-VALUE}.")
     Integer d;
     @Option(names = "--labels-from", paramLabel = "SOURCE", description = "gaussian (y_i ~ N(0,1)) or teacher (a random network of the same kind). Default: ${DEFAULT-VALUE}.")
     String labelsFrom;
-    @Option(names = "--teacher-width", description = "Width of the teacher network. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--teacher-width", paramLabel = "M", description = "Width of the teacher network. Default: ${DEFAULT-VALUE}.")
     Integer teacherWidth;
-    @Option(names = "--loss", description = "squared (1/2 sum of squared errors, seed 004 eq. 1) or logistic (labels +-1). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--loss", paramLabel = "NAME", description = "squared (1/2 sum of squared errors, seed 004 eq. 1) or logistic (labels +-1). Default: ${DEFAULT-VALUE}.")
     String loss;
-    @Option(names = "--eta", description = "Step size, or auto for 1 / lambda_max(G(0)).")
+    @Option(names = "--eta", paramLabel = "ETA", description = "Step size, or auto for 1 / lambda_max(G(0)).")
     String eta;
-    @Option(names = "--steps", description = "Gradient steps K. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--steps", paramLabel = "K", description = "Gradient steps K. Default: ${DEFAULT-VALUE}.")
     Integer steps;
     @Option(names = "--record-every", paramLabel = "R", description = "Record at steps 0, R, 2R, ... and K. Default: ${DEFAULT-VALUE}.")
     Integer recordEvery;
-    @Option(names = "--batch-size", description = "0 for full-batch gradient descent (the theorems'), else minibatch SGD. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch-size", paramLabel = "B", description = "0 for full-batch gradient descent (the theorems'), else minibatch SGD. Default: ${DEFAULT-VALUE}.")
     Integer batchSize;
     @Option(names = "--train-layers", paramLabel = "LIST", description = "all, or a list of W1..WH and a, e.g. W1. Default: ${DEFAULT-VALUE}.")
     String trainLayers;
     @Option(names = "--init", paramLabel = "W.npz", description = "Start from these weights (keys W1..WH, a) instead of N(0,1).")
     String init;
-    @Option(names = "--seed", description = "Seed of data, initialization and sampler. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of data, initialization and sampler. Default: ${DEFAULT-VALUE}.")
     Long seed;
-    @Option(names = "--threads", description = "BLAS threads. Default: ${DEFAULT-VALUE} (the cores).")
+    @Option(names = "--threads", paramLabel = "T", description = "BLAS threads. Default: ${DEFAULT-VALUE} (the cores).")
     Integer threads;
     @Option(names = "--dump-gram", description = "Also write G^(H)(k) and G(k) of every record as .npy.")
     Boolean dumpGram;
