@@ -77,6 +77,16 @@ class TrainCommandTest {
             assertEquals(end.get("predictions").get(i).asDouble(), start.get("predictions").get(i).asDouble(), 1e-12);
     }
 
+    /** Instruments watch and never change the run: the same command with all of them or none writes the same bytes. */
+    @Test
+    void instrumentsOnOrOffGiveByteIdenticalWeights() throws IOException {
+        Path on = tmp.resolve("on"), off = tmp.resolve("off");
+        assertEquals(0, CliRun.of(small(on, "--dump-gram")).exit());
+        assertEquals(0, CliRun.of(small(off, "--instruments", "none")).exit());
+        assertArrayEquals(Files.readAllBytes(on.resolve("weights_final.npz")), Files.readAllBytes(off.resolve("weights_final.npz")));
+        assertFalse(lastLine(off).has("gram_lambda_min"));
+    }
+
     @Test
     void dataFromNpyAndCsvFiles() throws IOException {
         Path x = tmp.resolve("X.npy"), y = tmp.resolve("y.npy");
