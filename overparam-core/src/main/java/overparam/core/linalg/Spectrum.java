@@ -85,6 +85,27 @@ public final class Spectrum implements AutoCloseable {
         }
     }
 
+    /** Eigenvalues (ascending) and the matching orthonormal eigenvectors as the columns of a matrix. */
+    public record Decomposition(double[] values, Matrix vectors) implements AutoCloseable {
+        @Override public void close() { vectors.close(); }
+    }
+
+    /** The full eigendecomposition of a symmetric matrix (dsyevd, divide and conquer); a is not modified. */
+    public static Decomposition decompose(Matrix a) {
+        int n = a.rows();
+        Matrix vectors = a.copy();
+        try (DoublePointer w = new DoublePointer(n)) {
+            int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'L', n, vectors.data, n, w);
+            if (info != 0) {
+                vectors.close();
+                throw new ArithmeticException("eigendecomposition (dsyevd) did not converge (info " + info + ")");
+            }
+            double[] values = new double[n];
+            w.get(values);
+            return new Decomposition(values, vectors);
+        }
+    }
+
     @Override public void close() {
         work.close();
         diag.close(); offDiag.close(); tau.close(); eigenvalues.close(); stebzWork.close();

@@ -4,7 +4,11 @@ import java.nio.DoubleBuffer;
 import java.util.List;
 import java.util.Locale;
 import overparam.core.BadInputException;
+import overparam.core.kernel.ClosedForm;
+import overparam.core.kernel.ClosedFormMaps;
 import overparam.core.kernel.GaussianExpectation;
+import overparam.core.kernel.GaussianMaps;
+import overparam.core.kernel.MehlerMaps;
 
 /**
  * An activation sigma with its derivative and its normalizer c_sigma = 1 / E[sigma(z)^2], z ~ N(0, 1)
@@ -32,6 +36,12 @@ public sealed interface Activation {
      */
     void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to);
 
+    /**
+     * What an infinite-width layer with this activation does to a covariance (the layer's dual, seed 004
+     * Defs. 5.1 and 6.1): closed forms where they exist, else certified Mehler series ({@link MehlerMaps}).
+     */
+    GaussianMaps gaussianMaps();
+
     /** The activation named on the command line; leakySlope is used by leaky-relu only. */
     static Activation parse(String name, double leakySlope) {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
@@ -49,12 +59,19 @@ public sealed interface Activation {
         };
     }
 
-    /** max(z, 0); relu'(0) = 0. c_sigma = 2. */
-    record Relu() implements Activation {
+    /** max(z, 0); relu'(0) = 0. c_sigma = 2. Its Gaussian expectations are the arc-cosine kernels (Cho and Saul 2009). */
+    record Relu() implements Activation, ClosedForm {
         public String name() { return "relu"; }
         public double value(double z) { return z > 0 ? z : 0; }
         public double derivative(double z) { return z > 0 ? 1 : 0; }
         public double cSigma() { return 2; }
+        public GaussianMaps gaussianMaps() { return new ClosedFormMaps(this); }
+        public double mean(double a) { return Math.sqrt(a / (2 * Math.PI)); }
+        public double products(double a, double b, double c) { return arcCosine(a, b, ClosedForm.correlation(a, b, c)); }
+        /** P(u > 0, v > 0) = (pi - theta) / 2 pi; 0 when a variance is 0 (relu'(0) = 0). */
+        public double derivativeProducts(double a, double b, double c) {
+            return a == 0 || b == 0 ? 0 : (Math.PI - Math.acos(ClosedForm.correlation(a, b, c))) / (2 * Math.PI);
+        }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
             for (int i = from; i < to; i++) {
                 double z = pre.get(i);
@@ -65,8 +82,11 @@ public sealed interface Activation {
         }
     }
 
-    /** z for z > 0, slope * z otherwise; the derivative at 0 is the slope (relu's 0 when slope = 0). */
-    record LeakyRelu(double slope) implements Activation {
+    /**
+     * z for z > 0, slope * z otherwise; the derivative at 0 is the slope (relu's 0 when slope = 0). With
+     * sigma(z) = relu(z) - slope relu(-z), its expectations are sums of arc-cosine kernels at rho and -rho.
+     */
+    record LeakyRelu(double slope) implements Activation, ClosedForm {
         public LeakyRelu {
             if (!Double.isFinite(slope) || slope < 0 || slope >= 1)
                 throw BadInputException.of("--leaky-slope " + slope, "out of range", "a slope in [0, 1)", "e.g. --leaky-slope 0.01");
@@ -76,6 +96,19 @@ public sealed interface Activation {
         public double derivative(double z) { return z > 0 ? 1 : slope; }
         /** E[sigma^2] = (1 + slope^2) / 2. */
         public double cSigma() { return 2 / (1 + slope * slope); }
+        public GaussianMaps gaussianMaps() { return new ClosedFormMaps(this); }
+        public double mean(double a) { return (1 - slope) * Math.sqrt(a / (2 * Math.PI)); }
+        public double products(double a, double b, double c) {
+            double rho = ClosedForm.correlation(a, b, c);
+            return (1 + slope * slope) * arcCosine(a, b, rho) - 2 * slope * arcCosine(a, b, -rho);
+        }
+        /** (1 + s^2) P(u > 0, v > 0) + 2 s P(u > 0, v < 0), with sigma'(0) = s where a variance is 0. */
+        public double derivativeProducts(double a, double b, double c) {
+            if (a == 0 && b == 0) return slope * slope;
+            if (a == 0 || b == 0) return slope * (1 + slope) / 2;
+            double theta = Math.acos(ClosedForm.correlation(a, b, c));
+            return ((1 + slope * slope) * (Math.PI - theta) + 2 * slope * theta) / (2 * Math.PI);
+        }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slopes, double scale, int from, int to) {
             double low = scale * slope;
             for (int i = from; i < to; i++) {
@@ -94,6 +127,7 @@ public sealed interface Activation {
         public double value(double z) { return softplus(z); }
         public double derivative(double z) { return sigmoid(z); }
         public double cSigma() { return C_SIGMA; }
+        public GaussianMaps gaussianMaps() { return new MehlerMaps(this::value, this::derivative); }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
             for (int i = from; i < to; i++) {
                 double z = pre.get(i);
@@ -116,6 +150,7 @@ public sealed interface Activation {
         public double value(double z) { return sigmoid(z); }
         public double derivative(double z) { double e = Math.exp(-Math.abs(z)); return e / ((1 + e) * (1 + e)); }
         public double cSigma() { return C_SIGMA; }
+        public GaussianMaps gaussianMaps() { return new MehlerMaps(this::value, this::derivative); }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
             for (int i = from; i < to; i++) {
                 double z = pre.get(i);
@@ -134,6 +169,7 @@ public sealed interface Activation {
         public double value(double z) { return Math.tanh(z); }
         public double derivative(double z) { double e = Math.exp(-2 * Math.abs(z)); return 4 * e / ((1 + e) * (1 + e)); }
         public double cSigma() { return C_SIGMA; }
+        public GaussianMaps gaussianMaps() { return new MehlerMaps(this::value, this::derivative); }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
             for (int i = from; i < to; i++) {
                 double z = pre.get(i);
@@ -146,13 +182,24 @@ public sealed interface Activation {
         }
     }
 
-    /** The error function; E[erf(z)^2] = (2/pi) arcsin(2/3) (Williams 1997). */
-    record ErfActivation() implements Activation {
+    /**
+     * The error function. Williams (1997): E[erf(u) erf(v)] = (2/pi) arcsin(2c / sqrt((1+2a)(1+2b))), and since
+     * erf' = 2/sqrt(pi) e^(-z^2), E[erf'(u) erf'(v)] = (4/pi) det(I + 2 Sigma)^(-1/2); c_sigma from a = b = c = 1.
+     */
+    record ErfActivation() implements Activation, ClosedForm {
         private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
         public String name() { return "erf"; }
         public double value(double z) { return ErfFunction.erf(z); }
         public double derivative(double z) { return TWO_OVER_SQRT_PI * Math.exp(-z * z); }
         public double cSigma() { return Math.PI / (2 * Math.asin(2.0 / 3.0)); }
+        public GaussianMaps gaussianMaps() { return new ClosedFormMaps(this); }
+        public double mean(double a) { return 0; }
+        public double products(double a, double b, double c) {
+            return 2 / Math.PI * Math.asin(Math.max(-1, Math.min(1, 2 * c / Math.sqrt((1 + 2 * a) * (1 + 2 * b)))));
+        }
+        public double derivativeProducts(double a, double b, double c) {
+            return 4 / Math.PI / Math.sqrt((1 + 2 * a) * (1 + 2 * b) - 4 * c * c);
+        }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
             for (int i = from; i < to; i++) {
                 double z = pre.get(i);
@@ -162,12 +209,16 @@ public sealed interface Activation {
         }
     }
 
-    /** sigma(z) = z: the linear network. c_sigma = 1. */
-    record Identity() implements Activation {
+    /** sigma(z) = z: the linear network. c_sigma = 1; E[uv] = c, E[1 * 1] = 1. */
+    record Identity() implements Activation, ClosedForm {
         public String name() { return "identity"; }
         public double value(double z) { return z; }
         public double derivative(double z) { return 1; }
         public double cSigma() { return 1; }
+        public GaussianMaps gaussianMaps() { return new ClosedFormMaps(this); }
+        public double mean(double a) { return 0; }
+        public double products(double a, double b, double c) { return c; }
+        public double derivativeProducts(double a, double b, double c) { return 1; }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
             for (int i = from; i < to; i++) {
                 out.put(i, scale * pre.get(i));
@@ -176,12 +227,16 @@ public sealed interface Activation {
         }
     }
 
-    /** sigma(z) = z^2; E[z^4] = 3, so c_sigma = 1/3. */
-    record Quadratic() implements Activation {
+    /** sigma(z) = z^2; E[z^4] = 3, so c_sigma = 1/3. By Isserlis, E[u^2 v^2] = ab + 2c^2 and E[2u 2v] = 4c. */
+    record Quadratic() implements Activation, ClosedForm {
         public String name() { return "quadratic"; }
         public double value(double z) { return z * z; }
         public double derivative(double z) { return 2 * z; }
         public double cSigma() { return 1.0 / 3.0; }
+        public GaussianMaps gaussianMaps() { return new ClosedFormMaps(this); }
+        public double mean(double a) { return a; }
+        public double products(double a, double b, double c) { return a * b + 2 * c * c; }
+        public double derivativeProducts(double a, double b, double c) { return 4 * c; }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
             for (int i = from; i < to; i++) {
                 double z = pre.get(i);
@@ -189,6 +244,14 @@ public sealed interface Activation {
                 slope.put(i, 2 * scale * z);
             }
         }
+    }
+
+    /** E[relu(u) relu(v)] = sqrt(ab) (sin theta + (pi - theta) cos theta) / 2 pi, theta = arccos rho (Cho and Saul 2009). */
+    private static double arcCosine(double a, double b, double rho) {
+        double s = Math.sqrt(a * b);
+        if (s == 0) return 0;
+        double sin = Math.sqrt((1 - rho) * (1 + rho));
+        return s * (sin + (Math.PI - Math.acos(rho)) * rho) / (2 * Math.PI);
     }
 
     /** 1 / (1 + e^-z) without overflow. */

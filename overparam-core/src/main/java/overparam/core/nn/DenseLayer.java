@@ -1,5 +1,8 @@
 package overparam.core.nn;
 
+import java.util.ArrayList;
+import java.util.List;
+import overparam.core.kernel.GaussianMaps;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 
@@ -17,5 +20,35 @@ public record DenseLayer(Matrix weights, Activation activation, double scale) im
     @Override public void backward(Matrix gradOut, Matrix slope, Matrix signal, Matrix gradIn) {
         Elementwise.multiply(gradOut, slope, signal);
         if (gradIn != null) Linalg.mult(1.0, signal, weights, 0.0, gradIn);            // d/dX = S W
+    }
+
+    /**
+     * The same layer at infinite width, q = scale^2 m (c_sigma, or 1 for the two-layer net). With
+     * (u, v) ~ N(0, K) pairwise, each output coordinate is sqrt(q/m) sigma(w_r . x) with w_r independent, so
+     * <ul>
+     *   <li>K' = q E[sigma(u) sigma(v)]  (seed 004, Def. 5.1),   b' = sqrt(q) E[sigma(u)];</li>
+     *   <li>this layer's Gram: du_i/dW = b_i x_i^T gives G = (B B^T) o (X X^T) -> q K-dot o K, K-dot = E[sigma'(u) sigma'(v)]
+     *       (times the back-propagation factors of the layers above, applied as they come);</li>
+     *   <li>the gradient reaching the layer below passes W^T (scale sigma' o g): every earlier Gram is multiplied by q K-dot.</li>
+     * </ul>
+     * Consumes the input state; returns the output state.
+     */
+    static KernelState limit(KernelState in, Activation activation, double q) {
+        GaussianMaps maps = activation.gaussianMaps();
+        int n = in.n();
+        Matrix k = in.nngp(), products = Matrix.zeros(n, n), kDot = Matrix.zeros(n, n);
+        maps.products(k, products);
+        maps.derivativeProducts(k, kDot);
+        double[] mu = maps.means(k);
+        Linalg.scale(q, kDot);                                                   // q K-dot: the back-propagation factor
+        List<Matrix> grams = new ArrayList<>(in.grams());
+        for (Matrix g : grams) Elementwise.multiply(g, kDot, g);
+        Elementwise.multiply(kDot, k, kDot);                                     // this layer's Gram: q K-dot o K
+        grams.add(kDot);
+        k.close();
+        Linalg.scale(q, products);                                               // K' = q E[sigma sigma]
+        double[] means = new double[n];
+        for (int i = 0; i < n; i++) means[i] = Math.sqrt(q) * mu[i];
+        return new KernelState(products, means, grams);
     }
 }

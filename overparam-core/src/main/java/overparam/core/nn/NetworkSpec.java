@@ -43,6 +43,15 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
         };
     }
 
+    /**
+     * q_h = (layer scale)^2 * m, the part of the scale that survives the infinite-width limit: c_sigma for the
+     * fc layers and the ResNet's first, (c_res / H)^2 for its residual blocks, 1 for the two-layer net.
+     */
+    public double widthFreeScale(int h) {
+        double s = layerScale(h);
+        return s * s * width;
+    }
+
     /** Hidden layer h is a residual block (adds its input). */
     public boolean isResidual(int h) { return arch == Arch.RESNET && h >= 2; }
 

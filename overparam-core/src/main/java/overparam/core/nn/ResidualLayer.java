@@ -1,5 +1,8 @@
 package overparam.core.nn;
 
+import java.util.ArrayList;
+import java.util.List;
+import overparam.core.kernel.GaussianMaps;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 
@@ -22,5 +25,45 @@ public record ResidualLayer(Matrix weights, Activation activation, double scale)
             gradIn.copyFrom(gradOut);                                                     // through the skip ...
             Linalg.mult(1.0, signal, weights, 1.0, gradIn);                               // ... plus through W
         }
+    }
+
+    /**
+     * The residual block at infinite width, q = (c_res / H)^2 (the width-free part of scale^2 m). Derived from
+     * x' = x + (c_res / (H sqrt m)) sigma(W x) with W independent of x:
+     * <ul>
+     *   <li>K'_ij = K_ij + (c_res/H) (b_i E[sigma(v_j)] + b_j E[sigma(u_i)]) + q E[sigma(u) sigma(v)]: the cross term
+     *       sum_r x_{i,r} sigma(w_r . x_j) / (H sqrt m) concentrates on b_i E[sigma(v_j)], the mean of sample i's
+     *       coordinates times sample j's branch. Seed 004's printed Def. 6.1 pairs b_i with E[sigma(u_i)]
+     *       instead: the same for inputs of equal norm (Theorem 6.1's assumption), wrong otherwise
+     *       (docs/def-6.1.md, with the Monte Carlo evidence);</li>
+     *   <li>b'_i = b_i + (c_res/H) E[sigma(u_i)];</li>
+     *   <li>this block's Gram: q K-dot o K; earlier Grams are multiplied by 1 + q K-dot (the gradient passes the
+     *       skip connection unchanged and the branch as W^T (scale sigma' o g)).</li>
+     * </ul>
+     * Consumes the input state; returns the output state.
+     */
+    static KernelState limit(KernelState in, Activation activation, double q) {
+        GaussianMaps maps = activation.gaussianMaps();
+        int n = in.n();
+        Matrix k = in.nngp(), products = Matrix.zeros(n, n), kDot = Matrix.zeros(n, n);
+        maps.products(k, products);
+        maps.derivativeProducts(k, kDot);
+        double[] mu = maps.means(k), b = in.means();
+        double branch = Math.sqrt(q);                                            // c_res / H
+        Linalg.scale(q, kDot);
+        List<Matrix> grams = new ArrayList<>(in.grams());
+        for (Matrix g : grams) {
+            Matrix factor = kDot;                                                // g o (1 + q K-dot) = g + g o q K-dot
+            for (int i = 0; i < g.size(); i++) g.set(i, g.get(i) * (1 + factor.get(i)));
+        }
+        Elementwise.multiply(kDot, k, kDot);                                     // this block's Gram: q K-dot o K
+        grams.add(kDot);
+        Linalg.addScaled(q, products, k);                                        // K' = K + q E[sigma sigma] + cross
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) k.set(i, j, k.get(i, j) + branch * (b[i] * mu[j] + b[j] * mu[i]));
+        products.close();
+        double[] means = new double[n];
+        for (int i = 0; i < n; i++) means[i] = b[i] + branch * mu[i];
+        return new KernelState(k, means, grams);
     }
 }
