@@ -1,5 +1,6 @@
 package overparam.core.kernel;
 
+import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 import org.hipparchus.analysis.integration.gauss.GaussIntegrator;
 import org.hipparchus.analysis.integration.gauss.GaussIntegratorFactory;
@@ -46,14 +47,26 @@ public final class BivariateQuadrature {
             double inner = s == 0 ? g.applyAsDouble(mu) : integrate(z2 -> g.applyAsDouble(mu + s * z2), -mu / s, innerTolerance);
             return fu * inner;
         };
-        return integrate(outer, 0, TOLERANCE * scaleF * scaleG);
+        // Near |rho| = 1 the inner integral changes over z1 ~ s / |slope| around 0 (a thin wedge where both
+        // kinks are active): breakpoints at 0, +-w, +-4w, +-16w, ... keep the panels from stepping over it.
+        double w = Math.abs(slope) > 0 ? s / Math.abs(slope) : L;
+        java.util.List<Double> points = new java.util.ArrayList<>(List.of(0.0));
+        if (w > 0) for (double x = w; x < L; x *= 4) { points.add(x); points.add(-x); }   // s = 0: no wedge
+        return integrate(outer, points, TOLERANCE * scaleF * scaleG);
     }
 
-    /** E[h(z)], z ~ N(0, 1), over [-L, L] split at the breakpoint. */
+    /** E[h(z)], z ~ N(0, 1), over [-L, L] split at the breakpoints. */
     private static double integrate(DoubleUnaryOperator h, double breakpoint, double tolerance) {
+        return integrate(h, List.of(breakpoint), tolerance);
+    }
+
+    private static double integrate(DoubleUnaryOperator h, List<Double> breakpoints, double tolerance) {
         DoubleUnaryOperator weighted = z -> h.applyAsDouble(z) * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-        if (!(breakpoint > -L && breakpoint < L)) return adaptive(weighted, -L, L, tolerance, 0);
-        return adaptive(weighted, -L, breakpoint, tolerance / 2, 0) + adaptive(weighted, breakpoint, L, tolerance / 2, 0);
+        double[] edges = java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.of(-L, L),
+                breakpoints.stream().mapToDouble(Double::doubleValue).filter(b -> b > -L && b < L)).sorted().distinct().toArray();
+        double sum = 0, share = tolerance / (edges.length - 1);
+        for (int e = 0; e + 1 < edges.length; e++) sum += adaptive(weighted, edges[e], edges[e + 1], share, 0);
+        return sum;
     }
 
     private static double adaptive(DoubleUnaryOperator h, double lo, double hi, double tolerance, int depth) {

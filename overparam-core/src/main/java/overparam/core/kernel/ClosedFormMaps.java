@@ -2,6 +2,7 @@ package overparam.core.kernel;
 
 import java.nio.DoubleBuffer;
 import java.util.stream.IntStream;
+import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 
 /** {@link GaussianMaps} from closed forms, entry by entry, rows in parallel. */
@@ -20,17 +21,19 @@ public record ClosedFormMaps(ClosedForm form) implements GaussianMaps {
         return m;
     }
 
+    /** The lower triangle row by row (contiguous writes), then one blocked mirror: writing (j, i) too would miss the cache each time. */
     private void fill(Matrix cov, Matrix out, boolean derivative) {
         int n = cov.rows();
         DoubleBuffer k = cov.buffer(), o = out.buffer();
+        double[] diagonal = new double[n];
+        for (int i = 0; i < n; i++) diagonal[i] = k.get(i * n + i);
         IntStream.range(0, n).parallel().forEach(i -> {
-            double a = k.get(i * n + i);
-            for (int j = 0; j <= i; j++) {
-                double b = k.get(j * n + j), c = k.get(i * n + j);
-                double v = derivative ? form.derivativeProducts(a, b, c) : form.products(a, b, c);
-                o.put(i * n + j, v);
-                o.put(j * n + i, v);
+            double a = diagonal[i];
+            for (int j = 0, row = i * n; j <= i; j++) {
+                double b = diagonal[j], c = k.get(row + j);
+                o.put(row + j, derivative ? form.derivativeProducts(a, b, c) : form.products(a, b, c));
             }
         });
+        Linalg.mirrorLower(out);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleUnaryOperator;
 import java.util.stream.IntStream;
+import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 
 /**
@@ -57,22 +58,22 @@ public final class MehlerMaps implements GaussianMaps {
         Variances v = Variances.of(cov);
         Series[] series = Series.forAll(f, v.representatives);
         DoubleBuffer k = cov.buffer(), o = out.buffer();
-        IntStream.range(0, n).parallel().forEach(i -> {
+        IntStream.range(0, n).parallel().forEach(i -> {                          // lower triangle, then one mirror
             Series si = series[v.classOf[i]];
             double ai = v.representatives[v.classOf[i]];
-            for (int j = 0; j <= i; j++) {
+            for (int j = 0, row = i * n; j <= i; j++) {
                 Series sj = series[v.classOf[j]];
                 double aj = v.representatives[v.classOf[j]];
-                double c = k.get(i * n + j), rho = ClosedForm.correlation(ai, aj, c);
+                double c = k.get(row + j), rho = ClosedForm.correlation(ai, aj, c);
                 double value = si.certifiedProduct(sj, rho);
                 if (Double.isNaN(value)) {
                     fallbacks.incrementAndGet();
                     value = BivariateQuadrature.expect(f, f, k.get(i * n + i), k.get(j * n + j), c);
                 }
-                o.put(i * n + j, value);
-                o.put(j * n + i, value);
+                o.put(row + j, value);
             }
         });
+        Linalg.mirrorLower(out);
     }
 
     /** The distinct variances on a covariance's diagonal (equal within 1e-15 relative), and each sample's class. */
@@ -105,44 +106,36 @@ public final class MehlerMaps implements GaussianMaps {
 
         final double[] coefficients;
         final double[] tail;              // tail[k] = max(E f^2 - sum_{l <= k} F_l^2, TAIL_FLOOR E f^2)
+        final double[] halfLogTail;       // log(tail[k]) / 2, so that bounds multiply by adding
         final double energy;
 
         private Series(double[] coefficients, double energy) {
             this.coefficients = coefficients;
             this.energy = energy;
             this.tail = new double[coefficients.length];
+            this.halfLogTail = new double[coefficients.length];
             double sum = 0;
             for (int k = 0; k < coefficients.length; k++) {
                 sum += coefficients[k] * coefficients[k];
                 tail[k] = Math.max(energy - sum, TAIL_FLOOR * energy);
+                halfLogTail[k] = 0.5 * Math.log(tail[k]);
             }
         }
 
         /**
-         * A series for every variance, each with its own number of terms (doubled from 32 up to MAX_TERMS) after
-         * which its tail energy is below TOLERANCE E f^2: sqrt(t_a t_b) <= TOLERANCE sqrt(E_a E_b) then
-         * certifies even products at correlation 1.
+         * A series for every variance, all with one number of terms (doubled from 64 up to MAX_TERMS) after
+         * which every tail energy is below TOLERANCE E f^2: sqrt(t_a t_b) <= TOLERANCE sqrt(E_a E_b) then
+         * certifies even products at correlation 1. One length for all: a pair uses as many terms as its
+         * shorter series has, and a fast-converging variance must not cap its product with a slow one.
          */
         static Series[] forAll(DoubleUnaryOperator f, double[] variances) {
             Series[] out = new Series[variances.length];
-            double[] energy = new double[variances.length];
-            IntStream.range(0, variances.length).parallel().forEach(c -> {
-                double a = variances[c];
-                energy[c] = GaussianExpectation.of(z -> { double y = f.applyAsDouble(z); return y * y; }, a);
-                for (int terms = 32; ; terms *= 2) {
-                    out[c] = new Series(coefficients(f, a, terms), energy[c]);
-                    if (out[c].tail[terms - 1] <= TOLERANCE * energy[c] || terms >= MAX_TERMS) break;
-                }
-            });
-            // a pair uses as many terms as its shorter series has: give every series the longest length, so that a
-            // fast-converging variance does not cap the terms of its product with a slow one
-            int longest = 0;
-            for (Series sc : out) longest = Math.max(longest, sc.coefficients.length);
-            int terms = longest;
-            IntStream.range(0, variances.length).parallel().forEach(c -> {
-                if (out[c].coefficients.length < terms) out[c] = new Series(coefficients(f, variances[c], terms), energy[c]);
-            });
-            return out;
+            for (int terms = 64; ; terms *= 2) {
+                Coefficients.compute(f, variances, terms, out);
+                boolean all = true;
+                for (int c = 0; c < out.length; c++) all &= out[c].tail[terms - 1] <= TOLERANCE * out[c].energy;
+                if (all || terms >= MAX_TERMS) return out;
+            }
         }
 
         /**
@@ -151,59 +144,42 @@ public final class MehlerMaps implements GaussianMaps {
          */
         double certifiedProduct(Series other, double rho) {
             int last = Math.min(coefficients.length, other.coefficients.length) - 1;
-            double target = TOLERANCE * Math.sqrt(energy * other.energy), r = Math.abs(rho);
+            double target = TOLERANCE * Math.sqrt(energy * other.energy);
             if (target == 0) return coefficients[0] * other.coefficients[0];
+            double logTarget = Math.log(target), logR = Math.log(Math.abs(rho));        // -infinity at rho = 0: one term
+            if (logBound(other, logR, last) > logTarget) return Double.NaN;
             int lo = 0, hi = last;
-            if (bound(other, r, hi) > target) return Double.NaN;
             while (lo < hi) {                                     // the bound falls with K: bisect for the fewest terms
                 int mid = (lo + hi) >>> 1;
-                if (bound(other, r, mid) <= target) hi = mid; else lo = mid + 1;
+                if (logBound(other, logR, mid) <= logTarget) hi = mid; else lo = mid + 1;
             }
             double sum = coefficients[lo] * other.coefficients[lo];
             for (int k = lo - 1; k >= 0; k--) sum = sum * rho + coefficients[k] * other.coefficients[k];
             return sum;
         }
 
-        private double bound(Series other, double r, int k) {
-            return Math.pow(r, k + 1) * Math.sqrt(tail[k] * other.tail[k]);
-        }
-
-        /**
-         * F_k(a) = E[f(sqrt(a) z) h_k(z)], k < terms, by composite Gauss-Legendre quadrature: a breakpoint at 0
-         * (relu-like kinks, and the narrow bend of softplus(sqrt(a) z) when a is large, sit there), panels of
-         * width 1/(2 sqrt a) near it, 1/2 further out (h_k oscillates with wavelength near 2 pi / sqrt(2k)), out
-         * to sqrt(4 terms + 2) + 10, past which every h_k(z) sqrt(phi(z)) has decayed below double precision.
-         * (Gauss-Hermite rules are cheaper but miss that bend: at a = 100 they left errors of 1e-11.)
-         * The recurrence runs on sqrt(W_j) h_k(t_j) with W_j the node's weight times phi(t_j): bounded by about
-         * 1, it never overflows where h_k is huge and phi underflows.
-         */
-        static double[] coefficients(DoubleUnaryOperator f, double a, int terms) {
-            double sa = Math.sqrt(a);
-            double[][] rule = Panels.rule(sa, Math.sqrt(4.0 * terms + 2) + 10);
-            double[] nodes = rule[0], sqrtWeights = rule[1];
-            double[] c = new double[terms], up = new double[terms], down = new double[terms];
-            for (int k = 1; k < terms; k++) { up[k] = 1 / Math.sqrt(k); down[k] = Math.sqrt((k - 1.0) / k); }
-            for (int j = 0; j < nodes.length; j++) {
-                double t = nodes[j], sw = sqrtWeights[j];
-                if (sw == 0) continue;
-                double fw = f.applyAsDouble(sa * t) * sw;
-                double previous = 0, current = sw;                                  // sqrt(W) h_0
-                c[0] += fw * current;
-                for (int k = 1; k < terms; k++) {
-                    double next = t * current * up[k] - previous * down[k];          // sqrt(W) h_k
-                    previous = current;
-                    current = next;
-                    c[k] += fw * current;
-                }
-            }
-            return c;
+        /** log of |rho|^(k+1) sqrt(t_F(k) t_G(k)). */
+        private double logBound(Series other, double logR, int k) {
+            return (k + 1) * logR + halfLogTail[k] + other.halfLogTail[k];
         }
     }
 
-    /** Composite Gauss-Legendre rules on [-T, T] for the standard normal, refined around 0 by the variance. */
-    static final class Panels {
+    /**
+     * F_k(a) = E[f(sqrt(a) z) h_k(z)] for many variances at once, by composite Gauss-Legendre quadrature: a
+     * breakpoint at 0 (relu-like kinks, and the narrow bend of softplus(sqrt(a) z) when a is large, sit there),
+     * panels of width 1/(2 sqrt a) near it (rounded to a power of two, so that a few rules serve every variance),
+     * 1/2 further out (h_k oscillates with wavelength near 2 pi / sqrt(2k)), out to |z| = 14: the Hermite
+     * functions h_k sqrt(phi) are bounded by 1 for every k (Cramer), so the integrand is at most |f| sqrt(phi),
+     * below 1e-21 |f| past 14 whatever k is. (Gauss-Hermite rules are cheaper but miss that bend: at a = 100
+     * they left errors of 1e-11.) With Psi[k][j] = sqrt(W_j) h_k(t_j) for the rule's nodes t_j and weights W_j
+     * (times phi) and F[c][j] = sqrt(W_j) f(sqrt(a_c) t_j), the coefficients of every variance are one
+     * product C = F Psi^T; E f^2 comes from the same rule, as the row sums of F squared.
+     */
+    static final class Coefficients {
         private static final int POINTS = 20;
+        private static final double END = 14;
         private static final double[] X, W;
+        private static final java.util.concurrent.ConcurrentHashMap<Integer, double[][]> RULES = new java.util.concurrent.ConcurrentHashMap<>();
 
         static {
             var rule = new org.hipparchus.analysis.integration.gauss.GaussIntegratorFactory().legendre(POINTS, -1, 1);
@@ -212,12 +188,64 @@ public final class MehlerMaps implements GaussianMaps {
             for (int i = 0; i < POINTS; i++) { X[i] = rule.getPoint(i); W[i] = rule.getWeight(i); }
         }
 
-        /** {nodes, sqrt(weight * phi(node))} for E[h(z)] over [-end, end], z ~ N(0, 1). */
-        static double[][] rule(double sd, double end) {
-            double fine = Math.min(0.5, 0.5 / Math.max(sd, 1e-300)), fineEnd = Math.min(end, 12 * fine);
+        /** Fills out[c] with the series of variances[c], `terms` coefficients each. */
+        static void compute(DoubleUnaryOperator f, double[] variances, int terms, Series[] out) {
+            java.util.Map<Integer, java.util.List<Integer>> byLevel = new java.util.TreeMap<>();
+            for (int c = 0; c < variances.length; c++) byLevel.computeIfAbsent(level(Math.sqrt(variances[c])), l -> new java.util.ArrayList<>()).add(c);
+            for (var group : byLevel.entrySet()) {
+                double[][] rule = RULES.computeIfAbsent(group.getKey(), Coefficients::rule);
+                double[] nodes = rule[0], sqrtWeights = rule[1];
+                java.util.List<Integer> members = group.getValue();
+                int q = nodes.length, g = members.size();
+                try (overparam.core.linalg.Matrix values = overparam.core.linalg.Matrix.zeros(g, q);
+                     overparam.core.linalg.Matrix psi = hermiteFunctions(nodes, sqrtWeights, terms);
+                     overparam.core.linalg.Matrix c = overparam.core.linalg.Matrix.zeros(g, terms)) {
+                    DoubleBuffer v = values.buffer();
+                    double[] energy = new double[g];
+                    IntStream.range(0, g).parallel().forEach(r -> {
+                        double sa = Math.sqrt(variances[members.get(r)]), e = 0;
+                        for (int j = 0; j < q; j++) {
+                            double fw = f.applyAsDouble(sa * nodes[j]) * sqrtWeights[j];
+                            v.put(r * q + j, fw);
+                            e += fw * fw;
+                        }
+                        energy[r] = e;
+                    });
+                    overparam.core.linalg.Linalg.multTransB(1.0, values, psi, 0.0, c);          // C = F Psi^T
+                    for (int r = 0; r < g; r++) out[members.get(r)] = new Series(c.row(r), energy[r]);
+                }
+            }
+        }
+
+        /** The refinement level of a standard deviation: panels of 1/2^(level+1) near 0; level 0 for sd <= 1. */
+        static int level(double sd) {
+            return sd <= 1 ? 0 : (int) Math.ceil(Math.log(sd) / Math.log(2));
+        }
+
+        /** Psi[k][j] = sqrt(W_j) h_k(t_j), k < terms, by the three-term recurrence (bounded by about 1: no overflow). */
+        private static overparam.core.linalg.Matrix hermiteFunctions(double[] nodes, double[] sqrtWeights, int terms) {
+            int q = nodes.length;
+            overparam.core.linalg.Matrix psi = overparam.core.linalg.Matrix.zeros(terms, q);
+            DoubleBuffer p = psi.buffer();
+            for (int j = 0; j < q; j++) {
+                double t = nodes[j], previous = 0, current = sqrtWeights[j];
+                p.put(j, current);
+                for (int k = 1; k < terms; k++) {
+                    double next = (t * current - Math.sqrt(k - 1.0) * previous) / Math.sqrt(k);
+                    previous = current;
+                    current = next;
+                    p.put(k * q + j, current);
+                }
+            }
+            return psi;
+        }
+
+        /** {nodes, sqrt(weight * phi(node))} over [-14, 14], panels of 1/2^(level+1) within 12 of them from 0. */
+        private static double[][] rule(int level) {
+            double fine = 0.5 / (1 << level), fineEnd = Math.min(END, 12 * fine);
             java.util.List<double[]> panels = new java.util.ArrayList<>();
-            for (double lo = 0; lo < end; ) {
-                double width = lo < fineEnd ? fine : 0.5, hi = Math.min(end, lo + width);
+            for (double lo = 0; lo < END; ) {
+                double width = lo < fineEnd ? fine : 0.5, hi = Math.min(END, lo + width);
                 panels.add(new double[] {lo, hi});
                 panels.add(new double[] {-hi, -lo});
                 lo = hi;

@@ -22,8 +22,14 @@ public final class Linalg {
         Loader.load(openblas.class);
     }
 
-    /** The thread count last set (OpenBLAS's own default until then); the elementwise loops use as many. */
-    private static volatile int threads = blas_get_num_threads();
+    /** The thread count last set (the cores until then); the elementwise loops use as many. */
+    private static volatile int threads = initialThreads();
+
+    /** OpenBLAS's own count once it has one (it reports -1 before its first call), else the cores. */
+    private static int initialThreads() {
+        int t = blas_get_num_threads();
+        return t > 0 ? t : Runtime.getRuntime().availableProcessors();
+    }
 
     private Linalg() {}
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import overparam.core.BadInputException;
 import overparam.core.kernel.ClosedForm;
 import overparam.core.kernel.ClosedFormMaps;
+import overparam.core.kernel.Elementary;
 import overparam.core.kernel.GaussianExpectation;
 import overparam.core.kernel.GaussianMaps;
 import overparam.core.kernel.MehlerMaps;
@@ -70,7 +71,7 @@ public sealed interface Activation {
         public double products(double a, double b, double c) { return arcCosine(a, b, ClosedForm.correlation(a, b, c)); }
         /** P(u > 0, v > 0) = (pi - theta) / 2 pi; 0 when a variance is 0 (relu'(0) = 0). */
         public double derivativeProducts(double a, double b, double c) {
-            return a == 0 || b == 0 ? 0 : (Math.PI - Math.acos(ClosedForm.correlation(a, b, c))) / (2 * Math.PI);
+            return a == 0 || b == 0 ? 0 : (Math.PI - Elementary.acos(ClosedForm.correlation(a, b, c))) / (2 * Math.PI);
         }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
             for (int i = from; i < to; i++) {
@@ -106,7 +107,7 @@ public sealed interface Activation {
         public double derivativeProducts(double a, double b, double c) {
             if (a == 0 && b == 0) return slope * slope;
             if (a == 0 || b == 0) return slope * (1 + slope) / 2;
-            double theta = Math.acos(ClosedForm.correlation(a, b, c));
+            double theta = Elementary.acos(ClosedForm.correlation(a, b, c));
             return ((1 + slope * slope) * (Math.PI - theta) + 2 * slope * theta) / (2 * Math.PI);
         }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slopes, double scale, int from, int to) {
@@ -195,7 +196,7 @@ public sealed interface Activation {
         public GaussianMaps gaussianMaps() { return new ClosedFormMaps(this); }
         public double mean(double a) { return 0; }
         public double products(double a, double b, double c) {
-            return 2 / Math.PI * Math.asin(Math.max(-1, Math.min(1, 2 * c / Math.sqrt((1 + 2 * a) * (1 + 2 * b)))));
+            return 2 / Math.PI * Elementary.asin(Math.max(-1, Math.min(1, 2 * c / Math.sqrt((1 + 2 * a) * (1 + 2 * b)))));
         }
         public double derivativeProducts(double a, double b, double c) {
             return 4 / Math.PI / Math.sqrt((1 + 2 * a) * (1 + 2 * b) - 4 * c * c);
@@ -251,7 +252,7 @@ public sealed interface Activation {
         double s = Math.sqrt(a * b);
         if (s == 0) return 0;
         double sin = Math.sqrt((1 - rho) * (1 + rho));
-        return s * (sin + (Math.PI - Math.acos(rho)) * rho) / (2 * Math.PI);
+        return s * (sin + (Math.PI - Elementary.acos(rho)) * rho) / (2 * Math.PI);
     }
 
     /** 1 / (1 + e^-z) without overflow. */

@@ -1,7 +1,5 @@
 package overparam.core.nn;
 
-import java.util.ArrayList;
-import java.util.List;
 import overparam.core.kernel.GaussianMaps;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
@@ -33,22 +31,18 @@ public record DenseLayer(Matrix weights, Activation activation, double scale) im
      * </ul>
      * Consumes the input state; returns the output state.
      */
-    static KernelState limit(KernelState in, Activation activation, double q) {
+    static KernelState limit(KernelState in, int h, Activation activation, double q) {
         GaussianMaps maps = activation.gaussianMaps();
         int n = in.n();
-        Matrix k = in.nngp(), products = Matrix.zeros(n, n), kDot = Matrix.zeros(n, n);
+        Matrix k = in.nngp(), products = Matrix.zeros(n, n), factor = Matrix.zeros(n, n), own = Matrix.zeros(n, n);
         maps.products(k, products);
-        maps.derivativeProducts(k, kDot);
+        maps.derivativeProducts(k, factor);
         double[] mu = maps.means(k);
-        Linalg.scale(q, kDot);                                                   // q K-dot: the back-propagation factor
-        List<Matrix> grams = new ArrayList<>(in.grams());
-        for (Matrix g : grams) Elementwise.multiply(g, kDot, g);
-        Elementwise.multiply(kDot, k, kDot);                                     // this layer's Gram: q K-dot o K
-        grams.add(kDot);
-        k.close();
+        Linalg.scale(q, factor);                                                 // q K-dot: the back-propagation factor
+        Elementwise.multiply(factor, k, own);                                    // this layer's Gram: q K-dot o K
         Linalg.scale(q, products);                                               // K' = q E[sigma sigma]
         double[] means = new double[n];
         for (int i = 0; i < n; i++) means[i] = Math.sqrt(q) * mu[i];
-        return new KernelState(products, means, grams);
+        return in.next(h, products, means, factor, false, own);
     }
 }

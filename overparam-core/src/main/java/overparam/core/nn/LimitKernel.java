@@ -1,5 +1,6 @@
 package overparam.core.nn;
 
+import java.util.ArrayList;
 import java.util.List;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
@@ -8,11 +9,12 @@ import overparam.core.linalg.Matrix;
  * The infinite-width kernels of a network on inputs X: the fold of its layers' limits (as neural-tangents'
  * stax.serial folds kernel_fn), so every network overparam can build has its kernels.
  * <ul>
- *   <li>{@link #gram(int)}: the limit of G^(h)(0) for h = 1..H+1 (H+1 is the output layer a);</li>
  *   <li>{@link #limitGram()}: K^(H), the limit of G^(H)(0), whose least eigenvalue lambda_0 sets the rates of
  *       Theorems 5.1 and 6.1 (Defs. 5.1 and 6.1; for the two-layer net, H-infinity of Du et al. 2018);</li>
- *   <li>{@link #limitNtk(TrainedLayers)}: Theta, the sum of the limits over the trained parameters;</li>
- *   <li>{@link #nngp()}: the limit of <x_i^(H), x_j^(H)>, the NNGP covariance of the last hidden layer.</li>
+ *   <li>{@link #limitNtk()}: Theta, the sum of the Gram limits over the trained parameters;</li>
+ *   <li>{@link #nngp()}: the limit of <x_i^(H), x_j^(H)>, the NNGP covariance of the last hidden layer;</li>
+ *   <li>{@link #gram(int)}: the limit of G^(h)(0) for every h = 1..H+1 (H+1 is the output layer a), when
+ *       asked for with {@link #withLayerGrams}.</li>
  * </ul>
  */
 public final class LimitKernel implements AutoCloseable {
@@ -24,39 +26,53 @@ public final class LimitKernel implements AutoCloseable {
         this.state = state;
     }
 
-    /** The kernels of the network described by spec on the rows of x (n x d, any norms). */
+    /** The kernels of the network on the rows of x (n x d, any norms), all parameters trained. */
     public static LimitKernel of(NetworkSpec spec, Matrix x) {
+        return of(spec, x, TrainedLayers.all(spec), false);
+    }
+
+    /** The same, keeping the limit of every layer's Gram too (O(H^2) elementwise work more). */
+    public static LimitKernel withLayerGrams(NetworkSpec spec, Matrix x, TrainedLayers trained) {
+        return of(spec, x, trained, true);
+    }
+
+    public static LimitKernel of(NetworkSpec spec, Matrix x, TrainedLayers trained, boolean keepLayerGrams) {
         if (x.cols() != spec.inputDim())
             throw new IllegalArgumentException("inputs have " + x.cols() + " columns, the network takes d = " + spec.inputDim());
-        KernelState state = KernelState.ofInputs(x);
+        KernelState state = KernelState.ofInputs(x, trained, keepLayerGrams);
         for (int h = 1; h <= spec.depth(); h++) {
             double q = spec.widthFreeScale(h);
-            state = spec.isResidual(h) ? ResidualLayer.limit(state, spec.activation(), q) : DenseLayer.limit(state, spec.activation(), q);
+            state = spec.isResidual(h) ? ResidualLayer.limit(state, h, spec.activation(), q)
+                                       : DenseLayer.limit(state, h, spec.activation(), q);
         }
-        state.grams().add(state.nngp().copy());                                 // G^(H+1) = X^(H) X^(H)^T -> K^(H)
+        // the output layer a: du_i/da = x_i^(H), so G^(H+1) = X^(H) X^(H)^T -> the NNGP, with factor 1 below it
+        if (trained.contains(spec.depth() + 1)) Linalg.addScaled(1.0, state.nngp(), state.ntk());
+        if (state.layerGrams() != null) state.layerGrams().add(state.nngp().copy());
         return new LimitKernel(spec, state);
     }
 
     public NetworkSpec spec() { return spec; }
 
-    /** The limit of G^(h)(0), h = 1..H+1. Not to be modified. */
-    public Matrix gram(int h) { return state.grams().get(h - 1); }
-
     /** K^(H): the limit of G^(H)(0). Not to be modified. */
-    public Matrix limitGram() { return gram(spec.depth()); }
+    public Matrix limitGram() { return state.lastGram(); }
+
+    /** Theta: the limit of G(0), the sum over the trained parameters. Not to be modified. */
+    public Matrix limitNtk() { return state.ntk(); }
 
     /** The NNGP covariance of the last hidden layer. Not to be modified. */
     public Matrix nngp() { return state.nngp(); }
 
-    /** The limit of the per-parameter Grams, in order W1..WH, a. */
-    public List<Matrix> grams() { return List.copyOf(state.grams()); }
+    /** The limit of G^(h)(0), h = 1..H+1 (needs {@link #withLayerGrams}). Not to be modified. */
+    public Matrix gram(int h) {
+        if (state.layerGrams() == null) throw new IllegalStateException("layer Grams were not kept: use LimitKernel.withLayerGrams");
+        return state.layerGrams().get(h - 1);
+    }
 
-    /** Theta: the sum of the limits of G^(h) over the trained parameters (a new matrix). */
-    public Matrix limitNtk(TrainedLayers trained) {
-        int n = state.n();
-        Matrix theta = Matrix.zeros(n, n);
-        for (int h = 1; h <= spec.parameterCount(); h++) if (trained.contains(h)) Linalg.addScaled(1.0, gram(h), theta);
-        return theta;
+    /** Every layer's Gram limit, W1..WH then a (needs {@link #withLayerGrams}). */
+    public List<Matrix> grams() {
+        List<Matrix> all = new ArrayList<>();
+        for (int h = 1; h <= spec.parameterCount(); h++) all.add(gram(h));
+        return all;
     }
 
     @Override public void close() {

@@ -1,7 +1,5 @@
 package overparam.core.nn;
 
-import java.util.ArrayList;
-import java.util.List;
 import overparam.core.kernel.GaussianMaps;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
@@ -42,28 +40,23 @@ public record ResidualLayer(Matrix weights, Activation activation, double scale)
      * </ul>
      * Consumes the input state; returns the output state.
      */
-    static KernelState limit(KernelState in, Activation activation, double q) {
+    static KernelState limit(KernelState in, int h, Activation activation, double q) {
         GaussianMaps maps = activation.gaussianMaps();
         int n = in.n();
-        Matrix k = in.nngp(), products = Matrix.zeros(n, n), kDot = Matrix.zeros(n, n);
+        Matrix k = in.nngp(), next = k.copy(), products = Matrix.zeros(n, n), factor = Matrix.zeros(n, n), own = Matrix.zeros(n, n);
         maps.products(k, products);
-        maps.derivativeProducts(k, kDot);
+        maps.derivativeProducts(k, factor);
         double[] mu = maps.means(k), b = in.means();
         double branch = Math.sqrt(q);                                            // c_res / H
-        Linalg.scale(q, kDot);
-        List<Matrix> grams = new ArrayList<>(in.grams());
-        for (Matrix g : grams) {
-            Matrix factor = kDot;                                                // g o (1 + q K-dot) = g + g o q K-dot
-            for (int i = 0; i < g.size(); i++) g.set(i, g.get(i) * (1 + factor.get(i)));
-        }
-        Elementwise.multiply(kDot, k, kDot);                                     // this block's Gram: q K-dot o K
-        grams.add(kDot);
-        Linalg.addScaled(q, products, k);                                        // K' = K + q E[sigma sigma] + cross
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++) k.set(i, j, k.get(i, j) + branch * (b[i] * mu[j] + b[j] * mu[i]));
+        Linalg.scale(q, factor);                                                 // q K-dot (the factor is 1 + that)
+        Elementwise.multiply(factor, k, own);                                    // this block's Gram: q K-dot o K
+        Linalg.addScaled(q, products, next);                                     // K' = K + q E[sigma sigma] + cross
         products.close();
+        var e = next.buffer();
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) e.put(i * n + j, e.get(i * n + j) + branch * (b[i] * mu[j] + b[j] * mu[i]));
         double[] means = new double[n];
         for (int i = 0; i < n; i++) means[i] = b[i] + branch * mu[i];
-        return new KernelState(k, means, grams);
+        return in.next(h, next, means, factor, true, own);
     }
 }

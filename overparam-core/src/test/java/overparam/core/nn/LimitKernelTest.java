@@ -50,10 +50,11 @@ class LimitKernelTest {
     @MethodSource("everyLayerAndActivation")
     void finiteGramsConvergeToTheLimitAtTheMonteCarloRate(Arch arch, String activation) {
         NetworkSpec narrow = Fixtures.spec(arch, activation, 3, NARROW, 3), wide = Fixtures.spec(arch, activation, 3, WIDE, 3);
-        try (Matrix x = unequalNorms(); LimitKernel limit = LimitKernel.of(narrow, x)) {
+        try (Matrix x = unequalNorms(); LimitKernel limit = LimitKernel.withLayerGrams(narrow, x, TrainedLayers.all(narrow))) {
             double[] errNarrow = meanRelativeErrors(narrow, x, limit), errWide = meanRelativeErrors(wide, x, limit);
             for (int p = 0; p < errNarrow.length; p++) {
-                String what = (p < narrow.parameterCount() ? "G^(" + (p + 1) + ")" : "NNGP") + " of " + arch + " " + activation;
+                String what = (p < narrow.parameterCount() ? "G^(" + (p + 1) + ")" : p == narrow.parameterCount() ? "NNGP" : "NTK")
+                        + " of " + arch + " " + activation;
                 double ratio = errWide[p] / errNarrow[p];
                 if (errNarrow[p] < 1e-12 && errWide[p] < 1e-12) continue;               // exact at every width
                 assertTrue(ratio < 0.45, what + ": error " + errNarrow[p] + " at m = " + NARROW + ", " + errWide[p]
@@ -62,10 +63,10 @@ class LimitKernelTest {
         }
     }
 
-    /** For each parameter h = 1..H+1 and then the NNGP: mean over seeds of the relative Frobenius error. */
+    /** For each parameter h = 1..H+1, then the NNGP, then the NTK: mean over seeds of the relative Frobenius error. */
     static double[] meanRelativeErrors(NetworkSpec spec, Matrix x, LimitKernel limit) {
         int count = spec.parameterCount();
-        double[] err = new double[count + 1];
+        double[] err = new double[count + 2];
         try (Matrix y = Matrix.vector(x.rows())) {
             Dataset data = new Dataset(x.copy(), y.copy(), "mc");
             for (int s = 0; s < SEEDS; s++) {
@@ -73,6 +74,7 @@ class LimitKernelTest {
                      GramInstrument gram = GramInstrumentTestAccess.measureAtInit(net, data);
                      Workspace ws = new Workspace(spec, x.rows())) {
                     for (int h = 1; h <= count; h++) err[h - 1] += relativeError(gram.layerGram(h), limit.gram(h)) / SEEDS;
+                    err[count + 1] += relativeError(gram.ntk(), limit.limitNtk()) / SEEDS;
                     net.forward(ws, x);
                     try (Matrix outer = Matrix.zeros(x.rows(), x.rows())) {
                         overparam.core.linalg.Linalg.multOuter(ws.output(spec.depth()), outer);
@@ -99,13 +101,36 @@ class LimitKernelTest {
     void kernelsAreSymmetricPositiveSemiDefinite() {
         for (String activation : Activation.NAMES) {
             for (NetworkSpec spec : Fixtures.everyArch(activation, 5, 1)) {
-                try (Matrix x = Synthetic.gaussianPoints(30, 5, 2); LimitKernel k = LimitKernel.of(spec, x)) {
+                try (Matrix x = Synthetic.gaussianPoints(30, 5, 2); LimitKernel k = LimitKernel.withLayerGrams(spec, x, TrainedLayers.all(spec))) {
                     List<Matrix> all = new ArrayList<>(k.grams());
                     all.add(k.nngp());
+                    all.add(k.limitNtk());
                     for (Matrix m : all) {
                         for (int i = 0; i < 30; i++) for (int j = 0; j < 30; j++) assertEquals(m.get(i, j), m.get(j, i), 0.0);
                         Spectrum.Extremes e = Spectrum.of(m);
                         assertTrue(e.min() > -1e-12 * e.max(), spec.arch() + " " + activation + ": lambda_min " + e.min());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Two routes to Theta: the running sum the fold keeps, and the sum of the separately kept layer limits; and
+     * K^(H) is the last layer's own limit. For a trained subset, only its layers count.
+     */
+    @Test
+    void theNtkIsTheSumOfTheTrainedLayersLimits() {
+        for (NetworkSpec spec : Fixtures.everyArch("softplus", 4, 1)) {
+            for (String subset : new String[] {"all", "W1", spec.arch() == Arch.TWO_LAYER ? "W1" : "W1,a"}) {
+                TrainedLayers trained = TrainedLayers.parse(subset, spec);
+                try (Matrix x = Synthetic.gaussianPoints(7, 4, 3); LimitKernel k = LimitKernel.withLayerGrams(spec, x, trained)) {
+                    for (int i = 0; i < 49; i++) {
+                        double sum = 0;
+                        for (int h = 1; h <= spec.parameterCount(); h++) if (trained.contains(h)) sum += k.gram(h).get(i);
+                        assertEquals(sum, k.limitNtk().get(i), 1e-13 * Math.abs(sum) + 1e-15, spec.arch() + " " + subset);
+                        assertEquals(k.gram(spec.depth()).get(i), k.limitGram().get(i), 0.0);
+                        assertEquals(k.gram(spec.depth() + 1).get(i), k.nngp().get(i), 0.0);
                     }
                 }
             }
