@@ -50,11 +50,17 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         List<String> a = Arrays.asList(args);
         if (a.contains("--help") || a.contains("-h")) {
-            System.out.println("Usage: ./overparam bench [--torch] [--quick]\n"
+            System.out.println("Usage: ./overparam bench [--torch] [--quick]    |    ./overparam bench --kernels [--numpy] [--quick]\n"
                     + "  Gradient-descent steps/s of fc and resnet at a large (n=1000, d=100, m=4096, H=3) and a small\n"
                     + "  (n=64, d=10, m=512, H=3) size with 1 and 2 BLAS threads, achieved GFLOP/s against dgemm's, the\n"
                     + "  time of a full Gram + extreme-eigenvalue measurement, and peak memory. --torch runs the PyTorch\n"
-                    + "  reference (installing Debian's python3-torch if missing) and prints the ratios.");
+                    + "  reference (installing Debian's python3-torch if missing) and prints the ratios.\n"
+                    + "  --kernels: K^(H) and lambda_min of a depth-10 fc net on n = 2000 points, relu and softplus, unit-norm and\n"
+                    + "  unequal-norm inputs; --numpy adds bench/kernel_reference.py on the same inputs (python3 with numpy).");
+            return;
+        }
+        if (a.contains("--kernels")) {
+            KernelBench.run(a.contains("--numpy"), a.contains("--quick"));
             return;
         }
         new Bench(a.contains("--quick")).run(a.contains("--torch"));

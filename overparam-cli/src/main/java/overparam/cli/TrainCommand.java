@@ -80,6 +80,8 @@ final class TrainCommand implements Callable<Integer> {
     Boolean dumpGram;
     @Option(names = "--instruments", paramLabel = "LIST", description = "all, none, or a list of gram, movement, pattern, predictions. Default: ${DEFAULT-VALUE}.")
     String instruments;
+    @Option(names = "--limit-kernel", paramLabel = "MODE", description = "Compute the infinite-width kernels of the run's data (lambda_0, loss bound, infinite twin): auto (n <= 4000), on, off. Default: ${DEFAULT-VALUE}.")
+    String limitKernel;
     @Option(names = "--out", paramLabel = "DIR", description = "A new folder for the run.")
     String out;
     @Option(names = "--quiet", description = "No progress display.")

@@ -37,6 +37,16 @@ final class DataLoader {
         };
     }
 
+    /** Inputs alone (n x d), for commands that need no labels. */
+    static Matrix inputs(String path) {
+        return read("--data", path, false);
+    }
+
+    /** Labels alone (n values). */
+    static Matrix labels(String path) {
+        return read("--labels", path, true);
+    }
+
     private static Matrix read(String option, String pathText, boolean labels) {
         Path path = Path.of(pathText);
         String what = option + " " + pathText;

@@ -19,6 +19,7 @@ import overparam.core.instruments.GramInstrument;
 import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
 import overparam.core.instruments.PredictionInstrument;
+import overparam.core.instruments.TheoremTwin;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 import overparam.core.linalg.Memory;
@@ -75,21 +76,28 @@ public final class TrainRun {
         try (Dataset data = loadData(c, arch, activation, loss)) {
             NetworkSpec spec = new NetworkSpec(arch, data.d(), c.width(), c.depth(), activation, c.cRes());
             TrainedLayers trained = TrainedLayers.parse(c.trainLayers(), spec);
-            requireMemory(c, spec, data.n(), instruments);
-            try (Network network = c.init() != null ? loadInit(c.init(), spec) : Network.initialize(spec, c.seed())) {
+            boolean limit = limitKernelWanted(c.limitKernel(), data.n());
+            requireMemory(c, spec, data.n(), instruments, limit);
+            try (Theory theory = limit ? Theory.of(spec, data, trained) : null;
+                 Network network = c.init() != null ? loadInit(c.init(), spec) : Network.initialize(spec, c.seed())) {
                 double eta = givenOptimizer != null ? givenOptimizer.eta() : autoEta(network, data, trained);
                 TrainSpec trainSpec = new TrainSpec(loss, new Optimizer(eta, c.batchSize()), c.steps(), c.recordEvery(), trained, c.seed());
                 double setupSeconds = (System.nanoTime() - t0) / 1e9;
-                return train(c, spec, data, network, trainSpec, instruments, out, progress, startedAt, setupSeconds);
+                return train(c, spec, data, network, trainSpec, instruments, theory, out, progress, startedAt, setupSeconds);
             }
         }
     }
 
     private static Outcome train(RunConfig c, NetworkSpec spec, Dataset data, Network network, TrainSpec trainSpec,
-                                 Set<String> instruments, Path out, TrainingListener progress, Instant startedAt, double setupSeconds) {
+                                 Set<String> instruments, Theory theory, Path out, TrainingListener progress, Instant startedAt,
+                                 double setupSeconds) {
         List<Observer> observers = observers(spec, data.n(), trainSpec.trained(), instruments);
+        if (theory != null && trainSpec.loss() == Loss.SQUARED)
+            observers.add(new TheoremTwin(theory.limitNtk(), theory.lambda0(), trainSpec.optimizer().eta()));
         try (RunFolder folder = RunFolder.create(out)) {
             ObjectNode summary = summary(c, spec, data, trainSpec, "running", startedAt);
+            if (theory != null) summary.set("theory", theory.json(trainSpec.optimizer().eta()));
+            else summary.putObject("theory").put("skipped", "limit kernel off (--limit-kernel auto computes it for n <= " + LIMIT_KERNEL_AUTO_MAX + ")");
             folder.writeSummary(summary);
             GramInstrument gram = observers.stream().filter(o -> o instanceof GramInstrument).map(o -> (GramInstrument) o).findFirst().orElse(null);
             if (c.dumpGram()) {
@@ -240,8 +248,20 @@ public final class TrainRun {
         return list;
     }
 
+    /** --limit-kernel auto computes the infinite-width kernels up to this many samples (six n x n matrices). */
+    static final int LIMIT_KERNEL_AUTO_MAX = 4000;
+
+    private static boolean limitKernelWanted(String mode, int n) {
+        return switch (mode.trim().toLowerCase(Locale.ROOT)) {
+            case "auto" -> n <= LIMIT_KERNEL_AUTO_MAX;
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw BadInputException.of("--limit-kernel " + mode, "'" + mode + "'", "auto, on or off", "e.g. --limit-kernel on");
+        };
+    }
+
     /** Refuses a run whose buffers exceed the memory the JVM can get, with the numbers, before allocating them. */
-    private static void requireMemory(RunConfig c, NetworkSpec spec, int n, Set<String> instruments) {
+    private static void requireMemory(RunConfig c, NetworkSpec spec, int n, Set<String> instruments, boolean limitKernel) {
         int rows = c.batchSize() > 0 && c.batchSize() < n ? c.batchSize() : n;
         long need = Network.bytes(spec) + Workspace.bytes(spec, rows);
         if (rows < n) need += Workspace.bytes(spec, n) + Matrix.bytes(rows, spec.inputDim() + 1);
@@ -249,6 +269,7 @@ public final class TrainRun {
         if (instruments.contains("movement")) need += MovementInstrument.bytes(spec);
         if (instruments.contains("pattern")) need += PatternInstrument.bytes(spec, n);
         if (c.init() != null) need += Network.bytes(spec);                      // the file's arrays while they are copied
+        if (limitKernel) need += Theory.bytes(n);
         long available = Memory.availableBytes();
         if (need > available)
             throw new BadInputException("--width " + spec.width() + ": this run needs " + Memory.format(need) + " of memory (weights, "
