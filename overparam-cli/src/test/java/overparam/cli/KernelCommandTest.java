@@ -65,6 +65,16 @@ class KernelCommandTest {
         assertTrue(r.out().contains("y^T K^-1 y"), r.out());
     }
 
+    /** A zero input has no features under relu (sigma(0) = 0): its row of K is zero, and the warning says which. */
+    @Test
+    void aZeroInputIsNamed() {
+        Path data = inputs("Z.npy", new double[][] {{1, 0, 0}, {0, 0, 0}, {0.3, 0.4, 1.2}});
+        CliRun r = CliRun.of("kernel", "--arch", "resnet", "--depth", "3", "--activation", "relu", "--data", data.toString(),
+                "--out", tmp.resolve("K.npy").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("row 1 is zero"), r.err());
+    }
+
     @Test
     void ntkAndNngpAndOneLayersGram() {
         Path data = inputs("X.npy", new double[][] {{1, 0}, {0.6, 0.8}, {0, 1}});

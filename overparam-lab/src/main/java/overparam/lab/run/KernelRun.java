@@ -59,6 +59,7 @@ public final class KernelRun {
                     default -> r.layer() != null ? k.gram(r.layer()) : k.limitGram();
                 };
                 Spectrum.Extremes e = Spectrum.of(m);
+                String warning = singularWarning(e, data.x(), m);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double yKy = Double.NaN, arora = Double.NaN;
                 if (r.labels() != null) {
@@ -73,7 +74,7 @@ public final class KernelRun {
                 };
                 String description = what + " of " + arch + " depth " + depth + " " + activation.name()
                         + (arch == Arch.RESNET ? " c_res " + r.cRes() : "");
-                return new Result(description, data.n(), data.d(), e.min(), e.max(), seconds, yKy, arora, singularWarning(e, data.x()), out);
+                return new Result(description, data.n(), data.d(), e.min(), e.max(), seconds, yKy, arora, warning, out);
             }
         }
     }
@@ -88,8 +89,8 @@ public final class KernelRun {
         return new Dataset(x, y, r.data() != null ? r.data() : "synthetic " + r.synthetic());
     }
 
-    /** When the kernel is numerically singular, say why if two inputs are duplicates or parallel. */
-    private static String singularWarning(Spectrum.Extremes e, Matrix x) {
+    /** When the kernel is numerically singular, say why: duplicated or parallel inputs, or a sample whose row is zero. */
+    private static String singularWarning(Spectrum.Extremes e, Matrix x, Matrix k) {
         if (e.min() > 1e-12 * e.max()) return null;
         int n = x.rows();
         try (Matrix g = Matrix.zeros(n, n)) {
@@ -103,8 +104,17 @@ public final class KernelRun {
                                 + "; the theorems assume no two inputs are parallel. Remove one of them.";
                 }
         }
+        for (int i = 0; i < n; i++)
+            if (Math.abs(k.get(i, i)) <= 1e-300)
+                return "the kernel is singular: its row " + i + " is zero (input " + i + " has norm " + Math.sqrt(sumSquares(x.row(i)))
+                        + ", and sigma(0) = 0 leaves it no features). Remove that sample.";
         return String.format(Locale.ROOT, "the kernel is ill-conditioned: lambda_min / lambda_max = %.1e. Its entries are exact to about"
-                + " 1e-13 of their scale, so lambda_min and y^T K^-1 y carry that error amplified by the condition number"
-                + " (deep networks with smooth activations do this: their kernels' spectra decay fast).", e.min() / e.max());
+                + " 1e-13 of their scale, so lambda_min and y^T K^-1 y carry that error times the condition number.", e.min() / e.max());
+    }
+
+    private static double sumSquares(double[] v) {
+        double s = 0;
+        for (double e : v) s += e * e;
+        return s;
     }
 }

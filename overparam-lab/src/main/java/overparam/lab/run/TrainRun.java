@@ -176,7 +176,7 @@ public final class TrainRun {
         if (!teacher && !"gaussian".equalsIgnoreCase(c.labelsFrom()))
             throw BadInputException.of("--labels-from " + c.labelsFrom(), "an unknown label source", "gaussian or teacher", "e.g. --labels-from teacher");
         if (files && (c.labels() != null || !teacher)) return DataLoader.fromFiles(c.data(), c.labels());
-        Matrix x = files ? DataLoader.fromFiles(c.data(), null).x() : DataLoader.syntheticInputs(c.synthetic(), c.n(), c.d(), c.seed());
+        Matrix x = files ? DataLoader.inputs(c.data()) : DataLoader.syntheticInputs(c.synthetic(), c.n(), c.d(), c.seed());
         Matrix y = teacher ? teacherLabels(x, c, arch, activation) : Synthetic.gaussianLabels(x.rows(), c.seed());
         if (loss == Loss.LOGISTIC) for (int i = 0; i < y.rows(); i++) y.set(i, y.get(i) >= 0 ? 1 : -1);   // the labels' signs
         String source = (files ? c.data() : "synthetic " + c.synthetic()) + ", labels " + (teacher ? "teacher (width " + c.teacherWidth() + ")" : "N(0, 1)")

@@ -53,6 +53,16 @@ class TrainRunTest {
     }
 
     @Test
+    void teacherLabelsForInputsFromAFile() throws IOException {
+        Path x = tmp.resolve("X.npy");
+        try (Matrix m = Synthetic.sphere(6, 3, 4)) { overparam.core.data.Npy.write(x, m); }
+        RunConfig c = RunConfigTest.empty().with("arch", "fc").with("depth", 2).with("width", 32).with("data", x.toString())
+                .with("labels_from", "teacher").with("eta", "0.01").with("steps", 5).with("out", tmp.resolve("file-teacher").toString());
+        TrainRun.Outcome o = TrainRun.execute(c, TrainingListener.NONE);
+        assertTrue(summary(o.folder()).get("data").get("source").asText().contains("teacher"));
+    }
+
+    @Test
     void logisticLossOnSyntheticDataUsesTheLabelsSigns() throws IOException {
         TrainRun.Outcome o = TrainRun.execute(base("logistic").with("loss", "logistic").with("steps", 200).with("eta", "0.5"), TrainingListener.NONE);
         List<JsonNode> m = metrics(o.folder());
