@@ -50,11 +50,6 @@ public final class InfiniteTrajectory implements AutoCloseable {
         return u;
     }
 
-    /** Whether eta exceeds 2 / lambda_max(Theta), where the infinite-width run itself diverges. */
-    public boolean unstable() {
-        return eta * lambda[lambda.length - 1] > 2;
-    }
-
     @Override public void close() {
         vectors.close();
     }

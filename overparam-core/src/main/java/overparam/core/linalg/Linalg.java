@@ -129,17 +129,6 @@ public final class Linalg {
         }
     }
 
-    /** Sum of elementwise products of two same-shape matrices. */
-    public static double dot(Matrix x, Matrix y) {
-        Shapes.requireSameShape("dot", x, y);
-        double sum = 0;
-        for (long done = 0; done < x.size(); done += Integer.MAX_VALUE) {
-            int count = (int) Math.min(Integer.MAX_VALUE, x.size() - done);
-            sum += cblas_ddot(count, at(x, done), 1, at(y, done), 1);
-        }
-        return sum;
-    }
-
     /** Frobenius norm (the 2-norm of a vector). */
     public static double normF(Matrix x) {
         double scale = 0, sumSq = 1;     // scaled accumulation across chunks, as dnrm2 does within one

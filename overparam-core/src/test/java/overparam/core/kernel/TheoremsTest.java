@@ -1,7 +1,6 @@
 package overparam.core.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -41,7 +40,6 @@ class TheoremsTest {
                     for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) next[i] += eta * theta.get(i, j) * (y[j] - u[j]);
                     u = next;
                 }
-                assertFalse(t.unstable());
             }
         }
     }
