@@ -12,7 +12,8 @@ import overparam.core.BadInputException;
  */
 @Command(name = "overparam", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         header = "A laboratory for the optimization theory of over-parameterized neural networks.",
-        subcommands = {TrainCommand.class, KernelCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CatalogCommand.class, ReportCommand.class, SqlCommand.class, ExportCommand.class,
+                TrainCommand.class, KernelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int DIVERGED = 1, BAD_INPUT = 2, INTERNAL = 3;
 

@@ -74,6 +74,8 @@ final class TrainCommand implements Callable<Integer> {
     String init;
     @Option(names = "--seed", paramLabel = "S", description = "Seed of data, initialization and sampler. Default: ${DEFAULT-VALUE}.")
     Long seed;
+    @Option(names = "--data-seed", paramLabel = "S", description = "Seed of the synthetic data and teacher alone (default: --seed), to vary the initialization over one data set.")
+    Long dataSeed;
     @Option(names = "--threads", paramLabel = "T", description = "BLAS threads. Default: ${DEFAULT-VALUE} (the cores).")
     Integer threads;
     @Option(names = "--dump-gram", description = "Also write G^(H)(k) and G(k) of every record as .npy.")

@@ -21,7 +21,7 @@ public record RunConfig(
         String arch, Integer depth, Integer width, String activation, Double leakySlope, Double cRes,
         String data, String labels, String synthetic, Integer n, Integer d, String labelsFrom, Integer teacherWidth,
         String loss, String eta, Integer steps, Integer recordEvery, Integer batchSize, String trainLayers,
-        String init, Long seed, Integer threads, Boolean dumpGram, String instruments, String limitKernel, String out) {
+        String init, Long seed, Long dataSeed, Integer threads, Boolean dumpGram, String instruments, String limitKernel, String out) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -31,7 +31,7 @@ public record RunConfig(
             "fc", null, 512, "softplus", 0.01, overparam.core.nn.NetworkSpec.DEFAULT_C_RES,
             null, null, null, 64, 10, "gaussian", 32,
             "squared", null, 100, 10, 0, "all",
-            null, 0L, Runtime.getRuntime().availableProcessors(), false, "all", "auto", null);
+            null, 0L, null, Runtime.getRuntime().availableProcessors(), false, "all", "auto", null);
 
     /** A copy whose unset fields take their defaults; depth defaults to 1 for two-layer and 3 otherwise. */
     public RunConfig withDefaults() {
@@ -39,6 +39,7 @@ public record RunConfig(
         merged.setAll((ObjectNode) JSON.valueToTree(this));
         RunConfig c = JSON.convertValue(merged, RunConfig.class);
         if (c.depth == null) c = c.with("depth", "two-layer".equals(c.arch) ? 1 : 3);
+        if (c.dataSeed == null) c = c.with("data_seed", c.seed);          // one seed for everything unless data_seed is given
         return c;
     }
 

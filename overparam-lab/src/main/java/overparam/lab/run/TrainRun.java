@@ -52,6 +52,28 @@ public final class TrainRun {
 
     private TrainRun() {}
 
+    /**
+     * Checks a configuration as far as it can without reading data or allocating (options, their ranges, and the
+     * network's shape when the data is synthetic): experiments refuse a bad cell before any cell runs.
+     */
+    public static void validate(RunConfig config) {
+        RunConfig c = config.withDefaults();
+        Arch arch = Arch.parse(c.arch());
+        Activation activation = Activation.parse(c.activation(), c.leakySlope());
+        Loss.parse(c.loss());
+        parseInstruments(c.instruments());
+        limitKernelWanted(c.limitKernel(), 1);
+        if (c.eta() == null) throw new BadInputException("eta: missing. Give the step size, e.g. eta: 0.05, or eta: auto.");
+        if (!c.eta().equalsIgnoreCase("auto")) new Optimizer(parseEta(c.eta()), c.batchSize());
+        TrainSpec.requireSchedule(c.steps(), c.recordEvery());
+        if ((c.data() == null) == (c.synthetic() == null))
+            throw new BadInputException("data: give data (with labels) or synthetic, exactly one of them.");
+        if (c.synthetic() != null) {
+            NetworkSpec spec = new NetworkSpec(arch, c.d(), c.width(), c.depth(), activation, c.cRes());
+            TrainedLayers.parse(c.trainLayers(), spec);
+        }
+    }
+
     public static Outcome execute(RunConfig config, TrainingListener progress) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
@@ -176,8 +198,8 @@ public final class TrainRun {
         if (!teacher && !"gaussian".equalsIgnoreCase(c.labelsFrom()))
             throw BadInputException.of("--labels-from " + c.labelsFrom(), "an unknown label source", "gaussian or teacher", "e.g. --labels-from teacher");
         if (files && (c.labels() != null || !teacher)) return DataLoader.fromFiles(c.data(), c.labels());
-        Matrix x = files ? DataLoader.inputs(c.data()) : DataLoader.syntheticInputs(c.synthetic(), c.n(), c.d(), c.seed());
-        Matrix y = teacher ? teacherLabels(x, c, arch, activation) : Synthetic.gaussianLabels(x.rows(), c.seed());
+        Matrix x = files ? DataLoader.inputs(c.data()) : DataLoader.syntheticInputs(c.synthetic(), c.n(), c.d(), c.dataSeed());
+        Matrix y = teacher ? teacherLabels(x, c, arch, activation) : Synthetic.gaussianLabels(x.rows(), c.dataSeed());
         if (loss == Loss.LOGISTIC) for (int i = 0; i < y.rows(); i++) y.set(i, y.get(i) >= 0 ? 1 : -1);   // the labels' signs
         String source = (files ? c.data() : "synthetic " + c.synthetic()) + ", labels " + (teacher ? "teacher (width " + c.teacherWidth() + ")" : "N(0, 1)")
                 + (loss == Loss.LOGISTIC ? " signs" : "");
@@ -187,7 +209,7 @@ public final class TrainRun {
     /** Labels from a teacher: a network of the same architecture and activation, width --teacher-width, its own seed. */
     private static Matrix teacherLabels(Matrix x, RunConfig c, Arch arch, Activation activation) {
         NetworkSpec teacherSpec = new NetworkSpec(arch, x.cols(), c.teacherWidth(), c.depth(), activation, c.cRes());
-        try (Network teacher = Network.initialize(teacherSpec, Seeds.derive(c.seed(), "teacher"))) {
+        try (Network teacher = Network.initialize(teacherSpec, Seeds.derive(c.dataSeed(), "teacher"))) {
             return teacher.predict(x);
         }
     }

@@ -1,0 +1,28 @@
+package overparam.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import overparam.lab.check.Verdict;
+import overparam.lab.experiment.Reporting;
+
+@Command(name = "report", mixinStandardHelpOptions = true, header = "Evaluate an experiment's checks again and rewrite its report.html.",
+        description = {"Example:", "  ./overparam report runs/du2019-depth"},
+        footer = {"", "Exit codes: 0 every check holds, 1 a check fails, 2 bad input."})
+final class ReportCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", description = "An experiment's folder.")
+    Path dir;
+
+    @Override public Integer call() {
+        Reporting.Outcome o = Reporting.rewrite(dir, "./overparam report " + dir);
+        var w = spec.commandLine().getOut();
+        for (Verdict v : o.verdicts()) w.println(v);
+        w.printf("report: %s%n", o.report());
+        return o.verdicts().stream().allMatch(Verdict::holds) ? 0 : Main.DIVERGED;
+    }
+}

@@ -1,0 +1,64 @@
+package overparam.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import overparam.core.BadInputException;
+import overparam.lab.check.Verdict;
+import overparam.lab.experiment.Catalog;
+import overparam.lab.experiment.ExperimentRun;
+import overparam.lab.experiment.ExperimentSpec;
+import overparam.lab.experiment.SpecParser;
+
+@Command(name = "run", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        header = "Run an experiment (a catalogue entry or a YAML spec): its sweep, results store, report and verdicts.",
+        description = {
+            "Writes into --out (default runs/NAME): results.sqlite (SQLite, WAL), one run folder per cell under",
+            "cells/, and report.html; prints each check as HOLDS or FAILS with its numbers. Killed at any moment,",
+            "it finishes with --resume: finished cells are kept, the ones it was in the middle of are redone.",
+            "",
+            "Example:",
+            "  ./overparam run du2019-depth",
+            "  ./overparam run my-experiment.yaml --out runs/mine",
+            ""},
+        footer = {"", "Exit codes: 0 every check holds, 1 a check fails, 2 bad input (e.g. a malformed spec), 3 internal error."})
+final class RunCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "EXPERIMENT", description = "A catalogue name (./overparam catalog) or a YAML file.")
+    String experiment;
+    @Option(names = "--out", paramLabel = "DIR", description = "The experiment's folder. Default: runs/NAME.")
+    String out;
+    @Option(names = "--resume", description = "Finish an interrupted run in --out.")
+    boolean resume;
+    @Option(names = "--quiet", description = "No progress display.")
+    boolean quiet;
+    @Option(names = "--debug", description = "Stack traces with errors.")
+    boolean debug;
+
+    @Override public Integer call() throws Exception {
+        Path file = Path.of(experiment);
+        boolean isFile = experiment.endsWith(".yaml") || experiment.endsWith(".yml") || Files.isRegularFile(file);
+        if (isFile && !Files.isRegularFile(file))
+            throw new BadInputException(experiment + ": no such file. Give a YAML spec or a catalogue name (./overparam catalog).");
+        String text = isFile ? Files.readString(file, StandardCharsets.UTF_8) : Catalog.text(experiment);
+        ExperimentSpec parsed = SpecParser.parse(text, isFile ? experiment : "catalogue entry " + experiment);
+        Path dir = Path.of(out != null ? out : "runs/" + parsed.name());
+        String command = "./overparam run " + experiment + (out != null ? " --out " + out : "");
+        ExperimentRun.Outcome o;
+        try (SweepProgress progress = new SweepProgress(parsed.name(), quiet)) {
+            o = ExperimentRun.execute(parsed, text, dir, resume, progress, command);
+        }
+        var w = spec.commandLine().getOut();
+        w.printf("%s: %d cells (%d from before, %d diverged) in %s%n", parsed.name(), o.cells(), o.reused(), o.diverged(), o.dir());
+        for (Verdict v : o.verdicts()) w.println(v);
+        w.printf("report: %s%n", o.report());
+        return o.allHold() ? 0 : Main.DIVERGED;
+    }
+}

@@ -1,0 +1,46 @@
+package overparam.cli;
+
+import java.io.PrintStream;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import overparam.lab.experiment.ExperimentRun;
+
+/** A sweep's progress: on a terminal a bar (cells done, current cell, ETA), elsewhere a plain line per finished cell. */
+final class SweepProgress implements ExperimentRun.Listener, AutoCloseable {
+    private final String task;
+    private final boolean terminal;
+    private final PrintStream plain;
+    private ProgressBar bar;
+    private int total, done;
+
+    SweepProgress(String task, boolean quiet) {
+        this.task = task;
+        this.terminal = System.console() != null && !quiet;
+        this.plain = terminal || quiet ? null : System.err;
+    }
+
+    @Override public synchronized void onStart(int cells, int alreadyDone) {
+        total += cells - alreadyDone;
+        if (terminal && bar == null)
+            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                    .setUpdateIntervalMillis(500).setUnit(" cells", 1).setConsumer(new ConsoleProgressBarConsumer(System.err, 120)).build();
+        else if (bar != null) bar.maxHint(total);
+        if (plain != null) plain.printf("%s: %d cells to run%s%n", task, cells - alreadyDone, alreadyDone > 0 ? " (" + alreadyDone + " done before)" : "");
+    }
+
+    @Override public synchronized void onCellStart(String key) {
+        if (bar != null) bar.setExtraMessage(key);
+    }
+
+    @Override public synchronized void onCellDone(String key, String status, double seconds) {
+        done++;
+        if (bar != null) bar.stepTo(done);
+        if (plain != null) plain.printf("cell %d/%d %s: %s (%.1f s)%n", done, total, key, status, seconds);
+    }
+
+    @Override public void close() {
+        if (bar != null) bar.close();
+    }
+}

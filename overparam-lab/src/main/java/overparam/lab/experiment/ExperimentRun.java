@@ -1,0 +1,209 @@
+package overparam.lab.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import overparam.core.BadInputException;
+import overparam.core.nn.TrainingListener;
+import overparam.lab.check.Checks;
+import overparam.lab.check.Verdict;
+import overparam.lab.run.RunConfig;
+import overparam.lab.run.TrainRun;
+import overparam.lab.run.Versions;
+import overparam.lab.store.Results;
+import overparam.lab.store.Store;
+
+/**
+ * Runs an experiment into its folder: results.sqlite, one folder per cell (cells/KEY, the run folder of
+ * `./overparam train`), report.html. Cells run in-process on a pool sized so that cells x BLAS threads <= cores.
+ * Killed at any moment, the experiment resumes with {@code resume}: finished cells are kept, cells it was in the
+ * middle of are cleared and redone.
+ */
+public final class ExperimentRun {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Progress of a sweep. */
+    public interface Listener {
+        Listener NONE = new Listener() {};
+        default void onStart(int cells, int alreadyDone) {}
+        default void onCellStart(String key) {}
+        default void onCellDone(String key, String status, double seconds) {}
+    }
+
+    public record Outcome(Path dir, int cells, int reused, int diverged, List<Verdict> verdicts, Path report) {
+        public boolean allHold() { return verdicts.stream().allMatch(Verdict::holds); }
+    }
+
+    private final ExperimentSpec spec;
+    private final Path dir;
+    private final Store store;
+    private final Listener listener;
+    private final int threadsPerCell, parallel;
+    private final Set<String> finished;
+    private int diverged;
+
+    private ExperimentRun(ExperimentSpec spec, Path dir, Store store, Listener listener, Set<String> finished) {
+        this.spec = spec;
+        this.dir = dir;
+        this.store = store;
+        this.listener = listener;
+        this.finished = finished;
+        Integer t = spec.base().threads();
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.threadsPerCell = t == null ? 1 : Math.max(1, t);
+        this.parallel = Math.max(1, cores / threadsPerCell);
+    }
+
+    /**
+     * Runs (or, with resume, finishes) the experiment. A new run needs a new or empty folder; resuming needs the
+     * folder of the same experiment. Every cell is validated before any runs.
+     */
+    public static Outcome execute(ExperimentSpec spec, String specText, Path dir, boolean resume, Listener listener, String command) {
+        for (Cell c : spec.search() == null ? spec.cells() : searchCells(spec, spec.search().low())) {
+            try {
+                TrainRun.validate(c.config());
+            } catch (BadInputException e) {
+                throw new BadInputException(spec.name() + ", cell " + c.key() + ": " + e.getMessage());
+            }
+        }
+        prepareFolder(dir, resume);
+        try (Store store = Store.open(dir)) {
+            String stored = store.storedSpec();
+            if (resume && stored != null && !stored.equals(specText))
+                throw new BadInputException("--resume " + dir + ": the folder holds a different version of " + spec.name()
+                        + " (its spec changed). Run it into a new folder instead.");
+            if (stored == null) store.recordExperiment(spec.name(), specText, Versions.overparam());
+            for (String key : store.forgetUnfinished()) deleteCellFolder(dir, key);
+            ExperimentRun run = new ExperimentRun(spec, dir, store, listener, new HashSet<>(store.finishedCells()));
+            int reused = run.finished.size();
+            if (spec.search() == null) run.runAll(spec.cells());
+            else run.search();
+            Reporting.Outcome r = Reporting.evaluateAndWrite(spec, store, dir, command);
+            return new Outcome(dir, r.results().cells().size(), reused, run.diverged, r.verdicts(), r.report());
+        }
+    }
+
+    private void runAll(List<Cell> cells) {
+        List<Cell> todo = cells.stream().filter(c -> !finished.contains(c.key())).toList();
+        listener.onStart(cells.size(), cells.size() - todo.size());
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Cell c : todo) futures.add(pool.submit(() -> runCell(c)));
+            for (Future<?> f : futures) f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Bisection over powers of two in [low, high] for the smallest width where >= 1 - delta of the seeds succeed. */
+    private void search() {
+        ExperimentSpec.Search s = spec.search();
+        List<Integer> widths = new ArrayList<>();
+        for (int w = Integer.highestOneBit(s.low()); w <= s.high(); w *= 2) if (w >= s.low()) widths.add(w);
+        int lo = 0, hi = widths.size() - 1;
+        listener.onStart(widths.size() * s.seeds().size(), 0);
+        if (!succeeds(widths.get(hi))) return;                                    // no threshold within the range
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (succeeds(widths.get(mid))) hi = mid; else lo = mid + 1;
+        }
+    }
+
+    private boolean succeeds(int width) {
+        List<Cell> cells = searchCells(spec, width);
+        runAll(cells);
+        Set<String> keys = new HashSet<>();
+        for (Cell c : cells) keys.add(c.key());
+        var results = Results.read(store).where(c -> keys.contains(c.cell()));
+        double slack = spec.search().slack() == null ? 1e-9 : spec.search().slack();
+        long ok = results.stream().filter(c -> Checks.Threshold.success(c, slack)).count();
+        return ok >= (1 - spec.search().delta()) * results.size() - 1e-12;
+    }
+
+    static List<Cell> searchCells(ExperimentSpec spec, int value) {
+        List<Cell> cells = new ArrayList<>();
+        String field = spec.search().field() == null ? "width" : spec.search().field();
+        for (long seed : spec.search().seeds()) {
+            Map<String, Object> chosen = new LinkedHashMap<>();
+            chosen.put(field, value);
+            chosen.put("seed", seed);
+            cells.add(new Cell(Cell.key(chosen), spec.base().with(field, value).with("seed", seed)));
+        }
+        return cells;
+    }
+
+    private void runCell(Cell cell) {
+        listener.onCellStart(cell.key());
+        long t0 = System.nanoTime();
+        Path folder = dir.resolve("cells").resolve(cell.folderName());
+        deleteRecursively(folder);                                                // a half-written cell is redone
+        RunConfig config = cell.config().with("out", folder.toString()).with("threads", threadsPerCell).withDefaults();
+        long runId = store.startCell(spec.name(), cell.key(), config.toJson().toString(), config.seed(), Versions.overparam());
+        TrainRun.Outcome o = TrainRun.execute(config, TrainingListener.NONE);
+        String status = o.result().status();
+        if (o.result().diverged()) synchronized (this) { diverged++; }
+        CellFiles files = CellFiles.read(folder);
+        store.finishCell(runId, status, files.steps(), files.values());
+        listener.onCellDone(cell.key(), status, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void prepareFolder(Path dir, boolean resume) {
+        try {
+            if (Files.isRegularFile(dir)) throw new BadInputException("--out " + dir + ": is a file, expected a folder. Choose another --out.");
+            boolean hasStore = Files.exists(dir.resolve(Store.FILE));
+            if (resume && !hasStore)
+                throw new BadInputException("--resume: " + dir + " holds no experiment to resume (no " + Store.FILE + "). Run it without --resume.");
+            if (!resume && Files.isDirectory(dir)) {
+                try (Stream<Path> entries = Files.list(dir)) {
+                    if (entries.findAny().isPresent())
+                        throw new BadInputException("--out " + dir + ": already holds files; an experiment never overwrites another. "
+                                + "Add --resume to finish it, or choose a new --out.");
+                }
+            }
+            Files.createDirectories(dir.resolve("cells"));
+        } catch (IOException e) {
+            throw new BadInputException("--out " + dir + ": cannot be used (" + e.getMessage() + "). Choose a writable folder.");
+        }
+    }
+
+    private static void deleteCellFolder(Path dir, String key) {
+        deleteRecursively(dir.resolve("cells").resolve(new Cell(key, null).folderName()));
+    }
+
+    private static void deleteRecursively(Path p) {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + p, e);
+        }
+    }
+
+    static JsonNode readJson(Path p) {
+        try {
+            return JSON.readTree(p.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p, e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package overparam.lab.experiment;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import overparam.lab.check.Check;
+import overparam.lab.report.FigureSpec;
+import overparam.lab.run.RunConfig;
+
+/**
+ * An experiment is data: a base configuration (any RunConfig field), sweep axes (field -> values; the cells are
+ * their Cartesian product, in the order written), figures and checks. Or, instead of a sweep, a search: the
+ * smallest width at which gradient descent converges at the theorem's rate in at least 1 - delta of the seeds,
+ * found by bisection over powers of two.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record ExperimentSpec(String name, String title, String paper, String claim, RunConfig base,
+                             LinkedHashMap<String, List<Object>> sweep, Search search, List<FigureSpec> figures, List<Check> checks) {
+    public ExperimentSpec {
+        sweep = sweep == null ? new LinkedHashMap<>() : sweep;
+        figures = figures == null ? List.of() : List.copyOf(figures);
+        checks = checks == null ? List.of() : List.copyOf(checks);
+    }
+
+    /** Bisection over {@code field} (powers of two in [low, high]) with these seeds. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Search(String field, int low, int high, List<Long> seeds, double delta, Double slack) {}
+
+    /** The cells of the sweep: one configuration each, with a stable key ("arch=fc,depth=4,seed=1"). */
+    public List<Cell> cells() {
+        List<Cell> out = new ArrayList<>();
+        expand(new ArrayList<>(sweep.keySet()), 0, new LinkedHashMap<>(), out);
+        return out;
+    }
+
+    private void expand(List<String> axes, int i, LinkedHashMap<String, Object> chosen, List<Cell> out) {
+        if (i == axes.size()) {
+            RunConfig c = base;
+            for (Map.Entry<String, Object> e : chosen.entrySet()) c = c.with(e.getKey(), e.getValue());
+            out.add(new Cell(Cell.key(chosen), c));
+            return;
+        }
+        for (Object v : sweep.get(axes.get(i))) {
+            chosen.put(axes.get(i), v);
+            expand(axes, i + 1, chosen, out);
+            chosen.remove(axes.get(i));
+        }
+    }
+}

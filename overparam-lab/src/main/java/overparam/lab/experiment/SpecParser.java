@@ -1,0 +1,111 @@
+package overparam.lab.experiment;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.List;
+import java.util.Map;
+import overparam.core.BadInputException;
+import overparam.lab.run.RunConfig;
+
+/**
+ * Reads an experiment spec from YAML and refuses anything malformed before it runs: a YAML error, an unknown
+ * field (in the spec, its base, a figure or a check), an unknown check type, a sweep axis that is no configuration
+ * field, a missing name. Every refusal names the spec, the line and the field.
+ */
+public final class SpecParser {
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, false);
+
+    private SpecParser() {}
+
+    /** Parses spec text; {@code source} names it in messages (a file name or "catalogue entry x"). */
+    public static ExperimentSpec parse(String text, String source) {
+        ExperimentSpec spec;
+        try {
+            spec = YAML.readValue(text, ExperimentSpec.class);
+        } catch (UnrecognizedPropertyException e) {
+            // records are read through their constructors, so Jackson reports the end of the mapping: find the key itself
+            int line = keyLine(text, e.getPropertyName(), line(e.getLocation()));
+            List<String> known = e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+            throw new BadInputException(source + " line " + line + ": unknown field '" + e.getPropertyName() + "'"
+                    + where(e) + "; known fields: " + known + ". Fix the spelling or remove it.");
+        } catch (InvalidTypeIdException e) {
+            throw new BadInputException(source + " line " + line(e.getLocation()) + ": unknown check type '" + e.getTypeId()
+                    + "'; known types: bound, slope, slope_compare, monotone, converges, rate, threshold.");
+        } catch (JsonMappingException e) {
+            throw new BadInputException(source + " line " + line(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()) + where(e)
+                    + ". See the catalogue's specs (./overparam catalog) for the format.");
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(source + " line " + line(e.getLocation()) + ": not valid YAML (" + firstLine(e.getOriginalMessage()) + ").");
+        }
+        if (spec == null) throw new BadInputException(source + ": empty spec. Give at least name, base and sweep (or search).");
+        if (spec.name() == null || spec.name().isBlank()) throw new BadInputException(source + ": missing 'name'. Add a line name: my-experiment.");
+        if (spec.base() == null) throw new BadInputException(source + ": missing 'base'. Add the configuration every cell starts from.");
+        List<String> fields = RunConfig.fieldNames();
+        for (Map.Entry<String, List<Object>> axis : spec.sweep().entrySet()) {
+            if (!fields.contains(axis.getKey()))
+                throw new BadInputException(source + " line " + lineOf(text, axis.getKey() + ":") + ": sweep axis '" + axis.getKey()
+                        + "' is not a configuration field; known fields: " + fields + ".");
+            if (axis.getValue() == null || axis.getValue().isEmpty())
+                throw new BadInputException(source + " line " + lineOf(text, axis.getKey() + ":") + ": sweep axis '" + axis.getKey()
+                        + "' has no values. Give a list, e.g. " + axis.getKey() + ": [1, 2].");
+            if (axis.getKey().equals("threads") || axis.getKey().equals("out"))
+                throw new BadInputException(source + " line " + lineOf(text, axis.getKey() + ":") + ": '" + axis.getKey()
+                        + "' cannot be swept (the experiment sets it for every cell).");
+        }
+        if (spec.search() != null && !spec.sweep().isEmpty())
+            throw new BadInputException(source + ": both 'sweep' and 'search' given; an experiment is one or the other.");
+        if (spec.search() != null) {
+            var s = spec.search();
+            if (s.low() < 1 || s.high() < s.low() || s.seeds() == null || s.seeds().isEmpty() || !(s.delta() >= 0 && s.delta() < 1))
+                throw new BadInputException(source + " line " + lineOf(text, "search:") + ": search needs 1 <= low <= high, a non-empty seeds"
+                        + " list and 0 <= delta < 1.");
+        }
+        return spec;
+    }
+
+    private static String where(JsonMappingException e) {
+        List<JsonMappingException.Reference> path = e.getPath();
+        if (path.size() <= 1) return "";
+        StringBuilder s = new StringBuilder(" (in ");
+        for (int i = 0; i < path.size() - 1; i++) {
+            var r = path.get(i);
+            s.append(r.getFieldName() != null ? r.getFieldName() : "item " + (r.getIndex() + 1)).append(i < path.size() - 2 ? " > " : "");
+        }
+        return s.append(")").toString();
+    }
+
+    private static int line(JsonLocation location) {
+        return location == null ? 0 : location.getLineNr();
+    }
+
+    /** The line of the last "key:" at or before Jackson's line (the key that mapping holds), else Jackson's line. */
+    static int keyLine(String text, String key, int reported) {
+        String[] lines = text.split("\n", -1);
+        int found = 0;
+        for (int i = 0; i < Math.min(lines.length, Math.max(reported, 1)); i++) {
+            String t = lines[i].strip();
+            if (t.startsWith("- ")) t = t.substring(2).strip();
+            if (t.startsWith(key + ":")) found = i + 1;
+        }
+        return found > 0 ? found : reported;
+    }
+
+    /** The 1-based line of the first occurrence of a text (for errors Jackson does not locate). */
+    static int lineOf(String text, String needle) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) if (lines[i].contains(needle)) return i + 1;
+        return 0;
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("").trim();
+    }
+}

@@ -1,0 +1,157 @@
+package overparam.lab.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import overparam.lab.check.Verdict;
+import overparam.lab.store.Results;
+
+/**
+ * An experiment's report: {@code DIR/report.html}, one self-contained page (inline CSS and SVG, no script, no
+ * external resource) with the header (what paper and claim the experiment reproduces, the command that made it,
+ * the cells done and diverged), one figure per {@link FigureSpec} and the table of verdicts.
+ */
+public final class Report {
+    public static final String FILE = "report.html";
+
+    private static final String CSS = """
+            body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #222; background: #fff;
+                   max-width: 60rem; margin: 2rem auto; padding: 0 1.5rem; line-height: 1.45; }
+            h1 { font-size: 1.6rem; margin: 0 0 .8rem; }
+            h2 { font-size: 1.2rem; margin: 2.2rem 0 .8rem; border-bottom: 1px solid #ddd; padding-bottom: .3rem; }
+            dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1.2rem; margin: 0; }
+            dl.meta dt { font-weight: bold; color: #555; }
+            dl.meta dd { margin: 0; }
+            code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9em; background: #f4f4f4;
+                   padding: .1rem .3rem; border-radius: 3px; word-break: break-all; }
+            figure { margin: 1.5rem 0 2.2rem; }
+            figure svg { display: block; max-width: 100%; height: auto; }
+            figcaption { max-width: 640px; font-size: .92rem; margin-top: .4rem; color: #333; }
+            .nodata { width: 640px; max-width: 100%; box-sizing: border-box; padding: 2rem 1rem; border: 1px dashed #bbb;
+                      color: #666; text-align: center; background: #fafafa; }
+            table.verdicts { border-collapse: collapse; font-size: .95rem; }
+            table.verdicts th, table.verdicts td { text-align: left; padding: .35rem .8rem; border-bottom: 1px solid #e2e2e2;
+                                                   vertical-align: top; }
+            table.verdicts th { border-bottom: 2px solid #999; }
+            .HOLDS { color: #0a6b2e; background: #e3f4e8; font-weight: bold; }
+            .FAILS { color: #a1140f; background: #fbe5e3; font-weight: bold; }
+            """;
+
+    private Report() {}
+
+    /** What the page says the experiment is. Any field may be null (its row is then left out). */
+    public record Header(String name, String title, String paper, String claim, String command) {}
+
+    /** Writes dir/report.html and returns its path. */
+    public static Path write(Path dir, Header header, List<FigureSpec> figures, Results results, List<Verdict> verdicts) {
+        Path file = dir.resolve(FILE);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(file, html(header, figures, results, verdicts), StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report " + file + ": " + e.getMessage()
+                    + "; check that the folder is writable", e);
+        }
+    }
+
+    static String html(Header header, List<FigureSpec> figures, Results results, List<Verdict> verdicts) {
+        String title = first(header.title(), header.name(), results.experiment(), "Experiment report");
+        StringBuilder b = new StringBuilder(64 * 1024);
+        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>").append(escape(title)).append("</title>\n")
+                .append("<link rel=\"icon\" href=\"data:,\">\n")   // no favicon request: the page loads nothing
+                .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+        header(b, title, header, results);
+        b.append("<main>\n<section id=\"figures\">\n<h2>Figures</h2>\n");
+        if (figures.isEmpty()) b.append("<p class=\"nodata\">This experiment defines no figures.</p>\n");
+        for (int i = 0; i < figures.size(); i++) figure(b, i + 1, figures.get(i), results);
+        b.append("</section>\n");
+        verdicts(b, verdicts);
+        b.append("</main>\n</body>\n</html>\n");
+        return b.toString();
+    }
+
+    private static void header(StringBuilder b, String title, Header h, Results results) {
+        long diverged = results.cells().stream().filter(c -> c.diverged()).count();
+        long done = results.cells().stream().filter(c -> "done".equals(c.status())).count();
+        b.append("<header>\n<h1>").append(escape(title)).append("</h1>\n<dl class=\"meta\">\n");
+        row(b, "Experiment", escape(first(h.name(), results.experiment(), null)));
+        row(b, "Reproduces", escape(h.paper()));
+        row(b, "Claim", escape(h.claim()));
+        row(b, "Command", h.command() == null ? null : "<code>" + escape(h.command()) + "</code>");
+        row(b, "Cells", "<span id=\"cells-done\">" + done + "</span> done, <span id=\"cells-diverged\">" + diverged + "</span> diverged");
+        b.append("</dl>\n</header>\n");
+    }
+
+    private static void row(StringBuilder b, String term, String html) {
+        if (html != null && !html.isEmpty()) b.append("<dt>").append(term).append("</dt><dd>").append(html).append("</dd>\n");
+    }
+
+    private static void figure(StringBuilder b, int number, FigureSpec spec, Results results) {
+        String id = "fig-" + number;
+        Figures.Drawn drawn;
+        try {
+            drawn = Figures.draw(spec, results.cells(), id);
+        } catch (RuntimeException e) {   // one figure that cannot be drawn must not cost the reader the others
+            drawn = Figures.Drawn.nothing("No figure: " + e.getClass().getSimpleName() + ": " + e.getMessage(), List.of());
+        }
+        String type = spec.type() == null ? "unknown" : spec.type().replaceAll("[^A-Za-z0-9-]", "");
+        b.append("<figure id=\"").append(id).append("\" class=\"figure ").append(type).append(drawn.svg() == null ? " empty" : "").append("\">\n");
+        if (drawn.svg() != null) b.append(drawn.svg()).append('\n');
+        else b.append("<div class=\"nodata\" role=\"note\">").append(escape(drawn.note())).append("</div>\n");
+        b.append("<figcaption><b>Figure ").append(number).append('.');
+        if (!Figures.blank(spec.title())) b.append(' ').append(escape(spec.title().strip())).append(end(spec.title()));
+        b.append("</b>");
+        if (!Figures.blank(spec.caption())) b.append(' ').append(escape(spec.caption().strip())).append(end(spec.caption()));
+        for (String remark : drawn.remarks()) b.append(" <span class=\"remark\">").append(escape(remark)).append("</span>");
+        b.append("</figcaption>\n</figure>\n");
+    }
+
+    private static void verdicts(StringBuilder b, List<Verdict> verdicts) {
+        long holding = verdicts.stream().filter(Verdict::holds).count();
+        b.append("<section id=\"checks\">\n<h2>Checks</h2>\n");
+        if (verdicts.isEmpty()) {
+            b.append("<p>This experiment has no checks.</p>\n</section>\n");
+            return;
+        }
+        b.append("<p>").append(holding).append(" of ").append(verdicts.size()).append(verdicts.size() == 1 ? " check holds" : " checks hold").append(".</p>\n");
+        b.append("<table class=\"verdicts\">\n<thead><tr><th>Check</th><th>Verdict</th><th>Measured</th><th>Expected</th></tr></thead>\n<tbody>\n");
+        for (Verdict v : verdicts)
+            b.append("<tr><td>").append(escape(v.name())).append("</td><td class=\"").append(v.verdict()).append("\">").append(v.verdict())
+                    .append("</td><td>").append(escape(v.measured())).append("</td><td>").append(escape(v.expected())).append("</td></tr>\n");
+        b.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    /** Text made safe for HTML element content and quoted attributes. */
+    static String escape(String s) {
+        if (s == null) return "";
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static String end(String sentence) {
+        String s = sentence.strip();
+        return s.endsWith(".") || s.endsWith("?") || s.endsWith("!") ? "" : ".";
+    }
+
+    private static String first(String... options) {
+        for (String o : options) if (o != null && !o.isBlank()) return o;
+        return null;
+    }
+}

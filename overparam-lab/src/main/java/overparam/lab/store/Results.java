@@ -1,0 +1,72 @@
+package overparam.lab.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/** Every finished cell of an experiment, read from its store: what checks and reports work on. */
+public record Results(String experiment, List<CellResult> cells) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public Results {
+        cells = List.copyOf(cells);
+    }
+
+    public static Results read(Store store) {
+        Connection db = store.connection();
+        synchronized (store) {
+            try (Statement s = db.createStatement()) {
+                String experiment = "";
+                try (ResultSet r = s.executeQuery("SELECT name FROM experiment LIMIT 1")) { if (r.next()) experiment = r.getString(1); }
+                Map<Long, Map<String, Double>> values = new HashMap<>();
+                try (ResultSet r = s.executeQuery("SELECT run_id, name, value FROM run_values")) {
+                    while (r.next()) values.computeIfAbsent(r.getLong(1), k -> new HashMap<>()).put(r.getString(2), nullable(r, 3));
+                }
+                Map<Long, Map<String, NavigableMap<Integer, Double>>> series = new HashMap<>();
+                try (ResultSet r = s.executeQuery("SELECT run_id, step, name, value FROM metrics")) {
+                    while (r.next())
+                        series.computeIfAbsent(r.getLong(1), k -> new HashMap<>()).computeIfAbsent(r.getString(3), k -> new TreeMap<>())
+                                .put(r.getInt(2), nullable(r, 4));
+                }
+                List<CellResult> cells = new ArrayList<>();
+                try (ResultSet r = s.executeQuery("SELECT run_id, cell, config, status FROM runs WHERE status IN ('done', 'diverged') ORDER BY run_id")) {
+                    while (r.next()) {
+                        long id = r.getLong(1);
+                        cells.add(new CellResult(id, r.getString(2), JSON.readTree(r.getString(3)), r.getString(4),
+                                values.getOrDefault(id, Map.of()), series.getOrDefault(id, Map.of())));
+                    }
+                }
+                return new Results(experiment, cells);
+            } catch (SQLException | java.io.IOException e) {
+                throw new IllegalStateException("cannot read the results store: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static Double nullable(ResultSet r, int column) throws SQLException {
+        double v = r.getDouble(column);
+        return r.wasNull() ? null : v;
+    }
+
+    /** The cells a filter keeps. */
+    public List<CellResult> where(Predicate<CellResult> filter) {
+        return cells.stream().filter(filter).toList();
+    }
+
+    /** Cells grouped by the text of a configuration field, in order of first appearance. */
+    public static Map<String, List<CellResult>> groupBy(List<CellResult> cells, String field) {
+        Map<String, List<CellResult>> g = new LinkedHashMap<>();
+        for (CellResult c : cells) g.computeIfAbsent(c.field(field), k -> new ArrayList<>()).add(c);
+        return g;
+    }
+}

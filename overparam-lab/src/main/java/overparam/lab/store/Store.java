@@ -1,0 +1,204 @@
+package overparam.lab.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The results store of an experiment: {@code results.sqlite} in its folder, SQLite in WAL mode (the default store
+ * of MLflow and Optuna; Python's sqlite3 and pandas read it with no extra package). Tables (DESIGN.md):
+ * <pre>
+ *   runs(run_id, experiment, cell, config, seed, status, started_at, finished_at, version)
+ *   metrics(run_id, step, name, value)        one row per recorded step and scalar metric
+ *   checks(experiment, name, verdict, measured, expected)
+ *   run_values(run_id, name, value)           per-run numbers: lambda_0, final loss, steps per second, ...
+ *   experiment(name, spec, started_at, version)
+ * </pre>
+ * Crash safety: a cell's row says {@code running} until one transaction writes all its metrics and marks it
+ * done (or diverged); a kill at any moment leaves either a finished cell or one that is visibly unfinished, which
+ * {@link #forgetUnfinished} clears for a rerun. One connection serves every thread, under a lock.
+ */
+public final class Store implements AutoCloseable {
+    public static final String FILE = "results.sqlite";
+    private final Connection db;
+
+    private Store(Connection db) { this.db = db; }
+
+    public static Store open(Path dir) {
+        try {
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(FILE));
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");      // in WAL mode a committed transaction survives the process being killed
+                s.execute("PRAGMA busy_timeout=10000");
+                s.execute("CREATE TABLE IF NOT EXISTS experiment(name TEXT NOT NULL, spec TEXT NOT NULL, started_at TEXT NOT NULL, version TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS runs(run_id INTEGER PRIMARY KEY AUTOINCREMENT, experiment TEXT NOT NULL, cell TEXT NOT NULL UNIQUE,"
+                        + " config TEXT NOT NULL, seed INTEGER, status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, version TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS metrics(run_id INTEGER NOT NULL REFERENCES runs(run_id), step INTEGER NOT NULL, name TEXT NOT NULL, value REAL)");
+                s.execute("CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics(run_id, name, step)");
+                s.execute("CREATE TABLE IF NOT EXISTS run_values(run_id INTEGER NOT NULL REFERENCES runs(run_id), name TEXT NOT NULL, value REAL)");
+                s.execute("CREATE TABLE IF NOT EXISTS checks(experiment TEXT NOT NULL, name TEXT NOT NULL, verdict TEXT NOT NULL, measured TEXT, expected TEXT)");
+            }
+            return new Store(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open " + dir.resolve(FILE) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The experiment's spec as first stored, or null for a new store. */
+    public synchronized String storedSpec() {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT spec FROM experiment LIMIT 1")) {
+            return r.next() ? r.getString(1) : null;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    public synchronized void recordExperiment(String name, String spec, String version) {
+        update("INSERT INTO experiment(name, spec, started_at, version) VALUES (?, ?, ?, ?)", name, spec, Instant.now().toString(), version);
+    }
+
+    /** Cells already finished (done or diverged): their keys. */
+    public synchronized List<String> finishedCells() {
+        List<String> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT cell FROM runs WHERE status IN ('done', 'diverged')")) {
+            while (r.next()) out.add(r.getString(1));
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
+    }
+
+    /** Removes every trace of cells a killed process left unfinished (their rows and metrics), in one transaction. */
+    public synchronized List<String> forgetUnfinished() {
+        List<String> cells = new ArrayList<>();
+        try {
+            db.setAutoCommit(false);
+            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT cell FROM runs WHERE status = 'running'")) {
+                while (r.next()) cells.add(r.getString(1));
+            }
+            try (Statement s = db.createStatement()) {
+                s.execute("DELETE FROM metrics WHERE run_id IN (SELECT run_id FROM runs WHERE status = 'running')");
+                s.execute("DELETE FROM run_values WHERE run_id IN (SELECT run_id FROM runs WHERE status = 'running')");
+                s.execute("DELETE FROM runs WHERE status = 'running'");
+            }
+            db.commit();
+            return cells;
+        } catch (SQLException e) {
+            rollback();
+            throw failure(e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /** A cell starts: its row says running. Returns its run_id. */
+    public synchronized long startCell(String experiment, String cell, String configJson, long seed, String version) {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO runs(experiment, cell, config, seed, status, started_at, version)"
+                + " VALUES (?, ?, ?, ?, 'running', ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            p.setString(1, experiment); p.setString(2, cell); p.setString(3, configJson); p.setLong(4, seed);
+            p.setString(5, Instant.now().toString()); p.setString(6, version);
+            p.executeUpdate();
+            try (ResultSet k = p.getGeneratedKeys()) { k.next(); return k.getLong(1); }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** One recorded step's scalar metrics. */
+    public record StepRow(int step, Map<String, Double> values) {}
+
+    /** A cell ends: all its metrics and run values and its final status in one transaction (batched inserts). */
+    public synchronized void finishCell(long runId, String status, List<StepRow> steps, Map<String, Double> runValues) {
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement m = db.prepareStatement("INSERT INTO metrics(run_id, step, name, value) VALUES (?, ?, ?, ?)")) {
+                for (StepRow row : steps)
+                    for (Map.Entry<String, Double> e : row.values().entrySet()) {
+                        m.setLong(1, runId); m.setInt(2, row.step()); m.setString(3, e.getKey()); setNumber(m, 4, e.getValue());
+                        m.addBatch();
+                    }
+                m.executeBatch();
+            }
+            try (PreparedStatement v = db.prepareStatement("INSERT INTO run_values(run_id, name, value) VALUES (?, ?, ?)")) {
+                for (Map.Entry<String, Double> e : runValues.entrySet()) {
+                    v.setLong(1, runId); v.setString(2, e.getKey()); setNumber(v, 3, e.getValue());
+                    v.addBatch();
+                }
+                v.executeBatch();
+            }
+            try (PreparedStatement u = db.prepareStatement("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?")) {
+                u.setString(1, status); u.setString(2, Instant.now().toString()); u.setLong(3, runId);
+                u.executeUpdate();
+            }
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw failure(e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /** Replaces the experiment's verdicts. */
+    public synchronized void recordChecks(String experiment, List<String[]> verdicts) {
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement d = db.prepareStatement("DELETE FROM checks WHERE experiment = ?")) { d.setString(1, experiment); d.executeUpdate(); }
+            try (PreparedStatement p = db.prepareStatement("INSERT INTO checks(experiment, name, verdict, measured, expected) VALUES (?, ?, ?, ?, ?)")) {
+                for (String[] v : verdicts) {
+                    p.setString(1, experiment); p.setString(2, v[0]); p.setString(3, v[1]); p.setString(4, v[2]); p.setString(5, v[3]);
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw failure(e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /** The connection, for read-only queries (Results, the sql command). */
+    public Connection connection() { return db; }
+
+    private void update(String sql, Object... args) {
+        try (PreparedStatement p = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) p.setObject(i + 1, args[i]);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static void setNumber(PreparedStatement p, int index, Double v) throws SQLException {
+        if (v == null || !Double.isFinite(v)) p.setNull(index, java.sql.Types.REAL);
+        else p.setDouble(index, v);
+    }
+
+    private void rollback() {
+        try { db.rollback(); } catch (SQLException ignored) { /* the original failure is what matters */ }
+    }
+
+    private void autoCommit() {
+        try { db.setAutoCommit(true); } catch (SQLException e) { throw failure(e); }
+    }
+
+    private static IllegalStateException failure(SQLException e) {
+        return new IllegalStateException("results store: " + e.getMessage(), e);
+    }
+
+    @Override public void close() {
+        try { db.close(); } catch (SQLException e) { throw failure(e); }
+    }
+}

@@ -1,0 +1,80 @@
+package overparam.lab.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import overparam.core.BadInputException;
+import overparam.lab.run.TrainRun;
+
+class SpecParserTest {
+    static final String GOOD = """
+            name: tiny
+            base:
+              arch: fc
+              synthetic: sphere
+              eta: 0.1
+            sweep:
+              width: [16, 32]
+              seed: [0, 1, 2]
+            checks:
+              - name: converges
+                type: converges
+                ratio: 0.5
+            """;
+
+    @Test
+    void aGoodSpecExpandsToTheProductOfItsAxes() {
+        ExperimentSpec s = SpecParser.parse(GOOD, "tiny.yaml");
+        List<Cell> cells = s.cells();
+        assertEquals(6, cells.size());
+        assertEquals("width=16,seed=0", cells.get(0).key());
+        assertEquals(32, cells.get(5).config().width());
+        assertEquals(2L, cells.get(5).config().seed());
+        assertEquals(1, s.checks().size());
+    }
+
+    static String refusal(String text) {
+        BadInputException e = assertThrows(BadInputException.class, () -> SpecParser.parse(text, "bad.yaml"));
+        assertTrue(e.getMessage().startsWith("bad.yaml"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void malformedSpecsAreRefusedWithLineAndField() {
+        String m = refusal(GOOD.replace("  arch: fc", "  arch: fc\n  widht: 3"));
+        assertTrue(m.contains("line 4") && m.contains("'widht'") && m.contains("base"), m);
+        m = refusal(GOOD.replace("type: converges", "type: convergence"));
+        assertTrue(m.contains("line 11") && m.contains("'convergence'"), m);
+        m = refusal(GOOD.replace("    ratio: 0.5", "    ratio: 0.5\n    tolerance: 1"));
+        assertTrue(m.contains("line 13") && m.contains("'tolerance'"), m);
+        m = refusal(GOOD.replace("  width: [16, 32]", "  depht: [1, 2]"));
+        assertTrue(m.contains("line 7") && m.contains("'depht'"), m);
+        m = refusal(GOOD.replace("base:", "base: [").replace("name: tiny", "name: tiny"));
+        assertTrue(m.contains("line"), m);
+        m = refusal(GOOD.replace("name: tiny\n", ""));
+        assertTrue(m.contains("'name'"), m);
+        m = refusal(GOOD.replace("  seed: [0, 1, 2]", "  threads: [1, 2]"));
+        assertTrue(m.contains("'threads'") && m.contains("cannot be swept"), m);
+        m = refusal(GOOD.replace("    ratio: 0.5", "    ratio: fast"));
+        assertTrue(m.contains("line 12"), m);
+    }
+
+    /** Every catalogue entry parses, and every one of its cells passes the same checks a run would make first. */
+    @Test
+    void theCatalogueIsValid() {
+        assertEquals(List.of("du2019-depth", "du2019-width", "du2018-two-layer", "width-threshold"), Catalog.names());
+        for (String name : Catalog.names()) {
+            ExperimentSpec s = Catalog.spec(name);
+            assertEquals(name, s.name());
+            assertTrue(s.title() != null && s.paper() != null && s.claim() != null, name);
+            assertTrue(!s.checks().isEmpty() && !s.figures().isEmpty(), name);
+            List<Cell> cells = s.search() == null ? s.cells() : ExperimentRun.searchCells(s, s.search().low());
+            for (Cell c : cells) TrainRun.validate(c.config());
+        }
+        assertThrows(BadInputException.class, () -> Catalog.text("du2020-nothing"));
+    }
+}
