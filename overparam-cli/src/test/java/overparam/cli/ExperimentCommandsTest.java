@@ -111,7 +111,10 @@ class ExperimentCommandsTest {
         assertEquals(2, again.exit(), "an existing experiment is not overwritten without --resume");
         assertTrue(again.err().contains("--resume"), again.err());
         assertEquals(2, CliRun.of("run", "no-such-experiment").exit());
-        assertEquals(2, CliRun.of("sql", out.toString(), "SELECT nothing FROM nowhere").exit());
+        CliRun query = CliRun.of("sql", out.toString(), "SELECT width FROM nowhere");
+        assertEquals(2, query.exit());
+        assertEquals(1, query.errorLines(), query.err());
+        assertTrue(query.err().contains("nowhere") && query.err().contains("runs(run_id"), "names the fault and the columns: " + query.err());
         assertEquals(2, CliRun.of("sql", tmp.resolve("empty").toString(), "SELECT 1").exit());
     }
 }

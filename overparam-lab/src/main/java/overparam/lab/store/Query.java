@@ -42,7 +42,7 @@ public final class Query {
             }
             return new Table(columns, rows);
         } catch (SQLException e) {
-            throw new BadInputException("sql: " + firstLine(e.getMessage()) + ". The tables are " + TABLES + " (see DESIGN.md).");
+            throw new BadInputException("the query failed: " + firstLine(e.getMessage()) + ". The tables are " + schema(file) + ".");
         }
     }
 
@@ -75,6 +75,21 @@ public final class Query {
     private static String csvField(String v) {
         if (v == null) return "";
         return v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+
+    /** The tables with their columns, read from the store itself, so the message names what a query can use. */
+    private static String schema(Path file) {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + file + "?mode=ro"); Statement s = c.createStatement()) {
+            for (String t : TABLES) {
+                List<String> columns = new ArrayList<>();
+                try (ResultSet r = s.executeQuery("PRAGMA table_info(" + t + ")")) { while (r.next()) columns.add(r.getString("name")); }
+                out.append(out.length() == 0 ? "" : ", ").append(t).append('(').append(String.join(", ", columns)).append(')');
+            }
+        } catch (SQLException e) {
+            return TABLES + " (see DESIGN.md)";
+        }
+        return out.toString();
     }
 
     private static String firstLine(String s) {
