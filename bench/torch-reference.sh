@@ -2,6 +2,7 @@
 # PyTorch reference benchmark for the overparam bench harness.
 #
 #   bash bench/torch-reference.sh [--sizes large,small] [--only step,gram,dgemm] [...]
+#   bash bench/torch-reference.sh --conv [...]   runs bench/torch_conv_reference.py (conv ResNet) instead
 #
 # Makes sure Debian's python (/usr/bin/python3, never the pyenv python3 that may come first on PATH)
 # can import torch, installing Debian's python3-torch if it cannot, then runs bench/torch_reference.py
@@ -24,6 +25,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 script="$here/torch_reference.py"
+if [ "${1:-}" = --conv ]; then shift; script="$here/torch_conv_reference.py"; fi
 py=/usr/bin/python3
 module="${TORCH_REFERENCE_MODULE:-torch}"
 dry="${TORCH_REFERENCE_DRY_RUN:-0}"

@@ -32,7 +32,7 @@ import overparam.lab.run.TrainRun;
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--arch", paramLabel = "ARCH", description = "fc (seed 004 eq. 2), resnet (eq. 3) or two-layer (Du et al. 2018). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--arch", paramLabel = "ARCH", description = "fc (seed 004 eq. 2), resnet (eq. 3), two-layer (Du et al. 2018) or conv-resnet (seed 004 Section 3.3). Default: ${DEFAULT-VALUE}.")
     String arch;
     @Option(names = "--depth", paramLabel = "H", description = "Number of hidden layers H (resnet needs >= 2; two-layer is 1). Default: 3 (two-layer: 1).")
     Integer depth;
@@ -44,7 +44,7 @@ final class TrainCommand implements Callable<Integer> {
     Double leakySlope;
     @Option(names = "--c-res", paramLabel = "C", description = "ResNet branch scale c_res in c_res / (H sqrt m) (0 < c_res < 1 in the seed). Default: ${DEFAULT-VALUE}.")
     Double cRes;
-    @Option(names = "--data", paramLabel = "X.npy", description = "Inputs, n x d (.npy or .csv), one sample per row.")
+    @Option(names = "--data", paramLabel = "X.npy", description = "Inputs, n x d (.npy or .csv), one sample per row; n x channels x pixels or n x channels x rows x cols for conv-resnet.")
     String data;
     @Option(names = "--labels", paramLabel = "y.npy", description = "Labels, n values (.npy or .csv).")
     String labels;
@@ -54,6 +54,10 @@ final class TrainCommand implements Callable<Integer> {
     Integer n;
     @Option(names = "--d", paramLabel = "D", description = "Input dimension of --synthetic data. Default: ${DEFAULT-VALUE}.")
     Integer d;
+    @Option(names = "--pixels", paramLabel = "P|RxC", description = "conv-resnet on --synthetic data: pixels of a signal (16) or an image (8x8); --d is then the channels.")
+    String pixels;
+    @Option(names = "--patch", paramLabel = "K", description = "conv-resnet: patch size, K pixels of a signal or K x K of an image (odd). Default: ${DEFAULT-VALUE}.")
+    Integer patch;
     @Option(names = "--labels-from", paramLabel = "SOURCE", description = "gaussian (y_i ~ N(0,1)) or teacher (a random network of the same kind). Default: ${DEFAULT-VALUE}.")
     String labelsFrom;
     @Option(names = "--teacher-width", paramLabel = "M", description = "Width of the teacher network. Default: ${DEFAULT-VALUE}.")

@@ -11,6 +11,7 @@ import overparam.core.nn.Arch;
 import overparam.core.nn.Loss;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
+import overparam.core.nn.Patches;
 import overparam.core.nn.TrainedLayers;
 import overparam.core.nn.Workspace;
 
@@ -22,8 +23,10 @@ public final class Fixtures {
         return new Dataset(Synthetic.sphere(n, d, seed), Synthetic.gaussianLabels(n, seed), "sphere");
     }
 
+    /** A network on inputs of d values; the convolutional ResNet reads them as a 1-channel signal of d pixels, 3-pixel patches. */
     public static NetworkSpec spec(Arch arch, String activation, int d, int width, int depth) {
-        return new NetworkSpec(arch, d, width, arch == Arch.TWO_LAYER ? 1 : depth, Activation.parse(activation, 0.1), 0.5);
+        Patches patches = arch == Arch.CONV_RESNET ? Patches.of(1, d, 3) : Patches.NONE;
+        return new NetworkSpec(arch, d, width, arch == Arch.TWO_LAYER ? 1 : depth, Activation.parse(activation, 0.1), 0.5, patches);
     }
 
     /** Every architecture with a depth that exercises it. */
@@ -32,6 +35,7 @@ public final class Fixtures {
         specs.add(spec(Arch.FC, activation, d, width, 3));
         specs.add(spec(Arch.RESNET, activation, d, width, 3));
         specs.add(spec(Arch.TWO_LAYER, activation, d, width, 1));
+        specs.add(spec(Arch.CONV_RESNET, activation, d, width, 3));
         return specs;
     }
 

@@ -1,9 +1,9 @@
 package overparam.core.instruments;
 
-import java.nio.DoubleBuffer;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 import overparam.core.linalg.Spectrum;
+import overparam.core.nn.LayerGram;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.Observer;
 import overparam.core.nn.RunView;
@@ -17,7 +17,8 @@ import overparam.core.nn.Workspace;
  *
  * <p>Built from their structure, never from per-sample Jacobians: du_i/dW^(h) = b_i x_i^T with b_i the
  * back-propagated signal (row i of B_h) and x_i the layer input (row i of X^(h-1)), so
- * G^(h) = (B_h B_h^T) o (X^(h-1) X^(h-1)^T), two dsyrk calls of O(n^2 m) (DESIGN.md). For a,
+ * G^(h) = (B_h B_h^T) o (X^(h-1) X^(h-1)^T), two dsyrk calls of O(n^2 m) (DESIGN.md); for the convolutional
+ * ResNet the same sum over pixel pairs and patches ({@link LayerGram}). For a,
  * du_i/da = x^(H)_i, so G^(H+1) = X^(H) X^(H)^T. Extreme eigenvalues come from LAPACK
  * ({@link Spectrum}), not a full spectrum.
  */
@@ -25,7 +26,8 @@ public final class GramInstrument implements Observer {
     private final int depth;
     private final TrainedLayers trained;
     private final Matrix[] layerGram;          // index h - 1 for h = 1..H+1
-    private final Matrix ntk, inputGram, difference, gramAtStart, ntkAtStart;
+    private final Matrix ntk, difference, gramAtStart, ntkAtStart;
+    private final LayerGram layerGrams;
     private final Spectrum spectrum;
     private boolean started;
     private double gramNormAtStart, ntkNormAtStart;
@@ -36,7 +38,7 @@ public final class GramInstrument implements Observer {
         layerGram = new Matrix[depth + 1];
         for (int h = 0; h <= depth; h++) layerGram[h] = Matrix.zeros(n, n);
         ntk = Matrix.zeros(n, n);
-        inputGram = Matrix.zeros(n, n);
+        layerGrams = new LayerGram(spec, n);
         difference = Matrix.zeros(n, n);
         gramAtStart = Matrix.zeros(n, n);
         ntkAtStart = Matrix.zeros(n, n);
@@ -45,17 +47,12 @@ public final class GramInstrument implements Observer {
 
     /** Native bytes this instrument holds for n samples and depth H. */
     public static long bytes(NetworkSpec spec, long n) {
-        return (spec.depth() + 7) * Matrix.bytes(n, n) + 20 * n * Double.BYTES;     // + the Spectrum's copy
+        return (spec.depth() + 6) * Matrix.bytes(n, n) + LayerGram.bytes(spec, n) + 20 * n * Double.BYTES;   // + the Spectrum's copy
     }
 
     @Override public void onRecord(RunView view, StepRecord record) {
         Workspace pass = view.pass(1);
-        for (int h = 1; h <= depth; h++) {
-            Linalg.multOuterLower(pass.signal(h), layerGram[h - 1]);                    // B_h B_h^T
-            Linalg.multOuterLower(view.layerInput(h), inputGram);                        // X^(h-1) X^(h-1)^T
-            hadamardLower(layerGram[h - 1], inputGram);
-            Linalg.mirrorLower(layerGram[h - 1]);
-        }
+        for (int h = 1; h <= depth; h++) layerGrams.compute(pass.signalPixels(h), pass.layerInput(h), layerGram[h - 1]);
         Linalg.multOuter(pass.output(depth), layerGram[depth]);                          // G^(H+1) = X^(H) X^(H)^T
         ntk.fill(0);
         for (int h = 1; h <= depth + 1; h++) if (trained.contains(h)) Linalg.addScaled(1.0, layerGram[h - 1], ntk);
@@ -106,16 +103,6 @@ public final class GramInstrument implements Observer {
         return spectrum.extremes(difference).spectralNorm();
     }
 
-    /** a = a o b on the lower triangle (with the diagonal). */
-    private static void hadamardLower(Matrix a, Matrix b) {
-        DoubleBuffer x = a.buffer(), y = b.buffer();
-        int n = a.rows();
-        for (int i = 0; i < n; i++) {
-            int base = i * n;
-            for (int j = 0; j <= i; j++) x.put(base + j, x.get(base + j) * y.get(base + j));
-        }
-    }
-
     private static double trace(Matrix m) {
         double t = 0;
         for (int i = 0; i < m.rows(); i++) t += m.get(i, i);
@@ -124,7 +111,7 @@ public final class GramInstrument implements Observer {
 
     @Override public void close() {
         for (Matrix m : layerGram) m.close();
-        ntk.close(); inputGram.close(); difference.close(); gramAtStart.close(); ntkAtStart.close();
+        ntk.close(); layerGrams.close(); difference.close(); gramAtStart.close(); ntkAtStart.close();
         spectrum.close();
     }
 }

@@ -42,6 +42,21 @@ public final class Theorems {
                 new Requirement("Du et al. 2019, Theorem 6.1", "step size eta <=", "l0 H^2 / n^2", lambda0 * h * h / ((double) n * n)));
     }
 
+    /**
+     * Seed 004, Theorem 7.1 (convolutional ResNet, p pixels): width and step size. The theorem leaves the power
+     * of p unstated ("poly(p)"); it is taken as p itself here, and the formula says so.
+     */
+    public static List<Requirement> convResNet(int n, int depth, int pixels, double lambda0, double delta) {
+        double h = depth, p = pixels;
+        return List.of(
+                new Requirement("Du et al. 2019, Theorem 7.1", "width m >=",
+                        "max(n^4/(l0^4 H^6), n^4/(l0^4 H^2), n/delta, n^2 log(Hn/delta)/l0^2) poly(p), poly(p) = p",
+                        p * max(Math.pow(n / lambda0, 4) / Math.pow(h, 6), Math.pow(n / lambda0, 4) / (h * h), n / delta,
+                                n * (double) n * Math.log(h * n / delta) / (lambda0 * lambda0))),
+                new Requirement("Du et al. 2019, Theorem 7.1", "step size eta <=", "l0 H^2 / (n^2 poly(p)), poly(p) = p",
+                        lambda0 * h * h / ((double) n * n * p)));
+    }
+
     /** Du, Zhai, Poczos, Singh 2018, Theorem 3.2 (two-layer relu, only W trained). */
     public static List<Requirement> twoLayer(int n, double lambda0, double delta) {
         return List.of(

@@ -73,6 +73,51 @@ public final class Linalg {
         cblas_dgemm(CblasRowMajor, transA, transB, m, n, k, alpha, a.data, a.cols(), b.data, b.cols(), beta, c.data, c.cols());
     }
 
+    /**
+     * Row-range products, for blocked and convolutional work on views made once (no allocation per call):
+     * C[cRow + i, j] = alpha sum_k A[aRow + i, k] B[bRow + j, k] + beta C[cRow + i, j] for i < rows, j < bRows.
+     * C may be wider than bRows (only its first bRows columns are written).
+     */
+    public static void multTransB(double alpha, Matrix a, int aRow, int rows, Matrix b, int bRow, int bRows, double beta,
+                                  Matrix c, int cRow) {
+        if (!(a.cols() == b.cols() && bRows <= c.cols() && aRow + rows <= a.rows() && bRow + bRows <= b.rows() && cRow + rows <= c.rows()))
+            throw Shapes.mismatch("multTransB(rows)", a, b, c);
+        gemmAt(CblasNoTrans, CblasTrans, rows, bRows, a.cols(), alpha, a, aRow, b, bRow, beta, c, cRow);
+    }
+
+    /** C[cRow.. + rows, :] = alpha A[aRow.. + rows, :] B + beta C[cRow.. + rows, :]. */
+    public static void mult(double alpha, Matrix a, int aRow, int rows, Matrix b, double beta, Matrix c, int cRow) {
+        if (!(a.cols() == b.rows() && c.cols() == b.cols() && aRow + rows <= a.rows() && cRow + rows <= c.rows()))
+            throw Shapes.mismatch("mult(rows)", a, b, c);
+        gemmAt(CblasNoTrans, CblasNoTrans, rows, b.cols(), a.cols(), alpha, a, aRow, b, 0, beta, c, cRow);
+    }
+
+    /** C = alpha A[aRow.. + rows, :]^T B[bRow.. + rows, :] + beta C. */
+    public static void multTransA(double alpha, Matrix a, int aRow, int rows, Matrix b, int bRow, double beta, Matrix c) {
+        if (!(c.rows() == a.cols() && c.cols() == b.cols() && aRow + rows <= a.rows() && bRow + rows <= b.rows()))
+            throw Shapes.mismatch("multTransA(rows)", a, b, c);
+        gemmAt(CblasTrans, CblasNoTrans, a.cols(), b.cols(), rows, alpha, a, aRow, b, bRow, beta, c, 0);
+    }
+
+    /**
+     * dgemm on row offsets: the shared pointers are moved to the offsets for the call and back, which allocates
+     * nothing (a view per call would). Safe because a matrix is never used by two threads at once.
+     */
+    private static void gemmAt(int transA, int transB, int m, int n, int k, double alpha, Matrix a, int aRow, Matrix b, int bRow,
+                               double beta, Matrix c, int cRow) {
+        if (m == 0 || n == 0) return;
+        try {
+            a.data.position((long) aRow * a.cols());
+            b.data.position((long) bRow * b.cols());
+            c.data.position((long) cRow * c.cols());
+            cblas_dgemm(CblasRowMajor, transA, transB, m, n, k, alpha, a.data, a.cols(), b.data, b.cols(), beta, c.data, c.cols());
+        } finally {
+            a.data.position(0);
+            b.data.position(0);
+            c.data.position(0);
+        }
+    }
+
     /** C = A A^T, both triangles filled (dsyrk computes one; the mirror is a copy). C is n x n for A n x k. */
     public static void multOuter(Matrix a, Matrix c) {
         multOuterLower(a, c);

@@ -21,6 +21,7 @@ public final class Matrix implements AutoCloseable {
     private final int cols;
     final DoublePointer data;
     private final DoubleBuffer buffer;
+    private final boolean owner;      // false for a view: closing it frees nothing
 
     private Matrix(int rows, int cols) {
         if (rows < 0 || cols < 0) throw new IllegalArgumentException("negative shape " + rows + " x " + cols);
@@ -31,6 +32,33 @@ public final class Matrix implements AutoCloseable {
         if (data.isNull()) throw new OutOfMemoryError("cannot allocate " + rows + " x " + cols + " doubles off-heap");
         Pointer.memset(data, 0, size * Double.BYTES);
         this.buffer = size <= MAX_BUFFER_ELEMENTS ? data.asBuffer() : null;
+        this.owner = true;
+    }
+
+    /** A view of memory owned by another matrix. */
+    private Matrix(int rows, int cols, DoublePointer data) {
+        this.rows = rows;
+        this.cols = cols;
+        this.data = data;
+        long size = Math.max(1L, (long) rows * cols);
+        this.buffer = size <= MAX_BUFFER_ELEMENTS ? data.asBuffer() : null;
+        this.owner = false;
+    }
+
+    /**
+     * The same elements seen as rows x cols (numpy's reshape of a C-ordered array): no copy. A view; it must
+     * not outlive this matrix, and closing it frees nothing. For example, n x (p m) activations (a sample per
+     * row) are (n p) x m pixel rows for a convolution's matrix products.
+     */
+    public Matrix reshaped(int rows, int cols) {
+        if ((long) rows * cols != size()) throw new IllegalArgumentException("cannot see " + this + " as " + rows + " x " + cols);
+        return new Matrix(rows, cols, view(0, this.rows));
+    }
+
+    /** Rows [first, first + count) as a matrix view (no copy; must not outlive this matrix). */
+    public Matrix rowRange(int first, int count) {
+        if (first < 0 || count < 0 || first + count > rows) throw new IndexOutOfBoundsException(first + "+" + count + " of " + rows);
+        return new Matrix(count, cols, view(first, count));
     }
 
     /** A rows x cols matrix of zeros. */
@@ -175,7 +203,7 @@ public final class Matrix implements AutoCloseable {
     }
 
     @Override public void close() {
-        data.close();
+        if (owner) data.close();
     }
 
     @Override public String toString() {

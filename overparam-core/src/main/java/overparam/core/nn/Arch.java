@@ -11,7 +11,12 @@ public enum Arch {
     /** Seed 004, eq. 3: the fc first layer, then x^(h) = x^(h-1) + c_res/(H sqrt m) sigma(W^(h) x^(h-1)). */
     RESNET("resnet"),
     /** Du, Zhai, Poczos, Singh (2018): f(x) = (1/sqrt m) sum_r a_r sigma(w_r^T x), a_r in {-1, +1} fixed. */
-    TWO_LAYER("two-layer");
+    TWO_LAYER("two-layer"),
+    /**
+     * Seed 004, Section 3.3: the ResNet on images or signals, x^(1) = sqrt(c_sigma/m) sigma(W^(1) phi_1(x)), then
+     * x^(h) = x^(h-1) + c_res/(H sqrt m) sigma(W^(h) phi_h(x^(h-1))), u = <a, x^(H)> with a in R^{m x p}.
+     */
+    CONV_RESNET("conv-resnet");
 
     private final String cliName;
 

@@ -5,44 +5,51 @@ import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 
 /**
- * x -> scale * sigma(W x): the layers of the fully-connected network (seed 004, eq. 2, scale
- * sqrt(c_sigma / m)), the first layer of the ResNet (eq. 3), and the hidden layer of the two-layer
- * network (scale 1 / sqrt m, Du et al. 2018).
+ * x -> scale * sigma(W phi(x)): the layers of the fully-connected network (seed 004, eq. 2, scale
+ * sqrt(c_sigma / m)), the first layer of the ResNet (eq. 3) and of the convolutional ResNet (Section 3.3, with
+ * its patch operator phi), and the hidden layer of the two-layer network (scale 1 / sqrt m, Du et al. 2018).
  */
-public record DenseLayer(Matrix weights, Activation activation, double scale) implements Layer {
-    @Override public void forward(Matrix in, Matrix pre, Matrix out, Matrix slope) {
-        Linalg.multTransB(1.0, in, weights, 0.0, pre);                                  // pre = X W^T
+public record DenseLayer(Matrix weights, Activation activation, double scale, Patches patches, int level) implements Layer {
+    @Override public void forward(Matrix in, Matrix pre, Matrix out, Matrix slope, Workspace ws) {
+        linear(in, pre, ws);                                                              // pre = phi(X) W^T
         Elementwise.activate(activation, pre, out, slope, scale);
     }
 
-    @Override public void backward(Matrix gradOut, Matrix slope, Matrix signal, Matrix gradIn) {
+    @Override public void backward(Matrix gradOut, Matrix slope, Matrix signal, Matrix gradIn, Workspace ws) {
         Elementwise.multiply(gradOut, slope, signal);
-        if (gradIn != null) Linalg.mult(1.0, signal, weights, 0.0, gradIn);            // d/dX = S W
+        if (gradIn != null) linearAdjoint(signal, gradIn, false, ws);                     // d/dX = phi^T(S W)
     }
 
     /**
-     * The same layer at infinite width, q = scale^2 m (c_sigma, or 1 for the two-layer net). With
-     * (u, v) ~ N(0, K) pairwise, each output coordinate is sqrt(q/m) sigma(w_r . x) with w_r independent, so
+     * The same layer at infinite width, q = scale^2 m (c_sigma, or 1 for the two-layer net), on same-pixel
+     * slices (one slice for the dense networks). With K-phi = phi's patch sum of the input slices and
+     * (u, v) ~ N(0, K-phi) pairwise, each output channel is sqrt(q/m) sigma(w_r . phi(x)) with w_r independent, so
      * <ul>
-     *   <li>K' = q E[sigma(u) sigma(v)]  (seed 004, Def. 5.1),   b' = sqrt(q) E[sigma(u)];</li>
-     *   <li>this layer's Gram: du_i/dW = b_i x_i^T gives G = (B B^T) o (X X^T) -> q K-dot o K, K-dot = E[sigma'(u) sigma'(v)]
+     *   <li>K' = q E[sigma(u) sigma(v)]  (seed 004, Defs. 5.1 and 7.1),   b' = sqrt(q) E[sigma(u)];</li>
+     *   <li>this layer's Gram: du_i/dW = sum_l b_il phi(x_i)_l^T gives q K-dot o K-phi, K-dot = E[sigma'(u) sigma'(v)]
      *       (times the back-propagation factors of the layers above, applied as they come);</li>
-     *   <li>the gradient reaching the layer below passes W^T (scale sigma' o g): every earlier Gram is multiplied by q K-dot.</li>
+     *   <li>the gradient reaching the layer below passes W^T and phi^T: every earlier Gram g becomes q K-dot o phi-sum(g).</li>
      * </ul>
      * Consumes the input state; returns the output state.
      */
-    static KernelState limit(KernelState in, int h, Activation activation, double q) {
+    static KernelState limit(KernelState in, int h, Activation activation, double q, Patches patches) {
         GaussianMaps maps = activation.gaussianMaps();
-        int n = in.n();
-        Matrix k = in.nngp(), products = Matrix.zeros(n, n), factor = Matrix.zeros(n, n), own = Matrix.zeros(n, n);
-        maps.products(k, products);
-        maps.derivativeProducts(k, factor);
-        double[] mu = maps.means(k);
+        int n = in.n(), p = in.pixels();
+        Matrix spread = patches.patchSum(in.nngp(), n);
+        Matrix products = Matrix.zeros(p * n, n), factor = Matrix.zeros(p * n, n), own = Matrix.zeros(p * n, n);
+        double[] means = new double[p * n];
+        for (int l = 0; l < p; l++) {
+            try (Matrix k = spread.rowRange(l * n, n); Matrix e = products.rowRange(l * n, n); Matrix f = factor.rowRange(l * n, n)) {
+                maps.products(k, e);
+                maps.derivativeProducts(k, f);
+                double[] mu = maps.means(k);
+                for (int i = 0; i < n; i++) means[l * n + i] = Math.sqrt(q) * mu[i];
+            }
+        }
         Linalg.scale(q, factor);                                                 // q K-dot: the back-propagation factor
-        Elementwise.multiply(factor, k, own);                                    // this layer's Gram: q K-dot o K
+        Elementwise.multiply(factor, spread, own);                               // this layer's Gram: q K-dot o K-phi
         Linalg.scale(q, products);                                               // K' = q E[sigma sigma]
-        double[] means = new double[n];
-        for (int i = 0; i < n; i++) means[i] = Math.sqrt(q) * mu[i];
-        return in.next(h, products, means, factor, false, own);
+        if (spread != in.nngp()) spread.close();
+        return in.next(h, products, means, factor, false, own, patches);
     }
 }

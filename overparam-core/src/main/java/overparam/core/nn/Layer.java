@@ -1,34 +1,91 @@
 package overparam.core.nn;
 
+import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 
 /**
- * A hidden layer h of seed 004's networks: x^(h) = F(x^(h-1), W^(h) x^(h-1)) with weights W^(h)
- * (width x fanIn, N(0, 1) at initialization). Rows are samples: the layer maps an n x fanIn input to an
- * n x width output. Buffers come from a {@link Workspace}; nothing here allocates.
+ * A hidden layer h of seed 004's networks: x^(h) = F(x^(h-1), W^(h) phi(x^(h-1))) with weights W^(h)
+ * (width x fanIn, N(0, 1) at initialization) and the patch operator phi of its {@link Patches} (the identity for
+ * the dense networks). Matrices are pixel rows: (n p) x channels, one row per sample and pixel (p = 1 for the
+ * dense networks, where a pixel row is a sample). Buffers come from a {@link Workspace}; nothing here allocates.
  */
 public sealed interface Layer permits DenseLayer, ResidualLayer {
     Matrix weights();
-
-    default int width() { return weights().rows(); }
-
-    default int fanIn() { return weights().cols(); }
 
     /** The layer's scale on sigma(W x): sqrt(c_sigma / m), c_res / (H sqrt m) or 1 / sqrt m. */
     double scale();
 
     Activation activation();
 
-    /**
-     * pre = in W^T; out = the layer's output; slope = d out / d pre elementwise (scale * sigma'(pre)),
-     * kept for the backward pass.
-     */
-    void forward(Matrix in, Matrix pre, Matrix out, Matrix slope);
+    Patches patches();
+
+    /** 0 for the first layer (it reads the input), 1 for the others: which of the workspace's patch buffers it uses. */
+    int level();
+
+    default int width() { return weights().rows(); }
 
     /**
-     * Given gradOut = d(.)/d out (n x width): signal = gradOut o slope, the back-propagated signal at the
-     * pre-activation (B_h when gradOut comes from the unit output), and gradIn = d(.)/d in, the gradient
-     * passed to the layer below (n x fanIn). gradIn may be null at the first layer.
+     * pre = phi(in) W^T; out = the layer's output; slope = d out / d pre elementwise (scale * sigma'(pre)),
+     * kept for the backward pass.
      */
-    void backward(Matrix gradOut, Matrix slope, Matrix signal, Matrix gradIn);
+    void forward(Matrix in, Matrix pre, Matrix out, Matrix slope, Workspace ws);
+
+    /**
+     * Given gradOut = d(.)/d out: signal = gradOut o slope, the back-propagated signal at the pre-activation
+     * (B_h when gradOut comes from the unit output), and gradIn = d(.)/d in, the gradient passed to the layer
+     * below. gradIn may be null at the first layer.
+     */
+    void backward(Matrix gradOut, Matrix slope, Matrix signal, Matrix gradIn, Workspace ws);
+
+    /** pre = phi(in) W^T: one product for a pointwise phi, else one per block of samples on their patch matrix. */
+    default void linear(Matrix in, Matrix pre, Workspace ws) {
+        Patches patches = patches();
+        if (patches.pointwise()) {
+            Linalg.multTransB(1.0, in, weights(), 0.0, pre);
+            return;
+        }
+        int p = patches.pixels(), n = in.rows() / p, block = ws.blockSamples[level()];
+        Matrix columns = ws.columns[level()];
+        for (int first = 0; first < n; first += block) {
+            int count = Math.min(block, n - first);
+            patches.gather(in, first, count, columns, ws.neighbours);
+            Linalg.multTransB(1.0, columns, 0, count * p, weights(), 0, width(), 0.0, pre, first * p);
+        }
+    }
+
+    /** gradIn (+)= phi^T(signal W): the adjoint of {@link #linear}; adds when {@code add}, else overwrites. */
+    default void linearAdjoint(Matrix signal, Matrix gradIn, boolean add, Workspace ws) {
+        Patches patches = patches();
+        if (patches.pointwise()) {
+            Linalg.mult(1.0, signal, weights(), add ? 1.0 : 0.0, gradIn);
+            return;
+        }
+        if (!add) gradIn.fill(0);
+        int p = patches.pixels(), n = signal.rows() / p, block = ws.blockSamples[level()];
+        Matrix columns = ws.columns[level()];
+        for (int first = 0; first < n; first += block) {
+            int count = Math.min(block, n - first);
+            Linalg.mult(1.0, signal, first * p, count * p, weights(), 0.0, columns, 0);
+            patches.scatterAdd(columns, first, count, gradIn, ws.neighbours);
+        }
+    }
+
+    /**
+     * W -= stepSize * scaledSignal^T phi(in), the gradient step with the loss's residuals already in the signal
+     * (diag(dL/du) B_h): one product per block accumulating into W, no gradient buffer.
+     */
+    default void descend(double stepSize, Matrix scaledSignal, Matrix in, Workspace ws) {
+        Patches patches = patches();
+        if (patches.pointwise()) {
+            Linalg.multTransA(-stepSize, scaledSignal, in, 1.0, weights());
+            return;
+        }
+        int p = patches.pixels(), n = in.rows() / p, block = ws.blockSamples[level()];
+        Matrix columns = ws.columns[level()];
+        for (int first = 0; first < n; first += block) {
+            int count = Math.min(block, n - first);
+            patches.gather(in, first, count, columns, ws.neighbours);
+            Linalg.multTransA(-stepSize, scaledSignal, first * p, count * p, columns, 0, 1.0, weights());
+        }
+    }
 }

@@ -10,7 +10,7 @@ import overparam.core.linalg.Matrix;
  * stax.serial folds kernel_fn), so every network overparam can build has its kernels.
  * <ul>
  *   <li>{@link #limitGram()}: K^(H), the limit of G^(H)(0), whose least eigenvalue lambda_0 sets the rates of
- *       Theorems 5.1 and 6.1 (Defs. 5.1 and 6.1; for the two-layer net, H-infinity of Du et al. 2018);</li>
+ *       Theorems 5.1, 6.1 and 7.1 (Defs. 5.1, 6.1 and 7.1; for the two-layer net, H-infinity of Du et al. 2018);</li>
  *   <li>{@link #limitNtk()}: Theta, the sum of the Gram limits over the trained parameters;</li>
  *   <li>{@link #nngp()}: the limit of <x_i^(H), x_j^(H)>, the NNGP covariance of the last hidden layer;</li>
  *   <li>{@link #gram(int)}: the limit of G^(h)(0) for every h = 1..H+1 (H+1 is the output layer a), when
@@ -26,7 +26,10 @@ public final class LimitKernel implements AutoCloseable {
         this.state = state;
     }
 
-    /** The kernels of the network on the rows of x (n x d, any norms), all parameters trained. */
+    /**
+     * The kernels of the network on the rows of x (n x d, any norms; n x d0 p channel-major for the convolutional
+     * ResNet), all parameters trained.
+     */
     public static LimitKernel of(NetworkSpec spec, Matrix x) {
         return of(spec, x, TrainedLayers.all(spec), false);
     }
@@ -39,16 +42,14 @@ public final class LimitKernel implements AutoCloseable {
     public static LimitKernel of(NetworkSpec spec, Matrix x, TrainedLayers trained, boolean keepLayerGrams) {
         if (x.cols() != spec.inputDim())
             throw new IllegalArgumentException("inputs have " + x.cols() + " columns, the network takes d = " + spec.inputDim());
-        KernelState state = KernelState.ofInputs(x, trained, keepLayerGrams);
+        KernelState state = KernelState.ofInputs(x, spec.pixels(), trained, keepLayerGrams);
         for (int h = 1; h <= spec.depth(); h++) {
             double q = spec.widthFreeScale(h);
-            state = spec.isResidual(h) ? ResidualLayer.limit(state, h, spec.activation(), q)
-                                       : DenseLayer.limit(state, h, spec.activation(), q);
+            state = spec.isResidual(h) ? ResidualLayer.limit(state, h, spec.activation(), q, spec.patches())
+                                       : DenseLayer.limit(state, h, spec.activation(), q, spec.patches());
         }
         // the output layer a: du_i/da = x_i^(H), so G^(H+1) = X^(H) X^(H)^T -> the NNGP, with factor 1 below it
-        if (trained.contains(spec.depth() + 1)) Linalg.addScaled(1.0, state.nngp(), state.ntk());
-        if (state.layerGrams() != null) state.layerGrams().add(state.nngp().copy());
-        return new LimitKernel(spec, state);
+        return new LimitKernel(spec, state.readout(spec.depth() + 1));
     }
 
     public NetworkSpec spec() { return spec; }

@@ -11,13 +11,16 @@ import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 
 /**
- * One of seed 004's networks with its weights: hidden layers 1..H and the output layer a, u = a^T x^(H).
- * Parameters are numbered h = 1..H for W^(h) and H + 1 for a, as the Gram matrices G^(h) are.
+ * One of seed 004's networks with its weights: hidden layers 1..H and the output layer a, u = a^T x^(H)
+ * (u = <a, x^(H)> with a in R^{m x p} for the convolutional ResNet). Parameters are numbered h = 1..H for
+ * W^(h) and H + 1 for a, as the Gram matrices G^(h) are. Inside, a is a vector laid out like a sample's
+ * activations (pixel-major, index l m + r), so u = X^(H) a is one product for every network; the weights files
+ * keep seed 004's m x p ({@link #weightArrays}).
  */
 public final class Network implements AutoCloseable {
     private final NetworkSpec spec;
     private final List<Layer> layers;
-    private final Matrix output;    // a, width x 1
+    private final Matrix output;    // a, (p width) x 1, pixel-major
 
     private Network(NetworkSpec spec, List<Matrix> hiddenWeights, Matrix output) {
         this.spec = spec;
@@ -25,8 +28,8 @@ public final class Network implements AutoCloseable {
         List<Layer> ls = new ArrayList<>();
         for (int h = 1; h <= spec.depth(); h++) {
             Matrix w = hiddenWeights.get(h - 1);
-            ls.add(spec.isResidual(h) ? new ResidualLayer(w, spec.activation(), spec.layerScale(h))
-                                      : new DenseLayer(w, spec.activation(), spec.layerScale(h)));
+            ls.add(spec.isResidual(h) ? new ResidualLayer(w, spec.activation(), spec.layerScale(h), spec.patches())
+                                      : new DenseLayer(w, spec.activation(), spec.layerScale(h), spec.patches(), h == 1 ? 0 : 1));
         }
         this.layers = List.copyOf(ls);
     }
@@ -43,7 +46,7 @@ public final class Network implements AutoCloseable {
             fillGaussian(w, Seeds.stream(seed, "init/" + spec.parameterName(h)));
             ws.add(w);
         }
-        Matrix a = Matrix.vector(spec.width());
+        Matrix a = Matrix.vector(spec.pixels() * spec.width());
         RandomGenerator rng = Seeds.stream(seed, "init/a");
         if (spec.outputFixed()) for (int r = 0; r < spec.width(); r++) a.set(r, rng.nextBoolean() ? 1.0 : -1.0);
         else fillGaussian(a, rng);
@@ -67,9 +70,38 @@ public final class Network implements AutoCloseable {
             if (!given.allFinite())
                 throw BadInputException.of(source + "[" + name + "]", "NaN or infinite entries", "finite weights", "Check how the file was made.");
             if (h <= spec.depth()) ws.add(given.copy());
-            else return new Network(spec, ws, given.copy());
+            else return new Network(spec, ws, outputFromFile(given, spec.pixels()));
         }
         throw new AssertionError("unreachable");
+    }
+
+    /** a from seed 004's m x p (index r p + l) to the pixel-major vector (index l m + r). */
+    private static Matrix outputFromFile(Matrix a, int pixels) {
+        int width = a.rows();
+        Matrix v = Matrix.vector(pixels * width);
+        for (int r = 0; r < width; r++) for (int l = 0; l < pixels; l++) v.set(l * width + r, a.get(r, l));
+        return v;
+    }
+
+    /**
+     * Copies of the weights as the files keep them (DESIGN.md; keys W1..WH and a): W^(h) as 2-D arrays, a as a
+     * 1-D array of length m, or for the convolutional ResNet as m x p (m x rows x cols for images), the layout of
+     * seed 004's a in R^{m x p} and of PyTorch's. The caller closes them.
+     */
+    public Map<String, overparam.core.data.NdArray> weightArrays() {
+        Map<String, overparam.core.data.NdArray> arrays = new LinkedHashMap<>();
+        for (int h = 1; h <= spec.depth(); h++) arrays.put(spec.parameterName(h), overparam.core.data.NdArray.of(parameter(h).copy()));
+        int width = spec.width(), p = spec.pixels();
+        if (!spec.isConvolutional()) {
+            arrays.put("a", overparam.core.data.NdArray.vector(output.copy()));
+            return arrays;
+        }
+        Matrix a = Matrix.zeros(width, p);
+        for (int r = 0; r < width; r++) for (int l = 0; l < p; l++) a.set(r, l, output.get(l * width + r));
+        Patches patches = spec.patches();
+        long[] shape = patches.rows() == 1 ? new long[] {width, p} : new long[] {width, patches.rows(), patches.cols()};
+        arrays.put("a", new overparam.core.data.NdArray(shape, a));
+        return arrays;
     }
 
     private static void fillGaussian(Matrix m, RandomGenerator rng) {
@@ -101,7 +133,7 @@ public final class Network implements AutoCloseable {
 
     /** Bytes the weights take. */
     public static long bytes(NetworkSpec spec) {
-        long total = Matrix.bytes(spec.width(), 1);
+        long total = Matrix.bytes((long) spec.pixels() * spec.width(), 1);
         for (int h = 1; h <= spec.depth(); h++) total += Matrix.bytes(spec.width(), spec.fanIn(h));
         return total;
     }
@@ -114,15 +146,29 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    /** Forward pass of the rows of x (ws.rows() x d): fills pre-activations, outputs, slopes and u. */
+    /**
+     * Forward pass of the rows of x (ws.rows() x d; channel-major n x d0 p for the convolutional ResNet, which
+     * first transposes them to pixel rows): fills pre-activations, outputs, slopes and u.
+     */
     public void forward(Workspace ws, Matrix x) {
-        Matrix in = x;
+        if (ws.inputPixels != null) toPixelRows(x, ws.inputPixels, spec.pixels());
+        ws.input = ws.inputPixels != null ? ws.inputPixels : x;
+        Matrix in = ws.input;
         for (int h = 1; h <= spec.depth(); h++) {
-            layers.get(h - 1).forward(in, ws.pre[h - 1], ws.out[h - 1], ws.slope[h - 1]);
-            in = ws.out[h - 1];
+            layers.get(h - 1).forward(in, ws.prePixels[h - 1], ws.outPixels[h - 1], ws.slopePixels[h - 1], ws);
+            in = ws.outPixels[h - 1];
         }
-        Linalg.multVec(1.0, in, output, 0.0, ws.predictions);                  // u = X^(H) a
+        Linalg.multVec(1.0, ws.out[spec.depth() - 1], output, 0.0, ws.predictions);    // u = X^(H) a
         ws.lowestSignal = spec.depth() + 1;
+    }
+
+    /** x (n x d0 p, channel-major) into pixel rows ((n p) x d0). */
+    private static void toPixelRows(Matrix x, Matrix pixelRows, int p) {
+        java.nio.DoubleBuffer from = x.buffer(), to = pixelRows.buffer();
+        int n = x.rows(), channels = x.cols() / p;
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < channels; c++)
+                for (int l = 0, src = i * p * channels + c * p; l < p; l++) to.put((i * p + l) * channels + c, from.get(src + l));
     }
 
     /**
@@ -133,10 +179,10 @@ public final class Network implements AutoCloseable {
     public void backSignals(Workspace ws, int lowest) {
         if (lowest >= ws.lowestSignal) return;
         Elementwise.broadcastRow(output, ws.gradA);                             // du_i / dx^(H)_i = a for every i
-        Matrix gradOut = ws.gradA, gradIn = ws.gradB;
+        Matrix gradOut = ws.gradAPixels, gradIn = ws.gradBPixels;
         for (int h = spec.depth(); h >= lowest; h--) {
             boolean further = h > lowest;
-            layers.get(h - 1).backward(gradOut, ws.slope[h - 1], ws.signal[h - 1], further ? gradIn : null);
+            layers.get(h - 1).backward(gradOut, ws.slopePixels[h - 1], ws.signalPixels[h - 1], further ? gradIn : null, ws);
             Matrix t = gradOut; gradOut = gradIn; gradIn = t;
         }
         ws.lowestSignal = lowest;
@@ -144,15 +190,15 @@ public final class Network implements AutoCloseable {
 
     /**
      * One gradient step on the trained parameters, from the last forward pass, its residuals dL/du and its
-     * signals: W^(h) -= stepSize * (diag(dL/du) B_h)^T X^(h-1), a -= stepSize * X^(H)^T dL/du.
-     * Each update is one BLAS call accumulating into the weights: no gradient buffer.
+     * signals: W^(h) -= stepSize * (diag(dL/du) B_h)^T phi(X^(h-1)), a -= stepSize * X^(H)^T dL/du.
+     * Each update is BLAS calls accumulating into the weights (one per block of patch matrices): no gradient buffer.
      */
     public void descend(Workspace ws, Matrix x, TrainedLayers trained, double stepSize) {
         backSignals(ws, trained.lowestHidden(spec.depth()));
         for (int h = 1; h <= spec.depth(); h++) {
             if (!trained.contains(h)) continue;
             Elementwise.scaleRows(ws.residuals, ws.signal[h - 1], ws.scaledSignal);       // diag(dL/du) B_h
-            Linalg.multTransA(-stepSize, ws.scaledSignal, h == 1 ? x : ws.out[h - 2], 1.0, layers.get(h - 1).weights());
+            layers.get(h - 1).descend(stepSize, ws.scaledSignalPixels, ws.layerInput(h), ws);
         }
         if (trained.contains(spec.depth() + 1))
             Linalg.multTransAVec(-stepSize, ws.out[spec.depth() - 1], ws.residuals, 1.0, output);

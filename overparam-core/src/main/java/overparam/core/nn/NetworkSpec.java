@@ -3,10 +3,13 @@ package overparam.core.nn;
 import overparam.core.BadInputException;
 
 /**
- * The shape of a network: architecture, input dimension d, width m, depth H, activation, and the ResNet
- * branch scale c_res. Everything else (layer scales, c_sigma) follows from these.
+ * The shape of a network: architecture, input dimension d, width m, depth H, activation, the ResNet
+ * branch scale c_res, and for the convolutional ResNet its {@link Patches} (image shape and patch size; NONE
+ * for the dense networks). The input dimension is the length of a sample's row: d0 p for a convolutional net
+ * (d0 channels of p pixels, channel-major as numpy stores n x d0 x p). Everything else (layer scales,
+ * c_sigma) follows from these.
  */
-public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes) {
+public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches) {
     /**
      * Default c_res. Seed 004 asks only 0 < c_res < 1 ("a small constant"). At 0.5 the residual stream stays
      * O(1) at every depth, as eq. 3 intends: at initialization ||x^(H)|| / ||x^(1)|| stays below 1.6 for every
@@ -16,18 +19,28 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
      */
     public static final double DEFAULT_C_RES = 0.5;
 
+    /** A dense network (fc, resnet, two-layer). */
+    public NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes) {
+        this(arch, inputDim, width, depth, activation, cRes, Patches.NONE);
+    }
+
     public NetworkSpec {
-        if (arch == null || activation == null) throw new IllegalArgumentException("arch and activation are required");
+        if (arch == null || activation == null || patches == null) throw new IllegalArgumentException("arch, activation and patches are required");
+        if (arch != Arch.CONV_RESNET && patches.pixels() * patches.size() != 1)
+            throw new IllegalArgumentException("only the convolutional ResNet takes patches, got " + patches + " for " + arch);
+        if (arch == Arch.CONV_RESNET && inputDim % patches.pixels() != 0)
+            throw BadInputException.of("input dimension " + inputDim, inputDim + " values a sample", "channels x " + patches.pixels() + " pixels",
+                    "Give inputs of shape n x channels x pixels (or n x channels x rows x cols).");
         if (inputDim < 1) throw BadInputException.of("input dimension d", inputDim, "a positive integer", "Give data with at least one column.");
         if (width < 1) throw BadInputException.of("--width " + width, width, "a positive integer", "e.g. --width 512");
         if (depth < 1) throw BadInputException.of("--depth " + depth, depth, "a positive integer", "e.g. --depth 3");
-        if (arch == Arch.RESNET && depth < 2)
-            throw BadInputException.of("--depth " + depth, "depth " + depth + " for --arch resnet",
-                    "depth >= 2 (eq. 3 has residual blocks for h = 2..H)", "Use --depth 2 or more, or --arch fc for one hidden layer.");
+        if ((arch == Arch.RESNET || arch == Arch.CONV_RESNET) && depth < 2)
+            throw BadInputException.of("--depth " + depth, "depth " + depth + " for --arch " + arch,
+                    "depth >= 2 (seed 004 has residual blocks for h = 2..H)", "Use --depth 2 or more, or --arch fc for one hidden layer.");
         if (arch == Arch.TWO_LAYER && depth != 1)
             throw BadInputException.of("--depth " + depth, "depth " + depth + " for --arch two-layer",
                     "depth 1 (one hidden layer)", "Drop --depth, or use --arch fc for deeper networks.");
-        if (arch == Arch.RESNET && !(cRes > 0 && Double.isFinite(cRes)))
+        if ((arch == Arch.RESNET || arch == Arch.CONV_RESNET) && !(cRes > 0 && Double.isFinite(cRes)))
             throw BadInputException.of("--c-res " + cRes, cRes, "a positive number (seed 004 takes 0 < c_res < 1)", "e.g. --c-res 0.5");
     }
 
@@ -38,7 +51,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     public double layerScale(int h) {
         return switch (arch) {
             case FC -> Math.sqrt(cSigma() / width);
-            case RESNET -> h == 1 ? Math.sqrt(cSigma() / width) : cRes / (depth * Math.sqrt(width));
+            case RESNET, CONV_RESNET -> h == 1 ? Math.sqrt(cSigma() / width) : cRes / (depth * Math.sqrt(width));
             case TWO_LAYER -> 1 / Math.sqrt(width);
         };
     }
@@ -53,10 +66,19 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     }
 
     /** Hidden layer h is a residual block (adds its input). */
-    public boolean isResidual(int h) { return arch == Arch.RESNET && h >= 2; }
+    public boolean isResidual(int h) { return (arch == Arch.RESNET || arch == Arch.CONV_RESNET) && h >= 2; }
 
-    /** Fan-in of hidden layer h: d for the first, m after. */
-    public int fanIn(int h) { return h == 1 ? inputDim : width; }
+    /** Whether the network convolves (its inputs are images or signals). */
+    public boolean isConvolutional() { return arch == Arch.CONV_RESNET; }
+
+    /** p: pixels per sample (1 for the dense networks). */
+    public int pixels() { return patches.pixels(); }
+
+    /** d0: input channels (the input dimension d for the dense networks). */
+    public int channels() { return inputDim / patches.pixels(); }
+
+    /** Fan-in of hidden layer h, the columns of W^(h): q d0 for the first, q m after (q = 1 for the dense networks). */
+    public int fanIn(int h) { return patches.size() * (h == 1 ? channels() : width); }
 
     /** Number of parameter matrices: W1..WH and a. */
     public int parameterCount() { return depth + 1; }
@@ -64,8 +86,11 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     /** "W1".."WH" for h = 1..H, "a" for h = H + 1 (DESIGN.md, weights files). */
     public String parameterName(int h) { return h == depth + 1 ? "a" : "W" + h; }
 
-    /** Shape of parameter h as {rows, cols}: W1 m x d, Wh m x m, a m x 1. */
-    public int[] parameterShape(int h) { return h == depth + 1 ? new int[] {width, 1} : new int[] {width, fanIn(h)}; }
+    /**
+     * Shape of parameter h as {rows, cols} in the weights files: W1 m x d, Wh m x m, a m x 1 (seed 004, Section
+     * 3.3); for the convolutional ResNet W1 m x q d0, Wh m x q m and a m x p (a in R^{m x p}).
+     */
+    public int[] parameterShape(int h) { return h == depth + 1 ? new int[] {width, pixels()} : new int[] {width, fanIn(h)}; }
 
     /** Whether the architecture itself fixes the output layer (the two-layer net trains only W). */
     public boolean outputFixed() { return arch == Arch.TWO_LAYER; }

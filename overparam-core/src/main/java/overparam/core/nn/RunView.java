@@ -26,8 +26,11 @@ public interface RunView {
      */
     Workspace pass(int lowestSignal);
 
-    /** The input of parameter h over the training set: X for h = 1, x^(h-1) for h <= H, x^(H) for a (h = H + 1). */
+    /**
+     * The input of parameter h over the training set as pixel rows (Workspace#layerInput): X for h = 1, x^(h-1) for
+     * h <= H.
+     */
     default Matrix layerInput(int h) {
-        return h == 1 ? data().x() : pass(network().depth() + 1).output(h - 1);
+        return pass(network().depth() + 1).layerInput(h);
     }
 }

@@ -5,58 +5,119 @@ import overparam.core.linalg.Matrix;
 /**
  * The buffers of one forward and backward pass over a fixed number of rows (the batch), allocated once and
  * reused every step, so that a training step allocates nothing. For hidden layer h (1-based):
- * pre-activations W^(h) x^(h-1), outputs x^(h), slopes (scale * sigma'(pre)), and back-propagated signals
- * B_h = du_i / d pre_i for each sample i, the matrices of DESIGN.md's structured Gram formula.
+ * pre-activations W^(h) phi(x^(h-1)), outputs x^(h), slopes (scale * sigma'(pre)), and back-propagated
+ * signals B_h = du_i / d pre_i for each sample i, the matrices of DESIGN.md's structured Gram formula.
+ *
+ * <p>Every buffer has a sample row each, rows x (p m) with p pixels (p = 1 for the dense networks), and a view
+ * of the same memory as (rows p) x m pixel rows, the shape the convolution's products take ({@link Patches}).
+ * A convolutional network also keeps its input transposed to pixel rows, and a block of patch matrices.
  */
 public final class Workspace implements AutoCloseable {
     final int rows;
     final Matrix[] pre, out, slope, signal;
-    final Matrix gradA, gradB;          // d u / d x^(h) while back-propagating, two alternating buffers
-    final Matrix scaledSignal;          // diag(dL/du) B_h, the signal side of a weight gradient
+    final Matrix[] prePixels, outPixels, slopePixels, signalPixels;
+    final Matrix gradA, gradB, gradAPixels, gradBPixels;   // d u / d x^(h) while back-propagating, two alternating buffers
+    final Matrix scaledSignal, scaledSignalPixels;        // diag(dL/du) B_h, the signal side of a weight gradient
     final Matrix predictions;           // u
     final Matrix residuals;             // dL/du (u - y for the squared loss)
+    /** The convolutional net's input as pixel rows ((rows p) x d0); null for the dense networks, which use x as is. */
+    final Matrix inputPixels;
+    /** Patch matrices of a block of samples: [0] for the first layer (q d0 columns), [1] for the others (q m). */
+    final Matrix[] columns;
+    final int[] blockSamples;
+    final int[] neighbours;
+    /** The pixel rows of the input of the last forward pass. */
+    Matrix input;
     /** Signals B_h are valid for h >= this (depth + 1 when none has been computed since the forward pass). */
     int lowestSignal;
 
     public Workspace(NetworkSpec spec, int rows) {
         this.rows = rows;
-        int depth = spec.depth(), width = spec.width();
+        int depth = spec.depth(), width = spec.width(), p = spec.pixels();
         pre = new Matrix[depth];
         out = new Matrix[depth];
         slope = new Matrix[depth];
         signal = new Matrix[depth];
+        prePixels = new Matrix[depth];
+        outPixels = new Matrix[depth];
+        slopePixels = new Matrix[depth];
+        signalPixels = new Matrix[depth];
         for (int h = 0; h < depth; h++) {
-            pre[h] = Matrix.zeros(rows, width);
-            out[h] = Matrix.zeros(rows, width);
-            slope[h] = Matrix.zeros(rows, width);
-            signal[h] = Matrix.zeros(rows, width);
+            pre[h] = Matrix.zeros(rows, p * width);
+            out[h] = Matrix.zeros(rows, p * width);
+            slope[h] = Matrix.zeros(rows, p * width);
+            signal[h] = Matrix.zeros(rows, p * width);
+            prePixels[h] = pixels(pre[h], p);
+            outPixels[h] = pixels(out[h], p);
+            slopePixels[h] = pixels(slope[h], p);
+            signalPixels[h] = pixels(signal[h], p);
         }
-        gradA = Matrix.zeros(rows, width);
-        gradB = Matrix.zeros(rows, width);
-        scaledSignal = Matrix.zeros(rows, width);
+        gradA = Matrix.zeros(rows, p * width);
+        gradB = Matrix.zeros(rows, p * width);
+        scaledSignal = Matrix.zeros(rows, p * width);
+        gradAPixels = pixels(gradA, p);
+        gradBPixels = pixels(gradB, p);
+        scaledSignalPixels = pixels(scaledSignal, p);
         predictions = Matrix.vector(rows);
         residuals = Matrix.vector(rows);
+        Patches patches = spec.patches();
+        inputPixels = spec.isConvolutional() ? Matrix.zeros(rows * p, spec.channels()) : null;
+        if (patches.pointwise()) {
+            columns = null;
+            blockSamples = null;
+            neighbours = null;
+        } else {
+            int q = patches.size();
+            blockSamples = new int[] {Patches.samplesPerBlock(rows, p, q * spec.channels()), Patches.samplesPerBlock(rows, p, q * width)};
+            columns = new Matrix[] {Matrix.zeros(blockSamples[0] * p, q * spec.channels()),
+                                    depth > 1 ? Matrix.zeros(blockSamples[1] * p, q * width) : null};
+            neighbours = patches.neighbourTable();
+        }
         lowestSignal = depth + 1;
+    }
+
+    /** The (rows p) x cols / p view of a sample-row buffer; the buffer itself when p = 1. */
+    private static Matrix pixels(Matrix m, int p) {
+        return p == 1 ? m : m.reshaped(m.rows() * p, m.cols() / p);
     }
 
     /** Bytes a workspace for this network and row count takes (for the up-front memory check). */
     public static long bytes(NetworkSpec spec, long rows) {
-        long width = spec.width(), depth = spec.depth();
-        return (4 * depth + 3) * Matrix.bytes(rows, width) + 2 * Matrix.bytes(rows, 1);
+        long width = spec.width(), depth = spec.depth(), p = spec.pixels();
+        long total = (4 * depth + 3) * Matrix.bytes(rows, p * width) + 2 * Matrix.bytes(rows, 1);
+        if (spec.isConvolutional()) total += Matrix.bytes(rows * p, spec.channels());
+        if (!spec.patches().pointwise()) {
+            long q = spec.patches().size();
+            total += Matrix.bytes(Patches.samplesPerBlock((int) Math.min(rows, Integer.MAX_VALUE), (int) p, (int) (q * spec.channels())) * p, q * spec.channels())
+                    + Matrix.bytes(Patches.samplesPerBlock((int) Math.min(rows, Integer.MAX_VALUE), (int) p, (int) (q * width)) * p, q * width);
+        }
+        return total;
     }
 
     public int rows() { return rows; }
 
-    /** Pre-activations W^(h) x^(h-1) of hidden layer h (1-based), rows x width. Not to be modified. */
+    /** Pre-activations W^(h) phi(x^(h-1)) of hidden layer h (1-based), rows x (p width). Not to be modified. */
     public Matrix preActivation(int h) { return pre[h - 1]; }
 
-    /** Output x^(h) of hidden layer h (1-based). Not to be modified. */
+    /** Output x^(h) of hidden layer h (1-based), rows x (p width), pixel-major. Not to be modified. */
     public Matrix output(int h) { return out[h - 1]; }
 
-    /** B_h: row i is du_i / d(pre-activation of sample i at layer h). Valid for h >= the lowest computed. */
+    /**
+     * The input of hidden layer h as pixel rows ((rows p) x channels): the data for h = 1 (for a convolutional
+     * net, transposed to pixel rows), x^(h-1) after. Not to be modified.
+     */
+    public Matrix layerInput(int h) { return h == 1 ? input : outPixels[h - 2]; }
+
+    /** B_h: row i is du_i / d(pre-activation of sample i at layer h), rows x (p width). Valid for h >= the lowest computed. */
     public Matrix signal(int h) {
         if (h < lowestSignal) throw new IllegalStateException("signal B_" + h + " not computed in this pass");
         return signal[h - 1];
+    }
+
+    /** B_h as pixel rows ((rows p) x width). */
+    public Matrix signalPixels(int h) {
+        signal(h);
+        return signalPixels[h - 1];
     }
 
     public Matrix predictions() { return predictions; }
@@ -67,5 +128,7 @@ public final class Workspace implements AutoCloseable {
     @Override public void close() {
         for (Matrix[] ms : new Matrix[][] {pre, out, slope, signal}) for (Matrix m : ms) m.close();
         gradA.close(); gradB.close(); scaledSignal.close(); predictions.close(); residuals.close();
+        if (inputPixels != null) inputPixels.close();
+        if (columns != null) for (Matrix c : columns) if (c != null) c.close();
     }
 }

@@ -20,15 +20,29 @@ final class DataLoader {
     static Dataset fromFiles(String dataPath, String labelsPath) {
         if (labelsPath == null)
             throw new BadInputException("--data " + dataPath + ": no labels given. Add --labels y.npy (one label per row of X).");
-        Matrix x = read("--data", dataPath, false);
-        Matrix y = read("--labels", labelsPath, true);
-        return new Dataset(x, y, dataPath + " + " + labelsPath);
+        Inputs x = inputs(dataPath);
+        Matrix y;
+        try {
+            y = read("--labels", labelsPath, true).matrix();
+        } catch (RuntimeException e) {
+            x.matrix().close();
+            throw e;
+        }
+        return new Dataset(x.matrix(), y, dataPath + " + " + labelsPath, x.sampleShape());
     }
 
-    /** Points from a synthetic generator; labels are the caller's (Gaussian or teacher). */
-    static Matrix syntheticInputs(String kind, int n, int d, long seed) {
+    /** Inputs as rows, and the shape of one sample ({d}, {d0, p} or {d0, rows, cols}: numpy's shape without n). */
+    record Inputs(Matrix matrix, int[] sampleShape) {}
+
+    /**
+     * Points from a synthetic generator; labels are the caller's (Gaussian or teacher). Samples of several axes
+     * (channels x pixels) are drawn as vectors of their size: "sphere" then puts each image on the unit sphere
+     * (||x_i||_F = 1, Theorem 7.1's assumption).
+     */
+    static Matrix syntheticInputs(String kind, int n, int[] sampleShape, long seed) {
+        int d = InputShape.size(sampleShape);
         if (n < 1) throw BadInputException.of("--n " + n, n, "a positive number of samples", "e.g. --n 64");
-        if (d < 1) throw BadInputException.of("--d " + d, d, "a positive input dimension", "e.g. --d 10");
+        if (d < 1) throw BadInputException.of("--d " + sampleShape[0], sampleShape[0], "a positive input dimension", "e.g. --d 10");
         return switch (kind.toLowerCase(Locale.ROOT)) {
             case "sphere" -> Synthetic.sphere(n, d, seed);
             case "gaussian" -> Synthetic.gaussianPoints(n, d, seed);
@@ -37,17 +51,17 @@ final class DataLoader {
         };
     }
 
-    /** Inputs alone (n x d), for commands that need no labels. */
-    static Matrix inputs(String path) {
+    /** Inputs alone (n x d; n x d0 x p and n x d0 x rows x cols arrays as rows of d0 p values), for commands that need no labels. */
+    static Inputs inputs(String path) {
         return read("--data", path, false);
     }
 
     /** Labels alone (n values). */
     static Matrix labels(String path) {
-        return read("--labels", path, true);
+        return read("--labels", path, true).matrix();
     }
 
-    private static Matrix read(String option, String pathText, boolean labels) {
+    private static Inputs read(String option, String pathText, boolean labels) {
         Path path = Path.of(pathText);
         String what = option + " " + pathText;
         if (!Files.exists(path)) throw new BadInputException(what + ": no such file. Check the path.");
@@ -55,18 +69,23 @@ final class DataLoader {
         if (!Files.isReadable(path)) throw new BadInputException(what + ": not readable. Check its permissions.");
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         Matrix m;
+        int[] sampleShape;
         if (name.endsWith(".csv") || name.endsWith(".txt") || name.endsWith(".tsv")) {
             m = Csv.read(path);
+            sampleShape = new int[] {m.cols()};
         } else {
             NdArray a = Npy.read(path);
-            int wanted = labels ? 1 : 2;
-            if (a.dims() != wanted && !(labels && a.dims() == 2 && a.shape()[1] == 1)) {
+            boolean fits = labels ? a.dims() == 1 || a.dims() == 2 && a.shape()[1] == 1 : a.dims() >= 2 && a.dims() <= 4;
+            if (!fits) {
                 a.data().close();
                 throw BadInputException.of(what, "an array of shape " + a.shapeString(),
-                        labels ? "a 1-D array of n labels" : "a 2-D array n x d (one sample per row)",
+                        labels ? "a 1-D array of n labels" : "n x d (one sample per row), n x channels x pixels or n x channels x rows x cols",
                         labels ? "Save it with numpy.save(path, y.ravel())." : "Save it with numpy.save(path, X.reshape(n, -1)).");
             }
             m = a.data();
+            sampleShape = new int[Math.max(1, a.dims() - 1)];
+            for (int i = 1; i < a.dims(); i++) sampleShape[i - 1] = (int) a.shape()[i];
+            if (a.dims() == 1) sampleShape[0] = 1;
         }
         if (labels && m.cols() != 1) {
             int cols = m.cols();
@@ -74,7 +93,7 @@ final class DataLoader {
             throw BadInputException.of(what, cols + " columns", "one label per line", "Keep only the label column.");
         }
         requireFinite(what, m, labels);
-        return m;
+        return new Inputs(m, sampleShape);
     }
 
     private static void requireFinite(String what, Matrix m, boolean labels) {

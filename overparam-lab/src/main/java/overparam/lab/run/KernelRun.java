@@ -21,7 +21,8 @@ import overparam.core.nn.TrainedLayers;
 public final class KernelRun {
     /** What to compute: K^(H) (gram), Theta (ntk), the NNGP, or the limit of one layer's Gram (layer). */
     public record Request(String arch, Integer depth, String activation, double leakySlope, double cRes, String kind, Integer layer,
-                          String data, String labels, String synthetic, int n, int d, long seed, String trainLayers, int threads, String out) {}
+                          String data, String labels, String synthetic, int n, int d, String pixels, Integer patch, long seed, String trainLayers,
+                          int threads, String out) {}
 
     /** The answer: the matrix's least and largest eigenvalue and, with labels, y^T K^-1 y and Arora et al.'s bound. */
     public record Result(String description, int n, int d, double lambdaMin, double lambdaMax, double seconds, double labelComplexity,
@@ -42,12 +43,12 @@ public final class KernelRun {
             throw BadInputException.of("--kind " + r.kind(), "'" + r.kind() + "'", "gram (K^(H)), ntk (Theta) or nngp", "e.g. --kind gram");
         int depth = r.depth() != null ? r.depth() : arch == Arch.TWO_LAYER ? 1 : 3;
         try (Dataset data = load(r)) {
-            NetworkSpec spec = new NetworkSpec(arch, data.d(), 1, depth, activation, r.cRes());  // the limit does not depend on the width
+            NetworkSpec spec = InputShape.spec(arch, data, 1, depth, activation, r.cRes(), r.patch());  // the limit does not depend on the width
             TrainedLayers trained = TrainedLayers.parse(r.trainLayers(), spec);
             if (r.layer() != null && (r.layer() < 1 || r.layer() > spec.parameterCount() || !kind.equals("gram")))
                 throw BadInputException.of("--layer " + r.layer(), r.layer(), "a layer 1.." + spec.parameterCount() + " with --kind gram",
                         "e.g. --kind gram --layer 1 for the limit of G^(1)(0)");
-            long need = Theory.bytes(data.n()) * (r.layer() != null ? 2 : 1), available = Memory.availableBytes();
+            long need = Theory.bytes(data.n(), spec.pixels()) * (r.layer() != null ? 2 : 1), available = Memory.availableBytes();
             if (need > available)
                 throw new BadInputException("--data: n = " + data.n() + " needs " + Memory.format(need) + " for the kernels, only "
                         + Memory.format(available) + " is available. Use fewer samples.");
@@ -73,7 +74,7 @@ public final class KernelRun {
                     default -> r.layer() != null ? "limit of G^(" + r.layer() + ")(0)" : "K^(" + depth + ") (limit of G^(" + depth + ")(0))";
                 };
                 String description = what + " of " + arch + " depth " + depth + " " + activation.name()
-                        + (arch == Arch.RESNET ? " c_res " + r.cRes() : "");
+                        + (spec.isResidual(2) ? " c_res " + r.cRes() : "") + (spec.isConvolutional() ? ", " + spec.patches().describe() : "");
                 return new Result(description, data.n(), data.d(), e.min(), e.max(), seconds, yKy, arora, warning, out);
             }
         }
@@ -84,9 +85,13 @@ public final class KernelRun {
         if ((r.data() == null) == (r.synthetic() == null))
             throw new BadInputException(r.data() == null ? "no data: give --data X.npy (or --synthetic sphere --n N --d D)."
                     : "--data and --synthetic: both given; choose one source of inputs.");
-        Matrix x = r.data() != null ? DataLoader.inputs(r.data()) : DataLoader.syntheticInputs(r.synthetic(), r.n(), r.d(), r.seed());
+        if (r.data() != null && r.pixels() != null)
+            throw new BadInputException("--pixels " + r.pixels() + ": only for --synthetic data; a --data file's own shape gives the pixels.");
+        DataLoader.Inputs in = r.data() != null ? DataLoader.inputs(r.data()) : null;
+        int[] shape = in != null ? in.sampleShape() : InputShape.synthetic(Arch.parse(r.arch()), r.d(), r.pixels());
+        Matrix x = in != null ? in.matrix() : DataLoader.syntheticInputs(r.synthetic(), r.n(), shape, r.seed());
         Matrix y = r.labels() != null ? DataLoader.labels(r.labels()) : Matrix.vector(x.rows());
-        return new Dataset(x, y, r.data() != null ? r.data() : "synthetic " + r.synthetic());
+        return new Dataset(x, y, r.data() != null ? r.data() : "synthetic " + r.synthetic(), shape);
     }
 
     /** When the kernel is numerically singular, say why: duplicated or parallel inputs, or a sample whose row is zero. */

@@ -19,7 +19,7 @@ import overparam.core.BadInputException;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunConfig(
         String arch, Integer depth, Integer width, String activation, Double leakySlope, Double cRes,
-        String data, String labels, String synthetic, Integer n, Integer d, String labelsFrom, Integer teacherWidth,
+        String data, String labels, String synthetic, Integer n, Integer d, String pixels, Integer patch, String labelsFrom, Integer teacherWidth,
         String loss, String eta, Integer steps, Integer recordEvery, Integer batchSize, String trainLayers,
         String init, Long seed, Long dataSeed, Integer threads, Boolean dumpGram, String instruments, String limitKernel, String out) {
 
@@ -29,7 +29,7 @@ public record RunConfig(
     /** Defaults: seed 004's guiding activation (softplus), full-batch GD, every instrument, all cores. */
     public static final RunConfig DEFAULTS = new RunConfig(
             "fc", null, 512, "softplus", 0.01, overparam.core.nn.NetworkSpec.DEFAULT_C_RES,
-            null, null, null, 64, 10, "gaussian", 32,
+            null, null, null, 64, 10, null, 3, "gaussian", 32,
             "squared", null, 100, 10, 0, "all",
             null, 0L, null, Runtime.getRuntime().availableProcessors(), false, "all", "auto", null);
 

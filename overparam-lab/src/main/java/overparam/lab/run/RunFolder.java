@@ -85,11 +85,14 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
         }
     }
 
-    /** weights_final.npz: W1..WH as 2-D arrays and a as a 1-D array (DESIGN.md). */
+    /** weights_final.npz: W1..WH as 2-D arrays and a as a 1-D array (DESIGN.md; m x p for the convolutional ResNet). */
     public void writeWeights(Network network, String fileName) {
-        Map<String, NdArray> arrays = new LinkedHashMap<>();
-        network.parameters().forEach((name, m) -> arrays.put(name, name.equals("a") ? NdArray.vector(m) : NdArray.of(m)));
-        Npz.write(dir.resolve(fileName), arrays);
+        Map<String, NdArray> arrays = network.weightArrays();
+        try {
+            Npz.write(dir.resolve(fileName), arrays);
+        } finally {
+            for (NdArray a : arrays.values()) a.data().close();
+        }
     }
 
     public void writeMatrix(String fileName, Matrix m) {

@@ -47,8 +47,9 @@ public final class Theory implements AutoCloseable {
             case FC -> Theorems.fullyConnected(n, depth, lambda0, DELTA);
             case RESNET -> Theorems.resNet(n, depth, lambda0, DELTA);
             case TWO_LAYER -> Theorems.twoLayer(n, lambda0, DELTA);
+            case CONV_RESNET -> Theorems.convResNet(n, depth, spec.pixels(), lambda0, DELTA);
         });
-        if (spec.activation().name().equals("relu") && spec.arch() != Arch.TWO_LAYER) reqs.addAll(Theorems.deepReluTable(n, depth, separation));
+        if (spec.activation().name().equals("relu") && (spec.arch() == Arch.FC || spec.arch() == Arch.RESNET)) reqs.addAll(Theorems.deepReluTable(n, depth, separation));
         return new Theory(spec, k, gram, ntk, yKy, Math.sqrt(2 * yKy / n), separation, reqs, (System.nanoTime() - t0) / 1e9);
     }
 
@@ -82,9 +83,9 @@ public final class Theory implements AutoCloseable {
         return t;
     }
 
-    /** Bytes the limit kernel takes for n samples: about six n x n matrices at its peak. */
-    static long bytes(long n) {
-        return 8 * Matrix.bytes(n, n);
+    /** Bytes the limit kernel takes for n samples of p pixels: about eight (p n) x n matrices at its peak. */
+    static long bytes(long n, long pixels) {
+        return 8 * Matrix.bytes(pixels * n, n);
     }
 
     @Override public void close() {

@@ -69,7 +69,9 @@ public final class TrainRun {
         if ((c.data() == null) == (c.synthetic() == null))
             throw new BadInputException("data: give data (with labels) or synthetic, exactly one of them.");
         if (c.synthetic() != null) {
-            NetworkSpec spec = new NetworkSpec(arch, c.d(), c.width(), c.depth(), activation, c.cRes());
+            int[] shape = InputShape.synthetic(arch, c.d(), c.pixels());
+            NetworkSpec spec = new NetworkSpec(arch, InputShape.size(shape), c.width(), c.depth(), activation, c.cRes(),
+                    InputShape.patches(arch, shape, "synthetic", c.patch()));
             TrainedLayers.parse(c.trainLayers(), spec);
         }
     }
@@ -96,7 +98,7 @@ public final class TrainRun {
         TrainSpec.requireSchedule(c.steps(), c.recordEvery());
 
         try (Dataset data = loadData(c, arch, activation, loss)) {
-            NetworkSpec spec = new NetworkSpec(arch, data.d(), c.width(), c.depth(), activation, c.cRes());
+            NetworkSpec spec = InputShape.spec(arch, data, c.width(), c.depth(), activation, c.cRes(), c.patch());
             TrainedLayers trained = TrainedLayers.parse(c.trainLayers(), spec);
             boolean limit = limitKernelWanted(c.limitKernel(), data.n());
             requireMemory(c, spec, data.n(), instruments, limit);
@@ -168,7 +170,12 @@ public final class TrainRun {
         d.put("source", data.source());
         d.put("n", data.n());
         d.put("d", data.d());
+        if (spec.isConvolutional()) {
+            ArrayNode shape = d.putArray("sample_shape");
+            for (int v : data.sampleShape()) shape.add(v);
+        }
         ObjectNode net = s.putObject("network");
+        if (spec.isConvolutional()) net.put("patches", spec.patches().describe());
         net.put("c_sigma", spec.cSigma());
         ArrayNode scales = net.putArray("layer_scales");
         for (int h = 1; h <= spec.depth(); h++) scales.add(spec.layerScale(h));
@@ -177,7 +184,7 @@ public final class TrainRun {
         for (int h = 1; h <= spec.parameterCount(); h++) {
             int[] shape = spec.parameterShape(h);
             ArrayNode dims = shapes.putArray(spec.parameterName(h)).add(shape[0]);
-            if (h <= spec.depth()) dims.add(shape[1]);                                  // a is 1-D, as in weights_final.npz
+            if (h <= spec.depth() || spec.isConvolutional()) dims.add(shape[1]);       // a is 1-D, as in weights_final.npz (m x p for conv)
             count += (long) shape[0] * shape[1];
         }
         net.put("parameter_count", count);
@@ -197,18 +204,23 @@ public final class TrainRun {
         boolean teacher = "teacher".equalsIgnoreCase(c.labelsFrom());
         if (!teacher && !"gaussian".equalsIgnoreCase(c.labelsFrom()))
             throw BadInputException.of("--labels-from " + c.labelsFrom(), "an unknown label source", "gaussian or teacher", "e.g. --labels-from teacher");
+        if (files && c.pixels() != null)
+            throw new BadInputException("--pixels " + c.pixels() + ": only for --synthetic data; a --data file's own shape gives the pixels.");
         if (files && (c.labels() != null || !teacher)) return DataLoader.fromFiles(c.data(), c.labels());
-        Matrix x = files ? DataLoader.inputs(c.data()) : DataLoader.syntheticInputs(c.synthetic(), c.n(), c.d(), c.dataSeed());
-        Matrix y = teacher ? teacherLabels(x, c, arch, activation) : Synthetic.gaussianLabels(x.rows(), c.dataSeed());
+        DataLoader.Inputs inputs = files ? DataLoader.inputs(c.data()) : null;
+        int[] shape = files ? inputs.sampleShape() : InputShape.synthetic(arch, c.d(), c.pixels());
+        Matrix x = files ? inputs.matrix() : DataLoader.syntheticInputs(c.synthetic(), c.n(), shape, c.dataSeed());
+        Matrix y = teacher ? teacherLabels(x, shape, c, arch, activation) : Synthetic.gaussianLabels(x.rows(), c.dataSeed());
         if (loss == Loss.LOGISTIC) for (int i = 0; i < y.rows(); i++) y.set(i, y.get(i) >= 0 ? 1 : -1);   // the labels' signs
         String source = (files ? c.data() : "synthetic " + c.synthetic()) + ", labels " + (teacher ? "teacher (width " + c.teacherWidth() + ")" : "N(0, 1)")
                 + (loss == Loss.LOGISTIC ? " signs" : "");
-        return new Dataset(x, y, source);
+        return new Dataset(x, y, source, shape);
     }
 
     /** Labels from a teacher: a network of the same architecture and activation, width --teacher-width, its own seed. */
-    private static Matrix teacherLabels(Matrix x, RunConfig c, Arch arch, Activation activation) {
-        NetworkSpec teacherSpec = new NetworkSpec(arch, x.cols(), c.teacherWidth(), c.depth(), activation, c.cRes());
+    private static Matrix teacherLabels(Matrix x, int[] shape, RunConfig c, Arch arch, Activation activation) {
+        NetworkSpec teacherSpec = new NetworkSpec(arch, x.cols(), c.teacherWidth(), c.depth(), activation, c.cRes(),
+                InputShape.patches(arch, shape, "teacher", c.patch()));
         try (Network teacher = Network.initialize(teacherSpec, Seeds.derive(c.dataSeed(), "teacher"))) {
             return teacher.predict(x);
         }
@@ -288,10 +300,11 @@ public final class TrainRun {
         long need = Network.bytes(spec) + Workspace.bytes(spec, rows);
         if (rows < n) need += Workspace.bytes(spec, n) + Matrix.bytes(rows, spec.inputDim() + 1);
         if (instruments.contains("gram")) need += GramInstrument.bytes(spec, n);
+        if (c.eta().equalsIgnoreCase("auto") && !instruments.contains("gram")) need += GramInstrument.bytes(spec, n);
         if (instruments.contains("movement")) need += MovementInstrument.bytes(spec);
         if (instruments.contains("pattern")) need += PatternInstrument.bytes(spec, n);
         if (c.init() != null) need += Network.bytes(spec);                      // the file's arrays while they are copied
-        if (limitKernel) need += Theory.bytes(n);
+        if (limitKernel) need += Theory.bytes(n, spec.pixels());
         long available = Memory.availableBytes();
         if (need > available)
             throw new BadInputException("--width " + spec.width() + ": this run needs " + Memory.format(need) + " of memory (weights, "
