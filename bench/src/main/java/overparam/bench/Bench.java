@@ -50,13 +50,19 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         List<String> a = Arrays.asList(args);
         if (a.contains("--help") || a.contains("-h")) {
-            System.out.println("Usage: ./overparam bench [--torch] [--quick]    |    ./overparam bench --kernels [--numpy] [--quick]\n"
+            System.out.println("Usage: ./overparam bench [--torch] [--quick]  |  bench --kernels [--numpy] [--quick]  |  bench --conv [--torch] [--quick]\n"
                     + "  Gradient-descent steps/s of fc and resnet at a large (n=1000, d=100, m=4096, H=3) and a small\n"
                     + "  (n=64, d=10, m=512, H=3) size with 1 and 2 BLAS threads, achieved GFLOP/s against dgemm's, the\n"
                     + "  time of a full Gram + extreme-eigenvalue measurement, and peak memory. --torch runs the PyTorch\n"
                     + "  reference (installing Debian's python3-torch if missing) and prints the ratios.\n"
                     + "  --kernels: K^(H) and lambda_min of a depth-10 fc net on n = 2000 points, relu and softplus, unit-norm and\n"
-                    + "  unequal-norm inputs; --numpy adds bench/kernel_reference.py on the same inputs (python3 with numpy).");
+                    + "  unequal-norm inputs; --numpy adds bench/kernel_reference.py on the same inputs (python3 with numpy).\n"
+                    + "  --conv: a gradient step and a Gram measurement of the convolutional ResNet (n = 256 8x8x3 images and\n"
+                    + "  32-pixel signals, m = 256, H = 3); --torch adds bench/torch_conv_reference.py and the ratios.");
+            return;
+        }
+        if (a.contains("--conv")) {
+            ConvBench.run(a.contains("--torch"), a.contains("--quick"));
             return;
         }
         if (a.contains("--kernels")) {
@@ -213,7 +219,7 @@ public final class Bench {
         return String.join("/", kind, arch, size, activation, String.valueOf(threads));
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;

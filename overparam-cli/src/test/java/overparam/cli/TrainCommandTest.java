@@ -171,6 +171,52 @@ class TrainCommandTest {
         return CliRun.of(a.toArray(String[]::new));
     }
 
+    /**
+     * The convolutional ResNet reads n x channels x rows x cols arrays, writes seed 004's shapes (W1 m x q d0, Wh m x q m,
+     * a m x rows x cols), restarts exactly from them, and refuses inputs without pixels and even patches.
+     */
+    @Test
+    void aConvolutionalRunReadsImagesAndRestartsFromItsWeights() throws IOException {
+        Path x = tmp.resolve("images.npy"), y = tmp.resolve("y.npy");
+        try (Matrix xs = overparam.core.data.Synthetic.sphere(6, 2 * 3 * 3, 1); Matrix ys = Matrix.vectorOf(1, -1, 0.5, 2, 0, 1)) {
+            Npy.write(x, xs, 6, 2, 3, 3);
+            Npy.write(y, ys, 6);
+        }
+        Path first = tmp.resolve("conv"), second = tmp.resolve("conv2");
+        List<String> base = List.of("train", "--arch", "conv-resnet", "--depth", "3", "--width", "16", "--eta", "0.001", "--record-every", "5",
+                "--data", x.toString(), "--labels", y.toString());
+        List<String> a = new ArrayList<>(base);
+        a.addAll(List.of("--steps", "10", "--out", first.toString()));
+        CliRun r = CliRun.of(a.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.err());
+        Map<String, NdArray> weights = Npz.read(first.resolve("weights_final.npz"));
+        assertArrayEquals(new long[] {16, 18}, weights.get("W1").shape());
+        assertArrayEquals(new long[] {16, 144}, weights.get("W2").shape());
+        assertArrayEquals(new long[] {16, 3, 3}, weights.get("a").shape());
+        List<String> b = new ArrayList<>(base);
+        b.addAll(List.of("--steps", "0", "--init", first.resolve("weights_final.npz").toString(), "--out", second.toString()));
+        assertEquals(0, CliRun.of(b.toArray(String[]::new)).exit());
+        JsonNode end = lastLine(first), start = lastLine(second);
+        for (int i = 0; i < 6; i++) assertEquals(end.get("predictions").get(i).asDouble(), start.get("predictions").get(i).asDouble(), 1e-12);
+        JsonNode summary = JSON.readTree(first.resolve("summary.json").toFile());
+        assertEquals("3x3 pixels, 3x3 patches", summary.get("network").get("patches").asText());
+        assertTrue(summary.get("theory").get("lambda_0").asDouble() > 0);
+
+        try (Matrix flat = Matrix.of(new double[][] {{1, 0}, {0, 1}, {1, 1}}); Matrix three = Matrix.vectorOf(1, 2, 3)) {
+            Npy.write(tmp.resolve("flat.npy"), flat);
+            Npy.write(tmp.resolve("y3.npy"), three, 3);
+        }
+        assertRefused(CliRun.of("train", "--arch", "conv-resnet", "--width", "8", "--eta", "0.1", "--data", tmp.resolve("flat.npy").toString(),
+                "--labels", tmp.resolve("y3.npy").toString(), "--out", tmp.resolve("c1").toString()), "conv-resnet");
+        assertRefused(CliRun.of("train", "--arch", "conv-resnet", "--width", "8", "--eta", "0.1", "--synthetic", "sphere", "--d", "3",
+                "--out", tmp.resolve("c2").toString()), "--pixels");
+        assertRefused(CliRun.of("train", "--arch", "conv-resnet", "--width", "8", "--eta", "0.1", "--synthetic", "sphere", "--d", "3",
+                "--pixels", "4x4", "--patch", "2", "--out", tmp.resolve("c3").toString()), "--patch 2");
+        assertRefused(CliRun.of("train", "--arch", "conv-resnet", "--width", "8", "--eta", "0.1", "--synthetic", "sphere", "--d", "3",
+                "--pixels", "4xfour", "--out", tmp.resolve("c4").toString()), "--pixels 4xfour");
+        assertFalse(Files.exists(tmp.resolve("c1")) || Files.exists(tmp.resolve("c2")) || Files.exists(tmp.resolve("c3")));
+    }
+
     @Test
     void initWithWrongShapesIsRefused() throws IOException {
         Path first = tmp.resolve("w16");

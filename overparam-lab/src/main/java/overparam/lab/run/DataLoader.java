@@ -79,7 +79,7 @@ final class DataLoader {
             if (!fits) {
                 a.data().close();
                 throw BadInputException.of(what, "an array of shape " + a.shapeString(),
-                        labels ? "a 1-D array of n labels" : "n x d (one sample per row), n x channels x pixels or n x channels x rows x cols",
+                        labels ? "a 1-D array of n labels" : "a 2-D array n x d (one sample per row), or n x channels x pixels (x cols) for conv-resnet",
                         labels ? "Save it with numpy.save(path, y.ravel())." : "Save it with numpy.save(path, X.reshape(n, -1)).");
             }
             m = a.data();
