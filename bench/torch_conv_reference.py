@@ -364,7 +364,8 @@ def measure_gram(name, s, threads, args, plan, routes, ntk_vmap_ref=None):
             wall = time.perf_counter() - w0
         except Exception as e:                          # a functorch limitation: say which, keep going
             log(f"conv-gram {name} vmap threads={threads}: failed: {type(e).__name__}: {e}")
-            emit(dict(rec, error=f"{type(e).__name__}: {str(e)[:500]}"))
+            # its own kind: readers of conv-gram lines (overparam's ConvBench) expect a "seconds" field
+            emit(dict(rec, kind="conv-gram-failed", error=f"{type(e).__name__}: {str(e)[:500]}"))
             results["vmap"] = None
         else:
             measured = t_jac + t_gram + t_eig
