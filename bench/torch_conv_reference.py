@@ -65,7 +65,7 @@ import torch.nn.functional as F
 
 # helpers shared with the fully-connected reference (same folder; importing it only sets the default
 # dtype to float64, looks up libblas.so.3 and tries `import functorch`)
-from torch_reference import csv, emit, loaded_blas, openblas_config, positive_ints, set_threads
+from torch_reference import csv, eig_time_full, emit, loaded_blas, openblas_config, positive_ints, set_threads
 
 torch.set_default_dtype(torch.float64)
 
@@ -305,16 +305,6 @@ def jacobian_vmap(model, X, n_s, chunk):
             del jac
     t1 = time.perf_counter()
     return J, t1 - t0
-
-
-def eig_time_full(n):
-    """Seconds for the two eigvalsh calls on n x n symmetric matrices (for extrapolated runs)."""
-    A = torch.randn(n, n)
-    S = A @ A.T
-    t0 = time.perf_counter()
-    torch.linalg.eigvalsh(S)
-    torch.linalg.eigvalsh(S)
-    return time.perf_counter() - t0
 
 
 def vmap_plan(n, n_params):

@@ -157,17 +157,25 @@ public final class Bench {
     }
 
     private double medianStepSeconds(NetworkSpec spec, Size size) {
-        try (Dataset data = data(size); Network net = Network.initialize(spec, 1)) {
+        try (Dataset data = data(size)) {
+            return medianStepSeconds(spec, data, size == LARGE ? 1 : 200, size == LARGE ? 2 : 100,
+                    (size == LARGE ? 8 : 3) * (quick ? 0.4 : 1), size == LARGE ? 3 : 50);
+        }
+    }
+
+    /**
+     * The median time of one full-batch gradient step (forward, backward, update) over runs of stepsPerRun steps,
+     * after warmup steps, for at least window seconds and minIntervals steps.
+     */
+    static double medianStepSeconds(NetworkSpec spec, Dataset data, int warmup, int stepsPerRun, double window, int minIntervals) {
+        try (Network net = Network.initialize(spec, 1)) {
             TrainedLayers all = TrainedLayers.all(spec);
-            double window = (size == LARGE ? 8 : 3) * (quick ? 0.4 : 1);
-            int warmup = size == LARGE ? 1 : 200;
             Trainer.train(net, data, new TrainSpec(Loss.SQUARED, Optimizer.gradientDescent(1e-6), warmup, 1 << 30, all, 0), List.of(), TrainingListener.NONE);
             List<Double> intervals = new ArrayList<>();
             long start = System.nanoTime();
-            while (intervals.isEmpty() || (System.nanoTime() - start) / 1e9 < window || intervals.size() < (size == LARGE ? 3 : 50)) {
+            while (intervals.isEmpty() || (System.nanoTime() - start) / 1e9 < window || intervals.size() < minIntervals) {
                 long[] last = {0};
-                int steps = size == LARGE ? 2 : 100;
-                Trainer.train(net, data, new TrainSpec(Loss.SQUARED, Optimizer.gradientDescent(1e-6), steps, 1 << 30, all, 0), List.of(),
+                Trainer.train(net, data, new TrainSpec(Loss.SQUARED, Optimizer.gradientDescent(1e-6), stepsPerRun, 1 << 30, all, 0), List.of(),
                         new TrainingListener() {
                             @Override public void onStep(int step, double loss) {      // step k's forward is done; the gap is one full step
                                 long now = System.nanoTime();
@@ -183,18 +191,10 @@ public final class Bench {
     private void gramLine(Size size, String arch, Map<String, JsonNode> reference) {
         Linalg.setThreads(2);
         NetworkSpec spec = new NetworkSpec(Arch.parse(arch), size.d, size.width, size.depth, Activation.parse("softplus", 0), 0.5);
-        TrainedLayers all = TrainedLayers.all(spec);
-        double[] seconds = new double[quick ? 2 : 3];
-        try (Dataset data = data(size); Network net = Network.initialize(spec, 1)) {
-            for (int r = 0; r <= seconds.length; r++) {
-                try (GramInstrument gram = new GramInstrument(spec, size.n, all)) {
-                    var result = Trainer.train(net, data, new TrainSpec(Loss.SQUARED, Optimizer.gradientDescent(1e-6), 0, 1, all, 0),
-                            List.of(gram), TrainingListener.NONE);
-                    if (r > 0) seconds[r - 1] = result.instrumentSeconds();           // the first is a warm-up
-                }
-            }
+        double ours;
+        try (Dataset data = data(size)) {
+            ours = gramSeconds(spec, data, quick ? 2 : 3);
         }
-        double ours = median(seconds);
         JsonNode best = null;
         for (String route : List.of("vmap", "autograd_loop")) {
             JsonNode t = reference.get(key("gram", arch, size.name, "softplus", 2) + "/" + route);
@@ -207,6 +207,25 @@ public final class Bench {
     }
 
     /** PyTorch's full per-sample Gram time; for extrapolated runs the blockwise estimate, the more favourable to it. */
+    /**
+     * The median time of one Gram measurement at initialization (every layer's G^(h), the NTK, the extreme
+     * eigenvalues of G^(H) and G) over repeats, after one warm-up.
+     */
+    static double gramSeconds(NetworkSpec spec, Dataset data, int repeats) {
+        TrainedLayers all = TrainedLayers.all(spec);
+        double[] seconds = new double[repeats];
+        try (Network net = Network.initialize(spec, 1)) {
+            for (int r = 0; r <= repeats; r++) {
+                try (GramInstrument gram = new GramInstrument(spec, data.n(), all)) {
+                    var result = Trainer.train(net, data, new TrainSpec(Loss.SQUARED, Optimizer.gradientDescent(1e-6), 0, 1, all, 0),
+                            List.of(gram), TrainingListener.NONE);
+                    if (r > 0) seconds[r - 1] = result.instrumentSeconds();           // the first is a warm-up
+                }
+            }
+        }
+        return median(seconds);
+    }
+
     private static double torchGramSeconds(JsonNode t) {
         return t.has("seconds_blockwise") ? t.get("seconds_blockwise").asDouble() : t.get("seconds").asDouble();
     }

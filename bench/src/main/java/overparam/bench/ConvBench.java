@@ -5,25 +5,16 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import overparam.core.data.Dataset;
 import overparam.core.data.Synthetic;
-import overparam.core.instruments.GramInstrument;
 import overparam.core.linalg.Linalg;
 import overparam.core.nn.Activation;
 import overparam.core.nn.Arch;
-import overparam.core.nn.Loss;
-import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
-import overparam.core.nn.Optimizer;
 import overparam.core.nn.Patches;
-import overparam.core.nn.TrainSpec;
-import overparam.core.nn.TrainedLayers;
-import overparam.core.nn.Trainer;
-import overparam.core.nn.TrainingListener;
 
 /**
  * ./overparam bench --conv [--torch] [--quick]: the convolutional ResNet of seed 004, Section 3.3, softplus, c_res 0.5:
@@ -55,7 +46,10 @@ final class ConvBench {
             System.out.printf("%s: n = %d, %d channels, %s, m = %d, H = %d%n", size.name, size.n, size.channels, spec.patches().describe(), size.width, size.depth);
             for (int threads : new int[] {1, 2}) {
                 Linalg.setThreads(threads);
-                double seconds = stepSeconds(spec, size, quick);
+                double seconds;
+                try (Dataset data = data(size)) {
+                    seconds = Bench.medianStepSeconds(spec, data, 2, quick ? 5 : 12, 0, 1);
+                }
                 double gflops = flopsPerStep(spec, size.n) / seconds / 1e9;
                 JsonNode t = reference.get("conv-step/" + size.name + "/" + threads);
                 String vs = t == null ? "" : String.format("   torch %8.1f ms   speed-up %.2fx", 1e3 * t.get("seconds_per_step").asDouble(),
@@ -63,7 +57,10 @@ final class ConvBench {
                 System.out.printf("  step, %d thread%s: %8.1f ms  (%.1f GFLOP/s)%s%n", threads, threads == 1 ? " " : "s", 1e3 * seconds, gflops, vs);
             }
             Linalg.setThreads(2);
-            double gram = gramSeconds(spec, size, quick);
+            double gram;
+            try (Dataset data = data(size)) {
+                gram = Bench.gramSeconds(spec, data, quick ? 2 : 3);
+            }
             JsonNode best = null;
             for (String route : List.of("vmap", "autograd_loop")) {
                 JsonNode t = reference.get("conv-gram/" + size.name + "/2/" + route);
@@ -87,39 +84,6 @@ final class ConvBench {
         int d = size.channels * size.rows * size.cols;
         return new Dataset(Synthetic.sphere(size.n, d, 3), Synthetic.gaussianLabels(size.n, 3), "bench",
                 size.rows == 1 ? new int[] {size.channels, size.cols} : new int[] {size.channels, size.rows, size.cols});
-    }
-
-    private static double stepSeconds(NetworkSpec spec, Size size, boolean quick) {
-        try (Dataset data = data(size); Network net = Network.initialize(spec, 1)) {
-            TrainedLayers all = TrainedLayers.all(spec);
-            Trainer.train(net, data, new TrainSpec(Loss.SQUARED, Optimizer.gradientDescent(1e-6), 2, 1 << 30, all, 0), List.of(), TrainingListener.NONE);
-            List<Double> intervals = new ArrayList<>();
-            long[] last = {0};
-            Trainer.train(net, data, new TrainSpec(Loss.SQUARED, Optimizer.gradientDescent(1e-6), quick ? 5 : 12, 1 << 30, all, 0), List.of(),
-                    new TrainingListener() {
-                        @Override public void onStep(int step, double loss) {
-                            long now = System.nanoTime();
-                            if (step > 0) intervals.add((now - last[0]) / 1e9);
-                            last[0] = now;
-                        }
-                    });
-            return Bench.median(intervals.stream().mapToDouble(Double::doubleValue).toArray());
-        }
-    }
-
-    private static double gramSeconds(NetworkSpec spec, Size size, boolean quick) {
-        TrainedLayers all = TrainedLayers.all(spec);
-        double[] seconds = new double[quick ? 2 : 3];
-        try (Dataset data = data(size); Network net = Network.initialize(spec, 1)) {
-            for (int r = 0; r <= seconds.length; r++) {
-                try (GramInstrument gram = new GramInstrument(spec, size.n, all)) {
-                    var result = Trainer.train(net, data, new TrainSpec(Loss.SQUARED, Optimizer.gradientDescent(1e-6), 0, 1, all, 0),
-                            List.of(gram), TrainingListener.NONE);
-                    if (r > 0) seconds[r - 1] = result.instrumentSeconds();           // the first is a warm-up
-                }
-            }
-        }
-        return Bench.median(seconds);
     }
 
     private static Map<String, JsonNode> torchReference(boolean quick) throws Exception {

@@ -58,7 +58,7 @@ public final class Fixtures {
         try (Workspace ws = new Workspace(net.spec(), data.n())) {
             net.forward(ws, data.x());
             loss.evaluate(ws.predictions(), data.y(), ws.residuals());
-            net.descend(ws, data.x(), TrainedLayers.all(net.spec()), 1.0);
+            net.descend(ws, TrainedLayers.all(net.spec()), 1.0);
         }
         for (int h = 1; h <= count; h++) {
             grad[h - 1] = before[h - 1].copy();

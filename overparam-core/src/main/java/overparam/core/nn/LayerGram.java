@@ -20,15 +20,15 @@ public final class LayerGram implements AutoCloseable {
     private final Patches patches;
     private final int[] neighbours;
     private final int blockSamples;
-    private final Matrix signalProducts, inputProducts;    // B_I B^T and X_I X^T on pixel rows, or the dense n x n products
+    private final Matrix signalProducts, inputProducts;    // B_I B^T and X_I X^T on pixel rows; dense: X X^T only (B B^T goes into G)
 
     public LayerGram(NetworkSpec spec, int n) {
         this.n = n;
         this.p = spec.pixels();
         this.patches = spec.patches();
-        this.neighbours = patches.neighbourTable();
+        this.neighbours = p == 1 ? null : patches.neighbourTable();
         this.blockSamples = blockSamples(n, p);
-        signalProducts = Matrix.zeros(blockSamples * p, n * p);
+        signalProducts = p == 1 ? null : Matrix.zeros(blockSamples * p, n * p);
         inputProducts = Matrix.zeros(blockSamples * p, n * p);
     }
 
@@ -41,7 +41,7 @@ public final class LayerGram implements AutoCloseable {
     /** Native bytes for n samples. */
     public static long bytes(NetworkSpec spec, long n) {
         long p = spec.pixels(), block = blockSamples((int) Math.min(n, Integer.MAX_VALUE), (int) p);
-        return 2 * Matrix.bytes(block * p, n * p);
+        return (p == 1 ? 1 : 2) * Matrix.bytes(block * p, n * p);
     }
 
     /**
@@ -110,7 +110,7 @@ public final class LayerGram implements AutoCloseable {
     }
 
     @Override public void close() {
-        signalProducts.close();
+        if (signalProducts != null) signalProducts.close();
         inputProducts.close();
     }
 }

@@ -2,7 +2,6 @@ package overparam.core.nn;
 
 import java.util.ArrayList;
 import java.util.List;
-import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 
 /**

@@ -193,7 +193,7 @@ public final class Network implements AutoCloseable {
      * signals: W^(h) -= stepSize * (diag(dL/du) B_h)^T phi(X^(h-1)), a -= stepSize * X^(H)^T dL/du.
      * Each update is BLAS calls accumulating into the weights (one per block of patch matrices): no gradient buffer.
      */
-    public void descend(Workspace ws, Matrix x, TrainedLayers trained, double stepSize) {
+    public void descend(Workspace ws, TrainedLayers trained, double stepSize) {
         backSignals(ws, trained.lowestHidden(spec.depth()));
         for (int h = 1; h <= spec.depth(); h++) {
             if (!trained.contains(h)) continue;

@@ -48,7 +48,7 @@ public final class Trainer {
                 }
                 listener.onStep(k, loss);
                 if (k == spec.steps()) break;
-                network.descend(ws, x, spec.trained(), stepSize);
+                network.descend(ws, spec.trained(), stepSize);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new TrainResult(TrainResult.DONE, spec.steps(), -1, loss, seconds, observing / 1e9);

@@ -79,9 +79,8 @@ public final class Store implements AutoCloseable {
 
     /** Removes every trace of cells a killed process left unfinished (their rows and metrics), in one transaction. */
     public synchronized List<String> forgetUnfinished() {
-        List<String> cells = new ArrayList<>();
-        try {
-            db.setAutoCommit(false);
+        return transaction(() -> {
+            List<String> cells = new ArrayList<>();
             try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT cell FROM runs WHERE status = 'running'")) {
                 while (r.next()) cells.add(r.getString(1));
             }
@@ -90,14 +89,8 @@ public final class Store implements AutoCloseable {
                 s.execute("DELETE FROM run_values WHERE run_id IN (SELECT run_id FROM runs WHERE status = 'running')");
                 s.execute("DELETE FROM runs WHERE status = 'running'");
             }
-            db.commit();
             return cells;
-        } catch (SQLException e) {
-            rollback();
-            throw failure(e);
-        } finally {
-            autoCommit();
-        }
+        });
     }
 
     /** A cell starts: its row says running. Returns its run_id. */
@@ -118,8 +111,7 @@ public final class Store implements AutoCloseable {
 
     /** A cell ends: all its metrics and run values and its final status in one transaction (batched inserts). */
     public synchronized void finishCell(long runId, String status, List<StepRow> steps, Map<String, Double> runValues) {
-        try {
-            db.setAutoCommit(false);
+        transaction(() -> {
             try (PreparedStatement m = db.prepareStatement("INSERT INTO metrics(run_id, step, name, value) VALUES (?, ?, ?, ?)")) {
                 for (StepRow row : steps)
                     for (Map.Entry<String, Double> e : row.values().entrySet()) {
@@ -139,19 +131,13 @@ public final class Store implements AutoCloseable {
                 u.setString(1, status); u.setString(2, Instant.now().toString()); u.setLong(3, runId);
                 u.executeUpdate();
             }
-            db.commit();
-        } catch (SQLException e) {
-            rollback();
-            throw failure(e);
-        } finally {
-            autoCommit();
-        }
+            return null;
+        });
     }
 
     /** Replaces the experiment's verdicts. */
     public synchronized void recordChecks(String experiment, List<String[]> verdicts) {
-        try {
-            db.setAutoCommit(false);
+        transaction(() -> {
             try (PreparedStatement d = db.prepareStatement("DELETE FROM checks WHERE experiment = ?")) { d.setString(1, experiment); d.executeUpdate(); }
             try (PreparedStatement p = db.prepareStatement("INSERT INTO checks(experiment, name, verdict, measured, expected) VALUES (?, ?, ?, ?, ?)")) {
                 for (String[] v : verdicts) {
@@ -160,13 +146,8 @@ public final class Store implements AutoCloseable {
                 }
                 p.executeBatch();
             }
-            db.commit();
-        } catch (SQLException e) {
-            rollback();
-            throw failure(e);
-        } finally {
-            autoCommit();
-        }
+            return null;
+        });
     }
 
     /** The connection, for read-only queries (Results, the sql command). */
@@ -186,12 +167,24 @@ public final class Store implements AutoCloseable {
         else p.setDouble(index, v);
     }
 
-    private void rollback() {
-        try { db.rollback(); } catch (SQLException ignored) { /* the original failure is what matters */ }
+    /** Statements whose effects are committed together or not at all. */
+    private interface Work<T> {
+        T run() throws SQLException;
     }
 
-    private void autoCommit() {
-        try { db.setAutoCommit(true); } catch (SQLException e) { throw failure(e); }
+    /** Runs work in one transaction: committed when it returns, rolled back when it fails. */
+    private <T> T transaction(Work<T> work) {
+        try {
+            db.setAutoCommit(false);
+            T result = work.run();
+            db.commit();
+            return result;
+        } catch (SQLException e) {
+            try { db.rollback(); } catch (SQLException ignored) { /* the original failure is what matters */ }
+            throw failure(e);
+        } finally {
+            try { db.setAutoCommit(true); } catch (SQLException e) { throw failure(e); }
+        }
     }
 
     private static IllegalStateException failure(SQLException e) {
