@@ -15,7 +15,7 @@ import overparam.lab.run.TrainRun;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         defaultValueProvider = ConfigDefaults.class,
-        header = "Train one of seed 004's networks by gradient descent and record what its convergence proof measures.",
+        header = "Train one of seed 004's (or seed 002's) networks by gradient descent and record what its convergence proof measures.",
         description = {
             "Writes into --out: summary.json (resolved config, seed, versions, status,",
             "timings); metrics.jsonl (per recorded step: loss, eigenvalues of G^(H)(k)",
@@ -27,28 +27,49 @@ import overparam.lab.run.TrainRun;
             "  ./overparam train --arch resnet --depth 4 --width 2048 --c-res 0.5 \\",
             "      --activation softplus --synthetic sphere --n 64 --d 10 \\",
             "      --eta auto --steps 500 --record-every 25 --out runs/r1",
+            "  ./overparam train --arch identity-mapping --activation prelu --leaky-slope 0.25 \\",
+            "      --data fashion-mnist --loss cross-entropy --batch-size 128 --eta 0.05 \\",
+            "      --momentum 0.9 --weight-decay 5e-4 --steps 2000 --record-every 200 --out runs/c1",
             ""},
         footer = {"", "Exit codes: 0 done, 1 diverged (summary.json says at which step), 2 bad input, 3 internal error."})
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--arch", paramLabel = "ARCH", description = "fc (seed 004 eq. 2), resnet (eq. 3), two-layer (Du et al. 2018) or conv-resnet (seed 004 Section 3.3). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--arch", paramLabel = "ARCH", description = "fc (seed 004 eq. 2), resnet (eq. 3), two-layer (Du et al. 2018), conv-resnet (seed 004 Section 3.3), identity-mapping (seed 002: ||sigma((W + I) x)||_1, width d) or no-identity (||sigma(W x)||_1). Default: ${DEFAULT-VALUE}.")
     String arch;
     @Option(names = "--depth", paramLabel = "H", description = "Number of hidden layers H (resnet needs >= 2; two-layer is 1). Default: 3 (two-layer: 1).")
     Integer depth;
     @Option(names = "--width", paramLabel = "M", description = "Hidden width m. Default: ${DEFAULT-VALUE}.")
     Integer width;
-    @Option(names = "--activation", paramLabel = "NAME", description = "relu, leaky-relu, softplus, sigmoid, tanh, erf, identity, quadratic. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--activation", paramLabel = "NAME", description = "relu, leaky-relu, prelu (learned slope; seed 002's networks), softplus, sigmoid, tanh, erf, identity, quadratic. Default: ${DEFAULT-VALUE}.")
     String activation;
-    @Option(names = "--leaky-slope", paramLabel = "SLOPE", description = "Slope of leaky-relu for z < 0. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--leaky-slope", paramLabel = "SLOPE", description = "Slope of leaky-relu for z < 0; prelu's initial slope. Default: ${DEFAULT-VALUE}.")
     Double leakySlope;
     @Option(names = "--c-res", paramLabel = "C", description = "ResNet branch scale c_res in c_res / (H sqrt m) (0 < c_res < 1 in the seed). Default: ${DEFAULT-VALUE}.")
     Double cRes;
-    @Option(names = "--data", paramLabel = "X.npy", description = "Inputs, n x d (.npy or .csv), one sample per row; n x channels x pixels or n x channels x rows x cols for conv-resnet.")
+    @Option(names = "--data", paramLabel = "X.npy", description = "Inputs, n x d (.npy or .csv), one sample per row; n x channels x pixels or n x channels x rows x cols for conv-resnet; or fashion-mnist (Debian's dataset-fashion-mnist), or a folder of MNIST-format IDX files.")
     String data;
+    @Option(names = "--classes", paramLabel = "LIST", description = "Image data: the classes to keep, e.g. 0,6 (a two-class problem). Default: all.")
+    String classes;
+    @Option(names = "--per-class", paramLabel = "K", description = "Image data: the first K training images of each class. Default: all.")
+    Integer perClass;
+    @Option(names = "--test-per-class", paramLabel = "K", description = "Image data: the first K test images of each class (0: no test set). Default: all.")
+    Integer testPerClass;
+    @Option(names = "--unit-norm", paramLabel = "BOOL", arity = "1", description = "Image data: scale each image to norm 1 (else pixels / 255). Default: ${DEFAULT-VALUE}.")
+    Boolean unitNorm;
+    @Option(names = "--label-noise", paramLabel = "P", description = "Replace a fraction P in [0, 1] of the training labels by random classes (Zhang et al. 2016). Default: ${DEFAULT-VALUE}.")
+    Double labelNoise;
+    @Option(names = "--test-data", paramLabel = "X.npy", description = "Test inputs (with --test-labels), evaluated at every record.")
+    String testData;
+    @Option(names = "--test-labels", paramLabel = "y.npy", description = "Test labels.")
+    String testLabels;
+    @Option(names = "--test-fraction", paramLabel = "F", description = "Hold out a seeded random fraction F of the data as the test set.")
+    Double testFraction;
+    @Option(names = "--test-n", paramLabel = "N", description = "Synthetic data: N fresh test samples from the same distribution (and teacher). Default: ${DEFAULT-VALUE}.")
+    Integer testN;
     @Option(names = "--labels", paramLabel = "y.npy", description = "Labels, n values (.npy or .csv).")
     String labels;
-    @Option(names = "--synthetic", paramLabel = "KIND", description = "sphere (x_i uniform on the unit sphere) or gaussian (x_i ~ N(0, I/d)).")
+    @Option(names = "--synthetic", paramLabel = "KIND", description = "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)) or normal (x_i ~ N(0, I), seed 002).")
     String synthetic;
     @Option(names = "--n", paramLabel = "N", description = "Samples of --synthetic data. Default: ${DEFAULT-VALUE}.")
     Integer n;
@@ -60,9 +81,11 @@ final class TrainCommand implements Callable<Integer> {
     Integer patch;
     @Option(names = "--labels-from", paramLabel = "SOURCE", description = "gaussian (y_i ~ N(0,1)) or teacher (a random network of the same kind). Default: ${DEFAULT-VALUE}.")
     String labelsFrom;
-    @Option(names = "--teacher-width", paramLabel = "M", description = "Width of the teacher network. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--teacher-width", paramLabel = "M", description = "Width of the teacher network (seed 002's: d). Default: ${DEFAULT-VALUE}.")
     Integer teacherWidth;
-    @Option(names = "--loss", paramLabel = "NAME", description = "squared (1/2 sum of squared errors, seed 004 eq. 1) or logistic (labels +-1). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--teacher-norm", paramLabel = "S", description = "Scale each teacher weight matrix to spectral norm S (seed 002's bounded ||W*||_2).")
+    Double teacherNorm;
+    @Option(names = "--loss", paramLabel = "NAME", description = "squared (1/2 sum of squared errors, seed 004 eq. 1), mse (mean squared error, seed 002 eq. 2), logistic (labels +-1) or cross-entropy (softmax, k outputs, mean). Default: ${DEFAULT-VALUE}.")
     String loss;
     @Option(names = "--eta", paramLabel = "ETA", description = "Step size, or auto for 1 / lambda_max(G(0)).")
     String eta;
@@ -72,10 +95,18 @@ final class TrainCommand implements Callable<Integer> {
     Integer recordEvery;
     @Option(names = "--batch-size", paramLabel = "B", description = "0 for full-batch gradient descent (the theorems'), else minibatch SGD. Default: ${DEFAULT-VALUE}.")
     Integer batchSize;
+    @Option(names = "--momentum", paramLabel = "MU", description = "Heavy-ball momentum (PyTorch's SGD). Default: ${DEFAULT-VALUE}.")
+    Double momentum;
+    @Option(names = "--weight-decay", paramLabel = "L", description = "Weight decay (L2 penalty added to the gradient). Default: ${DEFAULT-VALUE}.")
+    Double weightDecay;
+    @Option(names = "--lr-schedule", paramLabel = "S", description = "constant, cosine (to 0 over the run) or step:S:G (times G every S steps). Default: ${DEFAULT-VALUE}.")
+    String lrSchedule;
     @Option(names = "--train-layers", paramLabel = "LIST", description = "all, or a list of W1..WH and a, e.g. W1. Default: ${DEFAULT-VALUE}.")
     String trainLayers;
-    @Option(names = "--init", paramLabel = "W.npz", description = "Start from these weights (keys W1..WH, a) instead of N(0,1).")
+    @Option(names = "--init", paramLabel = "W.npz", description = "Start from these weights (keys W1..WH, a; alpha1.. for prelu) instead of a random draw.")
     String init;
+    @Option(names = "--init-scheme", paramLabel = "S", description = "standard (N(0,1); seed 002's nets N(0,1/d)), small (hidden weights x 0.05) or zero. Default: ${DEFAULT-VALUE}.")
+    String initScheme;
     @Option(names = "--seed", paramLabel = "S", description = "Seed of data, initialization and sampler. Default: ${DEFAULT-VALUE}.")
     Long seed;
     @Option(names = "--data-seed", paramLabel = "S", description = "Seed of the synthetic data and teacher alone (default: --seed), to vary the initialization over one data set.")
@@ -84,7 +115,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer threads;
     @Option(names = "--dump-gram", description = "Also write G^(H)(k) and G(k) of every record as .npy.")
     Boolean dumpGram;
-    @Option(names = "--instruments", paramLabel = "LIST", description = "all, none, or a list of gram, movement, pattern, predictions. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--instruments", paramLabel = "LIST", description = "all (those that apply), none, or a list of gram, movement, pattern, predictions. A test set adds test loss and accuracy. Default: ${DEFAULT-VALUE}.")
     String instruments;
     @Option(names = "--limit-kernel", paramLabel = "MODE", description = "Compute the infinite-width kernels of the run's data (lambda_0, loss bound, infinite twin): auto (n <= 4000), on, off. Default: ${DEFAULT-VALUE}.")
     String limitKernel;

@@ -25,8 +25,14 @@ public final class Fixtures {
 
     /** A network on inputs of d values; the convolutional ResNet reads them as a 1-channel signal of d pixels, 3-pixel patches. */
     public static NetworkSpec spec(Arch arch, String activation, int d, int width, int depth) {
+        return spec(arch, activation, d, width, depth, 1);
+    }
+
+    /** The same with k outputs; seed 002's networks are as wide as their input (width is then d). */
+    public static NetworkSpec spec(Arch arch, String activation, int d, int width, int depth, int outputs) {
         Patches patches = arch == Arch.CONV_RESNET ? Patches.of(1, d, 3) : Patches.NONE;
-        return new NetworkSpec(arch, d, width, arch == Arch.TWO_LAYER ? 1 : depth, Activation.parse(activation, 0.1), 0.5, patches);
+        return new NetworkSpec(arch, d, arch.isSeed002() ? d : width, arch == Arch.TWO_LAYER ? 1 : depth, Activation.parse(activation, 0.1),
+                0.5, patches, outputs);
     }
 
     /** Every architecture with a depth that exercises it. */
@@ -47,6 +53,25 @@ public final class Fixtures {
         }
     }
 
+    /** dL/dalpha_h of every learned PReLU slope as the production code computes it (a descent step of size 1, undone). */
+    public static double[] slopeGradient(Network net, Dataset data, Loss loss) {
+        double[] before = net.learnedSlopes();
+        Matrix[] saved = new Matrix[net.spec().parameterCount()];
+        for (int h = 1; h <= saved.length; h++) saved[h - 1] = net.parameter(h).copy();
+        try (Workspace ws = new Workspace(net.spec(), data.n())) {
+            net.forward(ws, data.x());
+            loss.evaluate(ws.predictions(), data.y(), ws.residuals());
+            net.descend(ws, TrainedLayers.all(net.spec()), 1.0);
+        }
+        double[] after = net.learnedSlopes(), grad = new double[before.length];
+        for (int h = 1; h <= before.length; h++) {
+            grad[h - 1] = before[h - 1] - after[h - 1];
+            ((Activation.PRelu) net.layer(h).activation()).slope().set(0, before[h - 1]);
+        }
+        for (int h = 1; h <= saved.length; h++) { net.parameter(h).copyFrom(saved[h - 1]); saved[h - 1].close(); }
+        return grad;
+    }
+
     /**
      * dL/d(parameter h) as the production code computes it: one descent step of size 1 moves every trained
      * parameter by minus its gradient; the weights are restored afterwards.
@@ -55,6 +80,7 @@ public final class Fixtures {
         int count = net.spec().parameterCount();
         Matrix[] before = new Matrix[count], grad = new Matrix[count];
         for (int h = 1; h <= count; h++) before[h - 1] = net.parameter(h).copy();
+        double[] slopes = net.learnedSlopes();
         try (Workspace ws = new Workspace(net.spec(), data.n())) {
             net.forward(ws, data.x());
             loss.evaluate(ws.predictions(), data.y(), ws.residuals());
@@ -66,6 +92,7 @@ public final class Fixtures {
             net.parameter(h).copyFrom(before[h - 1]);
             before[h - 1].close();
         }
+        for (int h = 1; h <= slopes.length; h++) ((Activation.PRelu) net.layer(h).activation()).slope().set(0, slopes[h - 1]);
         return grad;
     }
 

@@ -27,6 +27,11 @@ public final class Synthetic {
         return gaussian(n, d, 1.0 / Math.sqrt(d), Seeds.stream(seed, "data/x"));
     }
 
+    /** n points x_i ~ N(0, I): seed 002's inputs (Li and Yuan's analysis assumes them). */
+    public static Matrix standardNormal(int n, int d, long seed) {
+        return gaussian(n, d, 1.0, Seeds.stream(seed, "data/x"));
+    }
+
     /** Labels y_i ~ N(0, 1). */
     public static Matrix gaussianLabels(int n, long seed) {
         return gaussian(n, 1, 1.0, Seeds.stream(seed, "data/y"));

@@ -71,6 +71,14 @@ public final class Spectrum implements AutoCloseable {
         }
     }
 
+    /** ||a||_2, the largest singular value: sqrt(lambda_max(a^T a)). */
+    public static double norm2(Matrix a) {
+        try (Matrix gram = Matrix.zeros(a.cols(), a.cols())) {
+            Linalg.multTransA(1.0, a, a, 0.0, gram);
+            return Math.sqrt(Math.max(0, of(gram).max()));
+        }
+    }
+
     /** All eigenvalues in ascending order (dsyevr, range 'A'); for tests and small matrices. */
     public static double[] all(Matrix a) {
         int n = a.rows();

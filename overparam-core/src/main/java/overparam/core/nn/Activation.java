@@ -10,6 +10,7 @@ import overparam.core.kernel.Elementary;
 import overparam.core.kernel.GaussianExpectation;
 import overparam.core.kernel.GaussianMaps;
 import overparam.core.kernel.MehlerMaps;
+import overparam.core.linalg.Matrix;
 
 /**
  * An activation sigma with its derivative and its normalizer c_sigma = 1 / E[sigma(z)^2], z ~ N(0, 1)
@@ -19,7 +20,10 @@ import overparam.core.kernel.MehlerMaps;
  */
 public sealed interface Activation {
     /** The names the command line accepts. */
-    List<String> NAMES = List.of("relu", "leaky-relu", "softplus", "sigmoid", "tanh", "erf", "identity", "quadratic");
+    List<String> NAMES = List.of("relu", "leaky-relu", "prelu", "softplus", "sigmoid", "tanh", "erf", "identity", "quadratic");
+
+    /** The fixed activations: every one but prelu, whose slope is learned. Each has an infinite-width limit. */
+    List<String> FIXED = NAMES.stream().filter(n -> !n.equals("prelu")).toList();
 
     /** The name used on the command line and in outputs. */
     String name();
@@ -43,12 +47,13 @@ public sealed interface Activation {
      */
     GaussianMaps gaussianMaps();
 
-    /** The activation named on the command line; leakySlope is used by leaky-relu only. */
+    /** The activation named on the command line; leakySlope is leaky-relu's slope and prelu's initial slope. */
     static Activation parse(String name, double leakySlope) {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         return switch (key) {
             case "relu" -> new Relu();
             case "leaky-relu", "leaky_relu", "leakyrelu" -> new LeakyRelu(leakySlope);
+            case "prelu" -> PRelu.initial(leakySlope);
             case "softplus" -> new Softplus();
             case "sigmoid" -> new Sigmoid();
             case "tanh" -> new Tanh();
@@ -268,5 +273,56 @@ public sealed interface Activation {
      */
     private static double log1p(double e, double u, double r) {
         return Math.log(u) - ((u - 1) - e) * r;
+    }
+
+    /**
+     * PReLU (He et al. 2015), seed 002's activation: z for z > 0, alpha z otherwise, with the slope alpha learned, one
+     * per layer. The slope lives in a 1 x 1 matrix that gradient descent updates, as a layer's weights do; each layer
+     * of a network has its own ({@link #copy}), and {@link #gradient} receives dL/dalpha = sum gradOut o min(pre, 0)
+     * from the backward pass. No infinite-width limit: it exists only in seed 002's networks.
+     */
+    record PRelu(Matrix slope, Matrix gradient) implements Activation {
+        static PRelu initial(double alpha) {
+            if (!Double.isFinite(alpha))
+                throw BadInputException.of("--leaky-slope " + alpha, alpha, "a finite initial PReLU slope", "e.g. --leaky-slope 0.25");
+            PRelu p = new PRelu(Matrix.vector(1), Matrix.vector(1));
+            p.slope.set(0, alpha);
+            return p;
+        }
+
+        /** A fresh slope with this one's value, for one layer. */
+        PRelu copy() { return initial(alpha()); }
+
+        public double alpha() { return slope.get(0); }
+
+        public String name() { return "prelu"; }
+        public double value(double z) { return z > 0 ? z : alpha() * z; }
+        public double derivative(double z) { return z > 0 ? 1 : alpha(); }
+        /** At the current slope, as leaky-relu's. */
+        public double cSigma() { return 2 / (1 + alpha() * alpha()); }
+        public GaussianMaps gaussianMaps() {
+            throw BadInputException.of("--activation prelu", "a learned slope", "an activation with an infinite-width limit",
+                    "PReLU exists only in seed 002's networks, whose width is d.");
+        }
+        public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slopes, double scale, int from, int to) {
+            double low = scale * alpha();
+            for (int i = from; i < to; i++) {
+                double z = pre.get(i);
+                double s = z > 0 ? scale : low;
+                out.put(i, s * z);
+                slopes.put(i, s);
+            }
+        }
+
+        /** gradient = sum_i gradOut_i min(pre_i, 0) over the whole buffers: dL/dalpha when gradOut is dL/d out. */
+        void accumulateGradient(Matrix gradOut, Matrix pre) {
+            DoubleBuffer g = gradOut.buffer(), z = pre.buffer();
+            double sum = 0;
+            for (int i = 0, size = (int) pre.size(); i < size; i++) {
+                double v = z.get(i);
+                if (v < 0) sum += g.get(i) * v;
+            }
+            gradient.set(0, sum);
+        }
     }
 }

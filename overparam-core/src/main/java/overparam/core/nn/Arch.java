@@ -16,7 +16,15 @@ public enum Arch {
      * Seed 004, Section 3.3: the ResNet on images or signals, x^(1) = sqrt(c_sigma/m) sigma(W^(1) phi_1(x)), then
      * x^(h) = x^(h-1) + c_res/(H sqrt m) sigma(W^(h) phi_h(x^(h-1))), u = <a, x^(H)> with a in R^{m x p}.
      */
-    CONV_RESNET("conv-resnet");
+    CONV_RESNET("conv-resnet"),
+    /**
+     * Seed 002 (Li and Yuan 2017): x^(h) = sigma((W^(h) + I) x^(h-1)) with W^(h) d x d, read out as
+     * u = ||x^(N)||_1 = sum_r x_r^(N) (seed 002, eqs. 1 and 8; the sum of the elements, as its eq. 4 has it), or by a
+     * trained k-output head for classification. No width scaling: W is the matrix of the formula.
+     */
+    IDENTITY_MAPPING("identity-mapping"),
+    /** Seed 002's control: the same network without the identity, x^(h) = sigma(W^(h) x^(h-1)). */
+    NO_IDENTITY("no-identity");
 
     private final String cliName;
 
@@ -29,6 +37,14 @@ public enum Arch {
         throw BadInputException.of("--arch " + name, "an unknown architecture",
                 "one of " + Arrays.stream(values()).map(Arch::cliName).toList(), "e.g. --arch resnet");
     }
+
+    /** Seed 004's networks (and Du et al. 2018's), the ones with infinite-width limits. */
+    public static java.util.List<Arch> seed004() {
+        return Arrays.stream(values()).filter(a -> !a.isSeed002()).toList();
+    }
+
+    /** Seed 002's networks: square layers of width d, weights used as they are (no 1 / sqrt m), no infinite-width limit. */
+    public boolean isSeed002() { return this == IDENTITY_MAPPING || this == NO_IDENTITY; }
 
     @Override public String toString() { return cliName; }
 }

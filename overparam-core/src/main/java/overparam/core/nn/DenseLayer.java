@@ -15,7 +15,8 @@ public record DenseLayer(Matrix weights, Activation activation, double scale, Pa
         Elementwise.activate(activation, pre, out, slope, scale);
     }
 
-    @Override public void backward(Matrix gradOut, Matrix slope, Matrix signal, Matrix gradIn, Workspace ws) {
+    @Override public void backward(Matrix gradOut, Matrix pre, Matrix slope, Matrix signal, Matrix gradIn, Workspace ws) {
+        slopeGradient(gradOut, pre);
         Elementwise.multiply(gradOut, slope, signal);
         if (gradIn != null) linearAdjoint(signal, gradIn, false, ws);                     // d/dX = phi^T(S W)
     }

@@ -9,7 +9,7 @@ import overparam.core.linalg.Matrix;
  * the dense networks). Matrices are pixel rows: (n p) x channels, one row per sample and pixel (p = 1 for the
  * dense networks, where a pixel row is a sample). Buffers come from a {@link Workspace}; nothing here allocates.
  */
-public sealed interface Layer permits DenseLayer, ResidualLayer {
+public sealed interface Layer permits DenseLayer, ResidualLayer, IdentityMappingLayer {
     Matrix weights();
 
     /** The layer's scale on sigma(W x): sqrt(c_sigma / m), c_res / (H sqrt m) or 1 / sqrt m. */
@@ -33,9 +33,14 @@ public sealed interface Layer permits DenseLayer, ResidualLayer {
     /**
      * Given gradOut = d(.)/d out: signal = gradOut o slope, the back-propagated signal at the pre-activation
      * (B_h when gradOut comes from the unit output), and gradIn = d(.)/d in, the gradient passed to the layer
-     * below. gradIn may be null at the first layer.
+     * below. gradIn may be null at the first layer. A learned PReLU slope also takes its gradient here, from pre.
      */
-    void backward(Matrix gradOut, Matrix slope, Matrix signal, Matrix gradIn, Workspace ws);
+    void backward(Matrix gradOut, Matrix pre, Matrix slope, Matrix signal, Matrix gradIn, Workspace ws);
+
+    /** The learned PReLU slope's gradient: sum gradOut o min(pre, 0), when this layer's activation has one. */
+    default void slopeGradient(Matrix gradOut, Matrix pre) {
+        if (activation() instanceof Activation.PRelu p) p.accumulateGradient(gradOut, pre);
+    }
 
     /** pre = phi(in) W^T: one product for a pointwise phi, else one per block of samples on their patch matrix. */
     default void linear(Matrix in, Matrix pre, Workspace ws) {
@@ -71,13 +76,14 @@ public sealed interface Layer permits DenseLayer, ResidualLayer {
     }
 
     /**
-     * W -= stepSize * scaledSignal^T phi(in), the gradient step with the loss's residuals already in the signal
-     * (diag(dL/du) B_h): one product per block accumulating into W, no gradient buffer.
+     * target = beta * target + alpha * signal^T phi(in): the weight gradient (signal = diag(dL/du) B_h, or dL/d pre)
+     * accumulated into the weights themselves (plain gradient descent: target = W, alpha = -step, beta = 1) or into
+     * a momentum buffer. One product per block of patch matrices; no gradient buffer.
      */
-    default void descend(double stepSize, Matrix scaledSignal, Matrix in, Workspace ws) {
+    default void accumulateGradient(double alpha, Matrix signal, Matrix in, double beta, Matrix target, Workspace ws) {
         Patches patches = patches();
         if (patches.pointwise()) {
-            Linalg.multTransA(-stepSize, scaledSignal, in, 1.0, weights());
+            Linalg.multTransA(alpha, signal, in, beta, target);
             return;
         }
         int p = patches.pixels(), n = in.rows() / p, block = ws.blockSamples[level()];
@@ -85,7 +91,7 @@ public sealed interface Layer permits DenseLayer, ResidualLayer {
         for (int first = 0; first < n; first += block) {
             int count = Math.min(block, n - first);
             patches.gather(in, first, count, columns, ws.neighbours);
-            Linalg.multTransA(-stepSize, scaledSignal, first * p, count * p, columns, 0, 1.0, weights());
+            Linalg.multTransA(alpha, signal, first * p, count * p, columns, 0, first == 0 ? beta : 1.0, target);
         }
     }
 }

@@ -2,6 +2,7 @@ package overparam.core.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import overparam.core.BadInputException;
 import overparam.core.linalg.Matrix;
 
 /**
@@ -39,6 +40,9 @@ public final class LimitKernel implements AutoCloseable {
     }
 
     public static LimitKernel of(NetworkSpec spec, Matrix x, TrainedLayers trained, boolean keepLayerGrams) {
+        if (!spec.hasLimit())
+            throw BadInputException.of("--arch " + spec.arch(), spec.arch().isSeed002() ? "seed 002's network (width fixed at d)" : spec.outputs() + " outputs",
+                    "a network of seed 004 with one output, whose width can grow", "Use --limit-kernel off, or --arch fc, resnet, two-layer or conv-resnet.");
         if (x.cols() != spec.inputDim())
             throw new IllegalArgumentException("inputs have " + x.cols() + " columns, the network takes d = " + spec.inputDim());
         KernelState state = KernelState.ofInputs(x, spec.pixels(), trained, keepLayerGrams);

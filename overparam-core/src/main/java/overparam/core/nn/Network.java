@@ -11,50 +11,80 @@ import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 
 /**
- * One of seed 004's networks with its weights: hidden layers 1..H and the output layer a, u = a^T x^(H)
- * (u = <a, x^(H)> with a in R^{m x p} for the convolutional ResNet). Parameters are numbered h = 1..H for
- * W^(h) and H + 1 for a, as the Gram matrices G^(h) are. Inside, a is a vector laid out like a sample's
- * activations (pixel-major, index l m + r), so u = X^(H) a is one product for every network; the weights files
- * keep seed 004's m x p ({@link #weightArrays}).
+ * One of seed 004's (or seed 002's) networks with its weights: hidden layers 1..H and the output layer a, u = a^T x^(H)
+ * (u = <a, x^(H)> with a in R^{m x p} for the convolutional ResNet; a in R^{m x k} for a k-output head, and a = 1,
+ * fixed, for seed 002's u = ||x^(N)||_1). Parameters are numbered h = 1..H for W^(h) and H + 1 for a, as the Gram
+ * matrices G^(h) are; a learned PReLU slope belongs to its layer. Inside, a is laid out like a sample's activations
+ * (pixel-major, index l m + r), so U = X^(H) a is one product for every network; the weights files keep seed 004's
+ * m x p ({@link #weightArrays}).
  */
 public final class Network implements AutoCloseable {
     private final NetworkSpec spec;
     private final List<Layer> layers;
-    private final Matrix output;    // a, (p width) x 1, pixel-major
+    private final Matrix output;    // a, (p width) x k, pixel-major
 
-    private Network(NetworkSpec spec, List<Matrix> hiddenWeights, Matrix output) {
+    private Network(NetworkSpec spec, List<Matrix> hiddenWeights, Matrix output, List<Activation> activations) {
         this.spec = spec;
         this.output = output;
         List<Layer> ls = new ArrayList<>();
         for (int h = 1; h <= spec.depth(); h++) {
             Matrix w = hiddenWeights.get(h - 1);
-            ls.add(spec.isResidual(h) ? new ResidualLayer(w, spec.activation(), spec.layerScale(h), spec.patches())
-                                      : new DenseLayer(w, spec.activation(), spec.layerScale(h), spec.patches(), h == 1 ? 0 : 1));
+            Activation act = activations.get(h - 1);
+            ls.add(spec.arch() == Arch.IDENTITY_MAPPING ? new IdentityMappingLayer(w, act)
+                    : spec.isResidual(h) ? new ResidualLayer(w, act, spec.layerScale(h), spec.patches())
+                    : new DenseLayer(w, act, spec.layerScale(h), spec.patches(), h == 1 ? 0 : 1));
         }
         this.layers = List.copyOf(ls);
     }
 
-    /**
-     * Seed 004's initialization: every entry of every W^(h) and of a is N(0, 1); the two-layer network
-     * draws a_r uniformly from {-1, +1} instead (Du et al. 2018). Each parameter has its own random stream,
-     * so W2 does not change when d does.
-     */
+    /** Each layer's activation: the spec's, or a slope of its own for PReLU. */
+    private static List<Activation> layerActivations(NetworkSpec spec) {
+        List<Activation> acts = new ArrayList<>();
+        for (int h = 1; h <= spec.depth(); h++)
+            acts.add(spec.activation() instanceof Activation.PRelu p ? p.copy() : spec.activation());
+        return acts;
+    }
+
+    /** The standard initialization ({@link Init#STANDARD}). */
     public static Network initialize(NetworkSpec spec, long seed) {
+        return initialize(spec, seed, Init.STANDARD);
+    }
+
+    /**
+     * Seed 004's initialization: every entry of every W^(h) and of a is N(0, 1); the two-layer network draws a_r
+     * uniformly from {-1, +1} instead (Du et al. 2018). Seed 002's networks draw N(0, 1/d) and read out a = 1 (or a
+     * k-output head, N(0, 1/d)). SMALL and ZERO scale the same draws ({@link Init}). Each parameter has its own random
+     * stream, so W2 does not change when d does, and the three schemes are the same draw scaled.
+     */
+    public static Network initialize(NetworkSpec spec, long seed, Init init) {
+        double sd = spec.arch().isSeed002() ? 1 / Math.sqrt(spec.inputDim()) : 1;
         List<Matrix> ws = new ArrayList<>();
         for (int h = 1; h <= spec.depth(); h++) {
             Matrix w = Matrix.zeros(spec.width(), spec.fanIn(h));
-            fillGaussian(w, Seeds.stream(seed, "init/" + spec.parameterName(h)));
+            fillGaussian(w, Seeds.stream(seed, "init/" + spec.parameterName(h)), sd * init.hiddenFactor());
             ws.add(w);
         }
-        Matrix a = Matrix.vector(spec.pixels() * spec.width());
+        Matrix a = Matrix.zeros(spec.pixels() * spec.width(), spec.outputs());
         RandomGenerator rng = Seeds.stream(seed, "init/a");
-        if (spec.outputFixed()) for (int r = 0; r < spec.width(); r++) a.set(r, rng.nextBoolean() ? 1.0 : -1.0);
-        else fillGaussian(a, rng);
-        return new Network(spec, ws, a);
+        if (spec.arch() == Arch.TWO_LAYER) for (int r = 0; r < spec.width(); r++) a.set(r, rng.nextBoolean() ? 1.0 : -1.0);
+        else if (spec.outputFixed()) a.fill(1.0);                                  // seed 002: u = ||x^(N)||_1
+        else fillGaussian(a, rng, init == Init.ZERO ? 0 : sd);
+        return new Network(spec, ws, a, layerActivations(spec));
     }
 
-    /** A network with the given weights (keys W1..WH and a, shapes as {@link NetworkSpec#parameterShape}); copied. */
+    /**
+     * A network with the given weights (keys W1..WH and a, shapes as {@link NetworkSpec#parameterShape}, and alpha1..
+     * alphaH for PReLU); copied.
+     */
     public static Network fromWeights(NetworkSpec spec, Map<String, Matrix> weights, String source) {
+        List<Activation> acts = layerActivations(spec);
+        for (int h = 1; h <= spec.depth() && spec.activation() instanceof Activation.PRelu; h++) {
+            Matrix alpha = weights.get("alpha" + h);
+            if (alpha == null || alpha.size() != 1 || !Double.isFinite(alpha.get(0, 0)))
+                throw BadInputException.of(source, "keys " + weights.keySet(), "a finite PReLU slope 'alpha" + h + "' (shape (1,))",
+                        "Save every layer's slope with the weights: numpy.savez(path, W1=..., alpha1=..., ...).");
+            ((Activation.PRelu) acts.get(h - 1)).slope().set(0, alpha.get(0, 0));
+        }
         List<Matrix> ws = new ArrayList<>();
         for (int h = 1; h <= spec.parameterCount(); h++) {
             String name = spec.parameterName(h);
@@ -70,7 +100,7 @@ public final class Network implements AutoCloseable {
             if (!given.allFinite())
                 throw BadInputException.of(source + "[" + name + "]", "NaN or infinite entries", "finite weights", "Check how the file was made.");
             if (h <= spec.depth()) ws.add(given.copy());
-            else return new Network(spec, ws, outputFromFile(given, spec.pixels()));
+            else return new Network(spec, ws, spec.outputs() > 1 ? given.copy() : outputFromFile(given, spec.pixels()), acts);
         }
         throw new AssertionError("unreachable");
     }
@@ -92,6 +122,12 @@ public final class Network implements AutoCloseable {
         Map<String, overparam.core.data.NdArray> arrays = new LinkedHashMap<>();
         for (int h = 1; h <= spec.depth(); h++) arrays.put(spec.parameterName(h), overparam.core.data.NdArray.of(parameter(h).copy()));
         int width = spec.width(), p = spec.pixels();
+        for (int h = 1; h <= spec.depth(); h++)
+            if (layer(h).activation() instanceof Activation.PRelu prelu) arrays.put("alpha" + h, overparam.core.data.NdArray.vector(prelu.slope().copy()));
+        if (spec.outputs() > 1) {
+            arrays.put("a", overparam.core.data.NdArray.of(output.copy()));                     // m x k
+            return arrays;
+        }
         if (!spec.isConvolutional()) {
             arrays.put("a", overparam.core.data.NdArray.vector(output.copy()));
             return arrays;
@@ -104,11 +140,11 @@ public final class Network implements AutoCloseable {
         return arrays;
     }
 
-    private static void fillGaussian(Matrix m, RandomGenerator rng) {
+    private static void fillGaussian(Matrix m, RandomGenerator rng, double sd) {
         int per = m.rowsPerBlock();
         for (int first = 0; first < m.rows(); first += per) {
             var block = m.rowBlock(first, Math.min(per, m.rows() - first));
-            for (int i = 0; i < block.capacity(); i++) block.put(i, rng.nextGaussian());
+            for (int i = 0; i < block.capacity(); i++) block.put(i, sd * rng.nextGaussian());
         }
     }
 
@@ -131,9 +167,17 @@ public final class Network implements AutoCloseable {
         return map;
     }
 
+    /** The learned PReLU slopes, one per hidden layer (empty for other activations). */
+    public double[] learnedSlopes() {
+        if (!(spec.activation() instanceof Activation.PRelu)) return new double[0];
+        double[] alphas = new double[spec.depth()];
+        for (int h = 1; h <= spec.depth(); h++) alphas[h - 1] = ((Activation.PRelu) layer(h).activation()).alpha();
+        return alphas;
+    }
+
     /** Bytes the weights take. */
     public static long bytes(NetworkSpec spec) {
-        long total = Matrix.bytes((long) spec.pixels() * spec.width(), 1);
+        long total = Matrix.bytes((long) spec.pixels() * spec.width(), spec.outputs());
         for (int h = 1; h <= spec.depth(); h++) total += Matrix.bytes(spec.width(), spec.fanIn(h));
         return total;
     }
@@ -158,7 +202,8 @@ public final class Network implements AutoCloseable {
             layers.get(h - 1).forward(in, ws.prePixels[h - 1], ws.outPixels[h - 1], ws.slopePixels[h - 1], ws);
             in = ws.outPixels[h - 1];
         }
-        Linalg.multVec(1.0, ws.out[spec.depth() - 1], output, 0.0, ws.predictions);    // u = X^(H) a
+        if (spec.outputs() == 1) Linalg.multVec(1.0, ws.out[spec.depth() - 1], output, 0.0, ws.predictions);    // u = X^(H) a
+        else Linalg.mult(1.0, ws.out[spec.depth() - 1], output, 0.0, ws.predictions);                          // U = X^(H) A
         ws.lowestSignal = spec.depth() + 1;
     }
 
@@ -178,34 +223,101 @@ public final class Network implements AutoCloseable {
      */
     public void backSignals(Workspace ws, int lowest) {
         if (lowest >= ws.lowestSignal) return;
+        if (!spec.hasSampleSignals())
+            throw new IllegalStateException("per-sample signals B_h need one output and fixed activations; " + spec.arch() + " has "
+                    + spec.outputs() + " outputs and " + spec.activation().name());
         Elementwise.broadcastRow(output, ws.gradA);                             // du_i / dx^(H)_i = a for every i
         Matrix gradOut = ws.gradAPixels, gradIn = ws.gradBPixels;
         for (int h = spec.depth(); h >= lowest; h--) {
             boolean further = h > lowest;
-            layers.get(h - 1).backward(gradOut, ws.slopePixels[h - 1], ws.signalPixels[h - 1], further ? gradIn : null, ws);
+            layers.get(h - 1).backward(gradOut, ws.prePixels[h - 1], ws.slopePixels[h - 1], ws.signalPixels[h - 1], further ? gradIn : null, ws);
             Matrix t = gradOut; gradOut = gradIn; gradIn = t;
         }
         ws.lowestSignal = lowest;
     }
 
     /**
-     * One gradient step on the trained parameters, from the last forward pass, its residuals dL/du and its
-     * signals: W^(h) -= stepSize * (diag(dL/du) B_h)^T phi(X^(h-1)), a -= stepSize * X^(H)^T dL/du.
-     * Each update is BLAS calls accumulating into the weights (one per block of patch matrices): no gradient buffer.
+     * Back-propagates the loss itself, dL/dU = the residuals, for networks without per-sample signals (k outputs, a
+     * learned slope): signal_h = dL/d pre^(h) for h = H down to lowest, and each learned slope's dL/dalpha. The
+     * signal buffers then hold no B_h (an observer asking for them gets a fresh backward pass).
      */
+    private void lossSignals(Workspace ws, int lowest) {
+        Linalg.multTransB(1.0, ws.residuals, output, 0.0, ws.gradA);                   // dL/dX^(H) = R a^T
+        Matrix gradOut = ws.gradAPixels, gradIn = ws.gradBPixels;
+        for (int h = spec.depth(); h >= lowest; h--) {
+            boolean further = h > lowest;
+            layers.get(h - 1).backward(gradOut, ws.prePixels[h - 1], ws.slopePixels[h - 1], ws.signalPixels[h - 1], further ? gradIn : null, ws);
+            Matrix t = gradOut; gradOut = gradIn; gradIn = t;
+        }
+        ws.lowestSignal = spec.depth() + 1;
+    }
+
+    /** One plain gradient step of the given size (gradient descent, or SGD with its scale folded in). */
     public void descend(Workspace ws, TrainedLayers trained, double stepSize) {
-        backSignals(ws, trained.lowestHidden(spec.depth()));
+        descend(ws, trained, stepSize, 1.0, null);
+    }
+
+    /**
+     * One step on the trained parameters, from the last forward pass and its residuals dL/du. The gradient of W^(h)
+     * is (diag(dL/du) B_h)^T phi(X^(h-1)) from the per-sample signals when the network has them (one backward pass
+     * then also serves the Gram matrices), else (dL/d pre^(h))^T phi(X^(h-1)); that of a is X^(H)^T dL/dU.
+     * Plain: theta -= stepSize * gradScale * g, BLAS calls accumulating into the weights (no gradient buffer). With a
+     * velocity (PyTorch's SGD): v = mu v + gradScale * g + lambda theta, theta -= stepSize * v.
+     */
+    public void descend(Workspace ws, TrainedLayers trained, double stepSize, double gradScale, Velocity velocity) {
+        boolean sampleSignals = spec.hasSampleSignals();
+        if (sampleSignals) backSignals(ws, trained.lowestHidden(spec.depth()));
+        else lossSignals(ws, trained.lowestHidden(spec.depth()));
         for (int h = 1; h <= spec.depth(); h++) {
             if (!trained.contains(h)) continue;
-            Elementwise.scaleRows(ws.residuals, ws.signal[h - 1], ws.scaledSignal);       // diag(dL/du) B_h
-            layers.get(h - 1).descend(stepSize, ws.scaledSignalPixels, ws.layerInput(h), ws);
+            Matrix signal = ws.signalPixels[h - 1];
+            if (sampleSignals) {
+                Elementwise.scaleRows(ws.residuals, ws.signal[h - 1], ws.scaledSignal);     // diag(dL/du) B_h
+                signal = ws.scaledSignalPixels;
+            }
+            Layer layer = layers.get(h - 1);
+            Matrix w = layer.weights();
+            if (velocity == null) layer.accumulateGradient(-stepSize * gradScale, signal, ws.layerInput(h), 1.0, w, ws);
+            else {
+                Matrix v = velocity.buffers[h - 1];
+                layer.accumulateGradient(gradScale, signal, ws.layerInput(h), velocity.momentum, v, ws);
+                followVelocity(w, v, velocity.weightDecay, stepSize);
+            }
+            if (layer.activation() instanceof Activation.PRelu p) stepSlope(p, h, stepSize, gradScale, velocity);
         }
-        if (trained.contains(spec.depth() + 1))
-            Linalg.multTransAVec(-stepSize, ws.out[spec.depth() - 1], ws.residuals, 1.0, output);
+        if (trained.contains(spec.depth() + 1)) {
+            Matrix last = ws.out[spec.depth() - 1];
+            if (velocity == null) Linalg.multTransA(-stepSize * gradScale, last, ws.residuals, 1.0, output);
+            else {
+                Matrix v = velocity.buffers[spec.depth()];
+                Linalg.multTransA(gradScale, last, ws.residuals, velocity.momentum, v);
+                followVelocity(output, v, velocity.weightDecay, stepSize);
+            }
+        }
+    }
+
+    /** v += lambda theta; theta -= stepSize v. */
+    private static void followVelocity(Matrix theta, Matrix v, double weightDecay, double stepSize) {
+        if (weightDecay > 0) Linalg.addScaled(weightDecay, theta, v);
+        Linalg.addScaled(-stepSize, v, theta);
+    }
+
+    private static void stepSlope(Activation.PRelu p, int h, double stepSize, double gradScale, Velocity velocity) {
+        double alpha = p.alpha(), g = gradScale * p.gradient().get(0);
+        if (velocity == null) {
+            p.slope().set(0, alpha - stepSize * g);
+            return;
+        }
+        double v = velocity.momentum * velocity.slopes[h - 1] + g + velocity.weightDecay * alpha;
+        velocity.slopes[h - 1] = v;
+        p.slope().set(0, alpha - stepSize * v);
     }
 
     @Override public void close() {
-        for (Layer l : layers) l.weights().close();
+        for (Layer l : layers) {
+            l.weights().close();
+            if (l.activation() instanceof Activation.PRelu p) { p.slope().close(); p.gradient().close(); }
+        }
         output.close();
     }
 }

@@ -9,7 +9,7 @@ import overparam.core.BadInputException;
  * (d0 channels of p pixels, channel-major as numpy stores n x d0 x p). Everything else (layer scales,
  * c_sigma) follows from these.
  */
-public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches) {
+public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches, int outputs) {
     /**
      * Default c_res. Seed 004 asks only 0 < c_res < 1 ("a small constant"). At 0.5 the residual stream stays
      * O(1) at every depth, as eq. 3 intends: at initialization ||x^(H)|| / ||x^(1)|| stays below 1.6 for every
@@ -22,6 +22,11 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     /** A dense network (fc, resnet, two-layer). */
     public NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes) {
         this(arch, inputDim, width, depth, activation, cRes, Patches.NONE);
+    }
+
+    /** A network with one output (the theorems' networks). */
+    public NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches) {
+        this(arch, inputDim, width, depth, activation, cRes, patches, 1);
     }
 
     public NetworkSpec {
@@ -40,6 +45,19 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
         if (arch == Arch.TWO_LAYER && depth != 1)
             throw BadInputException.of("--depth " + depth, "depth " + depth + " for --arch two-layer",
                     "depth 1 (one hidden layer)", "Drop --depth, or use --arch fc for deeper networks.");
+        if (outputs < 1) throw new IllegalArgumentException("outputs " + outputs);
+        if (outputs > 1 && arch == Arch.TWO_LAYER)
+            throw BadInputException.of("--arch two-layer", outputs + " classes", "one output (Du et al. 2018 fix a = +-1)",
+                    "Use a two-class problem with --loss squared or logistic, or --arch fc --depth 1 for k classes.");
+        if (outputs > 1 && arch == Arch.CONV_RESNET)
+            throw BadInputException.of("--arch conv-resnet", outputs + " classes", "one output (seed 004's u = <a, x^(H)>)",
+                    "Use a two-class problem with --loss squared or logistic, or a dense --arch for k classes.");
+        if (arch.isSeed002() && width != inputDim)
+            throw BadInputException.of("--width " + width, "width " + width + " for --arch " + arch, "the input dimension d = " + inputDim
+                    + " (seed 002's W is d x d)", "Drop --width: these networks are as wide as their input.");
+        if (activation instanceof Activation.PRelu && !arch.isSeed002())
+            throw BadInputException.of("--activation prelu", "--arch " + arch, "--arch identity-mapping or no-identity (seed 002's networks)",
+                    "Use leaky-relu for a fixed slope in seed 004's networks.");
         if ((arch == Arch.RESNET || arch == Arch.CONV_RESNET) && !(cRes > 0 && Double.isFinite(cRes)))
             throw BadInputException.of("--c-res " + cRes, cRes, "a positive number (seed 004 takes 0 < c_res < 1)", "e.g. --c-res 0.5");
     }
@@ -53,6 +71,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
             case FC -> Math.sqrt(cSigma() / width);
             case RESNET, CONV_RESNET -> h == 1 ? Math.sqrt(cSigma() / width) : cRes / (depth * Math.sqrt(width));
             case TWO_LAYER -> 1 / Math.sqrt(width);
+            case IDENTITY_MAPPING, NO_IDENTITY -> 1;
         };
     }
 
@@ -90,8 +109,24 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
      * Shape of parameter h as {rows, cols} in the weights files: W1 m x d, Wh m x m, a m x 1 (seed 004, Section
      * 3.3); for the convolutional ResNet W1 m x q d0, Wh m x q m and a m x p (a in R^{m x p}).
      */
-    public int[] parameterShape(int h) { return h == depth + 1 ? new int[] {width, pixels()} : new int[] {width, fanIn(h)}; }
+    public int[] parameterShape(int h) {
+        if (h <= depth) return new int[] {width, fanIn(h)};
+        return outputs > 1 ? new int[] {width, outputs} : new int[] {width, pixels()};
+    }
 
-    /** Whether the architecture itself fixes the output layer (the two-layer net trains only W). */
-    public boolean outputFixed() { return arch == Arch.TWO_LAYER; }
+    /**
+     * Whether the architecture itself fixes the output layer: the two-layer net trains only W (a = +-1), seed 002's
+     * one-output networks read out the sum ||x^(N)||_1 (a = 1).
+     */
+    public boolean outputFixed() { return arch == Arch.TWO_LAYER || arch.isSeed002() && outputs == 1; }
+
+    /**
+     * Whether training back-propagates each sample's own output (the signals B_h of the structured Gram, one output,
+     * fixed activations), so the Gram instruments and infinite-width limits apply. Otherwise (k outputs, a learned
+     * PReLU slope) the loss gradient is back-propagated directly.
+     */
+    public boolean hasSampleSignals() { return outputs == 1 && !(activation instanceof Activation.PRelu); }
+
+    /** Whether the network has an infinite-width limit (seed 004's networks: m is free to grow). */
+    public boolean hasLimit() { return !arch.isSeed002() && outputs == 1; }
 }

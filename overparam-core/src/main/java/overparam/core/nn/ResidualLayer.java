@@ -22,7 +22,8 @@ public record ResidualLayer(Matrix weights, Activation activation, double scale,
         Linalg.addScaled(1.0, in, out);                                                  // the skip connection
     }
 
-    @Override public void backward(Matrix gradOut, Matrix slope, Matrix signal, Matrix gradIn, Workspace ws) {
+    @Override public void backward(Matrix gradOut, Matrix pre, Matrix slope, Matrix signal, Matrix gradIn, Workspace ws) {
+        slopeGradient(gradOut, pre);
         Elementwise.multiply(gradOut, slope, signal);
         if (gradIn != null) {
             gradIn.copyFrom(gradOut);                                                     // through the skip ...

@@ -20,22 +20,26 @@ public final class Trainer {
         Optimizer opt = spec.optimizer();
         boolean fullBatch = opt.isFullBatch(n);
         int rows = fullBatch ? n : opt.batchSize();
-        double stepSize = opt.eta() * (fullBatch ? 1.0 : (double) n / rows);
+        double gradScale = fullBatch || spec.loss().isMean() ? 1.0 : (double) n / rows;
         spec.loss().checkLabels(data.y(), data.source());
+        boolean classes = spec.loss().classifies() || Loss.labelsAreSigns(data.y());
 
         try (Workspace ws = new Workspace(network.spec(), rows);
              Batch batch = fullBatch ? null : new Batch(data, rows, Seeds.stream(spec.seed(), "sampler"));
-             Workspace whole = fullBatch ? null : new Workspace(network.spec(), n)) {
+             Evaluator wholeLoss = fullBatch ? null : new Evaluator(network.spec(), data);
+             WholePass whole = fullBatch ? null : new WholePass(network, data, spec.loss());
+             Velocity velocity = opt.hasVelocity() ? new Velocity(network.spec(), opt.momentum(), opt.weightDecay()) : null) {
             Matrix x = fullBatch ? data.x() : batch.x, y = fullBatch ? data.y() : batch.y;
             long start = System.nanoTime();
             long observing = 0;
             double loss = Double.NaN;
             for (int k = 0; ; k++) {
-                if (!fullBatch && spec.records(k)) {
-                    network.forward(whole, data.x());                      // the record sees the whole set
-                    double wholeLoss = spec.loss().evaluate(whole.predictions, data.y(), whole.residuals);
-                    if (!Double.isFinite(wholeLoss)) return diverged(k, start, observing);
-                    observing += record(k, wholeLoss, network, data, spec, whole, observers, listener, start);
+                if (!fullBatch && spec.records(k)) {                              // the record sees the whole set
+                    Evaluator.Result r = wholeLoss.evaluate(network, spec.loss());
+                    if (!Double.isFinite(r.loss())) return diverged(k, start, observing);
+                    whole.invalidate();
+                    observing += record(k, r.loss(), classes ? r.accuracy() : Double.NaN, network, data, spec, whole::pass,
+                            observers, listener, start);
                 }
                 if (!fullBatch) batch.draw();
                 network.forward(ws, x);
@@ -43,12 +47,14 @@ public final class Trainer {
                 if (!Double.isFinite(loss)) return diverged(k, start, observing);
                 if (fullBatch && spec.records(k)) {
                     // the backward pass the update needs comes first, so an observer reading B_h reuses it
-                    network.backSignals(ws, spec.trained().lowestHidden(network.depth()));
-                    observing += record(k, loss, network, data, spec, ws, observers, listener, start);
+                    if (network.spec().hasSampleSignals()) network.backSignals(ws, spec.trained().lowestHidden(network.depth()));
+                    Workspace pass = ws;
+                    observing += record(k, loss, classes ? Loss.accuracy(ws.predictions, data.y()) : Double.NaN, network, data, spec,
+                            lowest -> signals(network, pass, lowest), observers, listener, start);
                 }
                 listener.onStep(k, loss);
                 if (k == spec.steps()) break;
-                network.descend(ws, spec.trained(), stepSize);
+                network.descend(ws, spec.trained(), opt.stepSize(k, spec.steps()), gradScale, velocity);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new TrainResult(TrainResult.DONE, spec.steps(), -1, loss, seconds, observing / 1e9);
@@ -59,12 +65,25 @@ public final class Trainer {
         return new TrainResult(TrainResult.DIVERGED, step, step, Double.NaN, (System.nanoTime() - start) / 1e9, observing / 1e9);
     }
 
+    /** The pass with signals B_h for h >= lowest (computed on demand; only networks with per-sample signals have them). */
+    private static Workspace signals(Network network, Workspace pass, int lowest) {
+        if (lowest <= network.depth()) network.backSignals(pass, Math.max(1, lowest));
+        return pass;
+    }
+
     /** Runs the observers on a whole-data pass; returns the nanoseconds they took. */
-    private static long record(int step, double loss, Network network, Dataset data, TrainSpec spec, Workspace pass,
-                               List<Observer> observers, TrainingListener listener, long start) {
+    private static long record(int step, double loss, double accuracy, Network network, Dataset data, TrainSpec spec,
+                               java.util.function.IntFunction<Workspace> pass, List<Observer> observers, TrainingListener listener,
+                               long start) {
         long t0 = System.nanoTime();
         StepRecord record = new StepRecord(step);
         record.put("loss", loss);
+        if (!Double.isNaN(accuracy)) {
+            record.put("train_accuracy", accuracy);
+            record.put("train_error", 1 - accuracy);
+        }
+        double[] slopes = network.learnedSlopes();
+        if (slopes.length > 0) record.put("prelu_slope", slopes);
         View view = new View(step, loss, network, data, spec.trained(), pass);
         for (Observer o : observers) o.onRecord(view, record);
         long t1 = System.nanoTime();
@@ -73,11 +92,43 @@ public final class Trainer {
         return t1 - t0;
     }
 
-    private record View(int step, double loss, Network network, Dataset data, TrainedLayers trained, Workspace whole)
-            implements RunView {
-        @Override public Workspace pass(int lowestSignal) {
-            network.backSignals(whole, Math.max(1, lowestSignal));
-            return whole;
+    private record View(int step, double loss, Network network, Dataset data, TrainedLayers trained,
+                        java.util.function.IntFunction<Workspace> passes) implements RunView {
+        @Override public Workspace pass(int lowestSignal) { return passes.apply(lowestSignal); }
+    }
+
+    /**
+     * Under SGD, the forward pass over the whole training set that observers may ask for at a record: its workspace
+     * (n rows) is made on the first request only, so a run whose observers need none (loss and accuracy come from
+     * an {@link Evaluator}, in blocks) never holds activations for all n samples.
+     */
+    private static final class WholePass implements AutoCloseable {
+        private final Network network;
+        private final Dataset data;
+        private final Loss loss;
+        private Workspace ws;
+        private boolean fresh;
+
+        WholePass(Network network, Dataset data, Loss loss) {
+            this.network = network;
+            this.data = data;
+            this.loss = loss;
+        }
+
+        void invalidate() { fresh = false; }
+
+        Workspace pass(int lowest) {
+            if (ws == null) ws = new Workspace(network.spec(), data.n());
+            if (!fresh) {
+                network.forward(ws, data.x());
+                loss.evaluate(ws.predictions, data.y(), ws.residuals);
+                fresh = true;
+            }
+            return signals(network, ws, lowest);
+        }
+
+        @Override public void close() {
+            if (ws != null) ws.close();
         }
     }
 

@@ -18,8 +18,8 @@ public final class Workspace implements AutoCloseable {
     final Matrix[] prePixels, outPixels, slopePixels, signalPixels;
     final Matrix gradA, gradB, gradAPixels, gradBPixels;   // d u / d x^(h) while back-propagating, two alternating buffers
     final Matrix scaledSignal, scaledSignalPixels;        // diag(dL/du) B_h, the signal side of a weight gradient
-    final Matrix predictions;           // u
-    final Matrix residuals;             // dL/du (u - y for the squared loss)
+    final Matrix predictions;           // u, rows x k
+    final Matrix residuals;             // dL/du (u - y for the squared loss), rows x k
     /** The convolutional net's input as pixel rows ((rows p) x d0); null for the dense networks, which use x as is. */
     final Matrix inputPixels;
     /** Patch matrices of a block of samples: [0] for the first layer (q d0 columns), [1] for the others (q m). */
@@ -58,8 +58,8 @@ public final class Workspace implements AutoCloseable {
         gradAPixels = pixels(gradA, p);
         gradBPixels = pixels(gradB, p);
         scaledSignalPixels = pixels(scaledSignal, p);
-        predictions = Matrix.vector(rows);
-        residuals = Matrix.vector(rows);
+        predictions = Matrix.zeros(rows, spec.outputs());
+        residuals = Matrix.zeros(rows, spec.outputs());
         Patches patches = spec.patches();
         inputPixels = spec.isConvolutional() ? Matrix.zeros(rows * p, spec.channels()) : null;
         if (patches.pointwise()) {
@@ -84,7 +84,7 @@ public final class Workspace implements AutoCloseable {
     /** Bytes a workspace for this network and row count takes (for the up-front memory check). */
     public static long bytes(NetworkSpec spec, long rows) {
         long width = spec.width(), depth = spec.depth(), p = spec.pixels();
-        long total = (4 * depth + 3) * Matrix.bytes(rows, p * width) + 2 * Matrix.bytes(rows, 1);
+        long total = (4 * depth + 3) * Matrix.bytes(rows, p * width) + 2 * Matrix.bytes(rows, spec.outputs());
         if (spec.isConvolutional()) total += Matrix.bytes(rows * p, spec.channels());
         if (!spec.patches().pointwise()) {
             long q = spec.patches().size();

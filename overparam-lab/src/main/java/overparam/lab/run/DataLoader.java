@@ -46,8 +46,9 @@ final class DataLoader {
         return switch (kind.toLowerCase(Locale.ROOT)) {
             case "sphere" -> Synthetic.sphere(n, d, seed);
             case "gaussian" -> Synthetic.gaussianPoints(n, d, seed);
+            case "normal" -> Synthetic.standardNormal(n, d, seed);
             default -> throw BadInputException.of("--synthetic " + kind, "an unknown generator",
-                    "sphere (x_i uniform on the unit sphere) or gaussian (x_i ~ N(0, I/d))", "e.g. --synthetic sphere");
+                    "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)) or normal (x_i ~ N(0, I), seed 002)", "e.g. --synthetic sphere");
         };
     }
 

@@ -18,7 +18,13 @@ final class InputShape {
 
     /** The network of the given architecture on this data set. */
     static NetworkSpec spec(Arch arch, Dataset data, int width, int depth, Activation activation, double cRes, Integer patch) {
-        return new NetworkSpec(arch, data.d(), width, depth, activation, cRes, patches(arch, data.sampleShape(), data.source(), patch));
+        return spec(arch, data, width, depth, activation, cRes, patch, 1);
+    }
+
+    /** The same with k outputs; seed 002's networks are as wide as their input, whatever --width says. */
+    static NetworkSpec spec(Arch arch, Dataset data, int width, int depth, Activation activation, double cRes, Integer patch, int outputs) {
+        return new NetworkSpec(arch, data.d(), arch.isSeed002() ? data.d() : width, depth, activation, cRes,
+                patches(arch, data.sampleShape(), data.source(), patch), outputs);
     }
 
     static Patches patches(Arch arch, int[] sampleShape, String source, Integer patch) {

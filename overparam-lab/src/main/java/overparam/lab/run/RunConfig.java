@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import overparam.core.BadInputException;
 
 /**
@@ -21,24 +22,33 @@ public record RunConfig(
         String arch, Integer depth, Integer width, String activation, Double leakySlope, Double cRes,
         String data, String labels, String synthetic, Integer n, Integer d, String pixels, Integer patch, String labelsFrom, Integer teacherWidth,
         String loss, String eta, Integer steps, Integer recordEvery, Integer batchSize, String trainLayers,
-        String init, Long seed, Long dataSeed, Integer threads, Boolean dumpGram, String instruments, String limitKernel, String out) {
+        String init, Long seed, Long dataSeed, Integer threads, Boolean dumpGram, String instruments, String limitKernel, String out,
+        String classes, Integer perClass, Integer testPerClass, Boolean unitNorm, Double labelNoise, Double testFraction,
+        String testData, String testLabels, Integer testN, Double momentum, Double weightDecay, String lrSchedule,
+        String initScheme, Double teacherNorm) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
-    /** Defaults: seed 004's guiding activation (softplus), full-batch GD, every instrument, all cores. */
+    /**
+     * Defaults: seed 004's guiding activation (softplus), full-batch GD without momentum or weight decay, every
+     * instrument, all cores; image data scaled to unit norm (the theorems' ||x_i|| = 1), clean labels.
+     */
     public static final RunConfig DEFAULTS = new RunConfig(
             "fc", null, 512, "softplus", 0.01, overparam.core.nn.NetworkSpec.DEFAULT_C_RES,
             null, null, null, 64, 10, null, 3, "gaussian", 32,
             "squared", null, 100, 10, 0, "all",
-            null, 0L, null, Runtime.getRuntime().availableProcessors(), false, "all", "auto", null);
+            null, 0L, null, Runtime.getRuntime().availableProcessors(), false, "all", "auto", null,
+            null, null, null, true, 0.0, null,
+            null, null, 0, 0.0, 0.0, "constant",
+            "standard", null);
 
-    /** A copy whose unset fields take their defaults; depth defaults to 1 for two-layer and 3 otherwise. */
+    /** A copy whose unset fields take their defaults; depth defaults to 1 for two-layer and seed 002's networks, 3 otherwise. */
     public RunConfig withDefaults() {
         ObjectNode merged = JSON.valueToTree(DEFAULTS);
         merged.setAll((ObjectNode) JSON.valueToTree(this));
         RunConfig c = JSON.convertValue(merged, RunConfig.class);
-        if (c.depth == null) c = c.with("depth", "two-layer".equals(c.arch) ? 1 : 3);
+        if (c.depth == null) c = c.with("depth", List.of("two-layer", "identity-mapping", "no-identity").contains(c.arch) ? 1 : 3);
         if (c.dataSeed == null) c = c.with("data_seed", c.seed);          // one seed for everything unless data_seed is given
         return c;
     }

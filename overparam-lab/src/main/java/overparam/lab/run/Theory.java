@@ -48,6 +48,7 @@ public final class Theory implements AutoCloseable {
             case RESNET -> Theorems.resNet(n, depth, lambda0, DELTA);
             case TWO_LAYER -> Theorems.twoLayer(n, lambda0, DELTA);
             case CONV_RESNET -> Theorems.convResNet(n, depth, spec.pixels(), lambda0, DELTA);
+            case IDENTITY_MAPPING, NO_IDENTITY -> throw new IllegalArgumentException("seed 002's networks have no limit kernel");
         });
         if (spec.activation().name().equals("relu") && (spec.arch() == Arch.FC || spec.arch() == Arch.RESNET)) reqs.addAll(Theorems.deepReluTable(n, depth, separation));
         return new Theory(spec, k, gram, ntk, yKy, Math.sqrt(2 * yKy / n), separation, reqs, (System.nanoTime() - t0) / 1e9);

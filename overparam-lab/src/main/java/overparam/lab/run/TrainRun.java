@@ -14,17 +14,22 @@ import overparam.core.Seeds;
 import overparam.core.data.Dataset;
 import overparam.core.data.Npz;
 import overparam.core.data.NdArray;
+import overparam.core.data.Subsets;
 import overparam.core.data.Synthetic;
 import overparam.core.instruments.GramInstrument;
 import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
 import overparam.core.instruments.PredictionInstrument;
+import overparam.core.instruments.TeacherDistance;
+import overparam.core.instruments.TestInstrument;
 import overparam.core.instruments.TheoremTwin;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 import overparam.core.linalg.Memory;
+import overparam.core.linalg.Spectrum;
 import overparam.core.nn.Activation;
 import overparam.core.nn.Arch;
+import overparam.core.nn.Init;
 import overparam.core.nn.Loss;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
@@ -38,6 +43,8 @@ import overparam.core.nn.TrainedLayers;
 import overparam.core.nn.Trainer;
 import overparam.core.nn.TrainingListener;
 import overparam.core.nn.Workspace;
+import overparam.core.nn.Evaluator;
+import overparam.core.nn.Velocity;
 
 /**
  * One training run from its {@link RunConfig} to a finished run folder. Every input is checked before
@@ -64,14 +71,17 @@ public final class TrainRun {
         parseInstruments(c.instruments());
         limitKernelWanted(c.limitKernel(), 1);
         if (c.eta() == null) throw new BadInputException("eta: missing. Give the step size, e.g. eta: 0.05, or eta: auto.");
-        if (!c.eta().equalsIgnoreCase("auto")) new Optimizer(parseEta(c.eta()), c.batchSize());
+        if (!c.eta().equalsIgnoreCase("auto")) optimizer(c, parseEta(c.eta()));
+        Init.parse(c.initScheme());
+        if (c.labelNoise() != null) overparam.core.data.Subsets.corruptLabels(new int[0], 2, c.labelNoise(), 0);
         TrainSpec.requireSchedule(c.steps(), c.recordEvery());
         if ((c.data() == null) == (c.synthetic() == null))
             throw new BadInputException("data: give data (with labels) or synthetic, exactly one of them.");
         if (c.synthetic() != null) {
             int[] shape = InputShape.synthetic(arch, c.d(), c.pixels());
-            NetworkSpec spec = new NetworkSpec(arch, InputShape.size(shape), c.width(), c.depth(), activation, c.cRes(),
-                    InputShape.patches(arch, shape, "synthetic", c.patch()));
+            int d = InputShape.size(shape);
+            NetworkSpec spec = new NetworkSpec(arch, d, arch.isSeed002() ? d : c.width(), c.depth(), activation, c.cRes(),
+                    InputShape.patches(arch, shape, "synthetic", c.patch()), 1);
             TrainedLayers.parse(c.trainLayers(), spec);
         }
     }
@@ -93,33 +103,79 @@ public final class TrainRun {
         if (c.eta() == null)
             throw new BadInputException("--eta: missing. Give the step size, e.g. --eta 0.05, or --eta auto for 1 / lambda_max(G(0)).");
         boolean autoEta = c.eta().equalsIgnoreCase("auto");
-        Optimizer givenOptimizer = autoEta ? null : new Optimizer(parseEta(c.eta()), c.batchSize());
-        if (autoEta) new Optimizer(1, c.batchSize());                                   // checks the batch size now
+        Optimizer givenOptimizer = autoEta ? null : optimizer(c, parseEta(c.eta()));
+        if (autoEta) optimizer(c, 1);                                                    // checks the other settings now
+        Init init = Init.parse(c.initScheme());
         TrainSpec.requireSchedule(c.steps(), c.recordEvery());
 
-        try (Dataset data = loadData(c, arch, activation, loss)) {
-            NetworkSpec spec = InputShape.spec(arch, data, c.width(), c.depth(), activation, c.cRes(), c.patch());
+        try (RunData runData = loadData(c, arch, activation, loss)) {
+            Dataset data = runData.train();
+            int outputs = loss.outputs(loss == Loss.CROSS_ENTROPY ? classCount(data, runData.test()) : 1);
+            NetworkSpec spec = InputShape.spec(arch, data, c.width(), c.depth(), activation, c.cRes(), c.patch(), outputs);
             TrainedLayers trained = TrainedLayers.parse(c.trainLayers(), spec);
-            boolean limit = limitKernelWanted(c.limitKernel(), data.n());
-            requireMemory(c, spec, data.n(), instruments, limit);
+            instruments = applicable(instruments, spec, c.instruments());
+            boolean limit = spec.hasLimit() ? limitKernelWanted(c.limitKernel(), data.n()) : refuseLimit(c.limitKernel(), spec);
+            if (autoEta && !spec.hasSampleSignals())
+                throw new BadInputException("--eta auto: 1 / lambda_max(G(0)) needs the NTK of a one-output network of seed 004; give --eta.");
+            requireMemory(c, spec, runData, instruments, limit);
             try (Theory theory = limit ? Theory.of(spec, data, trained) : null;
-                 Network network = c.init() != null ? loadInit(c.init(), spec) : Network.initialize(spec, c.seed())) {
+                 Network network = c.init() != null ? loadInit(c.init(), spec) : Network.initialize(spec, c.seed(), init)) {
                 double eta = givenOptimizer != null ? givenOptimizer.eta() : autoEta(network, data, trained);
-                TrainSpec trainSpec = new TrainSpec(loss, new Optimizer(eta, c.batchSize()), c.steps(), c.recordEvery(), trained, c.seed());
+                TrainSpec trainSpec = new TrainSpec(loss, optimizer(c, eta), c.steps(), c.recordEvery(), trained, c.seed());
                 double setupSeconds = (System.nanoTime() - t0) / 1e9;
-                return train(c, spec, data, network, trainSpec, instruments, theory, out, progress, startedAt, setupSeconds);
+                return train(c, spec, runData, network, trainSpec, instruments, theory, out, progress, startedAt, setupSeconds);
             }
         }
     }
 
-    private static Outcome train(RunConfig c, NetworkSpec spec, Dataset data, Network network, TrainSpec trainSpec,
+    private static Optimizer optimizer(RunConfig c, double eta) {
+        return new Optimizer(eta, c.batchSize(), c.momentum(), c.weightDecay(), Optimizer.Schedule.parse(c.lrSchedule()));
+    }
+
+    /** k for cross-entropy: the classes the labels name (training and test sets together). */
+    private static int classCount(Dataset train, Dataset test) {
+        Loss.CROSS_ENTROPY.checkLabels(train.y(), train.source());
+        int k = Loss.classCount(train.y());
+        if (test != null) {
+            Loss.CROSS_ENTROPY.checkLabels(test.y(), test.source());
+            k = Math.max(k, Loss.classCount(test.y()));
+        }
+        if (k < 2)
+            throw BadInputException.of(train.source() + " labels", "one class", "labels of at least two classes for --loss cross-entropy",
+                    "Check the labels, or choose more --classes.");
+        return k;
+    }
+
+    /** "all" means every instrument that applies to the network; a named one that does not apply is refused. */
+    private static Set<String> applicable(Set<String> wanted, NetworkSpec spec, String asked) {
+        if (spec.hasSampleSignals() || !wanted.contains("gram")) return wanted;
+        if (!asked.trim().equalsIgnoreCase("all"))
+            throw new BadInputException("--instruments " + asked + ": gram needs per-sample signals of one output and a fixed activation; this network has "
+                    + spec.outputs() + " outputs and " + spec.activation().name() + ". Drop gram from --instruments.");
+        Set<String> rest = new LinkedHashSet<>(wanted);
+        rest.remove("gram");
+        return rest;
+    }
+
+    private static boolean refuseLimit(String mode, NetworkSpec spec) {
+        if (mode.trim().equalsIgnoreCase("on"))
+            throw new BadInputException("--limit-kernel on: --arch " + spec.arch() + (spec.outputs() > 1 ? " with " + spec.outputs() + " outputs" : "")
+                    + " has no infinite-width limit (seed 002's networks are as wide as their input; the limits are of one-output networks). Use --limit-kernel off.");
+        limitKernelWanted(mode, 1);
+        return false;
+    }
+
+    private static Outcome train(RunConfig c, NetworkSpec spec, RunData runData, Network network, TrainSpec trainSpec,
                                  Set<String> instruments, Theory theory, Path out, TrainingListener progress, Instant startedAt,
                                  double setupSeconds) {
+        Dataset data = runData.train();
         List<Observer> observers = observers(spec, data.n(), trainSpec.trained(), instruments);
+        if (runData.test() != null) observers.add(new TestInstrument(spec, runData.test(), trainSpec.loss()));
+        if (runData.teacher() != null && TeacherDistance.comparable(runData.teacher(), network)) observers.add(new TeacherDistance(runData.teacher()));
         if (theory != null && trainSpec.loss() == Loss.SQUARED)
             observers.add(new TheoremTwin(theory.limitNtk(), theory.lambda0(), trainSpec.optimizer().eta()));
         try (RunFolder folder = RunFolder.create(out)) {
-            ObjectNode summary = summary(c, spec, data, trainSpec, "running", startedAt);
+            ObjectNode summary = summary(c, spec, runData, trainSpec, "running", startedAt);
             if (theory != null) summary.set("theory", theory.json(trainSpec.optimizer().eta()));
             else summary.putObject("theory").put("skipped", "limit kernel off (--limit-kernel auto computes it for n <= " + LIMIT_KERNEL_AUTO_MAX + ")");
             folder.writeSummary(summary);
@@ -158,7 +214,8 @@ public final class TrainRun {
         }
     }
 
-    private static ObjectNode summary(RunConfig c, NetworkSpec spec, Dataset data, TrainSpec t, String status, Instant startedAt) {
+    private static ObjectNode summary(RunConfig c, NetworkSpec spec, RunData runData, TrainSpec t, String status, Instant startedAt) {
+        Dataset data = runData.train();
         ObjectNode s = Json.object();
         s.put("status", status);
         ObjectNode config = c.toJson();
@@ -170,6 +227,15 @@ public final class TrainRun {
         d.put("source", data.source());
         d.put("n", data.n());
         d.put("d", data.d());
+        if (runData.test() != null) {
+            d.put("test_source", runData.test().source());
+            d.put("n_test", runData.test().n());
+        }
+        if (runData.classNames() != null) {
+            ArrayNode names = d.putArray("classes");
+            for (String name : runData.classNames()) names.add(name);
+        }
+        if (spec.outputs() > 1) d.put("outputs", spec.outputs());
         if (spec.isConvolutional()) {
             ArrayNode shape = d.putArray("sample_shape");
             for (int v : data.sampleShape()) shape.add(v);
@@ -184,10 +250,11 @@ public final class TrainRun {
         for (int h = 1; h <= spec.parameterCount(); h++) {
             int[] shape = spec.parameterShape(h);
             ArrayNode dims = shapes.putArray(spec.parameterName(h)).add(shape[0]);
-            if (h <= spec.depth() || spec.isConvolutional()) dims.add(shape[1]);       // a is 1-D, as in weights_final.npz (m x p for conv)
+            if (h <= spec.depth() || spec.isConvolutional() || spec.outputs() > 1) dims.add(shape[1]);       // a is 1-D, as in weights_final.npz (m x p for conv)
             count += (long) shape[0] * shape[1];
         }
         net.put("parameter_count", count);
+        if (spec.activation() instanceof Activation.PRelu) net.put("parameter_count_slopes", spec.depth());
         ArrayNode trained = net.putArray("trained");
         t.trained().names(spec).forEach(trained::add);
         s.put("optimizer", t.optimizer().name(data.n()));
@@ -196,34 +263,110 @@ public final class TrainRun {
         return s;
     }
 
-    private static Dataset loadData(RunConfig c, Arch arch, Activation activation, Loss loss) {
+    private static RunData loadData(RunConfig c, Arch arch, Activation activation, Loss loss) {
         boolean files = c.data() != null, synthetic = c.synthetic() != null;
         if (files == synthetic)
             throw new BadInputException(files ? "--data and --synthetic: both given; choose one source of inputs."
-                    : "no data: give --data X.npy --labels y.npy, or --synthetic sphere --n N --d D.");
+                    : "no data: give --data X.npy --labels y.npy, --data fashion-mnist, or --synthetic sphere --n N --d D.");
+        if (files && c.pixels() != null)
+            throw new BadInputException("--pixels " + c.pixels() + ": only for --synthetic data; a --data file's own shape gives the pixels.");
+        if (files && ImageData.names(c.data())) return ImageData.load(c, arch, loss);
+        if (c.classes() != null || c.perClass() != null || c.testPerClass() != null)
+            throw new BadInputException("--classes/--per-class/--test-per-class: only for image data sets (--data fashion-mnist or an IDX folder).");
         boolean teacher = "teacher".equalsIgnoreCase(c.labelsFrom());
         if (!teacher && !"gaussian".equalsIgnoreCase(c.labelsFrom()))
             throw BadInputException.of("--labels-from " + c.labelsFrom(), "an unknown label source", "gaussian or teacher", "e.g. --labels-from teacher");
-        if (files && c.pixels() != null)
-            throw new BadInputException("--pixels " + c.pixels() + ": only for --synthetic data; a --data file's own shape gives the pixels.");
-        if (files && (c.labels() != null || !teacher)) return DataLoader.fromFiles(c.data(), c.labels());
-        DataLoader.Inputs inputs = files ? DataLoader.inputs(c.data()) : null;
-        int[] shape = files ? inputs.sampleShape() : InputShape.synthetic(arch, c.d(), c.pixels());
-        Matrix x = files ? inputs.matrix() : DataLoader.syntheticInputs(c.synthetic(), c.n(), shape, c.dataSeed());
-        Matrix y = teacher ? teacherLabels(x, shape, c, arch, activation) : Synthetic.gaussianLabels(x.rows(), c.dataSeed());
-        if (loss == Loss.LOGISTIC) for (int i = 0; i < y.rows(); i++) y.set(i, y.get(i) >= 0 ? 1 : -1);   // the labels' signs
-        String source = (files ? c.data() : "synthetic " + c.synthetic()) + ", labels " + (teacher ? "teacher (width " + c.teacherWidth() + ")" : "N(0, 1)")
-                + (loss == Loss.LOGISTIC ? " signs" : "");
-        return new Dataset(x, y, source, shape);
+        RunData loaded;
+        if (files && (c.labels() != null || !teacher)) {
+            Dataset train = DataLoader.fromFiles(c.data(), c.labels());
+            Dataset test = null;
+            try {
+                if (c.testData() != null) test = DataLoader.fromFiles(c.testData(), c.testLabels());
+            } catch (RuntimeException e) {
+                train.close();
+                throw e;
+            }
+            loaded = new RunData(train, test, null, null);
+        } else {
+            DataLoader.Inputs inputs = files ? DataLoader.inputs(c.data()) : null;
+            int[] shape = files ? inputs.sampleShape() : InputShape.synthetic(arch, c.d(), c.pixels());
+            Matrix x = files ? inputs.matrix() : DataLoader.syntheticInputs(c.synthetic(), c.n(), shape, c.dataSeed());
+            Network teacherNet = teacher ? teacherNetwork(x.cols(), shape, c, arch, activation) : null;
+            Matrix y = teacher ? teacherNet.predict(x) : Synthetic.gaussianLabels(x.rows(), c.dataSeed());
+            if (loss == Loss.LOGISTIC) signs(y);
+            String labelled = ", labels " + (teacher ? "teacher (width " + teacherNet.width() + (c.teacherNorm() != null ? ", ||W*||_2 = " + c.teacherNorm() : "") + ")"
+                    : "N(0, 1)") + (loss == Loss.LOGISTIC ? " signs" : "");
+            Dataset train = new Dataset(x, y, (files ? c.data() : "synthetic " + c.synthetic()) + labelled, shape);
+            Dataset test = null;
+            if (synthetic && c.testN() != null && c.testN() > 0) {                 // fresh samples of the same distribution
+                long testSeed = Seeds.derive(c.dataSeed(), "test");
+                Matrix xt = DataLoader.syntheticInputs(c.synthetic(), c.testN(), shape, testSeed);
+                Matrix yt = teacher ? teacherNet.predict(xt) : Synthetic.gaussianLabels(c.testN(), testSeed);
+                if (loss == Loss.LOGISTIC) signs(yt);
+                test = new Dataset(xt, yt, "synthetic " + c.synthetic() + " (fresh test samples)" + labelled, shape);
+            }
+            loaded = new RunData(train, test, teacherNet, null);
+        }
+        try {
+            loaded = split(loaded, c);
+            double noise = c.labelNoise() == null ? 0 : c.labelNoise();
+            if (noise > 0) corruptLabels(loaded.train(), loss, noise, c.dataSeed());
+            return loaded;
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
     }
 
-    /** Labels from a teacher: a network of the same architecture and activation, width --teacher-width, its own seed. */
-    private static Matrix teacherLabels(Matrix x, int[] shape, RunConfig c, Arch arch, Activation activation) {
-        NetworkSpec teacherSpec = new NetworkSpec(arch, x.cols(), c.teacherWidth(), c.depth(), activation, c.cRes(),
-                InputShape.patches(arch, shape, "teacher", c.patch()));
-        try (Network teacher = Network.initialize(teacherSpec, Seeds.derive(c.dataSeed(), "teacher"))) {
-            return teacher.predict(x);
+    private static void signs(Matrix y) {
+        for (int i = 0; i < y.rows(); i++) y.set(i, y.get(i) >= 0 ? 1 : -1);       // the labels' signs
+    }
+
+    /** --test-fraction: a seeded random part of the training set held out as the test set. */
+    private static RunData split(RunData data, RunConfig c) {
+        if (c.testFraction() == null || c.testFraction() == 0) return data;
+        if (data.test() != null)
+            throw new BadInputException("--test-fraction " + c.testFraction() + ": the run already has a test set (--test-data or --test-n); give one of them.");
+        Dataset all = data.train();
+        int[][] parts = Subsets.trainTestSplit(all.n(), c.testFraction(), c.dataSeed());
+        Dataset train = new Dataset(Subsets.gatherRows(all.x(), parts[0]), Subsets.gatherRows(all.y(), parts[0]), all.source() + ", train part", all.sampleShape());
+        Dataset test = new Dataset(Subsets.gatherRows(all.x(), parts[1]), Subsets.gatherRows(all.y(), parts[1]),
+                all.source() + ", held out (" + c.testFraction() + ")", all.sampleShape());
+        all.close();
+        return new RunData(train, test, data.teacher(), data.classNames());
+    }
+
+    /** --label-noise on labels that are classes: -1/+1 signs, or class indices for cross-entropy. */
+    private static void corruptLabels(Dataset data, Loss loss, double noise, long seed) {
+        Matrix y = data.y();
+        boolean signs = Loss.labelsAreSigns(y);
+        if (!signs && loss != Loss.CROSS_ENTROPY)
+            throw new BadInputException("--label-noise " + noise + ": needs class labels (-1/+1, or class indices with --loss cross-entropy); "
+                    + data.source() + " has real-valued labels.");
+        if (!signs) Loss.CROSS_ENTROPY.checkLabels(y, data.source());
+        int[] labels = new int[y.rows()];
+        for (int i = 0; i < labels.length; i++) labels[i] = signs ? (y.get(i) > 0 ? 1 : 0) : (int) y.get(i);
+        int[] noisy = Subsets.corruptLabels(labels, signs ? 2 : Loss.classCount(y), noise, seed);
+        for (int i = 0; i < labels.length; i++) y.set(i, signs ? 2 * noisy[i] - 1 : noisy[i]);
+    }
+
+    /**
+     * The teacher: a network of the same architecture and activation, width --teacher-width (seed 002's: width d), its
+     * own seed; with --teacher-norm each W*^(h) is scaled to that spectral norm (seed 002's bounded ||W*||_2).
+     */
+    private static Network teacherNetwork(int d, int[] shape, RunConfig c, Arch arch, Activation activation) {
+        NetworkSpec teacherSpec = new NetworkSpec(arch, d, arch.isSeed002() ? d : c.teacherWidth(), c.depth(), activation, c.cRes(),
+                InputShape.patches(arch, shape, "teacher", c.patch()), 1);
+        Network teacher = Network.initialize(teacherSpec, Seeds.derive(c.dataSeed(), "teacher"));
+        if (c.teacherNorm() != null) {
+            if (!(c.teacherNorm() >= 0) || !Double.isFinite(c.teacherNorm()))
+                throw BadInputException.of("--teacher-norm " + c.teacherNorm(), c.teacherNorm(), "a spectral norm >= 0", "e.g. --teacher-norm 0.1");
+            for (int h = 1; h <= teacherSpec.depth(); h++) {
+                Matrix w = teacher.parameter(h);
+                Linalg.scale(c.teacherNorm() / Spectrum.norm2(w), w);
+            }
         }
+        return teacher;
     }
 
     private static Network loadInit(String path, NetworkSpec spec) {
@@ -295,10 +438,14 @@ public final class TrainRun {
     }
 
     /** Refuses a run whose buffers exceed the memory the JVM can get, with the numbers, before allocating them. */
-    private static void requireMemory(RunConfig c, NetworkSpec spec, int n, Set<String> instruments, boolean limitKernel) {
+    private static void requireMemory(RunConfig c, NetworkSpec spec, RunData data, Set<String> instruments, boolean limitKernel) {
+        int n = data.train().n();
         int rows = c.batchSize() > 0 && c.batchSize() < n ? c.batchSize() : n;
         long need = Network.bytes(spec) + Workspace.bytes(spec, rows);
-        if (rows < n) need += Workspace.bytes(spec, n) + Matrix.bytes(rows, spec.inputDim() + 1);
+        boolean wholePass = instruments.contains("gram") || instruments.contains("pattern") || instruments.contains("predictions");
+        if (rows < n) need += Evaluator.bytes(spec, n) + Matrix.bytes(rows, spec.inputDim() + 1) + (wholePass ? Workspace.bytes(spec, n) : 0);
+        if (data.test() != null) need += TestInstrument.bytes(spec, data.test().n());
+        if (c.momentum() > 0 || c.weightDecay() > 0) need += Velocity.bytes(spec);
         if (instruments.contains("gram")) need += GramInstrument.bytes(spec, n);
         if (c.eta().equalsIgnoreCase("auto") && !instruments.contains("gram")) need += GramInstrument.bytes(spec, n);
         if (instruments.contains("movement")) need += MovementInstrument.bytes(spec);

@@ -1,0 +1,97 @@
+package overparam.lab.run;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import overparam.core.BadInputException;
+import overparam.core.data.Dataset;
+import overparam.core.data.ImageSet;
+import overparam.core.data.Subsets;
+import overparam.core.linalg.Matrix;
+import overparam.core.nn.Arch;
+import overparam.core.nn.Loss;
+
+/**
+ * Fashion-MNIST (Debian's dataset-fashion-mnist) or a folder of MNIST-format IDX files as a run's data: the chosen
+ * classes (first --per-class of each, in file order), each image scaled to unit norm (the theorems' ||x_i|| = 1) or
+ * to [0, 1], flattened, or kept 28 x 28 with one channel for conv-resnet; labels as class indices 0..k-1 for
+ * cross-entropy, or -1 / +1 for a two-class problem with one output (the first class listed is -1); a fraction of
+ * the training labels replaced at random (Zhang et al. 2016). The test set is the files' own (t10k), same classes.
+ */
+final class ImageData {
+    private ImageData() {}
+
+    /** Whether the data field names an image data set rather than a file. */
+    static boolean names(String data) {
+        return data != null && (data.equalsIgnoreCase(ImageSet.FASHION_MNIST_NAME) || java.nio.file.Files.isDirectory(java.nio.file.Path.of(data)));
+    }
+
+    static RunData load(RunConfig c, Arch arch, Loss loss) {
+        int[] chosen = parseClasses(c.classes());
+        double noise = c.labelNoise() == null ? 0 : c.labelNoise();
+        Subsets.corruptLabels(new int[0], 2, noise, 0);                       // refuses a fraction outside [0, 1] before any reading
+        if (c.labels() != null)
+            throw new BadInputException("--labels " + c.labels() + ": " + c.data() + " brings its own labels; drop --labels.");
+        Dataset train = null, test = null;
+        try (ImageSet set = ImageSet.load(c.data(), true)) {
+            if (chosen.length == 0) chosen = Arrays.stream(set.labels()).distinct().sorted().toArray();
+            int k = chosen.length;
+            boolean signs = loss.outputs(k) == 1;
+            if (signs && k != 2)
+                throw BadInputException.of("--classes " + (c.classes() == null ? "(all)" : c.classes()), k + " classes", "two classes for --loss " + loss
+                        + " (one output, labels -1 and +1)", "Choose two, e.g. --classes 0,6, or use --loss cross-entropy for k classes.");
+            train = subset(set, chosen, c.perClass(), c, arch, signs, noise, c.dataSeed());
+        }
+        if (c.testPerClass() == null || c.testPerClass() > 0) {
+            try (ImageSet set = ImageSet.load(c.data(), false)) {
+                test = subset(set, chosen, c.testPerClass(), c, arch, loss.outputs(chosen.length) == 1, 0, 0);
+            } catch (RuntimeException e) {
+                train.close();
+                throw e;
+            }
+        }
+        String[] names = new String[chosen.length];
+        for (int i = 0; i < chosen.length; i++)
+            names[i] = c.data().equalsIgnoreCase(ImageSet.FASHION_MNIST_NAME) && chosen[i] < ImageSet.FASHION_MNIST_CLASSES.size()
+                    ? chosen[i] + " " + ImageSet.FASHION_MNIST_CLASSES.get(chosen[i]) : String.valueOf(chosen[i]);
+        return new RunData(train, test, null, names);
+    }
+
+    private static Dataset subset(ImageSet set, int[] chosen, Integer perClass, RunConfig c, Arch arch, boolean signs, double noise, long seed) {
+        int[] indices = Subsets.firstPerClass(set.labels(), chosen, perClass == null ? 0 : perClass, "--classes");
+        Matrix x = Subsets.gatherRows(set.images(), indices);
+        int[] labels = Subsets.gather(set.labels(), indices);
+        for (int i = 0; i < labels.length; i++) labels[i] = position(chosen, labels[i]);
+        if (noise > 0) labels = Subsets.corruptLabels(labels, chosen.length, noise, seed);
+        if (c.unitNorm() == null || c.unitNorm()) Subsets.scaleToUnitNorm(x, set.source());
+        else overparam.core.linalg.Linalg.scale(1.0 / 255, x);
+        Matrix y = Matrix.vector(labels.length);
+        for (int i = 0; i < labels.length; i++) y.set(i, signs ? 2 * labels[i] - 1 : labels[i]);
+        int[] shape = arch == Arch.CONV_RESNET ? new int[] {1, set.rows(), set.cols()} : new int[] {set.rows() * set.cols()};
+        String source = set.source() + ", classes " + Arrays.toString(chosen) + (perClass == null || perClass <= 0 ? "" : ", first " + perClass + " per class")
+                + (noise > 0 ? ", " + noise + " of labels random" : "");
+        return new Dataset(x, y, source, shape);
+    }
+
+    private static int position(int[] chosen, int label) {
+        for (int i = 0; i < chosen.length; i++) if (chosen[i] == label) return i;
+        throw new IllegalStateException("label " + label + " outside the chosen classes");
+    }
+
+    /** "0,6" -> {0, 6}; null or "all" -> {} (every class). */
+    static int[] parseClasses(String text) {
+        if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("all")) return new int[0];
+        List<Integer> out = new ArrayList<>();
+        for (String part : text.split(",")) {
+            try {
+                int v = Integer.parseInt(part.trim());
+                if (out.contains(v)) throw new NumberFormatException();
+                out.add(v);
+            } catch (NumberFormatException e) {
+                throw BadInputException.of("--classes " + text, "'" + part.trim() + "'", "distinct class numbers separated by commas",
+                        "e.g. --classes 0,6 (Fashion-MNIST: 0 T-shirt/top ... 9 Ankle boot)");
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
