@@ -3,6 +3,8 @@
 #
 #   bash bench/torch-reference.sh [--sizes large,small] [--only step,gram,dgemm] [...]
 #   bash bench/torch-reference.sh --conv [...]   runs bench/torch_conv_reference.py (conv ResNet) instead
+#   bash bench/torch-reference.sh --epoch [...]  runs bench/torch_epoch_reference.py (one epoch of SGD on
+#                                                Fashion-MNIST, or its --check IN.npz OUT.npz mode) instead
 #
 # Makes sure Debian's python (/usr/bin/python3, never the pyenv python3 that may come first on PATH)
 # can import torch, installing Debian's python3-torch if it cannot, then runs bench/torch_reference.py
@@ -25,7 +27,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 script="$here/torch_reference.py"
-if [ "${1:-}" = --conv ]; then shift; script="$here/torch_conv_reference.py"; fi
+if [ "${1:-}" = --conv ]; then shift; script="$here/torch_conv_reference.py"
+elif [ "${1:-}" = --epoch ]; then shift; script="$here/torch_epoch_reference.py"; fi
 py=/usr/bin/python3
 module="${TORCH_REFERENCE_MODULE:-torch}"
 dry="${TORCH_REFERENCE_DRY_RUN:-0}"

@@ -34,6 +34,8 @@ import overparam.core.nn.TrainingListener;
  *   ./overparam bench            our numbers only (about 2 minutes)
  *   ./overparam bench --torch    plus the PyTorch reference (bench/torch_reference.py) in the same run, and ratios
  *   ./overparam bench --quick    shorter timing windows
+ *   ./overparam bench --epoch [--torch] [--quick]   one epoch of SGD on Fashion-MNIST ({@link EpochBench})
+ *   ./overparam bench --epoch --check               its cross-check against PyTorch's SGD
  * </pre>
  */
 public final class Bench {
@@ -51,6 +53,7 @@ public final class Bench {
         List<String> a = Arrays.asList(args);
         if (a.contains("--help") || a.contains("-h")) {
             System.out.println("Usage: ./overparam bench [--torch] [--quick]  |  bench --kernels [--numpy] [--quick]  |  bench --conv [--torch] [--quick]\n"
+                    + "       ./overparam bench --epoch [--torch] [--quick]  |  bench --epoch --check\n"
                     + "  Gradient-descent steps/s of fc and resnet at a large (n=1000, d=100, m=4096, H=3) and a small\n"
                     + "  (n=64, d=10, m=512, H=3) size with 1 and 2 BLAS threads, achieved GFLOP/s against dgemm's, the\n"
                     + "  time of a full Gram + extreme-eigenvalue measurement, and peak memory. --torch runs the PyTorch\n"
@@ -58,7 +61,16 @@ public final class Bench {
                     + "  --kernels: K^(H) and lambda_min of a depth-10 fc net on n = 2000 points, relu and softplus, unit-norm and\n"
                     + "  unequal-norm inputs; --numpy adds bench/kernel_reference.py on the same inputs (python3 with numpy).\n"
                     + "  --conv: a gradient step and a Gram measurement of the convolutional ResNet (n = 256 8x8x3 images and\n"
-                    + "  32-pixel signals, m = 256, H = 3); --torch adds bench/torch_conv_reference.py and the ratios.");
+                    + "  32-pixel signals, m = 256, H = 3); --torch adds bench/torch_conv_reference.py and the ratios.\n"
+                    + "  --epoch: one epoch (469 steps; --quick: half) of minibatch SGD on the 60000 Fashion-MNIST training images (Debian's\n"
+                    + "  dataset-fashion-mnist), fc m = 1024, relu, 10-class softmax, batch 128, momentum 0.9, weight decay 5e-4, at 1 and 2\n"
+                    + "  threads, and the load time; --torch adds bench/torch_epoch_reference.py and the ratios. --epoch --check trains a\n"
+                    + "  tiny problem here and in that script from the same weights and batches and compares the results.");
+            return;
+        }
+        if (a.contains("--epoch")) {
+            if (a.contains("--check")) EpochBench.check();
+            else EpochBench.run(a.contains("--torch"), a.contains("--quick"));
             return;
         }
         if (a.contains("--conv")) {
@@ -245,7 +257,7 @@ public final class Bench {
     }
 
     /** Peak resident memory of this process, from /proc/self/status. */
-    private static String peakResident() throws IOException {
+    static String peakResident() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status")))
             if (line.startsWith("VmHWM:")) {
                 long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));

@@ -57,6 +57,8 @@ final class TrainCommand implements Callable<Integer> {
     Integer testPerClass;
     @Option(names = "--unit-norm", paramLabel = "BOOL", arity = "1", description = "Image data: scale each image to norm 1 (else pixels / 255). Default: ${DEFAULT-VALUE}.")
     Boolean unitNorm;
+    @Option(names = "--center", paramLabel = "BOOL", arity = "1", description = "Image data: subtract the training images' mean before scaling. Default: ${DEFAULT-VALUE}.")
+    Boolean center;
     @Option(names = "--label-noise", paramLabel = "P", description = "Replace a fraction P in [0, 1] of the training labels by random classes (Zhang et al. 2016). Default: ${DEFAULT-VALUE}.")
     Double labelNoise;
     @Option(names = "--test-data", paramLabel = "X.npy", description = "Test inputs (with --test-labels), evaluated at every record.")

@@ -21,16 +21,41 @@ import overparam.lab.store.Results;
     @JsonSubTypes.Type(value = Checks.Monotone.class, name = "monotone"),
     @JsonSubTypes.Type(value = Checks.Converges.class, name = "converges"),
     @JsonSubTypes.Type(value = Checks.Rate.class, name = "rate"),
-    @JsonSubTypes.Type(value = Checks.Threshold.class, name = "threshold")})
+    @JsonSubTypes.Type(value = Checks.Threshold.class, name = "threshold"),
+    @JsonSubTypes.Type(value = Checks.Reaches.class, name = "reaches"),
+    @JsonSubTypes.Type(value = Checks.Compare.class, name = "compare")})
 public sealed interface Check permits Checks.Bound, Checks.Slope, Checks.SlopeCompare, Checks.Monotone, Checks.Converges,
-        Checks.Rate, Checks.Threshold {
+        Checks.Rate, Checks.Threshold, Checks.Reaches, Checks.Compare {
     String name();
 
     Verdict evaluate(Results results);
 
-    /** A per-run value (lambda_0, final_loss, ...) when the cell has it, else the metric's last recorded value. */
+    /**
+     * A per-run value (lambda_0, final_loss, ...) when the cell has it, else the metric's last recorded value.
+     * "steps_to:METRIC<=V" (or >=) is the first recorded step at which the metric reached V: how long training took
+     * to get there (NaN when it never did). "relative:METRIC" is its last value over its first (how much of the way a
+     * distance has closed).
+     */
     static double valueOf(CellResult c, String name) {
+        if (name.startsWith("steps_to:")) return stepsTo(c, name.substring("steps_to:".length()));
+        if (name.startsWith("relative:")) {
+            var s = c.series(name.substring("relative:".length()));
+            if (s.isEmpty() || s.firstEntry().getValue() == null || s.lastEntry().getValue() == null) return Double.NaN;
+            return s.lastEntry().getValue() / s.firstEntry().getValue();
+        }
         return c.values().containsKey(name) ? c.value(name) : c.last(name);
+    }
+
+    private static double stepsTo(CellResult c, String condition) {
+        boolean atMost = condition.contains("<=");
+        String[] parts = condition.split(atMost ? "<=" : ">=");
+        if (parts.length != 2) throw new IllegalArgumentException("steps_to:" + condition + ": expected steps_to:METRIC<=VALUE or >=VALUE");
+        double target = Double.parseDouble(parts[1].trim());
+        for (var e : c.series(parts[0].trim()).entrySet()) {
+            Double v = e.getValue();
+            if (v != null && (atMost ? v <= target : v >= target)) return e.getKey();
+        }
+        return Double.NaN;
     }
 
     /** (x, y) of the cells a filter keeps, dropping non-finite values and, on log axes, non-positive ones. */

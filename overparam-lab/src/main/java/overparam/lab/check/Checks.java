@@ -228,4 +228,80 @@ public final class Checks {
             return threshold;
         }
     }
+
+    /**
+     * Every cell kept reaches the target at some recorded step: metric <= at_most (or >= at_least), e.g. zero
+     * training error (Zhang et al. 2016: networks fit even random labels). With relative: true the target is a
+     * fraction of the metric's first recorded value (a distance closed to 10% of its start). A diverged cell does not.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Reaches(String name, String metric, Double atMost, Double atLeast, Boolean relative, Map<String, String> where) implements Check {
+        public Verdict evaluate(Results results) {
+            boolean down = atLeast == null, scaled = Boolean.TRUE.equals(relative);
+            double target = down ? atMost : atLeast;
+            String expected = metric + (down ? " <= " : " >= ") + Check.number(target) + (scaled ? " x its first value" : "")
+                    + " at some recorded step, " + Check.describe(where);
+            List<CellResult> cells = results.where(Where.of(where));
+            if (cells.isEmpty()) return new Verdict(name, false, "no cell to check", expected);
+            double latest = 0, worstBest = down ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            String missed = null;
+            for (CellResult c : cells) {
+                var series = c.series(metric);
+                double first = series.isEmpty() || series.firstEntry().getValue() == null ? Double.NaN : series.firstEntry().getValue();
+                double goal = scaled ? target * first : target;
+                double step = Check.valueOf(c, "steps_to:" + metric + (down ? "<=" : ">=") + goal);
+                if (c.diverged() || Double.isNaN(step)) {
+                    double best = down ? series.values().stream().filter(v -> v != null).mapToDouble(v -> v).min().orElse(Double.NaN)
+                                       : series.values().stream().filter(v -> v != null).mapToDouble(v -> v).max().orElse(Double.NaN);
+                    if (scaled) best /= first;
+                    if (missed == null || (down ? best > worstBest : best < worstBest)) { worstBest = best; missed = c.cell(); }
+                    continue;
+                }
+                latest = Math.max(latest, step);
+            }
+            if (missed != null)
+                return new Verdict(name, false, "cell " + missed + " never did (best " + metric + (scaled ? " / first " : " ") + Check.number(worstBest) + ")", expected);
+            return new Verdict(name, true, "all " + cells.size() + " cells, the last at step " + Check.number(latest), expected);
+        }
+    }
+
+    /**
+     * Two groups of cells compared: the mean of y (a per-run value or a metric's last value) over the cells whose
+     * field `group` is `first` against those where it is `second` (seeds are the repeats): expect "lower" or "higher",
+     * by at least `margin` (default 0). The verdict shows mean, standard deviation and count of each.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Compare(String name, String y, String group, String first, String second, String expect, Double margin,
+                          Map<String, String> where) implements Check {
+        public Verdict evaluate(Results results) {
+            boolean lower = !"higher".equals(expect);
+            double m = margin == null ? 0 : margin;
+            String expected = "mean " + y + " of " + group + "=" + first + (lower ? " < " : " > ") + "that of " + group + "=" + second
+                    + (m > 0 ? " by more than " + Check.number(m) : "") + ", " + Check.describe(where);
+            double[] a = values(results, first), b = values(results, second);
+            if (a.length == 0 || b.length == 0)
+                return new Verdict(name, false, "no cells with " + group + "=" + (a.length == 0 ? first : second), expected);
+            double ma = mean(a), mb = mean(b);
+            boolean holds = lower ? ma < mb - m : ma > mb + m;
+            return new Verdict(name, holds, first + " " + describe(a) + ", " + second + " " + describe(b), expected);
+        }
+
+        private double[] values(Results results, String value) {
+            return results.where(Where.of(where)).stream().filter(c -> c.field(group).equals(value) || Where.holds(c, group, value))
+                    .mapToDouble(c -> c.diverged() ? Double.NaN : Check.valueOf(c, y)).toArray();
+        }
+
+        private static double mean(double[] v) {
+            double s = 0;
+            for (double x : v) s += x;
+            return s / v.length;
+        }
+
+        private static String describe(double[] v) {
+            double mu = mean(v), ss = 0;
+            for (double x : v) ss += (x - mu) * (x - mu);
+            double sd = v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
+            return Check.number(mu) + " +- " + Check.number(sd) + " (n = " + v.length + ")";
+        }
+    }
 }

@@ -69,7 +69,7 @@ record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
         JsonNode theory = summary.get("theory");
         if (theory != null) {
             for (String f : List.of("lambda_0", "limit_gram_lambda_max", "limit_ntk_lambda_min", "limit_ntk_lambda_max", "predicted_rate",
-                    "eta_stable_below", "y_K_inv_y", "arora_bound", "separation"))
+                    "eta_stable_below", "y_K_inv_y", "y_ntk_inv_y", "arora_bound", "separation"))
                 if (theory.has(f)) v.put(f, theory.get(f).isNumber() ? theory.get(f).asDouble() : null);
             if (theory.has("requirements"))
                 for (JsonNode r : theory.get("requirements")) {

@@ -13,7 +13,8 @@ import overparam.core.nn.Loss;
 
 /**
  * Fashion-MNIST (Debian's dataset-fashion-mnist) or a folder of MNIST-format IDX files as a run's data: the chosen
- * classes (first --per-class of each, in file order), each image scaled to unit norm (the theorems' ||x_i|| = 1) or
+ * classes (first --per-class of each, in file order), optionally centred (the training subset's mean image subtracted
+ * from training and test images: fewer near-parallel inputs, so a better-conditioned kernel), each image scaled to unit norm (the theorems' ||x_i|| = 1) or
  * to [0, 1], flattened, or kept 28 x 28 with one channel for conv-resnet; labels as class indices 0..k-1 for
  * cross-entropy, or -1 / +1 for a two-class problem with one output (the first class listed is -1); a fraction of
  * the training labels replaced at random (Zhang et al. 2016). The test set is the files' own (t10k), same classes.
@@ -40,11 +41,13 @@ final class ImageData {
             if (signs && k != 2)
                 throw BadInputException.of("--classes " + (c.classes() == null ? "(all)" : c.classes()), k + " classes", "two classes for --loss " + loss
                         + " (one output, labels -1 and +1)", "Choose two, e.g. --classes 0,6, or use --loss cross-entropy for k classes.");
-            train = subset(set, chosen, c.perClass(), c, arch, signs, noise, c.dataSeed());
+            train = subset(set, chosen, c.perClass(), c, arch, signs, noise, c.dataSeed(), null);
         }
+        double[] mean = Boolean.TRUE.equals(c.center()) ? center(train.x(), null) : null;
+        if (mean != null) normalize(train.x(), c, train.source());
         if (c.testPerClass() == null || c.testPerClass() > 0) {
             try (ImageSet set = ImageSet.load(c.data(), false)) {
-                test = subset(set, chosen, c.testPerClass(), c, arch, loss.outputs(chosen.length) == 1, 0, 0);
+                test = subset(set, chosen, c.testPerClass(), c, arch, loss.outputs(chosen.length) == 1, 0, 0, mean);
             } catch (RuntimeException e) {
                 train.close();
                 throw e;
@@ -57,20 +60,41 @@ final class ImageData {
         return new RunData(train, test, null, names);
     }
 
-    private static Dataset subset(ImageSet set, int[] chosen, Integer perClass, RunConfig c, Arch arch, boolean signs, double noise, long seed) {
+    private static Dataset subset(ImageSet set, int[] chosen, Integer perClass, RunConfig c, Arch arch, boolean signs, double noise, long seed,
+                                  double[] mean) {
         int[] indices = Subsets.firstPerClass(set.labels(), chosen, perClass == null ? 0 : perClass, "--classes");
         Matrix x = Subsets.gatherRows(set.images(), indices);
         int[] labels = Subsets.gather(set.labels(), indices);
         for (int i = 0; i < labels.length; i++) labels[i] = position(chosen, labels[i]);
         if (noise > 0) labels = Subsets.corruptLabels(labels, chosen.length, noise, seed);
-        if (c.unitNorm() == null || c.unitNorm()) Subsets.scaleToUnitNorm(x, set.source());
-        else overparam.core.linalg.Linalg.scale(1.0 / 255, x);
+        if (mean != null) center(x, mean);
+        boolean centring = Boolean.TRUE.equals(c.center()) && mean == null;           // the training set: normalized once centred
+        if (!centring) normalize(x, c, set.source());
         Matrix y = Matrix.vector(labels.length);
         for (int i = 0; i < labels.length; i++) y.set(i, signs ? 2 * labels[i] - 1 : labels[i]);
         int[] shape = arch == Arch.CONV_RESNET ? new int[] {1, set.rows(), set.cols()} : new int[] {set.rows() * set.cols()};
         String source = set.source() + ", classes " + Arrays.toString(chosen) + (perClass == null || perClass <= 0 ? "" : ", first " + perClass + " per class")
                 + (noise > 0 ? ", " + noise + " of labels random" : "");
         return new Dataset(x, y, source, shape);
+    }
+
+    private static void normalize(Matrix x, RunConfig c, String source) {
+        if (c.unitNorm() == null || c.unitNorm()) Subsets.scaleToUnitNorm(x, source);
+        else overparam.core.linalg.Linalg.scale(1.0 / 255, x);
+    }
+
+    /** Subtracts the given mean row (or the rows' own mean when null) from every row; returns the mean. */
+    private static double[] center(Matrix x, double[] given) {
+        int n = x.rows(), d = x.cols();
+        double[] mean = given;
+        java.nio.DoubleBuffer e = x.buffer();
+        if (mean == null) {
+            mean = new double[d];
+            for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += e.get(i * d + j);
+            for (int j = 0; j < d; j++) mean[j] /= n;
+        }
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) e.put(i * d + j, e.get(i * d + j) - mean[j]);
+        return mean;
     }
 
     private static int position(int[] chosen, int label) {

@@ -24,13 +24,14 @@ public final class Theory implements AutoCloseable {
     final NetworkSpec spec;
     final LimitKernel kernel;
     final Spectrum.Extremes gram, ntk;
-    final double labelComplexity, aroraBound, separation;
+    final double labelComplexity, labelComplexityNtk, aroraBound, separation;
     final List<Theorems.Requirement> requirements;
     final double seconds;
 
     private Theory(NetworkSpec spec, LimitKernel kernel, Spectrum.Extremes gram, Spectrum.Extremes ntk, double labelComplexity,
-                   double aroraBound, double separation, List<Theorems.Requirement> requirements, double seconds) {
+                   double labelComplexityNtk, double aroraBound, double separation, List<Theorems.Requirement> requirements, double seconds) {
         this.spec = spec; this.kernel = kernel; this.gram = gram; this.ntk = ntk; this.labelComplexity = labelComplexity;
+        this.labelComplexityNtk = labelComplexityNtk;
         this.aroraBound = aroraBound; this.separation = separation; this.requirements = requirements; this.seconds = seconds;
     }
 
@@ -40,6 +41,7 @@ public final class Theory implements AutoCloseable {
         Spectrum.Extremes gram = Spectrum.of(k.limitGram()), ntk = Spectrum.of(k.limitNtk());
         double[] y = data.y().toArray();
         double yKy = Theorems.labelComplexity(k.limitGram(), y);
+        double yThetaY = Theorems.labelComplexity(k.limitNtk(), y);                // seed 001: y^T (Theta^(L))^-1 y
         double separation = Theorems.separation(data.x());
         int n = data.n(), depth = spec.depth();
         double lambda0 = gram.min();
@@ -51,7 +53,7 @@ public final class Theory implements AutoCloseable {
             case IDENTITY_MAPPING, NO_IDENTITY -> throw new IllegalArgumentException("seed 002's networks have no limit kernel");
         });
         if (spec.activation().name().equals("relu") && (spec.arch() == Arch.FC || spec.arch() == Arch.RESNET)) reqs.addAll(Theorems.deepReluTable(n, depth, separation));
-        return new Theory(spec, k, gram, ntk, yKy, Math.sqrt(2 * yKy / n), separation, reqs, (System.nanoTime() - t0) / 1e9);
+        return new Theory(spec, k, gram, ntk, yKy, yThetaY, Math.sqrt(2 * yKy / n), separation, reqs, (System.nanoTime() - t0) / 1e9);
     }
 
     public double lambda0() { return gram.min(); }
@@ -68,6 +70,7 @@ public final class Theory implements AutoCloseable {
         Json.putNumber(t, "predicted_rate", 1 - eta * gram.min() / 2);
         Json.putNumber(t, "eta_stable_below", 2 / ntk.max());
         Json.putNumber(t, "y_K_inv_y", labelComplexity);
+        Json.putNumber(t, "y_ntk_inv_y", labelComplexityNtk);
         Json.putNumber(t, "arora_bound", aroraBound);
         Json.putNumber(t, "separation", separation);
         t.put("delta", DELTA);
