@@ -18,8 +18,13 @@ import overparam.core.linalg.Matrix;
  * @param source what the set is, for messages and provenance, e.g. "fashion-mnist train"
  */
 public record ImageSet(Matrix images, int[] labels, int rows, int cols, String source) implements AutoCloseable {
-    /** Where the Debian package dataset-fashion-mnist puts its files. */
+    /** Where the Debian package dataset-fashion-mnist puts its files (unless {@link #FASHION_MNIST_PROPERTY} says otherwise). */
     public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+    /**
+     * A system property naming another folder to look for "fashion-mnist" in, instead of {@link #FASHION_MNIST}: a copy of
+     * the files elsewhere, or (in tests) a missing folder to see what a machine without the package does. Read at each use.
+     */
+    public static final String FASHION_MNIST_PROPERTY = "overparam.fashion-mnist";
     /** The data name that means {@link #FASHION_MNIST}. */
     public static final String FASHION_MNIST_NAME = "fashion-mnist";
     /** Fashion-MNIST's classes, label 0 to 9, as its README names them. */
@@ -50,22 +55,47 @@ public record ImageSet(Matrix images, int[] labels, int rows, int cols, String s
         images.close();
     }
 
-    /** Whether the Debian package's four files are in {@link #FASHION_MNIST} (tests that need them skip otherwise). */
-    public static boolean fashionMnistInstalled() {
-        return IdxFiles.find(FASHION_MNIST, true) != null && IdxFiles.find(FASHION_MNIST, false) != null;
+    /**
+     * The folder "fashion-mnist" is read from: the system property {@value #FASHION_MNIST_PROPERTY} when set (and not blank),
+     * else {@link #FASHION_MNIST}.
+     */
+    public static Path fashionMnistFolder() {
+        String override = System.getProperty(FASHION_MNIST_PROPERTY);
+        if (override == null || override.isBlank()) return FASHION_MNIST;
+        try {
+            return Path.of(override.trim());
+        } catch (InvalidPathException e) {
+            throw BadInputException.of("-D" + FASHION_MNIST_PROPERTY + "=" + override, "not a path (" + e.getReason() + ")",
+                    "the folder that holds the Fashion-MNIST files", "Give a folder, or leave the property unset for " + FASHION_MNIST + ".");
+        }
     }
 
     /**
-     * The training ({@code train}) or test set of {@code dataName}: "fashion-mnist" for the Debian package's files, or
-     * a folder holding MNIST-named IDX files (train-images-idx3-ubyte, ..., each gzipped or not).
+     * Whether the four Fashion-MNIST files are in {@link #fashionMnistFolder()} (the Debian package's folder unless the
+     * property says otherwise); tests that need them skip otherwise.
+     */
+    public static boolean fashionMnistInstalled() {
+        Path folder;
+        try {
+            folder = fashionMnistFolder();
+        } catch (BadInputException e) {
+            return false;
+        }
+        return IdxFiles.find(folder, true) != null && IdxFiles.find(folder, false) != null;
+    }
+
+    /**
+     * The training ({@code train}) or test set of {@code dataName}: "fashion-mnist" (any case) for the Debian package's
+     * files (in {@link #fashionMnistFolder()}), or a folder holding MNIST-named IDX files (train-images-idx3-ubyte, ...,
+     * each gzipped or not).
      */
     public static ImageSet load(String dataName, boolean train) {
-        return load(dataName, train, FASHION_MNIST);
+        return load(dataName, train, dataName.equalsIgnoreCase(FASHION_MNIST_NAME) ? fashionMnistFolder() : FASHION_MNIST);
     }
 
     /** As {@link #load(String, boolean)}, with "fashion-mnist" looked for in {@code fashionMnistFolder} (for tests). */
     static ImageSet load(String dataName, boolean train, Path fashionMnistFolder) {
-        boolean fashion = dataName.equals(FASHION_MNIST_NAME);
+        boolean fashion = dataName.equalsIgnoreCase(FASHION_MNIST_NAME);
         Path folder;
         try {
             folder = fashion ? fashionMnistFolder : Path.of(dataName);
@@ -75,7 +105,7 @@ public record ImageSet(Matrix images, int[] labels, int rows, int cols, String s
         }
         IdxFiles files = IdxFiles.find(folder, train);
         if (files == null) throw fashion ? fashionMnistMissing(folder, train) : folderWithoutFiles(dataName, folder, train);
-        String source = dataName + (train ? " train" : " test");
+        String source = (fashion ? FASHION_MNIST_NAME : dataName) + (train ? " train" : " test");
         NdArray images = Idx.read(files.images());
         try {
             long[] shape = images.shape();

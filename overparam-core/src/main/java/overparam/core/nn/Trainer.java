@@ -32,11 +32,12 @@ public final class Trainer {
             Matrix x = fullBatch ? data.x() : batch.x, y = fullBatch ? data.y() : batch.y;
             long start = System.nanoTime();
             long observing = 0;
-            double loss = Double.NaN;
+            double loss = Double.NaN, wholeSetLoss = Double.NaN;
             for (int k = 0; ; k++) {
                 if (!fullBatch && spec.records(k)) {                              // the record sees the whole set
                     Evaluator.Result r = wholeLoss.evaluate(network, spec.loss());
                     if (!Double.isFinite(r.loss())) return diverged(k, start, observing);
+                    wholeSetLoss = r.loss();
                     whole.invalidate();
                     observing += record(k, r.loss(), classes ? r.accuracy() : Double.NaN, network, data, spec, whole::pass,
                             observers, listener, start);
@@ -57,7 +58,8 @@ public final class Trainer {
                 network.descend(ws, spec.trained(), opt.stepSize(k, spec.steps()), gradScale, velocity);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new TrainResult(TrainResult.DONE, spec.steps(), -1, loss, seconds, observing / 1e9);
+            // under SGD the final loss is the whole training set's at the last step (always recorded), not its batch's
+            return new TrainResult(TrainResult.DONE, spec.steps(), -1, fullBatch ? loss : wholeSetLoss, seconds, observing / 1e9);
         }
     }
 

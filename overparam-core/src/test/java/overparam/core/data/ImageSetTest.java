@@ -2,6 +2,7 @@ package overparam.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static overparam.core.data.NpyTest.assertRefused;
@@ -154,6 +155,39 @@ class ImageSetTest {
         assertTrue(message.contains("apt-get install dataset-fashion-mnist"), message);
         assertTrue(message.contains("sudo"), message);
         assertTrue(message.contains("./overparam setup"), message);
+    }
+
+    /** -Doverparam.fashion-mnist=DIR moves "fashion-mnist" to DIR, read at each load: a copy elsewhere, or no package. */
+    @Test
+    void thePropertyMovesFashionMnistAndIsReadAtEachLoad() throws Exception {
+        Path copy = mnistFolder(Files.createDirectory(tmp.resolve("copy")));
+        Path absent = tmp.resolve("absent/fashion-mnist");
+        String before = System.getProperty(ImageSet.FASHION_MNIST_PROPERTY);
+        try {
+            System.setProperty(ImageSet.FASHION_MNIST_PROPERTY, copy.toString());
+            assertEquals(copy, ImageSet.fashionMnistFolder());
+            assertTrue(ImageSet.fashionMnistInstalled());
+            try (ImageSet train = ImageSet.load("fashion-mnist", true); ImageSet upper = ImageSet.load("Fashion-MNIST", false)) {
+                assertArrayEquals(new int[] {0, 1, 2, 0, 1}, train.labels());
+                assertEquals("fashion-mnist train", train.source());
+                assertArrayEquals(new int[] {2, 1, 0}, upper.labels());
+                assertEquals("fashion-mnist test", upper.source());
+            }
+            System.setProperty(ImageSet.FASHION_MNIST_PROPERTY, absent.toString());
+            assertEquals(absent, ImageSet.fashionMnistFolder());
+            assertFalse(ImageSet.fashionMnistInstalled());
+            String message = assertRefused("fashion-mnist", () -> ImageSet.load("fashion-mnist", true));
+            assertTrue(message.contains(absent.toString()) && message.contains("no such folder"), message);
+            assertTrue(message.contains("dataset-fashion-mnist") && message.contains("./overparam setup"), message);
+            System.setProperty(ImageSet.FASHION_MNIST_PROPERTY, "bad\u0000path");
+            assertFalse(ImageSet.fashionMnistInstalled());
+            assertRefused(ImageSet.FASHION_MNIST_PROPERTY, () -> ImageSet.load("fashion-mnist", true));
+            System.clearProperty(ImageSet.FASHION_MNIST_PROPERTY);
+            assertEquals(ImageSet.FASHION_MNIST, ImageSet.fashionMnistFolder());
+        } finally {
+            if (before == null) System.clearProperty(ImageSet.FASHION_MNIST_PROPERTY);
+            else System.setProperty(ImageSet.FASHION_MNIST_PROPERTY, before);
+        }
     }
 
     @Test

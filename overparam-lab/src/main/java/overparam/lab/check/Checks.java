@@ -268,22 +268,35 @@ public final class Checks {
     /**
      * Two groups of cells compared: the mean of y (a per-run value or a metric's last value) over the cells whose
      * field `group` is `first` against those where it is `second` (seeds are the repeats): expect "lower" or "higher",
-     * by at least `margin` (default 0). The verdict shows mean, standard deviation and count of each.
+     * by at least `margin` (default 0), and, with `significance` z, by more than z standard errors of the difference
+     * (Welch's: sqrt(s_a^2 / n_a + s_b^2 / n_b)), so that a difference the seeds' spread explains does not count as
+     * one. The verdict shows mean, standard deviation and count of each, and the difference in standard errors.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Compare(String name, String y, String group, String first, String second, String expect, Double margin,
-                          Map<String, String> where) implements Check {
+                          Double significance, Map<String, String> where) implements Check {
         public Verdict evaluate(Results results) {
             boolean lower = !"higher".equals(expect);
-            double m = margin == null ? 0 : margin;
+            double m = margin == null ? 0 : margin, z = significance == null ? 0 : significance;
             String expected = "mean " + y + " of " + group + "=" + first + (lower ? " < " : " > ") + "that of " + group + "=" + second
-                    + (m > 0 ? " by more than " + Check.number(m) : "") + ", " + Check.describe(where);
+                    + (m > 0 ? " by more than " + Check.number(m) : "") + (z > 0 ? " and by more than " + Check.number(z) + " standard errors" : "")
+                    + ", " + Check.describe(where);
             double[] a = values(results, first), b = values(results, second);
             if (a.length == 0 || b.length == 0)
                 return new Verdict(name, false, "no cells with " + group + "=" + (a.length == 0 ? first : second), expected);
             double ma = mean(a), mb = mean(b);
-            boolean holds = lower ? ma < mb - m : ma > mb + m;
-            return new Verdict(name, holds, first + " " + describe(a) + ", " + second + " " + describe(b), expected);
+            double se = Math.sqrt(variance(a) / a.length + variance(b) / b.length);
+            double gap = lower ? mb - ma : ma - mb, inErrors = se > 0 ? gap / se : gap > 0 ? Double.POSITIVE_INFINITY : 0;
+            boolean holds = gap > m && (z == 0 || inErrors > z);
+            return new Verdict(name, holds, first + " " + describe(a) + ", " + second + " " + describe(b) + "; difference "
+                    + Check.number(ma - mb) + " = " + Check.number(Math.abs(ma - mb) / se) + " standard errors", expected);
+        }
+
+        private static double variance(double[] v) {
+            if (v.length < 2) return 0;
+            double mu = mean(v), ss = 0;
+            for (double x : v) ss += (x - mu) * (x - mu);
+            return ss / (v.length - 1);
         }
 
         private double[] values(Results results, String value) {
@@ -298,10 +311,7 @@ public final class Checks {
         }
 
         private static String describe(double[] v) {
-            double mu = mean(v), ss = 0;
-            for (double x : v) ss += (x - mu) * (x - mu);
-            double sd = v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
-            return Check.number(mu) + " +- " + Check.number(sd) + " (n = " + v.length + ")";
+            return Check.number(mean(v)) + " +- " + Check.number(Math.sqrt(variance(v))) + " (n = " + v.length + ")";
         }
     }
 }

@@ -62,7 +62,7 @@ final class ImageData {
 
     private static Dataset subset(ImageSet set, int[] chosen, Integer perClass, RunConfig c, Arch arch, boolean signs, double noise, long seed,
                                   double[] mean) {
-        int[] indices = Subsets.firstPerClass(set.labels(), chosen, perClass == null ? 0 : perClass, "--classes");
+        int[] indices = Subsets.firstPerClass(set.labels(), chosen, perClass == null ? 0 : perClass, set.source());
         Matrix x = Subsets.gatherRows(set.images(), indices);
         int[] labels = Subsets.gather(set.labels(), indices);
         for (int i = 0; i < labels.length; i++) labels[i] = position(chosen, labels[i]);

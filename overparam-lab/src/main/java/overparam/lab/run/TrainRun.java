@@ -114,7 +114,8 @@ public final class TrainRun {
             NetworkSpec spec = InputShape.spec(arch, data, c.width(), c.depth(), activation, c.cRes(), c.patch(), outputs);
             TrainedLayers trained = TrainedLayers.parse(c.trainLayers(), spec);
             instruments = applicable(instruments, spec, c.instruments());
-            boolean limit = spec.hasLimit() ? limitKernelWanted(c.limitKernel(), data.n()) : refuseLimit(c.limitKernel(), spec);
+            boolean limit = spec.hasLimit() ? limitKernelWanted(c.limitKernel(), data.n() * Math.max(1L, (long) spec.pixels() * spec.pixels() / 64))
+                                            : refuseLimit(c.limitKernel(), spec);
             if (autoEta && !spec.hasSampleSignals())
                 throw new BadInputException("--eta auto: 1 / lambda_max(G(0)) needs the NTK of a one-output network of seed 004; give --eta.");
             requireMemory(c, spec, runData, instruments, limit);
@@ -425,10 +426,14 @@ public final class TrainRun {
         return list;
     }
 
-    /** --limit-kernel auto computes the infinite-width kernels up to this many samples (six n x n matrices). */
+    /**
+     * --limit-kernel auto computes the infinite-width kernels up to this many samples (six n x n matrices); a
+     * convolutional net of p > 8 pixels counts n p^2 / 64 (its p same-pixel slices, each with patch sums over p pixels), so 28 x 28
+     * images stay off unless asked for: their limit takes minutes even for a handful of images.
+     */
     static final int LIMIT_KERNEL_AUTO_MAX = 4000;
 
-    private static boolean limitKernelWanted(String mode, int n) {
+    private static boolean limitKernelWanted(String mode, long n) {
         return switch (mode.trim().toLowerCase(Locale.ROOT)) {
             case "auto" -> n <= LIMIT_KERNEL_AUTO_MAX;
             case "on" -> true;

@@ -145,4 +145,59 @@ class CheckTest {
         assertTrue(Where.of(Map.of("arch", "!=resnet")).test(c));
         assertTrue(Where.of(Map.of("width", "256.0")).test(c));
     }
+
+    @Test
+    void reaches() {
+        Checks.Reaches zero = new Checks.Reaches("zero training error", "train_error", 0.0, null, null, null);
+        CellResult fits = cell(Map.of("p", 0.5), Map.of(), Map.of("train_error", new double[] {0.5, 0.1, 0.0}), "done");
+        CellResult stuck = cell(Map.of("p", 1.0), Map.of(), Map.of("train_error", new double[] {0.5, 0.2, 0.01}), "done");
+        CellResult diverged = cell(Map.of("p", 0.0), Map.of(), Map.of("train_error", new double[] {0.5, 0.0}), "diverged");
+        assertTrue(zero.evaluate(new Results("t", List.of(fits))).holds());
+        assertFalse(zero.evaluate(new Results("t", List.of(fits, stuck))).holds());
+        assertFalse(zero.evaluate(new Results("t", List.of(fits, diverged))).holds());
+        assertFalse(zero.evaluate(new Results("t", List.of())).holds(), "no cell is no evidence");
+        Checks.Reaches closes = new Checks.Reaches("closes to 10%", "distance", 0.1, null, true, null);
+        CellResult near = cell(Map.of("s", 0), Map.of(), Map.of("distance", new double[] {4, 1, 0.3}), "done");       // 0.075 of its start
+        CellResult far = cell(Map.of("s", 1), Map.of(), Map.of("distance", new double[] {0.2, 0.1, 0.05}), "done");   // 0.25: far, though small
+        assertTrue(closes.evaluate(new Results("t", List.of(near))).holds());
+        assertFalse(closes.evaluate(new Results("t", List.of(near, far))).holds());
+        Checks.Reaches high = new Checks.Reaches("accuracy above 0.9", "acc", null, 0.9, null, null);
+        assertTrue(high.evaluate(new Results("t", List.of(cell(Map.of(), Map.of(), Map.of("acc", new double[] {0.5, 0.95}), "done")))).holds());
+        assertFalse(high.evaluate(new Results("t", List.of(cell(Map.of(), Map.of(), Map.of("acc", new double[] {0.5, 0.85}), "done")))).holds());
+    }
+
+    @Test
+    void compare() {
+        Checks.Compare lower = new Checks.Compare("prelu below relu", "test_error", "activation", "prelu", "relu", "lower", null, null, null);
+        List<CellResult> better = new ArrayList<>(), worse = new ArrayList<>();
+        for (int seed = 0; seed < 3; seed++) {
+            better.add(cell(Map.of("activation", "prelu", "seed", seed), Map.of(), Map.of("test_error", new double[] {0.9, 0.10 + 0.01 * seed}), "done"));
+            better.add(cell(Map.of("activation", "relu", "seed", seed), Map.of(), Map.of("test_error", new double[] {0.9, 0.12 + 0.01 * seed}), "done"));
+            worse.add(cell(Map.of("activation", "prelu", "seed", seed), Map.of(), Map.of("test_error", new double[] {0.9, 0.13 + 0.01 * seed}), "done"));
+            worse.add(cell(Map.of("activation", "relu", "seed", seed), Map.of(), Map.of("test_error", new double[] {0.9, 0.12 + 0.01 * seed}), "done"));
+        }
+        assertTrue(lower.evaluate(new Results("t", better)).holds());
+        assertFalse(lower.evaluate(new Results("t", worse)).holds());
+        Checks.Compare byMargin = new Checks.Compare("by 0.05", "test_error", "activation", "prelu", "relu", "lower", 0.05, null, null);
+        assertFalse(byMargin.evaluate(new Results("t", better)).holds(), "0.02 apart is not 0.05");
+        // better: means 0.11 and 0.13, sd 0.01 each over 3 seeds: the difference is 0.02 / 0.00816 = 2.45 standard errors
+        assertTrue(new Checks.Compare("z 2", "test_error", "activation", "prelu", "relu", "lower", null, 2.0, null).evaluate(new Results("t", better)).holds());
+        assertFalse(new Checks.Compare("z 3", "test_error", "activation", "prelu", "relu", "lower", null, 3.0, null).evaluate(new Results("t", better)).holds());
+        Checks.Compare missing = new Checks.Compare("absent group", "test_error", "activation", "tanh", "relu", "lower", null, null, null);
+        assertFalse(missing.evaluate(new Results("t", better)).holds());
+        Checks.Compare relative = new Checks.Compare("remaining distance", "relative:d", "arch", "no-identity", "identity-mapping", "higher", 0.5, null, null);
+        CellResult stays = cell(Map.of("arch", "no-identity"), Map.of(), Map.of("d", new double[] {1, 0.95}), "done");
+        CellResult closes = cell(Map.of("arch", "identity-mapping"), Map.of(), Map.of("d", new double[] {2, 0.02}), "done");
+        CellResult closesToo = cell(Map.of("arch", "no-identity"), Map.of(), Map.of("d", new double[] {1, 0.1}), "done");
+        assertTrue(relative.evaluate(new Results("t", List.of(stays, closes))).holds());
+        assertFalse(relative.evaluate(new Results("t", List.of(closesToo, closes))).holds());
+    }
+
+    @Test
+    void stepsToIsTheFirstRecordReachingTheTarget() {
+        CellResult c = cell(Map.of(), Map.of(), Map.of("train_error", new double[] {0.5, 0.2, 0.0, 0.0}), "done");
+        assertTrue(Check.valueOf(c, "steps_to:train_error<=0") == 20);
+        assertTrue(Double.isNaN(Check.valueOf(c, "steps_to:train_error>=0.9")));
+        assertTrue(Check.valueOf(c, "relative:train_error") == 0);
+    }
 }

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Installs the data that `--data fashion-mnist` reads: Debian's package dataset-fashion-mnist, whose files are
+# /usr/share/datasets/fashion-mnist/{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz.
+#
+#   scripts/setup-data.sh              what the build runs (root pom, validate phase): silent when the files are
+#                                      there, one line when it installs them, one line with the command to run when
+#                                      it cannot install (no root, no password-less sudo, no apt-get, no network);
+#                                      always exits 0, since the build does not need the data (only the commands
+#                                      and tests that use it do; those tests skip without it).
+#   scripts/setup-data.sh --verbose    what `./overparam setup` runs: says what it finds, shows apt-get's output,
+#                                      exits 1 when the files are still missing afterwards.
+set -uo pipefail
+
+package=dataset-fashion-mnist
+folder=/usr/share/datasets/fashion-mnist
+install_args=(install -y --no-install-recommends "$package")
+verbose=0
+for arg in "$@"; do
+  case "$arg" in
+    -v|--verbose) verbose=1 ;;
+    -h|--help)
+      echo "usage: ./overparam setup (scripts/setup-data.sh [--verbose]): installs the Debian package $package (Fashion-MNIST, into $folder) if its files are missing."
+      exit 0 ;;
+    *) echo "setup-data: unknown argument '$arg': expected --verbose, --help or nothing." >&2; exit 2 ;;
+  esac
+done
+
+# The four files, each plain or gzipped (overparam reads either).
+installed() {
+  local f
+  for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+    [ -f "$folder/$f.gz" ] || [ -f "$folder/$f" ] || return 1
+  done
+}
+
+if installed; then
+  [ "$verbose" = 1 ] && echo "setup-data: Fashion-MNIST is installed in $folder (package $package); nothing to do."
+  exit 0
+fi
+
+# Not there: can't install (exit 0 for the build, 1 for ./overparam setup), with the one line that says what to do.
+cannot() {
+  local how="sudo apt-get ${install_args[*]} (or ./overparam setup as root)"
+  [ "$(id -u)" = 0 ] && how="apt-get ${install_args[*]} (or ./overparam setup)"
+  echo "setup-data: Fashion-MNIST is missing ($folder) and $1; install it with: $how. Only --data fashion-mnist and its tests need it." >&2
+  [ "$verbose" = 1 ] && exit 1
+  exit 0
+}
+
+command -v apt-get >/dev/null 2>&1 || cannot "this machine has no apt-get (the data is Debian's package $package)"
+if [ "$(id -u)" = 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then
+  as_root=(sudo -n)
+else
+  cannot "installing it needs root (not root, and no password-less sudo)"
+fi
+
+# apt-get's output goes to a log, shown only with --verbose or on failure (its last line).
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+run_apt() {
+  if [ "$verbose" = 1 ]; then
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "$@" 2>&1 | tee -a "$log"
+  else
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "$@" >>"$log" 2>&1
+  fi
+}
+failed() {
+  local last
+  last="$(grep -v '^[[:space:]]*$' "$log" | tail -1)"
+  cannot "'${as_root[*]:+${as_root[*]} }apt-get $1' failed${last:+ ($last)}"
+}
+
+echo "setup-data: installing Fashion-MNIST (Debian package $package, about 30 MB, into $folder) with ${as_root[*]:+${as_root[*]} }apt-get ..."
+# The package lists are read once, only if apt does not know the package yet (a fresh machine has none).
+if ! apt-cache show "$package" >/dev/null 2>&1; then
+  run_apt update -q || failed update
+fi
+run_apt "${install_args[@]}" || failed "${install_args[*]}"
+installed || cannot "the package $package did not bring its files"
+[ "$verbose" = 1 ] && echo "setup-data: done; Fashion-MNIST is in $folder."
+exit 0
