@@ -85,6 +85,8 @@ final class TrainCommand implements Callable<Integer> {
     String labelsFrom;
     @Option(names = "--teacher-width", paramLabel = "M", description = "Width of the teacher network (seed 002's: d). Default: ${DEFAULT-VALUE}.")
     Integer teacherWidth;
+    @Option(names = "--fresh-samples", paramLabel = "BOOL", arity = "1", description = "Synthetic data with a teacher: every SGD batch is new samples (SGD on the population loss); --n samples are the fixed set the records evaluate. Default: ${DEFAULT-VALUE}.")
+    Boolean freshSamples;
     @Option(names = "--teacher-norm", paramLabel = "S", description = "Scale each teacher weight matrix to spectral norm S (seed 002's bounded ||W*||_2).")
     Double teacherNorm;
     @Option(names = "--loss", paramLabel = "NAME", description = "squared (1/2 sum of squared errors, seed 004 eq. 1), mse (mean squared error, seed 002 eq. 2), logistic (labels +-1) or cross-entropy (softmax, k outputs, mean). Default: ${DEFAULT-VALUE}.")

@@ -16,16 +16,26 @@ public final class Trainer {
 
     public static TrainResult train(Network network, Dataset data, TrainSpec spec, List<Observer> observers,
                                     TrainingListener listener) {
+        return train(network, data, spec, observers, listener, null);
+    }
+
+    /**
+     * The same, with SGD's batches drawn fresh from a distribution (fresh != null; needs a batch size) instead of from
+     * the rows of data, which then serves as the fixed sample the records evaluate on.
+     */
+    public static TrainResult train(Network network, Dataset data, TrainSpec spec, List<Observer> observers,
+                                    TrainingListener listener, BatchSource fresh) {
         int n = data.n();
         Optimizer opt = spec.optimizer();
-        boolean fullBatch = opt.isFullBatch(n);
+        boolean fullBatch = fresh == null && opt.isFullBatch(n);
+        if (fresh != null && opt.batchSize() < 1) throw new IllegalArgumentException("fresh samples need a batch size");
         int rows = fullBatch ? n : opt.batchSize();
-        double gradScale = fullBatch || spec.loss().isMean() ? 1.0 : (double) n / rows;
+        double gradScale = fullBatch || spec.loss().isMean() ? 1.0 : (double) n / rows;   // a sum over n: the batch's, times n / b
         spec.loss().checkLabels(data.y(), data.source());
         boolean classes = spec.loss().classifies() || Loss.labelsAreSigns(data.y());
 
         try (Workspace ws = new Workspace(network.spec(), rows);
-             Batch batch = fullBatch ? null : new Batch(data, rows, Seeds.stream(spec.seed(), "sampler"));
+             Batch batch = fullBatch ? null : new Batch(data, rows, Seeds.stream(spec.seed(), "sampler"), fresh);
              Evaluator wholeLoss = fullBatch ? null : new Evaluator(network.spec(), data);
              WholePass whole = fullBatch ? null : new WholePass(network, data, spec.loss());
              Velocity velocity = opt.hasVelocity() ? new Velocity(network.spec(), opt.momentum(), opt.weightDecay()) : null) {
@@ -134,22 +144,28 @@ public final class Trainer {
         }
     }
 
-    /** The current minibatch: its rows of X and y, gathered into buffers of its own. */
+    /** The current minibatch: its rows of X and y, gathered into buffers of its own (or fresh samples from a source). */
     private static final class Batch implements AutoCloseable {
         final Matrix x, y;
         private final Dataset data;
         private final Sampler sampler;
         private final int[] indices;
+        private final BatchSource fresh;
 
-        Batch(Dataset data, int rows, java.util.random.RandomGenerator rng) {
+        Batch(Dataset data, int rows, java.util.random.RandomGenerator rng, BatchSource fresh) {
             this.data = data;
             this.x = Matrix.zeros(rows, data.d());
             this.y = Matrix.vector(rows);
-            this.sampler = new Sampler(data.n(), rows, rng);
+            this.fresh = fresh;
+            this.sampler = fresh == null ? new Sampler(data.n(), rows, rng) : null;
             this.indices = new int[rows];
         }
 
         void draw() {
+            if (fresh != null) {
+                fresh.fill(x, y);
+                return;
+            }
             sampler.nextBatch(indices);
             DoubleBuffer from = data.x().buffer(), to = x.buffer(), labels = data.y().buffer(), batchLabels = y.buffer();
             int d = data.d();

@@ -116,6 +116,7 @@ public final class TrainRun {
             instruments = applicable(instruments, spec, c.instruments());
             boolean limit = spec.hasLimit() ? limitKernelWanted(c.limitKernel(), data.n() * Math.max(1L, (long) spec.pixels() * spec.pixels() / 64))
                                             : refuseLimit(c.limitKernel(), spec);
+            if (c.freshSamples()) requireFreshSamples(c, runData);
             if (autoEta && !spec.hasSampleSignals())
                 throw new BadInputException("--eta auto: 1 / lambda_max(G(0)) needs the NTK of a one-output network of seed 004; give --eta.");
             requireMemory(c, spec, runData, instruments, limit);
@@ -127,6 +128,14 @@ public final class TrainRun {
                 return train(c, spec, runData, network, trainSpec, instruments, theory, out, progress, startedAt, setupSeconds);
             }
         }
+    }
+
+    /** --fresh-samples: online SGD on new draws of a synthetic distribution, labelled by its teacher. */
+    private static void requireFreshSamples(RunConfig c, RunData data) {
+        if (c.synthetic() == null || data.teacher() == null)
+            throw new BadInputException("--fresh-samples: needs --synthetic data with --labels-from teacher (the teacher labels each new sample).");
+        if (c.batchSize() < 1)
+            throw new BadInputException("--fresh-samples: needs --batch-size B, the number of new samples a step (SGD on the population loss).");
     }
 
     private static Optimizer optimizer(RunConfig c, double eta) {
@@ -189,7 +198,11 @@ public final class TrainRun {
                 @Override public void onStep(int step, double loss) { progress.onStep(step, loss); }
                 @Override public void onRecord(StepRecord record) { folder.onRecord(record); progress.onRecord(record); }
             };
-            TrainResult result = Trainer.train(network, data, trainSpec, observers, both);
+            TrainResult result;
+            try (FreshSamples fresh = c.freshSamples()
+                    ? new FreshSamples(c.synthetic(), runData.teacher(), c.batchSize(), c.dataSeed(), trainSpec.loss()) : null) {
+                result = Trainer.train(network, data, trainSpec, observers, both, fresh);
+            }
             long w0 = System.nanoTime();
             if (!result.diverged()) folder.writeWeights(network, "weights_final.npz");
             double writeSeconds = (System.nanoTime() - w0) / 1e9;
@@ -258,7 +271,7 @@ public final class TrainRun {
         if (spec.activation() instanceof Activation.PRelu) net.put("parameter_count_slopes", spec.depth());
         ArrayNode trained = net.putArray("trained");
         t.trained().names(spec).forEach(trained::add);
-        s.put("optimizer", t.optimizer().name(data.n()));
+        s.put("optimizer", t.optimizer().name(data.n()) + (c.freshSamples() ? ", fresh samples every step" : ""));
         s.set("versions", Versions.json());
         s.put("started_at", startedAt.toString());
         return s;

@@ -96,4 +96,46 @@ class TrainRunTest {
         assertArrayEquals(Files.readAllBytes(a.resolve("weights_final.npz")), Files.readAllBytes(b.resolve("weights_final.npz")));
         assertNotEquals(metrics(a).get(3).get("loss").asDouble(), metrics(c).get(3).get("loss").asDouble());
     }
+
+    RunConfig seed002(String out) {
+        return RunConfigTest.empty().with("arch", "identity-mapping").with("activation", "prelu").with("leaky_slope", 0.25)
+                .with("synthetic", "normal").with("n", 200).with("d", 5).with("labels_from", "teacher").with("teacher_norm", 0.1)
+                .with("loss", "mse").with("batch_size", 16).with("eta", "0.01").with("steps", 300).with("record_every", 100)
+                .with("instruments", "movement").with("out", tmp.resolve(out).toString());
+    }
+
+    /** Seed 002's teacher has the student's shape and ||W*||_2 = teacher_norm; from zero weights the distance is ||W*||_F. */
+    @Test
+    void seed002TeacherIsScaledAndTrackedEntryByEntry() throws IOException {
+        TrainRun.Outcome o = TrainRun.execute(seed002("ts").with("init_scheme", "zero"), TrainingListener.NONE);
+        NetworkSpec spec = new NetworkSpec(Arch.IDENTITY_MAPPING, 5, 5, 1, Activation.parse("prelu", 0.25), 0.5);
+        double expected;
+        try (Network teacher = Network.initialize(spec, Seeds.derive(0, "teacher"))) {
+            Matrix w = teacher.parameter(1);
+            overparam.core.linalg.Linalg.scale(0.1 / overparam.core.linalg.Spectrum.norm2(w), w);
+            assertEquals(0.1, overparam.core.linalg.Spectrum.norm2(w), 1e-12);
+            expected = overparam.core.linalg.Linalg.normF(w);
+        }
+        List<JsonNode> ms = metrics(o.folder());
+        assertEquals(expected, ms.get(0).get("teacher_distance_total").asDouble(), 1e-14);
+        assertTrue(ms.get(ms.size() - 1).get("teacher_distance_total").asDouble() < expected, "the student moves towards W*");
+        assertTrue(ms.get(0).has("test_loss") == false, "no test set unless asked");
+        assertEquals(5, summary(o.folder()).get("network").get("parameters").get("W1").get(1).asInt(), "width d");
+    }
+
+    /** --fresh-samples: each batch is a new draw, reproducibly, and differs from SGD on the fixed sample. */
+    @Test
+    void freshSamplesAreNewEveryStepAndReproducible() throws IOException {
+        List<JsonNode> a = metrics(TrainRun.execute(seed002("fresh-a").with("fresh_samples", true).with("test_n", 100), TrainingListener.NONE).folder());
+        List<JsonNode> b = metrics(TrainRun.execute(seed002("fresh-b").with("fresh_samples", true).with("test_n", 100), TrainingListener.NONE).folder());
+        List<JsonNode> fixed = metrics(TrainRun.execute(seed002("fixed").with("test_n", 100), TrainingListener.NONE).folder());
+        for (int i = 0; i < a.size(); i++) assertEquals(a.get(i).get("loss").asDouble(), b.get(i).get("loss").asDouble(), 0, "step " + i);
+        assertEquals(a.get(0).get("loss").asDouble(), fixed.get(0).get("loss").asDouble(), 0, "the same start");
+        assertNotEquals(a.get(a.size() - 1).get("loss").asDouble(), fixed.get(fixed.size() - 1).get("loss").asDouble());
+        assertTrue(a.get(a.size() - 1).get("test_loss").asDouble() < a.get(0).get("test_loss").asDouble(), "the population loss falls");
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(overparam.core.BadInputException.class,
+                () -> TrainRun.execute(seed002("no-teacher").with("labels_from", "gaussian").with("fresh_samples", true), TrainingListener.NONE));
+        assertTrue(refused.getMessage().contains("--fresh-samples"), refused.getMessage());
+        assertTrue(!Files.exists(tmp.resolve("no-teacher")), "nothing written");
+    }
 }
