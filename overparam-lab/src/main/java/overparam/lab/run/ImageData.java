@@ -30,7 +30,7 @@ final class ImageData {
     static RunData load(RunConfig c, Arch arch, Loss loss) {
         int[] chosen = parseClasses(c.classes());
         double noise = c.labelNoise() == null ? 0 : c.labelNoise();
-        Subsets.corruptLabels(new int[0], 2, noise, 0);                       // refuses a fraction outside [0, 1] before any reading
+        Subsets.corruptedSamples(0, noise, 0);                                   // refuses a fraction outside [0, 1] before any reading
         if (c.labels() != null)
             throw new BadInputException("--labels " + c.labels() + ": " + c.data() + " brings its own labels; drop --labels.");
         Dataset train = null, test = null;
@@ -41,13 +41,15 @@ final class ImageData {
             if (signs && k != 2)
                 throw BadInputException.of("--classes " + (c.classes() == null ? "(all)" : c.classes()), k + " classes", "two classes for --loss " + loss
                         + " (one output, labels -1 and +1)", "Choose two, e.g. --classes 0,6, or use --loss cross-entropy for k classes.");
-            train = subset(set, chosen, c.perClass(), c, arch, signs, noise, c.dataSeed(), null);
+            train = subset(set, chosen, c.perClass(), arch, signs, noise, c.dataSeed());
         }
-        double[] mean = Boolean.TRUE.equals(c.center()) ? center(train.x(), null) : null;
-        if (mean != null) normalize(train.x(), c, train.source());
+        double[] mean = Boolean.TRUE.equals(c.center()) ? center(train.x(), null) : null;  // the training images' mean, for both sets
+        normalize(train.x(), c, train.source());
         if (c.testPerClass() == null || c.testPerClass() > 0) {
             try (ImageSet set = ImageSet.load(c.data(), false)) {
-                test = subset(set, chosen, c.testPerClass(), c, arch, loss.outputs(chosen.length) == 1, 0, 0, mean);
+                test = subset(set, chosen, c.testPerClass(), arch, loss.outputs(chosen.length) == 1, 0, 0);
+                if (mean != null) center(test.x(), mean);
+                normalize(test.x(), c, test.source());
             } catch (RuntimeException e) {
                 train.close();
                 throw e;
@@ -60,16 +62,13 @@ final class ImageData {
         return new RunData(train, test, null, names);
     }
 
-    private static Dataset subset(ImageSet set, int[] chosen, Integer perClass, RunConfig c, Arch arch, boolean signs, double noise, long seed,
-                                  double[] mean) {
+    /** The chosen classes' first perClass images (raw pixels) with their labels, noisy where asked. */
+    private static Dataset subset(ImageSet set, int[] chosen, Integer perClass, Arch arch, boolean signs, double noise, long seed) {
         int[] indices = Subsets.firstPerClass(set.labels(), chosen, perClass == null ? 0 : perClass, set.source());
         Matrix x = Subsets.gatherRows(set.images(), indices);
         int[] labels = Subsets.gather(set.labels(), indices);
         for (int i = 0; i < labels.length; i++) labels[i] = position(chosen, labels[i]);
         if (noise > 0) labels = Subsets.corruptLabels(labels, chosen.length, noise, seed);
-        if (mean != null) center(x, mean);
-        boolean centring = Boolean.TRUE.equals(c.center()) && mean == null;           // the training set: normalized once centred
-        if (!centring) normalize(x, c, set.source());
         Matrix y = Matrix.vector(labels.length);
         for (int i = 0; i < labels.length; i++) y.set(i, signs ? 2 * labels[i] - 1 : labels[i]);
         int[] shape = arch == Arch.CONV_RESNET ? new int[] {1, set.rows(), set.cols()} : new int[] {set.rows() * set.cols()};

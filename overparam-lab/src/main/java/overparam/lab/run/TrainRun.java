@@ -73,7 +73,7 @@ public final class TrainRun {
         if (c.eta() == null) throw new BadInputException("eta: missing. Give the step size, e.g. eta: 0.05, or eta: auto.");
         if (!c.eta().equalsIgnoreCase("auto")) optimizer(c, parseEta(c.eta()));
         Init.parse(c.initScheme());
-        if (c.labelNoise() != null) overparam.core.data.Subsets.corruptLabels(new int[0], 2, c.labelNoise(), 0);
+        if (c.labelNoise() != null) Subsets.corruptedSamples(0, c.labelNoise(), 0);        // refuses a fraction outside [0, 1]
         TrainSpec.requireSchedule(c.steps(), c.recordEvery());
         if ((c.data() == null) == (c.synthetic() == null))
             throw new BadInputException("data: give data (with labels) or synthetic, exactly one of them.");

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import overparam.core.Seeds;
 import overparam.core.data.Synthetic;
 import overparam.core.linalg.Matrix;
+import overparam.core.linalg.Spectrum;
 import overparam.core.nn.Activation;
 import overparam.core.nn.Arch;
 import overparam.core.nn.Network;
@@ -137,5 +138,46 @@ class TrainRunTest {
                 () -> TrainRun.execute(seed002("no-teacher").with("labels_from", "gaussian").with("fresh_samples", true), TrainingListener.NONE));
         assertTrue(refused.getMessage().contains("--fresh-samples"), refused.getMessage());
         assertTrue(!Files.exists(tmp.resolve("no-teacher")), "nothing written");
+    }
+
+    /**
+     * --center and --unit-norm on Fashion-MNIST: lambda_0 of the run equals that of H-infinity written out here (Du et
+     * al. 2018: H_ij = x_i.x_j (pi - arccos(x_i.x_j)) / 2 pi) on the first 20 images of classes 0 and 1, centred by
+     * their own mean and scaled to unit norm.
+     */
+    @Test
+    void centredUnitNormImagesGiveTheirHInfinity() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(overparam.core.data.ImageSet.fashionMnistInstalled(), "dataset-fashion-mnist not installed");
+        RunConfig c = RunConfigTest.empty().with("arch", "two-layer").with("activation", "relu").with("width", 16).with("data", "fashion-mnist")
+                .with("classes", "0,1").with("per_class", 20).with("test_per_class", 0).with("center", true).with("loss", "squared")
+                .with("eta", "0.01").with("steps", 1).with("instruments", "none").with("out", tmp.resolve("centred").toString());
+        double lambda0 = summary(TrainRun.execute(c, TrainingListener.NONE).folder()).get("theory").get("lambda_0").asDouble();
+        int n = 40, d = 784;
+        double[][] x = new double[n][];
+        try (overparam.core.data.ImageSet set = overparam.core.data.ImageSet.load("fashion-mnist", true)) {
+            int[] labels = set.labels();
+            for (int i = 0, found0 = 0, found1 = 0; found0 + found1 < n; i++) {
+                if (labels[i] == 0 && found0 < 20) { x[found0++] = set.images().row(i); }
+                else if (labels[i] == 1 && found1 < 20) { x[20 + found1++] = set.images().row(i); }
+            }
+        }
+        double[] mean = new double[d];
+        for (double[] row : x) for (int j = 0; j < d; j++) mean[j] += row[j] / n;
+        for (double[] row : x) {
+            double sq = 0;
+            for (int j = 0; j < d; j++) { row[j] -= mean[j]; sq += row[j] * row[j]; }
+            for (int j = 0; j < d; j++) row[j] /= Math.sqrt(sq);
+        }
+        try (Matrix h = Matrix.zeros(n, n)) {
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) {
+                double dot = 0;
+                for (int t = 0; t < d; t++) dot += x[i][t] * x[j][t];
+                dot = Math.max(-1, Math.min(1, dot));
+                h.set(i, j, dot * (Math.PI - Math.acos(dot)) / (2 * Math.PI));
+            }
+            // x_i.x_i is 1 only to rounding (~1e-15 after 784 products), and arccos(1 - e) ~ sqrt(2 e): the diagonal carries
+            // an error up to ~5e-8 / 2 pi in either route, which moves an eigenvalue by at most that much (Weyl)
+            assertEquals(Spectrum.all(h)[0], lambda0, 2e-8, "lambda_0 of the centred, unit-norm images");
+        }
     }
 }
