@@ -12,8 +12,10 @@ import overparam.core.BadInputException;
  */
 @Command(name = "overparam", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         header = "A laboratory for the optimization theory of over-parameterized neural networks.",
-        footer = {"", "Also: ./overparam bench ... (the benchmark harness; bench --help) and ./overparam setup (installs Debian's",
-                  "dataset-fashion-mnist for --data fashion-mnist; the build runs it too)."},
+        footer = {"", "Also:",
+                  "  ./overparam bench --help   the benchmark harness",
+                  "  ./overparam setup          installs Debian's dataset-fashion-mnist",
+                  "                             (for --data fashion-mnist; the build runs it too)"},
         subcommands = {RunCommand.class, CatalogCommand.class, ReportCommand.class, SqlCommand.class, ExportCommand.class,
                 TrainCommand.class, KernelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
