@@ -65,7 +65,7 @@ import torch.nn.functional as F
 
 # helpers shared with the fully-connected reference (same folder; importing it only sets the default
 # dtype to float64, looks up libblas.so.3 and tries `import functorch`)
-from torch_reference import csv, eig_time_full, emit, loaded_blas, openblas_config, positive_ints, set_threads
+from torch_reference import csv, eig_time_full, emit, grams_and_eigs, loaded_blas, openblas_config, positive_ints, set_threads
 
 torch.set_default_dtype(torch.float64)
 
@@ -238,20 +238,6 @@ def measure_steps(name, s, threads, args, plan):
 # ---------------------------------------------------------------------------------------------
 # 2. Gram matrices from per-sample gradients
 # ---------------------------------------------------------------------------------------------
-
-def grams_and_eigs(J, H):
-    """J: per-layer Jacobians (W1..WH, a). Returns (grams, ntk, eig stats, t_gram, t_eig)."""
-    t0 = time.perf_counter()
-    grams = [Jh @ Jh.T for Jh in J]
-    ntk = sum(grams)
-    t1 = time.perf_counter()
-    ev_H = torch.linalg.eigvalsh(grams[H - 1])
-    ev = torch.linalg.eigvalsh(ntk)
-    t2 = time.perf_counter()
-    eigs = dict(lambda_min_gram=ev_H[0].item(), lambda_max_gram=ev_H[-1].item(),
-                lambda_min_ntk=ev[0].item(), lambda_max_ntk=ev[-1].item())
-    return grams, ntk, eigs, t1 - t0, t2 - t1
-
 
 def jacobian_autograd_loop(model, X, max_seconds=None, min_samples=2):
     """The common idiom: one batch forward, then autograd.grad of each u_i, flattened per layer.

@@ -214,7 +214,7 @@ def measure_steps(arch, size, threads, args, plan):
 # ---------------------------------------------------------------------------------------------
 
 def grams_and_eigs(J, H):
-    """J: list of per-layer Jacobians (W1..WH, a). Returns (ntk, eig stats, t_gram, t_eig)."""
+    """J: list of per-layer Jacobians (W1..WH, a). Returns (layer grams, ntk, eig stats, t_gram, t_eig)."""
     t0 = time.perf_counter()
     grams = [Jh @ Jh.T for Jh in J]
     ntk = sum(grams)
@@ -224,7 +224,7 @@ def grams_and_eigs(J, H):
     t2 = time.perf_counter()
     eigs = dict(lambda_min_gram=ev_H[0].item(), lambda_max_gram=ev_H[-1].item(),
                 lambda_min_ntk=ev[0].item(), lambda_max_ntk=ev[-1].item())
-    return ntk, eigs, t1 - t0, t2 - t1
+    return grams, ntk, eigs, t1 - t0, t2 - t1
 
 
 def jacobian_autograd_loop(model, X, n_s):
@@ -308,7 +308,7 @@ def measure_gram(arch, size, threads, args, plan):
 
     # route 1: autograd.grad loop over a batch forward (all n samples go through the forward)
     J, t_fwd, t_grads = jacobian_autograd_loop(model, X, n_s)
-    ntk_loop, eigs, t_gram, t_eig = grams_and_eigs(J, H)
+    _, ntk_loop, eigs, t_gram, t_eig = grams_and_eigs(J, H)
     del J
     measured = t_fwd + t_grads + t_gram + t_eig
     rec = dict(base, route="autograd_loop")
@@ -341,7 +341,7 @@ def measure_gram(arch, size, threads, args, plan):
     # route 2: functorch vmap(jacrev), when available
     if "vmap" in args.gram_routes and HAVE_FUNCTORCH:
         J, t_jac = jacobian_vmap(model, X, n_s)
-        ntk_vmap, eigs, t_gram, t_eig = grams_and_eigs(J, H)
+        _, ntk_vmap, eigs, t_gram, t_eig = grams_and_eigs(J, H)
         del J
         agree = ((ntk_vmap - ntk_loop).abs().max() / ntk_loop.abs().max()).item()
         measured = t_jac + t_gram + t_eig

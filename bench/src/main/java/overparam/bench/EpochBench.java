@@ -13,13 +13,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import overparam.core.Seeds;
 import overparam.core.data.Dataset;
 import overparam.core.data.ImageSet;
 import overparam.core.data.NdArray;
@@ -331,29 +329,14 @@ final class EpochBench {
         }
     }
 
-    /**
-     * The sample indices of Trainer's first {@code batches} minibatches, concatenated. overparam.core.nn.Sampler is
-     * package-private, so this repeats it on its public pieces: Trainer seeds it with Seeds.stream(seed, "sampler");
-     * it shuffles (Fisher-Yates, i from n - 1 down, j = nextInt(i + 1)) the order it has, starting from the identity,
-     * before the first batch and whenever fewer than b samples are left, and hands out b consecutive entries a batch.
-     * Should Sampler change, the cross-check stops agreeing and says so.
-     */
+    /** The sample indices of Trainer's first {@code batches} minibatches, concatenated: the run's own Sampler. */
     static long[] samplerOrder(int n, int b, int batches, long seed) {
-        RandomGenerator rng = Seeds.stream(seed, "sampler");
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
+        overparam.core.nn.Sampler sampler = overparam.core.nn.Sampler.ofRun(n, b, seed);
+        int[] batch = new int[b];
         long[] out = new long[batches * b];
-        int next = n;
         for (int t = 0; t < batches; t++) {
-            if (next + b > n) {
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rng.nextInt(i + 1);
-                    int s = order[i]; order[i] = order[j]; order[j] = s;
-                }
-                next = 0;
-            }
-            for (int r = 0; r < b; r++) out[t * b + r] = order[next + r];
-            next += b;
+            sampler.nextBatch(batch);
+            for (int r = 0; r < b; r++) out[t * b + r] = batch[r];
         }
         return out;
     }

@@ -164,7 +164,7 @@ public final class Idx {
         }
         // Matrix.zeros touches every page it allocates: 0.2 s for the 376 MB that Fashion-MNIST's training images take
         // as float64, as long as inflating them takes. So it runs on a thread of its own while this one reads.
-        CompletableFuture<Matrix> allocation = CompletableFuture.supplyAsync(() -> allocate(name, h), Idx::startThread);
+        CompletableFuture<Matrix> allocation = CompletableFuture.supplyAsync(() -> NdArray.allocate(name, h.describe(), h.rows(), h.cols()), Idx::startThread);
         try {
             Matrix m = readData(in, name, h, allocation);
             int next = in.read();   // for a gzip stream this also checks its CRC
@@ -180,15 +180,6 @@ public final class Idx {
         Thread thread = new Thread(task, "idx-allocate");
         thread.setDaemon(true);
         thread.start();
-    }
-
-    private static Matrix allocate(String name, Header h) {
-        try {
-            return Matrix.zeros(h.rows(), h.cols());
-        } catch (OutOfMemoryError e) {
-            throw new BadInputException(name + ": " + h.describe() + " need " + Matrix.bytes(h.rows(), h.cols())
-                    + " bytes as float64, more than this machine can give. Use a smaller array.");
-        }
     }
 
     /**

@@ -63,6 +63,19 @@ public record NdArray(long[] shape, Matrix data) {
         return s.append(')').toString();
     }
 
+    /**
+     * The rows x cols matrix a file reader fills with an array it read, or a one-line refusal naming the file when
+     * the machine cannot hold it as float64 (the readers of .npy and IDX files share it).
+     */
+    static Matrix allocate(String name, String describe, int rows, int cols) {
+        try {
+            return Matrix.zeros(rows, cols);
+        } catch (OutOfMemoryError e) {
+            throw new overparam.core.BadInputException(name + ": " + describe + " need " + Matrix.bytes(rows, cols)
+                    + " bytes as float64, more than this machine can give. Use a smaller array.");
+        }
+    }
+
     /** Product of all axes but the first (1 for 0-d and 1-d shapes); throws ArithmeticException on overflow. */
     static long productAfterFirst(long[] shape) {
         long product = 1;

@@ -113,7 +113,7 @@ public final class Npy {
         if (totalBytes >= 0 && totalBytes - h.headerBytes() < h.dataBytes()) {
             throw truncated(name, h, Math.max(0, totalBytes - h.headerBytes()));
         }
-        Matrix m = allocate(name, h);
+        Matrix m = NdArray.allocate(name, h.describe(), h.rows(), h.cols());
         try {
             if (m.size() == 0) return new NdArray(h.shape(), m);
             DataReader in = new DataReader(ch, name, h);
@@ -123,15 +123,6 @@ public final class Npy {
         } catch (IOException | RuntimeException e) {
             m.close();   // native memory is not reclaimed by the garbage collector in time for a retry
             throw e;
-        }
-    }
-
-    private static Matrix allocate(String name, Header h) {
-        try {
-            return Matrix.zeros(h.rows(), h.cols());
-        } catch (OutOfMemoryError e) {
-            throw new BadInputException(name + ": " + h.describe() + " need " + Matrix.bytes(h.rows(), h.cols())
-                    + " bytes as float64, more than this machine can give. Use a smaller array.");
         }
     }
 

@@ -1,5 +1,6 @@
 package overparam.core.data;
 
+import java.nio.DoubleBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -87,21 +88,26 @@ public final class Subsets {
      * refused matrix is left as it was.
      */
     public static void scaleToUnitNorm(Matrix x, String source) {
-        double[] norms = new double[x.rows()];
-        for (int i = 0; i < norms.length; i++) {
-            double sumOfSquares = 0;
-            for (double v : x.row(i)) sumOfSquares += v * v;
-            norms[i] = Math.sqrt(sumOfSquares);
-            if (norms[i] == 0 || !Double.isFinite(norms[i])) {
-                throw new BadInputException(source + ": row " + i + (norms[i] == 0 ? " is all zeros" : " has norm " + norms[i])
+        for (int i = 0; i < x.rows(); i++) {
+            double norm = rowNorm(x, i);
+            if (norm == 0 || !Double.isFinite(norm)) {
+                throw new BadInputException(source + ": row " + i + (norm == 0 ? " is all zeros" : " has norm " + norm)
                         + ", so it cannot be scaled to norm 1. Remove that sample or do not ask for unit-norm inputs.");
             }
         }
-        for (int i = 0; i < norms.length; i++) {
-            double[] row = x.row(i);
-            for (int j = 0; j < row.length; j++) row[j] /= norms[i];
-            x.setRow(i, row);
+        DoubleBuffer e = x.buffer();                  // norms again rather than kept: no allocation (fresh SGD batches)
+        int d = x.cols();
+        for (int i = 0; i < x.rows(); i++) {
+            double norm = rowNorm(x, i);
+            for (int j = i * d, end = j + d; j < end; j++) e.put(j, e.get(j) / norm);
         }
+    }
+
+    private static double rowNorm(Matrix x, int i) {
+        DoubleBuffer e = x.buffer();
+        double sumOfSquares = 0;
+        for (int j = i * x.cols(), end = j + x.cols(); j < end; j++) sumOfSquares += e.get(j) * e.get(j);
+        return Math.sqrt(sumOfSquares);
     }
 
     /**

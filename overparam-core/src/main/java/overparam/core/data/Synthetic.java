@@ -9,28 +9,41 @@ import overparam.core.linalg.Matrix;
 public final class Synthetic {
     private Synthetic() {}
 
-    /** n points uniform on the unit sphere in R^d: standard Gaussian vectors, normalized (||x_i|| = 1, as Theorems 5.1 and 6.1 assume). */
-    public static Matrix sphere(int n, int d, long seed) {
-        Matrix x = gaussian(n, d, 1.0, Seeds.stream(seed, "data/x"));
-        DoubleBuffer e = x.buffer();
-        for (int i = 0; i < n; i++) {
-            double sumSq = 0;
-            for (int j = 0; j < d; j++) sumSq += e.get(i * d + j) * e.get(i * d + j);
-            double norm = Math.sqrt(sumSq);
-            for (int j = 0; j < d; j++) e.put(i * d + j, e.get(i * d + j) / norm);
+    /**
+     * The input distributions: SPHERE (uniform on the unit sphere: standard Gaussian vectors normalized, ||x_i|| = 1 as
+     * Theorems 5.1 and 6.1 assume), GAUSSIAN (x_i ~ N(0, I/d), E ||x_i||^2 = 1 but norms vary), NORMAL (x_i ~ N(0, I),
+     * seed 002's inputs, which Li and Yuan's analysis assumes).
+     */
+    public enum Kind {
+        SPHERE, GAUSSIAN, NORMAL;
+
+        /** Fills every row of x with a draw, from rng, in place (no allocation: fresh SGD batches use it every step). */
+        public void fill(Matrix x, RandomGenerator rng) {
+            DoubleBuffer e = x.buffer();
+            double sd = this == GAUSSIAN ? 1.0 / Math.sqrt(x.cols()) : 1.0;
+            for (int i = 0; i < e.capacity(); i++) e.put(i, sd * rng.nextGaussian());
+            if (this == SPHERE) Subsets.scaleToUnitNorm(x, "sphere");
         }
-        return x;
+
+        /** n draws in R^d from the seed's "data/x" stream. */
+        public Matrix draw(int n, int d, long seed) {
+            Matrix x = Matrix.zeros(n, d);
+            fill(x, Seeds.stream(seed, "data/x"));
+            return x;
+        }
+
+        /** sphere, gaussian or normal; null when the name is none of them. */
+        public static Kind named(String name) {
+            for (Kind k : values()) if (k.name().equalsIgnoreCase(name == null ? "" : name.trim())) return k;
+            return null;
+        }
     }
 
-    /** n points x_i ~ N(0, I/d), so that E ||x_i||^2 = 1 but norms vary. */
-    public static Matrix gaussianPoints(int n, int d, long seed) {
-        return gaussian(n, d, 1.0 / Math.sqrt(d), Seeds.stream(seed, "data/x"));
-    }
+    public static Matrix sphere(int n, int d, long seed) { return Kind.SPHERE.draw(n, d, seed); }
 
-    /** n points x_i ~ N(0, I): seed 002's inputs (Li and Yuan's analysis assumes them). */
-    public static Matrix standardNormal(int n, int d, long seed) {
-        return gaussian(n, d, 1.0, Seeds.stream(seed, "data/x"));
-    }
+    public static Matrix gaussianPoints(int n, int d, long seed) { return Kind.GAUSSIAN.draw(n, d, seed); }
+
+    public static Matrix standardNormal(int n, int d, long seed) { return Kind.NORMAL.draw(n, d, seed); }
 
     /** Labels y_i ~ N(0, 1). */
     public static Matrix gaussianLabels(int n, long seed) {

@@ -56,7 +56,7 @@ public final class MovementInstrument implements Observer {
     }
 
     /** {||now - then||_F, max over rows of the row distance}, row block by row block (any size). */
-    private static double[] distance(Matrix now, Matrix then) {
+    static double[] distance(Matrix now, Matrix then) {
         double sumSq = 0, rowMaxSq = 0;
         int per = now.rowsPerBlock(), cols = now.cols();
         for (int first = 0; first < now.rows(); first += per) {

@@ -33,23 +33,11 @@ public final class TeacherDistance implements Observer {
         double[] distances = new double[teacher.length];
         double total = 0;
         for (int h = 1; h <= teacher.length; h++) {
-            distances[h - 1] = distance(view.network().parameter(h), teacher[h - 1]);
+            distances[h - 1] = MovementInstrument.distance(view.network().parameter(h), teacher[h - 1])[0];
             total += distances[h - 1] * distances[h - 1];
         }
         record.put("teacher_distance", distances);
         record.put("teacher_distance_total", Math.sqrt(total));
-    }
-
-    /** ||a - b||_F (the weights of seed 002's networks are small: d x d). */
-    private static double distance(Matrix a, Matrix b) {
-        double sum = 0;
-        var x = a.buffer();
-        var y = b.buffer();
-        for (int i = 0; i < x.capacity(); i++) {
-            double d = x.get(i) - y.get(i);
-            sum += d * d;
-        }
-        return Math.sqrt(sum);
     }
 
     @Override public void close() {

@@ -20,7 +20,7 @@ public final class TestInstrument implements Observer {
     public TestInstrument(NetworkSpec spec, Dataset test, Loss loss) {
         this.evaluator = new Evaluator(spec, test);
         this.loss = loss;
-        this.classes = loss.classifies() || Loss.labelsAreSigns(test.y());
+        this.classes = loss.classifies(test.y());
     }
 
     public static long bytes(NetworkSpec spec, int n) { return Evaluator.bytes(spec, n); }

@@ -119,8 +119,11 @@ public enum Loss {
     /** The network outputs k this loss needs for labels with this many classes: 1 except for cross-entropy. */
     public int outputs(int classes) { return 1; }
 
-    /** Whether this loss's labels are classes: cross-entropy's indices, or logistic's signs. */
-    public boolean classifies() { return this == CROSS_ENTROPY || this == LOGISTIC; }
+    /**
+     * Whether accuracy means something for these labels under this loss: cross-entropy's class indices, logistic's
+     * signs, or any loss on labels that are all -1 or +1 (a two-class problem read by the sign of one output).
+     */
+    public boolean classifies(Matrix y) { return this == CROSS_ENTROPY || this == LOGISTIC || labelsAreSigns(y); }
 
     /** Refuses labels that are not class indices 0, 1, 2, ... */
     static void requireClasses(Matrix y, String source, String what) {

@@ -227,12 +227,7 @@ public final class Network implements AutoCloseable {
             throw new IllegalStateException("per-sample signals B_h need one output and fixed activations; " + spec.arch() + " has "
                     + spec.outputs() + " outputs and " + spec.activation().name());
         Elementwise.broadcastRow(output, ws.gradA);                             // du_i / dx^(H)_i = a for every i
-        Matrix gradOut = ws.gradAPixels, gradIn = ws.gradBPixels;
-        for (int h = spec.depth(); h >= lowest; h--) {
-            boolean further = h > lowest;
-            layers.get(h - 1).backward(gradOut, ws.prePixels[h - 1], ws.slopePixels[h - 1], ws.signalPixels[h - 1], further ? gradIn : null, ws);
-            Matrix t = gradOut; gradOut = gradIn; gradIn = t;
-        }
+        backward(ws, lowest);
         ws.lowestSignal = lowest;
     }
 
@@ -243,13 +238,18 @@ public final class Network implements AutoCloseable {
      */
     private void lossSignals(Workspace ws, int lowest) {
         Linalg.multTransB(1.0, ws.residuals, output, 0.0, ws.gradA);                   // dL/dX^(H) = R a^T
+        backward(ws, lowest);
+        ws.lowestSignal = spec.depth() + 1;
+    }
+
+    /** From the gradient at x^(H) in ws.gradA, each layer's backward pass from H down to lowest, two buffers alternating. */
+    private void backward(Workspace ws, int lowest) {
         Matrix gradOut = ws.gradAPixels, gradIn = ws.gradBPixels;
         for (int h = spec.depth(); h >= lowest; h--) {
             boolean further = h > lowest;
             layers.get(h - 1).backward(gradOut, ws.prePixels[h - 1], ws.slopePixels[h - 1], ws.signalPixels[h - 1], further ? gradIn : null, ws);
             Matrix t = gradOut; gradOut = gradIn; gradIn = t;
         }
-        ws.lowestSignal = spec.depth() + 1;
     }
 
     /** One plain gradient step of the given size (gradient descent, or SGD with its scale folded in). */

@@ -7,11 +7,16 @@ import java.util.random.RandomGenerator;
  * floor(n / b) batches of exactly b (the n mod b left over wait for the next epoch's shuffle). Seeded, and
  * allocation-free after construction.
  */
-final class Sampler {
+public final class Sampler {
     private final int[] order;
     private final int batchSize;
     private final RandomGenerator rng;
     private int next;
+
+    /** The sampler of a training run with this seed (its own stream, "sampler"): the batches Trainer draws. */
+    public static Sampler ofRun(int n, int batchSize, long seed) {
+        return new Sampler(n, batchSize, overparam.core.Seeds.stream(seed, "sampler"));
+    }
 
     Sampler(int n, int batchSize, RandomGenerator rng) {
         this.order = new int[n];
@@ -22,7 +27,7 @@ final class Sampler {
     }
 
     /** Fills batch (length b) with the next batch's sample indices. */
-    void nextBatch(int[] batch) {
+    public void nextBatch(int[] batch) {
         if (next + batchSize > order.length) {
             for (int i = order.length - 1; i > 0; i--) {                // Fisher-Yates
                 int j = rng.nextInt(i + 1);

@@ -2,7 +2,6 @@ package overparam.core.nn;
 
 import java.nio.DoubleBuffer;
 import java.util.List;
-import overparam.core.Seeds;
 import overparam.core.data.Dataset;
 import overparam.core.linalg.Matrix;
 
@@ -32,10 +31,10 @@ public final class Trainer {
         int rows = fullBatch ? n : opt.batchSize();
         double gradScale = fullBatch || spec.loss().isMean() ? 1.0 : (double) n / rows;   // a sum over n: the batch's, times n / b
         spec.loss().checkLabels(data.y(), data.source());
-        boolean classes = spec.loss().classifies() || Loss.labelsAreSigns(data.y());
+        boolean classes = spec.loss().classifies(data.y());
 
         try (Workspace ws = new Workspace(network.spec(), rows);
-             Batch batch = fullBatch ? null : new Batch(data, rows, Seeds.stream(spec.seed(), "sampler"), fresh);
+             Batch batch = fullBatch ? null : new Batch(data, rows, spec.seed(), fresh);
              Evaluator wholeLoss = fullBatch ? null : new Evaluator(network.spec(), data);
              WholePass whole = fullBatch ? null : new WholePass(network, data, spec.loss());
              Velocity velocity = opt.hasVelocity() ? new Velocity(network.spec(), opt.momentum(), opt.weightDecay()) : null) {
@@ -152,12 +151,12 @@ public final class Trainer {
         private final int[] indices;
         private final BatchSource fresh;
 
-        Batch(Dataset data, int rows, java.util.random.RandomGenerator rng, BatchSource fresh) {
+        Batch(Dataset data, int rows, long seed, BatchSource fresh) {
             this.data = data;
             this.x = Matrix.zeros(rows, data.d());
             this.y = Matrix.vector(rows);
             this.fresh = fresh;
-            this.sampler = fresh == null ? new Sampler(data.n(), rows, rng) : null;
+            this.sampler = fresh == null ? Sampler.ofRun(data.n(), rows, seed) : null;
             this.indices = new int[rows];
         }
 

@@ -50,8 +50,12 @@ public sealed interface Check permits Checks.Bound, Checks.Slope, Checks.SlopeCo
         boolean atMost = condition.contains("<=");
         String[] parts = condition.split(atMost ? "<=" : ">=");
         if (parts.length != 2) throw new IllegalArgumentException("steps_to:" + condition + ": expected steps_to:METRIC<=VALUE or >=VALUE");
-        double target = Double.parseDouble(parts[1].trim());
-        for (var e : c.series(parts[0].trim()).entrySet()) {
+        return stepsTo(c, parts[0].trim(), atMost, Double.parseDouble(parts[1].trim()));
+    }
+
+    /** The first recorded step at which metric <= target (atMost) or >= target, NaN when it never gets there. */
+    static double stepsTo(CellResult c, String metric, boolean atMost, double target) {
+        for (var e : c.series(metric).entrySet()) {
             Double v = e.getValue();
             if (v != null && (atMost ? v <= target : v >= target)) return e.getKey();
         }

@@ -249,7 +249,7 @@ public final class Checks {
                 var series = c.series(metric);
                 double first = series.isEmpty() || series.firstEntry().getValue() == null ? Double.NaN : series.firstEntry().getValue();
                 double goal = scaled ? target * first : target;
-                double step = Check.valueOf(c, "steps_to:" + metric + (down ? "<=" : ">=") + goal);
+                double step = Check.stepsTo(c, metric, down, goal);
                 if (c.diverged() || Double.isNaN(step)) {
                     double best = down ? series.values().stream().filter(v -> v != null).mapToDouble(v -> v).min().orElse(Double.NaN)
                                        : series.values().stream().filter(v -> v != null).mapToDouble(v -> v).max().orElse(Double.NaN);
@@ -300,7 +300,7 @@ public final class Checks {
         }
 
         private double[] values(Results results, String value) {
-            return results.where(Where.of(where)).stream().filter(c -> c.field(group).equals(value) || Where.holds(c, group, value))
+            return results.where(Where.of(where)).stream().filter(c -> Where.holds(c, group, value))
                     .mapToDouble(c -> c.diverged() ? Double.NaN : Check.valueOf(c, y)).toArray();
         }
 

@@ -43,13 +43,16 @@ final class DataLoader {
         int d = InputShape.size(sampleShape);
         if (n < 1) throw BadInputException.of("--n " + n, n, "a positive number of samples", "e.g. --n 64");
         if (d < 1) throw BadInputException.of("--d " + sampleShape[0], sampleShape[0], "a positive input dimension", "e.g. --d 10");
-        return switch (kind.toLowerCase(Locale.ROOT)) {
-            case "sphere" -> Synthetic.sphere(n, d, seed);
-            case "gaussian" -> Synthetic.gaussianPoints(n, d, seed);
-            case "normal" -> Synthetic.standardNormal(n, d, seed);
-            default -> throw BadInputException.of("--synthetic " + kind, "an unknown generator",
+        return generator(kind).draw(n, d, seed);
+    }
+
+    /** The --synthetic generator named. */
+    static Synthetic.Kind generator(String kind) {
+        Synthetic.Kind k = Synthetic.Kind.named(kind);
+        if (k == null)
+            throw BadInputException.of("--synthetic " + kind, "an unknown generator",
                     "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)) or normal (x_i ~ N(0, I), seed 002)", "e.g. --synthetic sphere");
-        };
+        return k;
     }
 
     /** Inputs alone (n x d; n x d0 x p and n x d0 x rows x cols arrays as rows of d0 p values), for commands that need no labels. */

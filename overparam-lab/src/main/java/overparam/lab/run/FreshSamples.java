@@ -4,6 +4,7 @@ import java.nio.DoubleBuffer;
 import java.util.random.RandomGenerator;
 import overparam.core.BadInputException;
 import overparam.core.Seeds;
+import overparam.core.data.Synthetic;
 import overparam.core.linalg.Matrix;
 import overparam.core.nn.BatchSource;
 import overparam.core.nn.Loss;
@@ -16,7 +17,7 @@ import overparam.core.nn.Workspace;
  * than of a fixed sample. Its own random stream; the teacher's forward pass runs in a workspace made once.
  */
 final class FreshSamples implements BatchSource, AutoCloseable {
-    private final String kind;
+    private final Synthetic.Kind kind;
     private final Network teacher;
     private final Workspace ws;
     private final RandomGenerator rng;
@@ -25,7 +26,7 @@ final class FreshSamples implements BatchSource, AutoCloseable {
     FreshSamples(String kind, Network teacher, int rows, long seed, Loss loss) {
         if (teacher == null)
             throw new BadInputException("--fresh-samples: needs labels from a teacher (--synthetic ... --labels-from teacher), which labels each new sample.");
-        this.kind = kind.toLowerCase(java.util.Locale.ROOT);
+        this.kind = DataLoader.generator(kind);
         this.teacher = teacher;
         this.ws = new Workspace(teacher.spec(), rows);
         this.rng = Seeds.stream(seed, "data/fresh");
@@ -33,24 +34,10 @@ final class FreshSamples implements BatchSource, AutoCloseable {
     }
 
     @Override public void fill(Matrix x, Matrix y) {
-        DoubleBuffer e = x.buffer();
-        int rows = x.rows(), d = x.cols();
-        double sd = kind.equals("gaussian") ? 1 / Math.sqrt(d) : 1;          // as DataLoader's generators
-        for (int i = 0; i < rows; i++) {
-            double sumSq = 0;
-            for (int j = 0; j < d; j++) {
-                double v = sd * rng.nextGaussian();
-                e.put(i * d + j, v);
-                sumSq += v * v;
-            }
-            if (kind.equals("sphere")) {
-                double norm = Math.sqrt(sumSq);
-                for (int j = 0; j < d; j++) e.put(i * d + j, e.get(i * d + j) / norm);
-            }
-        }
+        kind.fill(x, rng);
         teacher.forward(ws, x);
         DoubleBuffer u = ws.predictions().buffer(), labels = y.buffer();
-        for (int i = 0; i < rows; i++) labels.put(i, signs ? (u.get(i) >= 0 ? 1 : -1) : u.get(i));
+        for (int i = 0; i < y.rows(); i++) labels.put(i, signs ? (u.get(i) >= 0 ? 1 : -1) : u.get(i));
     }
 
     @Override public void close() { ws.close(); }

@@ -16,8 +16,8 @@ import overparam.core.nn.Loss;
  * classes (first --per-class of each, in file order), optionally centred (the training subset's mean image subtracted
  * from training and test images: fewer near-parallel inputs, so a better-conditioned kernel), each image scaled to unit norm (the theorems' ||x_i|| = 1) or
  * to [0, 1], flattened, or kept 28 x 28 with one channel for conv-resnet; labels as class indices 0..k-1 for
- * cross-entropy, or -1 / +1 for a two-class problem with one output (the first class listed is -1); a fraction of
- * the training labels replaced at random (Zhang et al. 2016). The test set is the files' own (t10k), same classes.
+ * cross-entropy, or -1 / +1 for a two-class problem with one output (the first class listed is -1). The test set is the
+ * files' own (t10k), same classes. Label noise is the run's, as for any class labels (TrainRun).
  */
 final class ImageData {
     private ImageData() {}
@@ -29,8 +29,6 @@ final class ImageData {
 
     static RunData load(RunConfig c, Arch arch, Loss loss) {
         int[] chosen = parseClasses(c.classes());
-        double noise = c.labelNoise() == null ? 0 : c.labelNoise();
-        Subsets.corruptedSamples(0, noise, 0);                                   // refuses a fraction outside [0, 1] before any reading
         if (c.labels() != null)
             throw new BadInputException("--labels " + c.labels() + ": " + c.data() + " brings its own labels; drop --labels.");
         Dataset train = null, test = null;
@@ -41,13 +39,13 @@ final class ImageData {
             if (signs && k != 2)
                 throw BadInputException.of("--classes " + (c.classes() == null ? "(all)" : c.classes()), k + " classes", "two classes for --loss " + loss
                         + " (one output, labels -1 and +1)", "Choose two, e.g. --classes 0,6, or use --loss cross-entropy for k classes.");
-            train = subset(set, chosen, c.perClass(), arch, signs, noise, c.dataSeed());
+            train = subset(set, chosen, c.perClass(), arch, signs);
         }
         double[] mean = Boolean.TRUE.equals(c.center()) ? center(train.x(), null) : null;  // the training images' mean, for both sets
         normalize(train.x(), c, train.source());
         if (c.testPerClass() == null || c.testPerClass() > 0) {
             try (ImageSet set = ImageSet.load(c.data(), false)) {
-                test = subset(set, chosen, c.testPerClass(), arch, loss.outputs(chosen.length) == 1, 0, 0);
+                test = subset(set, chosen, c.testPerClass(), arch, loss.outputs(chosen.length) == 1);
                 if (mean != null) center(test.x(), mean);
                 normalize(test.x(), c, test.source());
             } catch (RuntimeException e) {
@@ -62,18 +60,16 @@ final class ImageData {
         return new RunData(train, test, null, names);
     }
 
-    /** The chosen classes' first perClass images (raw pixels) with their labels, noisy where asked. */
-    private static Dataset subset(ImageSet set, int[] chosen, Integer perClass, Arch arch, boolean signs, double noise, long seed) {
+    /** The chosen classes' first perClass images (raw pixels) with their labels. */
+    private static Dataset subset(ImageSet set, int[] chosen, Integer perClass, Arch arch, boolean signs) {
         int[] indices = Subsets.firstPerClass(set.labels(), chosen, perClass == null ? 0 : perClass, set.source());
         Matrix x = Subsets.gatherRows(set.images(), indices);
         int[] labels = Subsets.gather(set.labels(), indices);
         for (int i = 0; i < labels.length; i++) labels[i] = position(chosen, labels[i]);
-        if (noise > 0) labels = Subsets.corruptLabels(labels, chosen.length, noise, seed);
         Matrix y = Matrix.vector(labels.length);
         for (int i = 0; i < labels.length; i++) y.set(i, signs ? 2 * labels[i] - 1 : labels[i]);
         int[] shape = arch == Arch.CONV_RESNET ? new int[] {1, set.rows(), set.cols()} : new int[] {set.rows() * set.cols()};
-        String source = set.source() + ", classes " + Arrays.toString(chosen) + (perClass == null || perClass <= 0 ? "" : ", first " + perClass + " per class")
-                + (noise > 0 ? ", " + noise + " of labels random" : "");
+        String source = set.source() + ", classes " + Arrays.toString(chosen) + (perClass == null || perClass <= 0 ? "" : ", first " + perClass + " per class");
         return new Dataset(x, y, source, shape);
     }
 

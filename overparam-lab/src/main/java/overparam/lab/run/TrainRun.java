@@ -284,13 +284,26 @@ public final class TrainRun {
                     : "no data: give --data X.npy --labels y.npy, --data fashion-mnist, or --synthetic sphere --n N --d D.");
         if (files && c.pixels() != null)
             throw new BadInputException("--pixels " + c.pixels() + ": only for --synthetic data; a --data file's own shape gives the pixels.");
-        if (files && ImageData.names(c.data())) return ImageData.load(c, arch, loss);
+        double noise = c.labelNoise() == null ? 0 : c.labelNoise();
+        Subsets.corruptedSamples(0, noise, 0);                                    // refuses a fraction outside [0, 1] before any reading
+        boolean teacher = "teacher".equalsIgnoreCase(c.labelsFrom());
+        RunData loaded = files && ImageData.names(c.data()) ? ImageData.load(c, arch, loss) : fromFilesOrSynthetic(c, arch, activation, loss, teacher);
+        try {
+            loaded = split(loaded, c);
+            if (noise > 0) corruptLabels(loaded.train(), loss, noise, c.dataSeed());
+            return loaded;
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+    }
+
+    private static RunData fromFilesOrSynthetic(RunConfig c, Arch arch, Activation activation, Loss loss, boolean teacher) {
+        boolean files = c.data() != null, synthetic = c.synthetic() != null;
         if (c.classes() != null || c.perClass() != null || c.testPerClass() != null)
             throw new BadInputException("--classes/--per-class/--test-per-class: only for image data sets (--data fashion-mnist or an IDX folder).");
-        boolean teacher = "teacher".equalsIgnoreCase(c.labelsFrom());
         if (!teacher && !"gaussian".equalsIgnoreCase(c.labelsFrom()))
             throw BadInputException.of("--labels-from " + c.labelsFrom(), "an unknown label source", "gaussian or teacher", "e.g. --labels-from teacher");
-        RunData loaded;
         if (files && (c.labels() != null || !teacher)) {
             Dataset train = DataLoader.fromFiles(c.data(), c.labels());
             Dataset test = null;
@@ -300,36 +313,26 @@ public final class TrainRun {
                 train.close();
                 throw e;
             }
-            loaded = new RunData(train, test, null, null);
-        } else {
-            DataLoader.Inputs inputs = files ? DataLoader.inputs(c.data()) : null;
-            int[] shape = files ? inputs.sampleShape() : InputShape.synthetic(arch, c.d(), c.pixels());
-            Matrix x = files ? inputs.matrix() : DataLoader.syntheticInputs(c.synthetic(), c.n(), shape, c.dataSeed());
-            Network teacherNet = teacher ? teacherNetwork(x.cols(), shape, c, arch, activation) : null;
-            Matrix y = teacher ? teacherNet.predict(x) : Synthetic.gaussianLabels(x.rows(), c.dataSeed());
-            if (loss == Loss.LOGISTIC) signs(y);
-            String labelled = ", labels " + (teacher ? "teacher (width " + teacherNet.width() + (c.teacherNorm() != null ? ", ||W*||_2 = " + c.teacherNorm() : "") + ")"
-                    : "N(0, 1)") + (loss == Loss.LOGISTIC ? " signs" : "");
-            Dataset train = new Dataset(x, y, (files ? c.data() : "synthetic " + c.synthetic()) + labelled, shape);
-            Dataset test = null;
-            if (synthetic && c.testN() != null && c.testN() > 0) {                 // fresh samples of the same distribution
-                long testSeed = Seeds.derive(c.dataSeed(), "test");
-                Matrix xt = DataLoader.syntheticInputs(c.synthetic(), c.testN(), shape, testSeed);
-                Matrix yt = teacher ? teacherNet.predict(xt) : Synthetic.gaussianLabels(c.testN(), testSeed);
-                if (loss == Loss.LOGISTIC) signs(yt);
-                test = new Dataset(xt, yt, "synthetic " + c.synthetic() + " (fresh test samples)" + labelled, shape);
-            }
-            loaded = new RunData(train, test, teacherNet, null);
+            return new RunData(train, test, null, null);
         }
-        try {
-            loaded = split(loaded, c);
-            double noise = c.labelNoise() == null ? 0 : c.labelNoise();
-            if (noise > 0) corruptLabels(loaded.train(), loss, noise, c.dataSeed());
-            return loaded;
-        } catch (RuntimeException e) {
-            loaded.close();
-            throw e;
+        DataLoader.Inputs inputs = files ? DataLoader.inputs(c.data()) : null;
+        int[] shape = files ? inputs.sampleShape() : InputShape.synthetic(arch, c.d(), c.pixels());
+        Matrix x = files ? inputs.matrix() : DataLoader.syntheticInputs(c.synthetic(), c.n(), shape, c.dataSeed());
+        Network teacherNet = teacher ? teacherNetwork(x.cols(), shape, c, arch, activation) : null;
+        Matrix y = teacher ? teacherNet.predict(x) : Synthetic.gaussianLabels(x.rows(), c.dataSeed());
+        if (loss == Loss.LOGISTIC) signs(y);
+        String labelled = ", labels " + (teacher ? "teacher (width " + teacherNet.width() + (c.teacherNorm() != null ? ", ||W*||_2 = " + c.teacherNorm() : "") + ")"
+                : "N(0, 1)") + (loss == Loss.LOGISTIC ? " signs" : "");
+        Dataset train = new Dataset(x, y, (files ? c.data() : "synthetic " + c.synthetic()) + labelled, shape);
+        Dataset test = null;
+        if (synthetic && c.testN() != null && c.testN() > 0) {                 // fresh samples of the same distribution
+            long testSeed = Seeds.derive(c.dataSeed(), "test");
+            Matrix xt = DataLoader.syntheticInputs(c.synthetic(), c.testN(), shape, testSeed);
+            Matrix yt = teacher ? teacherNet.predict(xt) : Synthetic.gaussianLabels(c.testN(), testSeed);
+            if (loss == Loss.LOGISTIC) signs(yt);
+            test = new Dataset(xt, yt, "synthetic " + c.synthetic() + " (fresh test samples)" + labelled, shape);
         }
+        return new RunData(train, test, teacherNet, null);
     }
 
     private static void signs(Matrix y) {
@@ -340,7 +343,7 @@ public final class TrainRun {
     private static RunData split(RunData data, RunConfig c) {
         if (c.testFraction() == null || c.testFraction() == 0) return data;
         if (data.test() != null)
-            throw new BadInputException("--test-fraction " + c.testFraction() + ": the run already has a test set (--test-data or --test-n); give one of them.");
+            throw new BadInputException("--test-fraction " + c.testFraction() + ": the run already has a test set (--test-data, --test-n or the image files' own); give one of them.");
         Dataset all = data.train();
         int[][] parts = Subsets.trainTestSplit(all.n(), c.testFraction(), c.dataSeed());
         Dataset train = new Dataset(Subsets.gatherRows(all.x(), parts[0]), Subsets.gatherRows(all.y(), parts[0]), all.source() + ", train part", all.sampleShape());
