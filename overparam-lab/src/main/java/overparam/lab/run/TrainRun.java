@@ -290,7 +290,12 @@ public final class TrainRun {
         RunData loaded = files && ImageData.names(c.data()) ? ImageData.load(c, arch, loss) : fromFilesOrSynthetic(c, arch, activation, loss, teacher);
         try {
             loaded = split(loaded, c);
-            if (noise > 0) corruptLabels(loaded.train(), loss, noise, c.dataSeed());
+            if (noise > 0) {
+                Dataset t = loaded.train();
+                corruptLabels(t, loss, noise, c.dataSeed());
+                Dataset relabelled = new Dataset(t.x(), t.y(), t.source() + ", " + noise + " of labels random", t.sampleShape());   // the same matrices
+                loaded = new RunData(relabelled, loaded.test(), loaded.teacher(), loaded.classNames());
+            }
             return loaded;
         } catch (RuntimeException e) {
             loaded.close();
