@@ -1,7 +1,7 @@
 package overparam.cli;
 
 import picocli.CommandLine;
-import overparam.lab.run.RunConfig;
+import overparam.lab.plan.RunConfig;
 
 /** --help shows the defaults of {@link RunConfig}, the one place they are defined (option --record-every is field record_every). */
 final class ConfigDefaults implements CommandLine.IDefaultValueProvider {

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import overparam.core.nn.TrainResult;
-import overparam.lab.run.RunConfig;
+import overparam.lab.plan.RunConfig;
+import overparam.lab.plan.RunPlan;
 import overparam.lab.run.TrainRun;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
@@ -34,21 +36,11 @@ import overparam.lab.run.TrainRun;
         footer = {"", "Exit codes: 0 done, 1 diverged (summary.json says at which step), 2 bad input, 3 internal error."})
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
+    @Mixin NetworkOptions network;
 
-    @Option(names = "--arch", paramLabel = "ARCH", description = "fc (seed 004 eq. 2), resnet (eq. 3), two-layer (Du et al. 2018), conv-resnet (seed 004 Section 3.3), identity-mapping (seed 002: ||sigma((W + I) x)||_1, width d) or no-identity (||sigma(W x)||_1). Default: ${DEFAULT-VALUE}.")
-    String arch;
-    @Option(names = "--depth", paramLabel = "H", description = "Number of hidden layers H (resnet needs >= 2; two-layer is 1). Default: 3 (two-layer: 1).")
-    Integer depth;
     @Option(names = "--width", paramLabel = "M", description = "Hidden width m. Default: ${DEFAULT-VALUE}.")
     Integer width;
-    @Option(names = "--activation", paramLabel = "NAME", description = "relu, leaky-relu, prelu (learned slope; seed 002's networks), softplus, sigmoid, tanh, erf, identity, quadratic. Default: ${DEFAULT-VALUE}.")
-    String activation;
-    @Option(names = "--leaky-slope", paramLabel = "SLOPE", description = "Slope of leaky-relu for z < 0; prelu's initial slope. Default: ${DEFAULT-VALUE}.")
-    Double leakySlope;
-    @Option(names = "--c-res", paramLabel = "C", description = "ResNet branch scale c_res in c_res / (H sqrt m) (0 < c_res < 1 in the seed). Default: ${DEFAULT-VALUE}.")
-    Double cRes;
-    @Option(names = "--data", paramLabel = "X.npy", description = "Inputs, n x d (.npy or .csv), one sample per row; n x channels x pixels or n x channels x rows x cols for conv-resnet; or fashion-mnist (Debian's dataset-fashion-mnist), or a folder of MNIST-format IDX files.")
-    String data;
+    @Mixin InputOptions inputs;
     @Option(names = "--classes", paramLabel = "LIST", description = "Image data: the classes to keep, e.g. 0,6 (a two-class problem). Default: all.")
     String classes;
     @Option(names = "--per-class", paramLabel = "K", description = "Image data: the first K training images of each class. Default: all.")
@@ -69,18 +61,6 @@ final class TrainCommand implements Callable<Integer> {
     Double testFraction;
     @Option(names = "--test-n", paramLabel = "N", description = "Synthetic data: N fresh test samples from the same distribution (and teacher). Default: ${DEFAULT-VALUE}.")
     Integer testN;
-    @Option(names = "--labels", paramLabel = "y.npy", description = "Labels, n values (.npy or .csv).")
-    String labels;
-    @Option(names = "--synthetic", paramLabel = "KIND", description = "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)) or normal (x_i ~ N(0, I), seed 002).")
-    String synthetic;
-    @Option(names = "--n", paramLabel = "N", description = "Samples of --synthetic data. Default: ${DEFAULT-VALUE}.")
-    Integer n;
-    @Option(names = "--d", paramLabel = "D", description = "Input dimension of --synthetic data. Default: ${DEFAULT-VALUE}.")
-    Integer d;
-    @Option(names = "--pixels", paramLabel = "P|RxC", description = "conv-resnet on --synthetic data: pixels of a signal (16) or an image (8x8); --d is then the channels.")
-    String pixels;
-    @Option(names = "--patch", paramLabel = "K", description = "conv-resnet: patch size, K pixels of a signal or K x K of an image (odd). Default: ${DEFAULT-VALUE}.")
-    Integer patch;
     @Option(names = "--labels-from", paramLabel = "SOURCE", description = "gaussian (y_i ~ N(0,1)) or teacher (a random network of the same kind). Default: ${DEFAULT-VALUE}.")
     String labelsFrom;
     @Option(names = "--teacher-width", paramLabel = "M", description = "Width of the teacher network (seed 002's: d). Default: ${DEFAULT-VALUE}.")
@@ -105,18 +85,12 @@ final class TrainCommand implements Callable<Integer> {
     Double weightDecay;
     @Option(names = "--lr-schedule", paramLabel = "S", description = "constant, cosine (to 0 over the run) or step:S:G (times G every S steps). Default: ${DEFAULT-VALUE}.")
     String lrSchedule;
-    @Option(names = "--train-layers", paramLabel = "LIST", description = "all, or a list of W1..WH and a, e.g. W1. Default: ${DEFAULT-VALUE}.")
-    String trainLayers;
     @Option(names = "--init", paramLabel = "W.npz", description = "Start from these weights (keys W1..WH, a; alpha1.. for prelu) instead of a random draw.")
     String init;
     @Option(names = "--init-scheme", paramLabel = "S", description = "standard (N(0,1); seed 002's nets N(0,1/d)), small (hidden weights x 0.05) or zero. Default: ${DEFAULT-VALUE}.")
     String initScheme;
-    @Option(names = "--seed", paramLabel = "S", description = "Seed of data, initialization and sampler. Default: ${DEFAULT-VALUE}.")
-    Long seed;
     @Option(names = "--data-seed", paramLabel = "S", description = "Seed of the synthetic data and teacher alone (default: --seed), to vary the initialization over one data set.")
     Long dataSeed;
-    @Option(names = "--threads", paramLabel = "T", description = "BLAS threads. Default: ${DEFAULT-VALUE} (the cores).")
-    Integer threads;
     @Option(names = "--dump-gram", description = "Also write G^(H)(k) and G(k) of every record as .npy.")
     Boolean dumpGram;
     @Option(names = "--instruments", paramLabel = "LIST", description = "all (those that apply), none, or a list of gram, movement, pattern, predictions. A test set adds test loss and accuracy. Default: ${DEFAULT-VALUE}.")
@@ -125,17 +99,15 @@ final class TrainCommand implements Callable<Integer> {
     String limitKernel;
     @Option(names = "--out", paramLabel = "DIR", description = "A new folder for the run.")
     String out;
+    @Mixin MachineOptions machine;
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
-    @Option(names = "--debug", description = "Stack traces with errors.")
-    boolean debug;
 
     @Override public Integer call() {
-        RunConfig config = fromOptions(spec);
-        int steps = config.withDefaults().steps();
+        RunPlan plan = RunPlan.parse(fromOptions(spec));
         TrainRun.Outcome o;
-        try (ProgressDisplay progress = new ProgressDisplay("train", steps, quiet)) {
-            o = TrainRun.execute(config, progress);
+        try (ProgressDisplay progress = new ProgressDisplay("train", plan.train().steps(), quiet)) {
+            o = TrainRun.execute(plan, progress);
         }
         TrainResult r = o.result();
         var out = spec.commandLine().getOut();
@@ -149,7 +121,10 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The options the user gave (and the defaults picocli applied) as a RunConfig: option --x-y is field x_y. */
+    /**
+     * The options the user gave (and the defaults picocli applied) as a RunConfig: option --x-y is field x_y. Options
+     * that are no configuration field (--quiet, --kind) are the command's own.
+     */
     static RunConfig fromOptions(CommandSpec spec) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode node = json.createObjectNode();

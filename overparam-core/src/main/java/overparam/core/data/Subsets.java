@@ -35,16 +35,16 @@ public final class Subsets {
         for (int c : chosen) {
             Integer count = present.get(c);
             if (count == null) {
-                throw BadInputException.of("--classes", "class " + c, "classes present in " + source + ": " + present.keySet(),
+                throw BadInputException.of("class " + c, "class " + c, "classes present in " + source + ": " + present.keySet(),
                         "Choose classes from that list.");
             }
             if (perClass > count) {
                 String samples = count == 1 ? " sample" : " samples";
-                throw new BadInputException("--classes: class " + c + " has only " + count + samples + " in " + source
+                throw new BadInputException("class " + c + " has only " + count + samples + " in " + source
                         + ", fewer than the " + perClass + " per class asked for. Ask for at most " + count + " per class.");
             }
             if (wanted.put(c, perClass <= 0 ? count : perClass) != null) {
-                throw new BadInputException("--classes: class " + c + " is listed twice. List each class once.");
+                throw new BadInputException("class " + c + " is listed twice. List each class once.");
             }
         }
         int total = wanted.values().stream().mapToInt(Integer::intValue).sum();
@@ -116,8 +116,8 @@ public final class Subsets {
      */
     public static int[] corruptedSamples(int n, double fraction, long seed) {
         if (!(fraction >= 0 && fraction <= 1)) {
-            throw BadInputException.of("--label-noise", fraction, "a fraction in [0, 1]",
-                    "For example, --label-noise 0.2 gives 20% of the samples a random label.");
+            throw BadInputException.of("label noise " + fraction, fraction, "a fraction in [0, 1]",
+                    "For example, 0.2 gives 20% of the samples a random label.");
         }
         int count = (int) Math.round(fraction * n);
         RandomGenerator random = Seeds.stream(seed, "data/label-noise");
@@ -160,14 +160,14 @@ public final class Subsets {
      */
     public static int[][] trainTestSplit(int n, double testFraction, long seed) {
         if (!(testFraction >= 0 && testFraction < 1)) {
-            throw BadInputException.of("--test-fraction", testFraction, "a fraction in [0, 1)",
-                    "For example, --test-fraction 0.2 holds out 20% of the samples for testing.");
+            throw BadInputException.of("test fraction " + testFraction, testFraction, "a fraction in [0, 1)",
+                    "For example, 0.2 holds out 20% of the samples for testing.");
         }
         if (n < 0) throw new IllegalArgumentException("n = " + n);
         int testSize = (int) Math.round(testFraction * n);
         if (n > 0 && testSize == n) {
-            throw BadInputException.of("--test-fraction", testFraction + " of " + n + " samples (all of them)",
-                    "a fraction that leaves training samples", "Use a smaller --test-fraction or more samples.");
+            throw BadInputException.of("test fraction " + testFraction, testFraction + " of " + n + " samples (all of them)",
+                    "a fraction that leaves training samples", "Use a smaller fraction or more samples.");
         }
         RandomGenerator random = Seeds.stream(seed, "data/split");
         int[] order = identity(n);

@@ -32,6 +32,9 @@ public final class Synthetic {
             return x;
         }
 
+        /** sphere, gaussian or normal, as --synthetic names it. */
+        public String cliName() { return name().toLowerCase(java.util.Locale.ROOT); }
+
         /** sphere, gaussian or normal; null when the name is none of them. */
         public static Kind named(String name) {
             for (Kind k : values()) if (k.name().equalsIgnoreCase(name == null ? "" : name.trim())) return k;

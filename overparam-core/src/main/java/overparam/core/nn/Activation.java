@@ -3,7 +3,6 @@ package overparam.core.nn;
 import java.nio.DoubleBuffer;
 import java.util.List;
 import java.util.Locale;
-import overparam.core.BadInputException;
 import overparam.core.kernel.ClosedForm;
 import overparam.core.kernel.ClosedFormMaps;
 import overparam.core.kernel.Elementary;
@@ -47,7 +46,7 @@ public sealed interface Activation {
      */
     GaussianMaps gaussianMaps();
 
-    /** The activation named on the command line; leakySlope is leaky-relu's slope and prelu's initial slope. */
+    /** The activation of this name (NAMES, and the spellings leaky_relu, leakyrelu, linear); leakySlope is leaky-relu's slope and prelu's initial slope. */
     static Activation parse(String name, double leakySlope) {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         return switch (key) {
@@ -60,8 +59,7 @@ public sealed interface Activation {
             case "erf" -> new ErfActivation();
             case "identity", "linear" -> new Identity();
             case "quadratic" -> new Quadratic();
-            default -> throw BadInputException.of("--activation " + name, "an unknown name",
-                    "one of " + String.join(", ", NAMES), "Pick one of those, e.g. --activation softplus");
+            default -> throw new IllegalArgumentException("unknown activation '" + name + "': expected one of " + String.join(", ", NAMES));
         };
     }
 
@@ -95,7 +93,7 @@ public sealed interface Activation {
     record LeakyRelu(double slope) implements Activation, ClosedForm {
         public LeakyRelu {
             if (!Double.isFinite(slope) || slope < 0 || slope >= 1)
-                throw BadInputException.of("--leaky-slope " + slope, "out of range", "a slope in [0, 1)", "e.g. --leaky-slope 0.01");
+                throw new IllegalArgumentException("leaky-relu slope " + slope + ": expected a slope in [0, 1)");
         }
         public String name() { return "leaky-relu"; }
         public double value(double z) { return z > 0 ? z : slope * z; }
@@ -284,7 +282,7 @@ public sealed interface Activation {
     record PRelu(Matrix slope, Matrix gradient) implements Activation {
         static PRelu initial(double alpha) {
             if (!Double.isFinite(alpha))
-                throw BadInputException.of("--leaky-slope " + alpha, alpha, "a finite initial PReLU slope", "e.g. --leaky-slope 0.25");
+                throw new IllegalArgumentException("PReLU slope " + alpha + ": expected a finite initial slope");
             PRelu p = new PRelu(Matrix.vector(1), Matrix.vector(1));
             p.slope.set(0, alpha);
             return p;
@@ -301,8 +299,7 @@ public sealed interface Activation {
         /** At the current slope, as leaky-relu's. */
         public double cSigma() { return 2 / (1 + alpha() * alpha()); }
         public GaussianMaps gaussianMaps() {
-            throw BadInputException.of("--activation prelu", "a learned slope", "an activation with an infinite-width limit",
-                    "PReLU exists only in seed 002's networks, whose width is d.");
+            throw new UnsupportedOperationException("prelu has a learned slope and no infinite-width limit: it exists only in seed 002's networks, whose width is d");
         }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slopes, double scale, int from, int to) {
             double low = scale * alpha();

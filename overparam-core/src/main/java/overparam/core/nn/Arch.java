@@ -2,7 +2,6 @@ package overparam.core.nn;
 
 import java.util.Arrays;
 import java.util.Locale;
-import overparam.core.BadInputException;
 
 /** The networks of the convergence theorems. */
 public enum Arch {
@@ -32,10 +31,10 @@ public enum Arch {
 
     public String cliName() { return cliName; }
 
+    /** The architecture of this name (its cliName). */
     public static Arch parse(String name) {
         for (Arch a : values()) if (a.cliName.equals(name == null ? "" : name.trim().toLowerCase(Locale.ROOT))) return a;
-        throw BadInputException.of("--arch " + name, "an unknown architecture",
-                "one of " + Arrays.stream(values()).map(Arch::cliName).toList(), "e.g. --arch resnet");
+        throw new IllegalArgumentException("unknown architecture '" + name + "': expected one of " + Arrays.stream(values()).map(Arch::cliName).toList());
     }
 
     /** Seed 004's networks (and Du et al. 2018's), the ones with infinite-width limits. */

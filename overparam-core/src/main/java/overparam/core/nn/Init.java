@@ -1,7 +1,6 @@
 package overparam.core.nn;
 
 import java.util.Locale;
-import overparam.core.BadInputException;
 
 /**
  * How the weights start. STANDARD is each architecture's own: seed 004's N(0, 1) entries (the scale lives in the
@@ -21,9 +20,4 @@ public enum Init {
     }
 
     public String cliName() { return name().toLowerCase(Locale.ROOT); }
-
-    public static Init parse(String text) {
-        for (Init i : values()) if (i.cliName().equals(text == null ? "standard" : text.trim().toLowerCase(Locale.ROOT))) return i;
-        throw BadInputException.of("--init-scheme " + text, "'" + text + "'", "standard, small or zero", "e.g. --init-scheme zero");
-    }
 }

@@ -1,7 +1,6 @@
 package overparam.core.nn;
 
 import java.nio.DoubleBuffer;
-import java.util.Locale;
 import overparam.core.BadInputException;
 import overparam.core.linalg.Matrix;
 
@@ -71,7 +70,7 @@ public enum Loss {
 
         @Override public int outputs(int classes) { return classes; }
 
-        @Override public void checkLabels(Matrix y, String source) { requireClasses(y, source, "--loss cross-entropy"); }
+        @Override public void checkLabels(Matrix y, String source) { requireClasses(y, source, "the cross-entropy loss"); }
     },
     /** L = sum_i log(1 + exp(-y_i u_i)) for labels y_i in {-1, +1}; dL/du_i = -y_i / (1 + exp(y_i u_i)). */
     LOGISTIC("logistic") {
@@ -92,7 +91,7 @@ public enum Loss {
             for (int i = 0; i < y.rows(); i++) {
                 double v = y.get(i);
                 if (v != 1.0 && v != -1.0)
-                    throw BadInputException.of(source + " (label " + i + ")", v, "labels in {-1, +1} for --loss logistic",
+                    throw BadInputException.of(source + " (label " + i + ")", v, "labels in {-1, +1} for the logistic loss",
                             "Map your classes to -1 and +1, or use --loss squared.");
             }
         }
@@ -166,11 +165,6 @@ public enum Loss {
             if (best == (int) t.get(i)) right++;
         }
         return (double) right / n;
-    }
-
-    public static Loss parse(String name) {
-        for (Loss l : values()) if (l.cliName.equals(name == null ? "" : name.trim().toLowerCase(Locale.ROOT))) return l;
-        throw BadInputException.of("--loss " + name, "an unknown loss", "squared, mse, logistic or cross-entropy", "e.g. --loss squared");
     }
 
     @Override public String toString() { return cliName; }

@@ -25,8 +25,7 @@ public record Patches(int rows, int cols, int kernelRows, int kernelCols) {
     public Patches {
         if (rows < 1 || cols < 1) throw BadInputException.of("image shape " + rows + " x " + cols, rows + " x " + cols, "at least one pixel", "Give inputs of shape n x channels x pixels.");
         if (kernelRows < 1 || kernelCols < 1 || kernelRows % 2 == 0 || kernelCols % 2 == 0)
-            throw BadInputException.of("--patch " + kernelRows + "x" + kernelCols, "an even or empty patch",
-                    "an odd patch size (stride 1 with zero padding keeps p pixels only for odd sizes)", "e.g. --patch 3");
+            throw new IllegalArgumentException("patch " + kernelRows + "x" + kernelCols + ": expected an odd size (stride 1 with zero padding keeps p pixels only for odd sizes)");
     }
 
     /** Patches of k neighbours for 1-D signals (one row of cols pixels) or k x k for images. */

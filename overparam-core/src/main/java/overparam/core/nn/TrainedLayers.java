@@ -3,7 +3,6 @@ package overparam.core.nn;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import overparam.core.BadInputException;
 
 /**
  * Which parameters gradient descent updates: a subset of W1..WH and a (numbered 1..H+1). Seed 004 trains
@@ -21,19 +20,16 @@ public record TrainedLayers(BitSet layers) {
         return new TrainedLayers(b);
     }
 
-    /** "all", or a comma list of W1..WH and a, e.g. "W1" or "W2,W3,a". */
+    /** "all", or a comma list of W1..WH and a, e.g. "W1" or "W2,W3,a" (the lab parses user input with its own messages: TrainedParameters). */
     public static TrainedLayers parse(String text, NetworkSpec spec) {
         if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("all")) return all(spec);
         BitSet b = new BitSet();
         for (String part : text.split(",")) {
             String name = part.trim();
             int h = indexOf(name, spec);
-            if (h < 0)
-                throw BadInputException.of("--train-layers " + text, "'" + name + "'",
-                        "'all' or names from " + allNames(spec), "e.g. --train-layers W1 or --train-layers W1,a");
+            if (h < 0) throw new IllegalArgumentException("unknown parameter '" + name + "': expected 'all' or names from " + allNames(spec));
             if (h == spec.depth() + 1 && spec.outputFixed())
-                throw BadInputException.of("--train-layers " + text, "'a' for --arch two-layer",
-                        "only W1: the two-layer network keeps a fixed (Du et al. 2018)", "Drop 'a', or use --arch fc --depth 1.");
+                throw new IllegalArgumentException("'a' of " + spec.arch() + " is fixed (Du et al. 2018; seed 002's sum readout): only hidden layers train");
             b.set(h);
         }
         return new TrainedLayers(b);

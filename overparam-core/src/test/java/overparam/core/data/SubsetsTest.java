@@ -76,10 +76,10 @@ class SubsetsTest {
     }
 
     @Test
-    void refusesAFractionOutsideZeroToOneNamingTheOption() {
+    void refusesAFractionOutsideZeroToOneNamingTheQuantity() {
         int[] labels = cyclicLabels(10, 2);
         for (double fraction : new double[] {-0.1, 1.1, Double.NaN}) {
-            assertRefused("--label-noise", () -> Subsets.corruptLabels(labels, 2, fraction, 1));
+            assertRefused("label noise", () -> Subsets.corruptLabels(labels, 2, fraction, 1));   // the lab names the option: RunPlanTest
         }
         assertArrayEquals(new int[] {0, 0}, Subsets.corruptLabels(new int[] {0, 0}, 1, 0.5, 1), "one class: a random label is that class");
         assertThrows(IllegalArgumentException.class, () -> Subsets.corruptLabels(new int[] {0, 5}, 2, 0.5, 1));
@@ -101,15 +101,15 @@ class SubsetsTest {
 
     @Test
     void firstPerClassRefusesAbsentClassesListingThePresentOnes() {
-        String message = assertRefused("--classes", () -> Subsets.firstPerClass(LABELS, new int[] {0, 5}, 1, "toy"));
+        String message = assertRefused("class 5", () -> Subsets.firstPerClass(LABELS, new int[] {0, 5}, 1, "toy"));
         assertTrue(message.contains("class 5") && message.contains("[0, 1, 2]") && message.contains("toy"), message);
     }
 
     @Test
     void firstPerClassRefusesTooFewSamplesSayingHowManyThereAre() {
-        String message = assertRefused("--classes", () -> Subsets.firstPerClass(LABELS, new int[] {1}, 3, "toy"));
+        String message = assertRefused("class 1", () -> Subsets.firstPerClass(LABELS, new int[] {1}, 3, "toy"));
         assertTrue(message.contains("only 2 samples"), message);
-        assertRefused("--classes", () -> Subsets.firstPerClass(LABELS, new int[] {1, 1}, 1, "toy"));
+        assertRefused("class 1", () -> Subsets.firstPerClass(LABELS, new int[] {1, 1}, 1, "toy"));
     }
 
     @Test
@@ -166,10 +166,10 @@ class SubsetsTest {
     }
 
     @Test
-    void refusesATestFractionOutsideZeroToOneNamingTheOption() {
+    void refusesATestFractionOutsideZeroToOneNamingTheQuantity() {
         for (double fraction : new double[] {-0.1, 1, 1.5, Double.NaN}) {
-            assertRefused("--test-fraction", () -> Subsets.trainTestSplit(10, fraction, 1));
+            assertRefused("test fraction", () -> Subsets.trainTestSplit(10, fraction, 1));   // the lab names the option: RunPlanTest
         }
-        assertRefused("--test-fraction", () -> Subsets.trainTestSplit(1, 0.6, 1));   // rounds to the one sample
+        assertRefused("test fraction", () -> Subsets.trainTestSplit(1, 0.6, 1));   // rounds to the one sample
     }
 }

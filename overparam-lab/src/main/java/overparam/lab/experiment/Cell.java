@@ -2,7 +2,7 @@ package overparam.lab.experiment;
 
 import java.util.Map;
 import java.util.stream.Collectors;
-import overparam.lab.run.RunConfig;
+import overparam.lab.plan.RunConfig;
 
 /**
  * One run of an experiment: a whole configuration and the key it is stored under. Independent and serializable

@@ -21,7 +21,8 @@ import overparam.core.BadInputException;
 import overparam.core.nn.TrainingListener;
 import overparam.lab.check.Checks;
 import overparam.lab.check.Verdict;
-import overparam.lab.run.RunConfig;
+import overparam.lab.plan.RunConfig;
+import overparam.lab.plan.RunPlan;
 import overparam.lab.run.TrainRun;
 import overparam.lab.run.Versions;
 import overparam.lab.store.Results;
@@ -75,7 +76,7 @@ public final class ExperimentRun {
     public static Outcome execute(ExperimentSpec spec, String specText, Path dir, boolean resume, Listener listener, String command) {
         for (Cell c : spec.search() == null ? spec.cells() : searchCells(spec, spec.search().low())) {
             try {
-                TrainRun.validate(c.config());
+                RunPlan.parse(c.config());
             } catch (BadInputException e) {
                 throw new BadInputException(spec.name() + ", cell " + c.key() + ": " + e.getMessage());
             }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import overparam.lab.check.Check;
 import overparam.lab.report.FigureSpec;
-import overparam.lab.run.RunConfig;
+import overparam.lab.plan.RunConfig;
 
 /**
  * An experiment is data: a base configuration (any RunConfig field), sweep axes (field -> values; the cells are

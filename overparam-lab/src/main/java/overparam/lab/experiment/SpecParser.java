@@ -11,7 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.util.List;
 import java.util.Map;
 import overparam.core.BadInputException;
-import overparam.lab.run.RunConfig;
+import overparam.lab.plan.RunConfig;
 
 /**
  * Reads an experiment spec from YAML and refuses anything malformed before it runs: a YAML error, an unknown

@@ -11,87 +11,67 @@ import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 import overparam.core.linalg.Memory;
 import overparam.core.linalg.Spectrum;
-import overparam.core.nn.Activation;
-import overparam.core.nn.Arch;
 import overparam.core.nn.LimitKernel;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.TrainedLayers;
+import overparam.lab.data.RunDataLoader;
+import overparam.lab.plan.DataPlan;
+import overparam.lab.plan.KernelPlan;
+import overparam.lab.plan.NetworkPlan;
 
 /** ./overparam kernel: one infinite-width kernel of a network on a data set, written as .npy, with its spectrum's ends. */
 public final class KernelRun {
-    /** What to compute: K^(H) (gram), Theta (ntk), the NNGP, or the limit of one layer's Gram (layer). */
-    public record Request(String arch, Integer depth, String activation, double leakySlope, double cRes, String kind, Integer layer,
-                          String data, String labels, String synthetic, int n, int d, String pixels, Integer patch, long seed, String trainLayers,
-                          int threads, String out) {}
-
     /** The answer: the matrix's least and largest eigenvalue and, with labels, y^T K^-1 y and Arora et al.'s bound. */
     public record Result(String description, int n, int d, double lambdaMin, double lambdaMax, double seconds, double labelComplexity,
                          double aroraBound, String singularWarning, Path written) {}
 
     private KernelRun() {}
 
-    public static Result execute(Request r) {
-        Path out = Path.of(r.out());
+    public static Result execute(KernelPlan plan) {
+        Path out = plan.out();
         if (Files.isDirectory(out)) throw new BadInputException("--out " + out + ": is a folder; name a .npy file, e.g. --out K.npy");
         if (Files.exists(out)) throw new BadInputException("--out " + out + ": exists already; nothing is overwritten. Choose a new file name.");
-        if (r.threads() < 1) throw BadInputException.of("--threads " + r.threads(), r.threads(), "at least 1", "e.g. --threads 2");
-        Linalg.setThreads(r.threads());
-        Arch arch = Arch.parse(r.arch());
-        Activation activation = Activation.parse(r.activation(), r.leakySlope());
-        String kind = r.kind().trim().toLowerCase(Locale.ROOT);
-        if (!kind.equals("gram") && !kind.equals("ntk") && !kind.equals("nngp"))
-            throw BadInputException.of("--kind " + r.kind(), "'" + r.kind() + "'", "gram (K^(H)), ntk (Theta) or nngp", "e.g. --kind gram");
-        int depth = r.depth() != null ? r.depth() : arch == Arch.TWO_LAYER ? 1 : 3;
-        try (Dataset data = load(r)) {
-            NetworkSpec spec = InputShape.spec(arch, data, 1, depth, activation, r.cRes(), r.patch());  // the limit does not depend on the width
-            TrainedLayers trained = TrainedLayers.parse(r.trainLayers(), spec);
-            if (r.layer() != null && (r.layer() < 1 || r.layer() > spec.parameterCount() || !kind.equals("gram")))
-                throw BadInputException.of("--layer " + r.layer(), r.layer(), "a layer 1.." + spec.parameterCount() + " with --kind gram",
-                        "e.g. --kind gram --layer 1 for the limit of G^(1)(0)");
-            long need = Theory.bytes(data.n(), spec.pixels()) * (r.layer() != null ? 2 : 1), available = Memory.availableBytes();
+        Linalg.setThreads(plan.threads());
+        NetworkPlan network = plan.network();
+        Integer layer = plan.layer();
+        boolean labelled = plan.data().inputs() instanceof DataPlan.FileInputs f && f.labels() != null;
+        try (Dataset data = RunDataLoader.inputs(plan.data())) {
+            NetworkSpec spec = network.withWidth(1).spec(data.d(), data.sampleShape(), data.source(), 1);   // the limit does not depend on the width
+            if (!spec.hasLimit())
+                throw new BadInputException("--arch " + spec.arch() + ": " + "no infinite-width limit (seed 002's networks are as wide as their input)"
+                        + ". Use --arch fc, resnet, two-layer or conv-resnet.");
+            TrainedLayers trained = network.trained().of(spec);
+            long need = Theory.bytes(data.n(), spec.pixels()) * (layer != null ? 2 : 1), available = Memory.availableBytes();
             if (need > available)
                 throw new BadInputException("--data: n = " + data.n() + " needs " + Memory.format(need) + " for the kernels, only "
                         + Memory.format(available) + " is available. Use fewer samples.");
             long t0 = System.nanoTime();
-            try (LimitKernel k = LimitKernel.of(spec, data.x(), trained, r.layer() != null)) {
-                Matrix m = switch (kind) {
-                    case "ntk" -> k.limitNtk();
-                    case "nngp" -> k.nngp();
-                    default -> r.layer() != null ? k.gram(r.layer()) : k.limitGram();
+            try (LimitKernel k = LimitKernel.of(spec, data.x(), trained, layer != null)) {
+                Matrix m = switch (plan.kind()) {
+                    case NTK -> k.limitNtk();
+                    case NNGP -> k.nngp();
+                    case GRAM -> layer != null ? k.gram(layer) : k.limitGram();
                 };
                 Spectrum.Extremes e = Spectrum.of(m);
                 String warning = singularWarning(e, data.x(), m);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double yKy = Double.NaN, arora = Double.NaN;
-                if (r.labels() != null) {
+                if (labelled) {
                     yKy = Theorems.labelComplexity(m, data.y().toArray());
                     arora = Math.sqrt(2 * yKy / data.n());
                 }
                 Npy.write(out, m);
-                String what = switch (kind) {
-                    case "ntk" -> "Theta (limit of G(0) over " + trained.names(spec) + ")";
-                    case "nngp" -> "NNGP of layer " + depth;
-                    default -> r.layer() != null ? "limit of G^(" + r.layer() + ")(0)" : "K^(" + depth + ") (limit of G^(" + depth + ")(0))";
+                int depth = network.depth();
+                String what = switch (plan.kind()) {
+                    case NTK -> "Theta (limit of G(0) over " + trained.names(spec) + ")";
+                    case NNGP -> "NNGP of layer " + depth;
+                    case GRAM -> layer != null ? "limit of G^(" + layer + ")(0)" : "K^(" + depth + ") (limit of G^(" + depth + ")(0))";
                 };
-                String description = what + " of " + arch + " depth " + depth + " " + activation.name()
-                        + (spec.isResidual(2) ? " c_res " + r.cRes() : "") + (spec.isConvolutional() ? ", " + spec.patches().describe() : "");
+                String description = what + " of " + spec.arch() + " depth " + depth + " " + spec.activation().name()
+                        + (spec.isResidual(2) ? " c_res " + network.cRes() : "") + (spec.isConvolutional() ? ", " + spec.patches().describe() : "");
                 return new Result(description, data.n(), data.d(), e.min(), e.max(), seconds, yKy, arora, warning, out);
             }
         }
-    }
-
-    /** Inputs from --data (labels optional) or --synthetic; labels are only used for y^T K^-1 y. */
-    private static Dataset load(Request r) {
-        if ((r.data() == null) == (r.synthetic() == null))
-            throw new BadInputException(r.data() == null ? "no data: give --data X.npy (or --synthetic sphere --n N --d D)."
-                    : "--data and --synthetic: both given; choose one source of inputs.");
-        if (r.data() != null && r.pixels() != null)
-            throw new BadInputException("--pixels " + r.pixels() + ": only for --synthetic data; a --data file's own shape gives the pixels.");
-        DataLoader.Inputs in = r.data() != null ? DataLoader.inputs(r.data()) : null;
-        int[] shape = in != null ? in.sampleShape() : InputShape.synthetic(Arch.parse(r.arch()), r.d(), r.pixels());
-        Matrix x = in != null ? in.matrix() : DataLoader.syntheticInputs(r.synthetic(), r.n(), shape, r.seed());
-        Matrix y = r.labels() != null ? DataLoader.labels(r.labels()) : Matrix.vector(x.rows());
-        return new Dataset(x, y, r.data() != null ? r.data() : "synthetic " + r.synthetic(), shape);
     }
 
     /** When the kernel is numerically singular, say why: duplicated or parallel inputs, or a sample whose row is zero. */

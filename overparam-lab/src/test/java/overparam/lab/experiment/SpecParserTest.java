@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import overparam.core.BadInputException;
-import overparam.lab.run.TrainRun;
+import overparam.lab.plan.RunPlan;
 
 class SpecParserTest {
     static final String GOOD = """
@@ -74,7 +74,7 @@ class SpecParserTest {
             assertTrue(s.title() != null && s.paper() != null && s.claim() != null, name);
             assertTrue(!s.checks().isEmpty() && !s.figures().isEmpty(), name);
             List<Cell> cells = s.search() == null ? s.cells() : ExperimentRun.searchCells(s, s.search().low());
-            for (Cell c : cells) TrainRun.validate(c.config());
+            for (Cell c : cells) RunPlan.parse(c.config());
         }
         assertThrows(BadInputException.class, () -> Catalog.text("du2020-nothing"));
     }

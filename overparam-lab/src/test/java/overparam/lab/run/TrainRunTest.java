@@ -21,6 +21,8 @@ import overparam.core.nn.Arch;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.TrainingListener;
+import overparam.lab.plan.RunConfig;
+import overparam.lab.plan.RunConfigTest;
 
 class TrainRunTest {
     @TempDir Path tmp;

@@ -1,4 +1,4 @@
-package overparam.lab.run;
+package overparam.lab.plan;
 
 import java.util.Arrays;
 import overparam.core.BadInputException;
@@ -13,21 +13,21 @@ import overparam.core.nn.Patches;
  * pixels (n x d0 x p arrays) or channels x rows x cols (n x d0 x rows x cols) for the convolutional ResNet, whose
  * patches are --patch pixels (1-D) or --patch x --patch (2-D) wide.
  */
-final class InputShape {
+public final class InputShape {
     private InputShape() {}
 
     /** The network of the given architecture on this data set. */
-    static NetworkSpec spec(Arch arch, Dataset data, int width, int depth, Activation activation, double cRes, Integer patch) {
+    public static NetworkSpec spec(Arch arch, Dataset data, int width, int depth, Activation activation, double cRes, Integer patch) {
         return spec(arch, data, width, depth, activation, cRes, patch, 1);
     }
 
     /** The same with k outputs; seed 002's networks are as wide as their input, whatever --width says. */
-    static NetworkSpec spec(Arch arch, Dataset data, int width, int depth, Activation activation, double cRes, Integer patch, int outputs) {
+    public static NetworkSpec spec(Arch arch, Dataset data, int width, int depth, Activation activation, double cRes, Integer patch, int outputs) {
         return new NetworkSpec(arch, data.d(), arch.isSeed002() ? data.d() : width, depth, activation, cRes,
                 patches(arch, data.sampleShape(), data.source(), patch), outputs);
     }
 
-    static Patches patches(Arch arch, int[] sampleShape, String source, Integer patch) {
+    public static Patches patches(Arch arch, int[] sampleShape, String source, Integer patch) {
         if (arch != Arch.CONV_RESNET) return Patches.NONE;
         if (sampleShape.length < 2 || sampleShape.length > 3)
             throw BadInputException.of(source, "samples of shape " + Arrays.toString(sampleShape),
@@ -43,7 +43,7 @@ final class InputShape {
      * The sample shape of synthetic data: {d} for vectors, {d, p} or {d, rows, cols} for the convolutional ResNet,
      * from --pixels "16" (a signal) or "8x8" (an image), d being the channels.
      */
-    static int[] synthetic(Arch arch, int d, String pixels) {
+    public static int[] synthetic(Arch arch, int d, String pixels) {
         if (arch != Arch.CONV_RESNET) {
             if (pixels != null)
                 throw BadInputException.of("--pixels " + pixels, "pixels for --arch " + arch, "no --pixels (only conv-resnet reads images)", "Drop --pixels, or use --arch conv-resnet.");
@@ -63,7 +63,7 @@ final class InputShape {
         }
     }
 
-    static int size(int[] shape) {
+    public static int size(int[] shape) {
         int s = 1;
         for (int v : shape) s *= v;
         return s;

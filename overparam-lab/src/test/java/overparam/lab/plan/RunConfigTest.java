@@ -1,4 +1,4 @@
-package overparam.lab.run;
+package overparam.lab.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import overparam.core.BadInputException;
 
-class RunConfigTest {
-    static RunConfig empty() {
+public class RunConfigTest {
+    public static RunConfig empty() {
         return RunConfig.JSON.convertValue(RunConfig.JSON.createObjectNode(), RunConfig.class);
     }
 

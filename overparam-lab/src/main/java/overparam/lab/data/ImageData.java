@@ -1,8 +1,6 @@
-package overparam.lab.run;
+package overparam.lab.data;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import overparam.core.BadInputException;
 import overparam.core.data.Dataset;
 import overparam.core.data.ImageSet;
@@ -10,6 +8,7 @@ import overparam.core.data.Subsets;
 import overparam.core.linalg.Matrix;
 import overparam.core.nn.Arch;
 import overparam.core.nn.Loss;
+import overparam.lab.plan.DataPlan.ImageInputs;
 
 /**
  * Fashion-MNIST (Debian's dataset-fashion-mnist) or a folder of MNIST-format IDX files as a run's data: the chosen
@@ -17,37 +16,30 @@ import overparam.core.nn.Loss;
  * from training and test images: fewer near-parallel inputs, so a better-conditioned kernel), each image scaled to unit norm (the theorems' ||x_i|| = 1) or
  * to [0, 1], flattened, or kept 28 x 28 with one channel for conv-resnet; labels as class indices 0..k-1 for
  * cross-entropy, or -1 / +1 for a two-class problem with one output (the first class listed is -1). The test set is the
- * files' own (t10k), same classes. Label noise is the run's, as for any class labels (TrainRun).
+ * files' own (t10k), same classes. Label noise is the run's, as for any class labels ({@link RunDataLoader}).
  */
 final class ImageData {
     private ImageData() {}
 
-    /** Whether the data field names an image data set rather than a file. */
-    static boolean names(String data) {
-        return data != null && (data.equalsIgnoreCase(ImageSet.FASHION_MNIST_NAME) || java.nio.file.Files.isDirectory(java.nio.file.Path.of(data)));
-    }
-
-    static RunData load(RunConfig c, Arch arch, Loss loss) {
-        int[] chosen = parseClasses(c.classes());
-        if (c.labels() != null)
-            throw new BadInputException("--labels " + c.labels() + ": " + c.data() + " brings its own labels; drop --labels.");
+    static RunData load(ImageInputs in, Arch arch, Loss loss) {
+        int[] chosen = in.classes();
         Dataset train = null, test = null;
-        try (ImageSet set = ImageSet.load(c.data(), true)) {
+        try (ImageSet set = ImageSet.load(in.set(), true)) {
             if (chosen.length == 0) chosen = Arrays.stream(set.labels()).distinct().sorted().toArray();
             int k = chosen.length;
             boolean signs = loss.outputs(k) == 1;
             if (signs && k != 2)
-                throw BadInputException.of("--classes " + (c.classes() == null ? "(all)" : c.classes()), k + " classes", "two classes for --loss " + loss
+                throw BadInputException.of("--classes " + (in.classes().length == 0 ? "(all)" : classList(in.classes())), k + " classes", "two classes for --loss " + loss
                         + " (one output, labels -1 and +1)", "Choose two, e.g. --classes 0,6, or use --loss cross-entropy for k classes.");
-            train = subset(set, chosen, c.perClass(), arch, signs);
+            train = subset(set, chosen, in.perClass(), arch, signs);
         }
-        double[] mean = Boolean.TRUE.equals(c.center()) ? center(train.x(), null) : null;  // the training images' mean, for both sets
-        normalize(train.x(), c, train.source());
-        if (c.testPerClass() == null || c.testPerClass() > 0) {
-            try (ImageSet set = ImageSet.load(c.data(), false)) {
-                test = subset(set, chosen, c.testPerClass(), arch, loss.outputs(chosen.length) == 1);
+        double[] mean = in.center() ? center(train.x(), null) : null;  // the training images' mean, for both sets
+        normalize(train.x(), in.unitNorm(), train.source());
+        if (in.testPerClass() == null || in.testPerClass() > 0) {
+            try (ImageSet set = ImageSet.load(in.set(), false)) {
+                test = subset(set, chosen, in.testPerClass(), arch, loss.outputs(chosen.length) == 1);
                 if (mean != null) center(test.x(), mean);
-                normalize(test.x(), c, test.source());
+                normalize(test.x(), in.unitNorm(), test.source());
             } catch (RuntimeException e) {
                 train.close();
                 throw e;
@@ -55,14 +47,23 @@ final class ImageData {
         }
         String[] names = new String[chosen.length];
         for (int i = 0; i < chosen.length; i++)
-            names[i] = c.data().equalsIgnoreCase(ImageSet.FASHION_MNIST_NAME) && chosen[i] < ImageSet.FASHION_MNIST_CLASSES.size()
+            names[i] = in.set().equalsIgnoreCase(ImageSet.FASHION_MNIST_NAME) && chosen[i] < ImageSet.FASHION_MNIST_CLASSES.size()
                     ? chosen[i] + " " + ImageSet.FASHION_MNIST_CLASSES.get(chosen[i]) : String.valueOf(chosen[i]);
         return new RunData(train, test, null, names);
     }
 
+    private static String classList(int[] classes) {
+        return Arrays.stream(classes).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+    }
+
     /** The chosen classes' first perClass images (raw pixels) with their labels. */
     private static Dataset subset(ImageSet set, int[] chosen, Integer perClass, Arch arch, boolean signs) {
-        int[] indices = Subsets.firstPerClass(set.labels(), chosen, perClass == null ? 0 : perClass, set.source());
+        int[] indices;
+        try {
+            indices = Subsets.firstPerClass(set.labels(), chosen, perClass == null ? 0 : perClass, set.source());
+        } catch (BadInputException e) {
+            throw new BadInputException("--classes: " + e.getMessage());          // the selection the user gave names the option
+        }
         Matrix x = Subsets.gatherRows(set.images(), indices);
         int[] labels = Subsets.gather(set.labels(), indices);
         for (int i = 0; i < labels.length; i++) labels[i] = position(chosen, labels[i]);
@@ -73,8 +74,8 @@ final class ImageData {
         return new Dataset(x, y, source, shape);
     }
 
-    private static void normalize(Matrix x, RunConfig c, String source) {
-        if (c.unitNorm() == null || c.unitNorm()) Subsets.scaleToUnitNorm(x, source);
+    private static void normalize(Matrix x, boolean unitNorm, String source) {
+        if (unitNorm) Subsets.scaleToUnitNorm(x, source);
         else overparam.core.linalg.Linalg.scale(1.0 / 255, x);
     }
 
@@ -95,22 +96,5 @@ final class ImageData {
     private static int position(int[] chosen, int label) {
         for (int i = 0; i < chosen.length; i++) if (chosen[i] == label) return i;
         throw new IllegalStateException("label " + label + " outside the chosen classes");
-    }
-
-    /** "0,6" -> {0, 6}; null or "all" -> {} (every class). */
-    static int[] parseClasses(String text) {
-        if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("all")) return new int[0];
-        List<Integer> out = new ArrayList<>();
-        for (String part : text.split(",")) {
-            try {
-                int v = Integer.parseInt(part.trim());
-                if (out.contains(v)) throw new NumberFormatException();
-                out.add(v);
-            } catch (NumberFormatException e) {
-                throw BadInputException.of("--classes " + text, "'" + part.trim() + "'", "distinct class numbers separated by commas",
-                        "e.g. --classes 0,6 (Fashion-MNIST: 0 T-shirt/top ... 9 Ankle boot)");
-            }
-        }
-        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 }

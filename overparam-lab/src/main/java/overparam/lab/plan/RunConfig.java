@@ -1,4 +1,4 @@
-package overparam.lab.run;
+package overparam.lab.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;

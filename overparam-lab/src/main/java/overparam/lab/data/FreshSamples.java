@@ -1,8 +1,7 @@
-package overparam.lab.run;
+package overparam.lab.data;
 
 import java.nio.DoubleBuffer;
 import java.util.random.RandomGenerator;
-import overparam.core.BadInputException;
 import overparam.core.Seeds;
 import overparam.core.data.Synthetic;
 import overparam.core.linalg.Matrix;
@@ -16,17 +15,15 @@ import overparam.core.nn.Workspace;
  * follows the gradient of the population loss E_x[(y(x, W) - y(x, W*))^2] (seed 002, eq. 2; Li and Yuan 2017) rather
  * than of a fixed sample. Its own random stream; the teacher's forward pass runs in a workspace made once.
  */
-final class FreshSamples implements BatchSource, AutoCloseable {
+public final class FreshSamples implements BatchSource, AutoCloseable {
     private final Synthetic.Kind kind;
     private final Network teacher;
     private final Workspace ws;
     private final RandomGenerator rng;
     private final boolean signs;
 
-    FreshSamples(String kind, Network teacher, int rows, long seed, Loss loss) {
-        if (teacher == null)
-            throw new BadInputException("--fresh-samples: needs labels from a teacher (--synthetic ... --labels-from teacher), which labels each new sample.");
-        this.kind = DataLoader.generator(kind);
+    public FreshSamples(Synthetic.Kind kind, Network teacher, int rows, long seed, Loss loss) {
+        this.kind = kind;
         this.teacher = teacher;
         this.ws = new Workspace(teacher.spec(), rows);
         this.rng = Seeds.stream(seed, "data/fresh");

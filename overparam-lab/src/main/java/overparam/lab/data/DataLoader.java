@@ -1,4 +1,4 @@
-package overparam.lab.run;
+package overparam.lab.data;
 
 import java.nio.DoubleBuffer;
 import java.nio.file.Files;
@@ -11,13 +11,14 @@ import overparam.core.data.NdArray;
 import overparam.core.data.Npy;
 import overparam.core.data.Synthetic;
 import overparam.core.linalg.Matrix;
+import overparam.lab.plan.InputShape;
 
-/** Reads --data/--labels files (.npy or .csv) and checks them: shape, finiteness. */
-final class DataLoader {
+/** Reads --data/--labels files (.npy or .csv) and checks them: shape, finiteness; draws synthetic inputs. */
+public final class DataLoader {
     private DataLoader() {}
 
     /** The inputs and labels named by the config's data and labels fields. */
-    static Dataset fromFiles(String dataPath, String labelsPath) {
+    public static Dataset fromFiles(String dataPath, String labelsPath) {
         if (labelsPath == null)
             throw new BadInputException("--data " + dataPath + ": no labels given. Add --labels y.npy (one label per row of X).");
         Inputs x = inputs(dataPath);
@@ -32,36 +33,24 @@ final class DataLoader {
     }
 
     /** Inputs as rows, and the shape of one sample ({d}, {d0, p} or {d0, rows, cols}: numpy's shape without n). */
-    record Inputs(Matrix matrix, int[] sampleShape) {}
+    public record Inputs(Matrix matrix, int[] sampleShape) {}
 
     /**
      * Points from a synthetic generator; labels are the caller's (Gaussian or teacher). Samples of several axes
      * (channels x pixels) are drawn as vectors of their size: "sphere" then puts each image on the unit sphere
      * (||x_i||_F = 1, Theorem 7.1's assumption).
      */
-    static Matrix syntheticInputs(String kind, int n, int[] sampleShape, long seed) {
-        int d = InputShape.size(sampleShape);
-        if (n < 1) throw BadInputException.of("--n " + n, n, "a positive number of samples", "e.g. --n 64");
-        if (d < 1) throw BadInputException.of("--d " + sampleShape[0], sampleShape[0], "a positive input dimension", "e.g. --d 10");
-        return generator(kind).draw(n, d, seed);
-    }
-
-    /** The --synthetic generator named. */
-    static Synthetic.Kind generator(String kind) {
-        Synthetic.Kind k = Synthetic.Kind.named(kind);
-        if (k == null)
-            throw BadInputException.of("--synthetic " + kind, "an unknown generator",
-                    "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)) or normal (x_i ~ N(0, I), seed 002)", "e.g. --synthetic sphere");
-        return k;
+    static Matrix syntheticInputs(Synthetic.Kind kind, int n, int[] sampleShape, long seed) {
+        return kind.draw(n, InputShape.size(sampleShape), seed);
     }
 
     /** Inputs alone (n x d; n x d0 x p and n x d0 x rows x cols arrays as rows of d0 p values), for commands that need no labels. */
-    static Inputs inputs(String path) {
+    public static Inputs inputs(String path) {
         return read("--data", path, false);
     }
 
     /** Labels alone (n values). */
-    static Matrix labels(String path) {
+    public static Matrix labels(String path) {
         return read("--labels", path, true).matrix();
     }
 

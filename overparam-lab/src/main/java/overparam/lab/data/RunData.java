@@ -1,4 +1,4 @@
-package overparam.lab.run;
+package overparam.lab.data;
 
 import overparam.core.data.Dataset;
 import overparam.core.nn.Network;
@@ -8,8 +8,8 @@ import overparam.core.nn.Network;
  * labelled synthetic data (null otherwise), and a description of how the data were made (classes, subset sizes,
  * label noise) for summary.json.
  */
-record RunData(Dataset train, Dataset test, Network teacher, String[] classNames) implements AutoCloseable {
-    static RunData of(Dataset train) { return new RunData(train, null, null, null); }
+public record RunData(Dataset train, Dataset test, Network teacher, String[] classNames) implements AutoCloseable {
+    public static RunData of(Dataset train) { return new RunData(train, null, null, null); }
 
     @Override public void close() {
         train.close();

@@ -1,0 +1,21 @@
+package overparam.cli;
+
+import picocli.CommandLine.Option;
+
+/** The network, as `train` and `kernel` both take it (a picocli mixin: one set of names, defaults and help texts). */
+final class NetworkOptions {
+    @Option(names = "--arch", paramLabel = "ARCH", description = "fc (seed 004 eq. 2), resnet (eq. 3), two-layer (Du et al. 2018), conv-resnet (seed 004 Section 3.3), identity-mapping (seed 002: ||sigma((W + I) x)||_1, width d) or no-identity (||sigma(W x)||_1); the last two have no infinite-width kernel. Default: ${DEFAULT-VALUE}.")
+    String arch;
+    @Option(names = "--depth", paramLabel = "H", description = "Number of hidden layers H (resnet needs >= 2; two-layer is 1). Default: 3 (two-layer: 1).")
+    Integer depth;
+    @Option(names = "--activation", paramLabel = "NAME", description = "relu, leaky-relu, prelu (learned slope; seed 002's networks), softplus, sigmoid, tanh, erf, identity, quadratic. Default: ${DEFAULT-VALUE}.")
+    String activation;
+    @Option(names = "--leaky-slope", paramLabel = "SLOPE", description = "Slope of leaky-relu for z < 0; prelu's initial slope. Default: ${DEFAULT-VALUE}.")
+    Double leakySlope;
+    @Option(names = "--c-res", paramLabel = "C", description = "ResNet branch scale c_res in c_res / (H sqrt m) (0 < c_res < 1 in the seed). Default: ${DEFAULT-VALUE}.")
+    Double cRes;
+    @Option(names = "--patch", paramLabel = "K", description = "conv-resnet: patch size, K pixels of a signal or K x K of an image (odd). Default: ${DEFAULT-VALUE}.")
+    Integer patch;
+    @Option(names = "--train-layers", paramLabel = "LIST", description = "The trained parameters (Theta sums over them): all, or a list of W1..WH and a, e.g. W1. Default: ${DEFAULT-VALUE}.")
+    String trainLayers;
+}

@@ -1,0 +1,158 @@
+package overparam.lab.data;
+
+import overparam.core.BadInputException;
+import overparam.core.Seeds;
+import overparam.core.data.Dataset;
+import overparam.core.data.Subsets;
+import overparam.core.data.Synthetic;
+import overparam.core.linalg.Linalg;
+import overparam.core.linalg.Matrix;
+import overparam.core.linalg.Spectrum;
+import overparam.core.nn.Loss;
+import overparam.core.nn.Network;
+import overparam.core.nn.NetworkSpec;
+import overparam.lab.plan.DataPlan;
+import overparam.lab.plan.DataPlan.FileInputs;
+import overparam.lab.plan.DataPlan.ImageInputs;
+import overparam.lab.plan.DataPlan.LabelSource;
+import overparam.lab.plan.DataPlan.SyntheticInputs;
+import overparam.lab.plan.NetworkPlan;
+
+/**
+ * A run's data from its plan, the one place that reads files, image sets and generators for training and for the
+ * kernels: the training set, its test set (files, image files' own, fresh synthetic samples or a held-out
+ * fraction), the teacher that labelled synthetic inputs, and label noise, applied once for every source. Every
+ * refusal names the input; what was read is closed when a later step refuses.
+ */
+public final class RunDataLoader {
+    private RunDataLoader() {}
+
+    /** The training data (and test set, teacher) for a run of this network trained with this loss. */
+    public static RunData load(DataPlan plan, NetworkPlan network, Loss loss) {
+        RunData loaded = plan.inputs() instanceof ImageInputs images ? ImageData.load(images, network.arch(), loss)
+                : fromFilesOrSynthetic(plan, network, loss);
+        try {
+            loaded = split(loaded, plan);
+            if (plan.labelNoise() > 0) {
+                Dataset t = loaded.train();
+                corruptLabels(t, loss, plan.labelNoise(), plan.seed());
+                Dataset relabelled = new Dataset(t.x(), t.y(), t.source() + ", " + plan.labelNoise() + " of labels random", t.sampleShape());   // the same matrices
+                loaded = new RunData(relabelled, loaded.test(), loaded.teacher(), loaded.classNames());
+            }
+            return loaded;
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+    }
+
+    /** Inputs alone, with labels when the plan names a labels file (else zeros): what the kernel command reads. */
+    public static Dataset inputs(DataPlan plan) {
+        if (plan.inputs() instanceof SyntheticInputs s) {
+            Matrix x = DataLoader.syntheticInputs(s.kind(), s.n(), s.sampleShape(), plan.seed());
+            return new Dataset(x, Matrix.vector(x.rows()), "synthetic " + s.kind().cliName(), s.sampleShape());
+        }
+        if (!(plan.inputs() instanceof FileInputs f))
+            throw new BadInputException("--data " + ((ImageInputs) plan.inputs()).set() + ": the kernel command reads .npy or .csv inputs; "
+                    + "save the images you want as X.npy (n x 784).");
+        DataLoader.Inputs in = DataLoader.inputs(f.data());
+        Matrix y;
+        try {
+            y = f.labels() != null ? DataLoader.labels(f.labels()) : Matrix.vector(in.matrix().rows());
+        } catch (RuntimeException e) {
+            in.matrix().close();
+            throw e;
+        }
+        return new Dataset(in.matrix(), y, f.data(), in.sampleShape());
+    }
+
+    private static RunData fromFilesOrSynthetic(DataPlan plan, NetworkPlan network, Loss loss) {
+        boolean teacher = plan.labelsFrom() == LabelSource.TEACHER;
+        if (plan.inputs() instanceof FileInputs f && (f.labels() != null || !teacher)) {
+            Dataset train = DataLoader.fromFiles(f.data(), f.labels());
+            Dataset test = null;
+            try {
+                if (plan.test().data() != null) test = DataLoader.fromFiles(plan.test().data(), plan.test().labels());
+            } catch (RuntimeException e) {
+                train.close();
+                throw e;
+            }
+            return new RunData(train, test, null, null);
+        }
+        DataLoader.Inputs inputs = plan.inputs() instanceof FileInputs f ? DataLoader.inputs(f.data()) : null;
+        SyntheticInputs synthetic = plan.inputs() instanceof SyntheticInputs s ? s : null;
+        int[] shape = inputs != null ? inputs.sampleShape() : synthetic.sampleShape();
+        Matrix x = inputs != null ? inputs.matrix() : DataLoader.syntheticInputs(synthetic.kind(), synthetic.n(), shape, plan.seed());
+        Network teacherNet = teacher ? teacherNetwork(x.cols(), shape, plan, network) : null;
+        Matrix y = teacher ? teacherNet.predict(x) : Synthetic.gaussianLabels(x.rows(), plan.seed());
+        if (loss == Loss.LOGISTIC) signs(y);
+        String labelled = ", labels " + (teacher ? "teacher (width " + teacherNet.width() + (plan.teacher().norm() != null ? ", ||W*||_2 = " + plan.teacher().norm() : "") + ")"
+                : "N(0, 1)") + (loss == Loss.LOGISTIC ? " signs" : "");
+        String source = synthetic != null ? "synthetic " + synthetic.kind().cliName() : ((FileInputs) plan.inputs()).data();
+        Dataset train = new Dataset(x, y, source + labelled, shape);
+        Dataset test = null;
+        if (synthetic != null && plan.test().n() > 0) {                  // fresh samples of the same distribution
+            long testSeed = Seeds.derive(plan.seed(), "test");
+            Matrix xt = DataLoader.syntheticInputs(synthetic.kind(), plan.test().n(), shape, testSeed);
+            Matrix yt = teacher ? teacherNet.predict(xt) : Synthetic.gaussianLabels(plan.test().n(), testSeed);
+            if (loss == Loss.LOGISTIC) signs(yt);
+            test = new Dataset(xt, yt, source + " (fresh test samples)" + labelled, shape);
+        }
+        return new RunData(train, test, teacherNet, null);
+    }
+
+    private static void signs(Matrix y) {
+        for (int i = 0; i < y.rows(); i++) y.set(i, y.get(i) >= 0 ? 1 : -1);       // the labels' signs
+    }
+
+    /** --test-fraction: a seeded random part of the training set held out as the test set. */
+    private static RunData split(RunData data, DataPlan plan) {
+        Double fraction = plan.test().fraction();
+        if (fraction == null || fraction == 0) return data;
+        if (data.test() != null)
+            throw new BadInputException("--test-fraction " + fraction + ": the run already has a test set (--test-data, --test-n or the image files' own); give one of them.");
+        Dataset all = data.train();
+        int[][] parts;
+        try {
+            parts = Subsets.trainTestSplit(all.n(), fraction, plan.seed());
+        } catch (BadInputException e) {
+            throw new BadInputException("--test-fraction: " + e.getMessage());
+        }
+        Dataset train = new Dataset(Subsets.gatherRows(all.x(), parts[0]), Subsets.gatherRows(all.y(), parts[0]), all.source() + ", train part", all.sampleShape());
+        Dataset test = new Dataset(Subsets.gatherRows(all.x(), parts[1]), Subsets.gatherRows(all.y(), parts[1]),
+                all.source() + ", held out (" + fraction + ")", all.sampleShape());
+        all.close();
+        return new RunData(train, test, data.teacher(), data.classNames());
+    }
+
+    /** --label-noise on labels that are classes: -1/+1 signs, or class indices for cross-entropy. */
+    private static void corruptLabels(Dataset data, Loss loss, double noise, long seed) {
+        Matrix y = data.y();
+        boolean signs = Loss.labelsAreSigns(y);
+        if (!signs && loss != Loss.CROSS_ENTROPY)
+            throw new BadInputException("--label-noise " + noise + ": needs class labels (-1/+1, or class indices with --loss cross-entropy); "
+                    + data.source() + " has real-valued labels.");
+        if (!signs) Loss.CROSS_ENTROPY.checkLabels(y, data.source());
+        int[] labels = new int[y.rows()];
+        for (int i = 0; i < labels.length; i++) labels[i] = signs ? (y.get(i) > 0 ? 1 : 0) : (int) y.get(i);
+        int[] noisy = Subsets.corruptLabels(labels, signs ? 2 : Loss.classCount(y), noise, seed);
+        for (int i = 0; i < labels.length; i++) y.set(i, signs ? 2 * noisy[i] - 1 : noisy[i]);
+    }
+
+    /**
+     * The teacher: a network of the same architecture and activation, width --teacher-width (seed 002's: width d, by
+     * the width rule), its own seed; with --teacher-norm each W*^(h) is scaled to that spectral norm (seed 002's bounded ||W*||_2).
+     */
+    private static Network teacherNetwork(int d, int[] shape, DataPlan plan, NetworkPlan network) {
+        NetworkPlan shaped = new NetworkPlan(network.arch(), network.depth(), plan.teacher().width(), network.activation(), network.cRes(),
+                network.patch(), network.initScheme(), null, network.trained());
+        NetworkSpec teacherSpec = shaped.spec(d, shape, "teacher", 1);
+        Network teacher = Network.initialize(teacherSpec, Seeds.derive(plan.seed(), "teacher"));
+        if (plan.teacher().norm() != null)
+            for (int h = 1; h <= teacherSpec.depth(); h++) {
+                Matrix w = teacher.parameter(h);
+                Linalg.scale(plan.teacher().norm() / Spectrum.norm2(w), w);
+            }
+        return teacher;
+    }
+}

@@ -1,0 +1,129 @@
+package overparam.lab.plan;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import overparam.core.BadInputException;
+import overparam.core.data.ImageSet;
+import overparam.core.data.Synthetic;
+import overparam.core.nn.Arch;
+
+/**
+ * What a run learns from: its inputs (files, an image data set, or a synthetic generator), where synthetic labels
+ * come from (N(0, 1) or a teacher network), an optional test set, label noise, and the data's own seed.
+ */
+public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, TestSet test, double labelNoise, long seed,
+                       boolean freshSamples) {
+
+    /** Where the inputs come from. */
+    public sealed interface Inputs {}
+
+    /** --data X.npy|.csv (n x d, or n x channels x pixels for conv-resnet) with --labels, or labels from a teacher. */
+    public record FileInputs(String data, String labels) implements Inputs {}
+
+    /**
+     * An image data set (fashion-mnist, or a folder of MNIST-format IDX files): the chosen classes (all when empty),
+     * the first perClass training and testPerClass test images of each (null: all; testPerClass 0: no test set),
+     * scaled to unit norm (else pixels / 255), optionally centred on the training images' mean.
+     */
+    public record ImageInputs(String set, int[] classes, Integer perClass, Integer testPerClass, boolean unitNorm, boolean center)
+            implements Inputs {}
+
+    /** n samples from a generator, each of sampleShape ({d}, or {channels, pixels...} for conv-resnet). */
+    public record SyntheticInputs(Synthetic.Kind kind, int n, int[] sampleShape) implements Inputs {
+        public int d() { return InputShape.size(sampleShape); }
+    }
+
+    /** Labels of synthetic (or unlabelled file) inputs: y_i ~ N(0, 1), or a random network of the student's kind. */
+    public enum LabelSource { GAUSSIAN, TEACHER }
+
+    /** The teacher's width (seed 002's: d, by the width rule) and, optionally, each W*^(h)'s spectral norm. */
+    public record Teacher(int width, Double norm) {}
+
+    /** A test set: files (data and labels), a seeded held-out fraction of the training set, or n fresh synthetic samples. */
+    public record TestSet(String data, String labels, Double fraction, int n) {}
+
+    public boolean images() { return inputs instanceof ImageInputs; }
+
+    public boolean synthetic() { return inputs instanceof SyntheticInputs; }
+
+    static DataPlan parse(RunConfig c, Arch arch, TrainPlan train) {
+        boolean files = c.data() != null, synthetic = c.synthetic() != null;
+        if (files == synthetic)
+            throw new BadInputException(files ? "--data and --synthetic: both given; choose one source of inputs."
+                    : "no data: give --data X.npy --labels y.npy, --data fashion-mnist, or --synthetic sphere --n N --d D.");
+        if (files && c.pixels() != null)
+            throw new BadInputException("--pixels " + c.pixels() + ": only for --synthetic data; a --data file's own shape gives the pixels.");
+        double noise = c.labelNoise() == null ? 0 : c.labelNoise();
+        if (!(noise >= 0 && noise <= 1))
+            throw BadInputException.of("--label-noise", noise, "a fraction in [0, 1]", "For example, --label-noise 0.2 gives 20% of the samples a random label.");
+        if (c.testFraction() != null && !(c.testFraction() >= 0 && c.testFraction() < 1))
+            throw BadInputException.of("--test-fraction", c.testFraction(), "a fraction in [0, 1)",
+                    "For example, --test-fraction 0.2 holds out 20% of the samples for testing.");
+        Inputs inputs;
+        if (files && namesImageSet(c.data())) {
+            if (c.labels() != null)
+                throw new BadInputException("--labels " + c.labels() + ": " + c.data() + " brings its own labels; drop --labels.");
+            inputs = new ImageInputs(c.data(), classes(c.classes()), c.perClass(), c.testPerClass(), c.unitNorm() == null || c.unitNorm(),
+                    Boolean.TRUE.equals(c.center()));
+        } else {
+            if (c.classes() != null || c.perClass() != null || c.testPerClass() != null)
+                throw new BadInputException("--classes/--per-class/--test-per-class: only for image data sets (--data fashion-mnist or an IDX folder).");
+            inputs = files ? new FileInputs(c.data(), c.labels()) : syntheticInputs(c, arch);
+        }
+        LabelSource labelsFrom = labelSource(c.labelsFrom(), inputs);
+        if (c.teacherNorm() != null && (!(c.teacherNorm() >= 0) || !Double.isFinite(c.teacherNorm())))
+            throw BadInputException.of("--teacher-norm " + c.teacherNorm(), c.teacherNorm(), "a spectral norm >= 0", "e.g. --teacher-norm 0.1");
+        boolean fresh = Boolean.TRUE.equals(c.freshSamples());
+        if (fresh && (!synthetic || labelsFrom != LabelSource.TEACHER))
+            throw new BadInputException("--fresh-samples: needs --synthetic data with --labels-from teacher (the teacher labels each new sample).");
+        if (fresh && train.batchSize() < 1)
+            throw new BadInputException("--fresh-samples: needs --batch-size B, the number of new samples a step (SGD on the population loss).");
+        TestSet test = new TestSet(c.testData(), c.testLabels(), c.testFraction(), c.testN() == null ? 0 : c.testN());
+        return new DataPlan(inputs, labelsFrom, new Teacher(c.teacherWidth(), c.teacherNorm()), test, noise, c.dataSeed(), fresh);
+    }
+
+    /** Whether the data field names an image data set rather than a file. */
+    static boolean namesImageSet(String data) {
+        return data != null && (data.equalsIgnoreCase(ImageSet.FASHION_MNIST_NAME) || Files.isDirectory(Path.of(data)));
+    }
+
+    private static SyntheticInputs syntheticInputs(RunConfig c, Arch arch) {
+        Synthetic.Kind kind = Synthetic.Kind.named(c.synthetic());
+        if (kind == null)
+            throw BadInputException.of("--synthetic " + c.synthetic(), "an unknown generator",
+                    "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)) or normal (x_i ~ N(0, I), seed 002)", "e.g. --synthetic sphere");
+        int[] shape = InputShape.synthetic(arch, c.d(), c.pixels());
+        if (c.n() < 1) throw BadInputException.of("--n " + c.n(), c.n(), "a positive number of samples", "e.g. --n 64");
+        if (c.d() < 1) throw BadInputException.of("--d " + c.d(), c.d(), "a positive input dimension", "e.g. --d 10");
+        return new SyntheticInputs(kind, c.n(), shape);
+    }
+
+    /** Image data sets bring their labels; other inputs take N(0, 1) labels or a teacher's. */
+    private static LabelSource labelSource(String text, Inputs inputs) {
+        if (inputs instanceof ImageInputs) return LabelSource.GAUSSIAN;
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("teacher")) return LabelSource.TEACHER;
+        if (t.equals("gaussian")) return LabelSource.GAUSSIAN;
+        throw BadInputException.of("--labels-from " + text, "an unknown label source", "gaussian or teacher", "e.g. --labels-from teacher");
+    }
+
+    /** "0,6" -> {0, 6}; null or "all" -> {} (every class). */
+    static int[] classes(String text) {
+        if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("all")) return new int[0];
+        List<Integer> out = new ArrayList<>();
+        for (String part : text.split(",")) {
+            try {
+                int v = Integer.parseInt(part.trim());
+                if (out.contains(v)) throw new NumberFormatException();
+                out.add(v);
+            } catch (NumberFormatException e) {
+                throw BadInputException.of("--classes " + text, "'" + part.trim() + "'", "distinct class numbers separated by commas",
+                        "e.g. --classes 0,6 (Fashion-MNIST: 0 T-shirt/top ... 9 Ankle boot)");
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

@@ -1,0 +1,98 @@
+package overparam.lab.plan;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import overparam.core.BadInputException;
+import overparam.core.nn.Activation;
+import overparam.core.nn.Arch;
+import overparam.core.nn.Init;
+import overparam.core.nn.NetworkSpec;
+
+/**
+ * The network a run trains, as the user chose it: its architecture, depth H, width m (seed 002's networks are as
+ * wide as their input: {@link #widthFor}), activation, ResNet branch scale c_res, the convolutional ResNet's patch
+ * size, how the weights start (a scheme, or a weights file) and which parameters train. The input dimension and the
+ * number of outputs come from the data: {@link #spec} completes it into the core's {@link NetworkSpec}.
+ */
+public record NetworkPlan(Arch arch, int depth, int width, Activation activation, double cRes, int patch,
+                          Init initScheme, Path init, TrainedParameters trained) {
+
+    /**
+     * Seed 002's width rule: its W^(h) is d x d (Li and Yuan 2017), so the width is the input dimension d whatever
+     * --width says; every other network has the width asked for.
+     */
+    public int widthFor(int inputDim) {
+        return arch.isSeed002() ? inputDim : width;
+    }
+
+    /** The same network at another width (the limit kernels do not depend on it). */
+    public NetworkPlan withWidth(int newWidth) {
+        return new NetworkPlan(arch, depth, newWidth, activation, cRes, patch, initScheme, init, trained);
+    }
+
+    /** The network on inputs of this shape (a sample's numpy shape without n), read from {@code source}, with k outputs. */
+    public NetworkSpec spec(int inputDim, int[] sampleShape, String source, int outputs) {
+        if (outputs > 1 && arch == Arch.TWO_LAYER)
+            throw BadInputException.of("--arch two-layer", outputs + " classes", "one output (Du et al. 2018 fix a = +-1)",
+                    "Use a two-class problem with --loss squared or logistic, or --arch fc --depth 1 for k classes.");
+        if (outputs > 1 && arch == Arch.CONV_RESNET)
+            throw BadInputException.of("--arch conv-resnet", outputs + " classes", "one output (seed 004's u = <a, x^(H)>)",
+                    "Use a two-class problem with --loss squared or logistic, or a dense --arch for k classes.");
+        if (inputDim < 1) throw BadInputException.of("input dimension d", inputDim, "a positive integer", "Give data with at least one column.");
+        return new NetworkSpec(arch, inputDim, widthFor(inputDim), depth, activation, cRes, InputShape.patches(arch, sampleShape, source, patch), outputs);
+    }
+
+    /** Checks every field that needs no data; depth defaults to 1 for two-layer and seed 002's networks, 3 otherwise. */
+    static NetworkPlan parse(RunConfig c) {
+        Arch arch = arch(c.arch());
+        int depth = c.depth();
+        Activation activation = activation(c.activation(), c.leakySlope());
+        if (!arch.isSeed002() && c.width() < 1) throw BadInputException.of("--width " + c.width(), c.width(), "a positive integer", "e.g. --width 512");
+        if (depth < 1) throw BadInputException.of("--depth " + depth, depth, "a positive integer", "e.g. --depth 3");
+        if ((arch == Arch.RESNET || arch == Arch.CONV_RESNET) && depth < 2)
+            throw BadInputException.of("--depth " + depth, "depth " + depth + " for --arch " + arch,
+                    "depth >= 2 (seed 004 has residual blocks for h = 2..H)", "Use --depth 2 or more, or --arch fc for one hidden layer.");
+        if (arch == Arch.TWO_LAYER && depth != 1)
+            throw BadInputException.of("--depth " + depth, "depth " + depth + " for --arch two-layer",
+                    "depth 1 (one hidden layer)", "Drop --depth, or use --arch fc for deeper networks.");
+        if (activation instanceof Activation.PRelu && !arch.isSeed002())
+            throw BadInputException.of("--activation prelu", "--arch " + arch, "--arch identity-mapping or no-identity (seed 002's networks)",
+                    "Use leaky-relu for a fixed slope in seed 004's networks.");
+        if ((arch == Arch.RESNET || arch == Arch.CONV_RESNET) && !(c.cRes() > 0 && Double.isFinite(c.cRes())))
+            throw BadInputException.of("--c-res " + c.cRes(), c.cRes(), "a positive number (seed 004 takes 0 < c_res < 1)", "e.g. --c-res 0.5");
+        int patch = c.patch();
+        if (arch == Arch.CONV_RESNET && (patch < 1 || patch % 2 == 0))
+            throw BadInputException.of("--patch " + patch, patch, "an odd patch size (stride 1 with zero padding keeps p pixels only for odd sizes)", "e.g. --patch 3");
+        return new NetworkPlan(arch, depth, c.width(), activation, c.cRes(), patch, initScheme(c.initScheme()),
+                c.init() == null ? null : Path.of(c.init()), TrainedParameters.parse(c.trainLayers(), depth));
+    }
+
+    static Arch arch(String name) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        for (Arch a : Arch.values()) if (a.cliName().equals(key)) return a;
+        throw BadInputException.of("--arch " + name, "an unknown architecture",
+                "one of " + Arrays.stream(Arch.values()).map(Arch::cliName).toList(), "e.g. --arch resnet");
+    }
+
+    /** The activation named; leakySlope is leaky-relu's slope and prelu's initial slope. */
+    static Activation activation(String name, double leakySlope) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        if (key.startsWith("leaky") && (!Double.isFinite(leakySlope) || leakySlope < 0 || leakySlope >= 1))
+            throw BadInputException.of("--leaky-slope " + leakySlope, "out of range", "a slope in [0, 1)", "e.g. --leaky-slope 0.01");
+        if (key.equals("prelu") && !Double.isFinite(leakySlope))
+            throw BadInputException.of("--leaky-slope " + leakySlope, leakySlope, "a finite initial PReLU slope", "e.g. --leaky-slope 0.25");
+        try {
+            return Activation.parse(name, leakySlope);
+        } catch (IllegalArgumentException e) {
+            throw BadInputException.of("--activation " + name, "an unknown name", "one of " + String.join(", ", Activation.NAMES),
+                    "Pick one of those, e.g. --activation softplus");
+        }
+    }
+
+    static Init initScheme(String text) {
+        String key = text == null ? "standard" : text.trim().toLowerCase(Locale.ROOT);
+        for (Init i : Init.values()) if (i.cliName().equals(key)) return i;
+        throw BadInputException.of("--init-scheme " + text, "'" + text + "'", "standard, small or zero", "e.g. --init-scheme zero");
+    }
+}

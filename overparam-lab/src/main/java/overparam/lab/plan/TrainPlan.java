@@ -1,0 +1,64 @@
+package overparam.lab.plan;
+
+import java.util.Locale;
+import overparam.core.BadInputException;
+import overparam.core.nn.Loss;
+import overparam.core.nn.Optimizer;
+
+/**
+ * How a run trains: the loss, the step size (a number or auto), K steps recorded every R (and at K), full-batch
+ * gradient descent (batch size 0, the theorems' algorithm) or minibatch SGD, momentum, weight decay, the
+ * learning-rate schedule, and the seed of initialization and sampler.
+ */
+public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int batchSize, double momentum, double weightDecay,
+                        Optimizer.Schedule schedule, long seed) {
+
+    /** The optimizer at a step size (the given one, or auto's once computed). */
+    public Optimizer optimizer(double stepSize) {
+        return new Optimizer(stepSize, batchSize, momentum, weightDecay, schedule);
+    }
+
+    /** Whether the optimizer keeps a velocity buffer (momentum or weight decay). */
+    public boolean hasVelocity() { return momentum > 0 || weightDecay > 0; }
+
+    static TrainPlan parse(RunConfig c) {
+        Loss loss = loss(c.loss());
+        StepSize eta = StepSize.parse(c.eta());
+        if (c.batchSize() < 0)
+            throw BadInputException.of("--batch-size " + c.batchSize(), c.batchSize(), "a positive batch size (or none for full-batch GD)", "e.g. --batch-size 32");
+        if (!(c.momentum() >= 0 && c.momentum() < 1))
+            throw BadInputException.of("--momentum " + c.momentum(), c.momentum(), "a momentum in [0, 1)", "e.g. --momentum 0.9");
+        if (!(c.weightDecay() >= 0) || !Double.isFinite(c.weightDecay()))
+            throw BadInputException.of("--weight-decay " + c.weightDecay(), c.weightDecay(), "a weight decay >= 0", "e.g. --weight-decay 5e-4");
+        Optimizer.Schedule schedule = schedule(c.lrSchedule());
+        if (c.steps() < 0) throw BadInputException.of("--steps " + c.steps(), c.steps(), "a number of steps >= 0", "e.g. --steps 500");
+        if (c.recordEvery() < 1)
+            throw BadInputException.of("--record-every " + c.recordEvery(), c.recordEvery(), "an interval >= 1", "e.g. --record-every 25");
+        return new TrainPlan(loss, eta, c.steps(), c.recordEvery(), c.batchSize(), c.momentum(), c.weightDecay(), schedule, c.seed());
+    }
+
+    static Loss loss(String name) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        for (Loss l : Loss.values()) if (l.cliName().equals(key)) return l;
+        throw BadInputException.of("--loss " + name, "an unknown loss", "squared, mse, logistic or cross-entropy", "e.g. --loss squared");
+    }
+
+    /** constant, cosine, or step:S:G (times G in (0, 1] every S >= 1 steps). */
+    static Optimizer.Schedule schedule(String text) {
+        String t = text == null ? "constant" : text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("constant")) return Optimizer.Schedule.CONSTANT;
+        if (t.equals("cosine")) return new Optimizer.Schedule("cosine", 0, 1);
+        String[] parts = t.split(":");
+        if (parts.length == 3 && parts[0].equals("step")) {
+            try {
+                int every = Integer.parseInt(parts[1]);
+                double gamma = Double.parseDouble(parts[2]);
+                if (every >= 1 && gamma > 0 && gamma <= 1) return new Optimizer.Schedule("step", every, gamma);
+            } catch (NumberFormatException ignored) {
+                // refused below
+            }
+        }
+        throw BadInputException.of("--lr-schedule " + text, "'" + text + "'", "constant, cosine, or step:S:G (times G in (0, 1] every S >= 1 steps)",
+                "e.g. --lr-schedule step:1000:0.1");
+    }
+}

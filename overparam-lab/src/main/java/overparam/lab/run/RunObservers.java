@@ -1,0 +1,68 @@
+package overparam.lab.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import overparam.core.instruments.GramInstrument;
+import overparam.core.instruments.MovementInstrument;
+import overparam.core.instruments.PatternInstrument;
+import overparam.core.instruments.PredictionInstrument;
+import overparam.core.instruments.TeacherDistance;
+import overparam.core.instruments.TestInstrument;
+import overparam.core.instruments.TheoremTwin;
+import overparam.core.nn.Loss;
+import overparam.core.nn.Network;
+import overparam.core.nn.NetworkSpec;
+import overparam.core.nn.Observer;
+import overparam.core.nn.RunView;
+import overparam.core.nn.StepRecord;
+import overparam.core.nn.TrainSpec;
+import overparam.lab.data.RunData;
+import overparam.lab.plan.Instruments;
+import overparam.lab.plan.Instruments.Instrument;
+
+/**
+ * The observers of one run, in the order their values appear in a metrics.jsonl line: the chosen instruments, then
+ * the test set's loss and accuracy, the distance to the teacher, and the infinite-width twin of the theorems
+ * (squared loss with the limit kernel). Made before training, closed after it.
+ */
+final class RunObservers implements AutoCloseable {
+    private final List<Observer> list = new ArrayList<>();
+    private GramInstrument gram;
+
+    private RunObservers() {}
+
+    static RunObservers of(NetworkSpec spec, RunData data, Network network, TrainSpec train, Instruments instruments, Theory theory) {
+        RunObservers o = new RunObservers();
+        try {
+            if (instruments.has(Instrument.GRAM)) o.list.add(o.gram = new GramInstrument(spec, data.train().n(), train.trained()));
+            if (instruments.has(Instrument.MOVEMENT)) o.list.add(new MovementInstrument(spec));
+            if (instruments.has(Instrument.PATTERN)) o.list.add(new PatternInstrument(spec));
+            if (instruments.has(Instrument.PREDICTIONS)) o.list.add(new PredictionInstrument());
+            if (data.test() != null) o.list.add(new TestInstrument(spec, data.test(), train.loss()));
+            if (data.teacher() != null && TeacherDistance.comparable(data.teacher(), network)) o.list.add(new TeacherDistance(data.teacher()));
+            if (theory != null && train.loss() == Loss.SQUARED)
+                o.list.add(new TheoremTwin(theory.limitNtk(), theory.lambda0(), train.optimizer().eta()));
+            return o;
+        } catch (RuntimeException e) {
+            o.close();
+            throw e;
+        }
+    }
+
+    List<Observer> list() { return list; }
+
+    /** --dump-gram: G^(H)(k) and G(k) of every record as gram_step{k}.npy and ntk_step{k}.npy (the run checked that gram is on). */
+    void dumpGram(RunFolder folder) {
+        GramInstrument g = gram;
+        list.add(new Observer() {
+            @Override public void onRecord(RunView view, StepRecord record) {
+                folder.writeMatrix("gram_step" + view.step() + ".npy", g.gram());
+                folder.writeMatrix("ntk_step" + view.step() + ".npy", g.ntk());
+            }
+        });
+    }
+
+    @Override public void close() {
+        for (Observer o : list) o.close();
+    }
+}

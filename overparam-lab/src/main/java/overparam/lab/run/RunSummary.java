@@ -1,0 +1,100 @@
+package overparam.lab.run;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import overparam.core.data.Dataset;
+import overparam.core.nn.Activation;
+import overparam.core.nn.NetworkSpec;
+import overparam.core.nn.TrainResult;
+import overparam.core.nn.TrainSpec;
+import overparam.lab.data.RunData;
+import overparam.lab.plan.RunPlan;
+import overparam.lab.plan.StepSize;
+
+/**
+ * A run's summary.json (DESIGN.md, command-line contract): written when the run starts (status running, the resolved
+ * configuration with the step size used, the data, the network's shape and scales, the optimizer, versions, the
+ * theory block) and again when it ends (status, final loss, timings).
+ */
+final class RunSummary {
+    private final ObjectNode json;
+
+    private RunSummary(ObjectNode json) { this.json = json; }
+
+    ObjectNode json() { return json; }
+
+    static RunSummary start(RunPlan plan, NetworkSpec spec, RunData runData, TrainSpec t, Theory theory, Instant startedAt) {
+        Dataset data = runData.train();
+        ObjectNode s = Json.object();
+        s.put("status", "running");
+        ObjectNode config = plan.config().toJson();
+        config.put("eta", t.optimizer().eta());
+        if (plan.train().eta() instanceof StepSize.Auto) config.put("eta_rule", "auto: 1 / lambda_max(G(0))");
+        s.set("config", config);
+        s.put("seed", plan.train().seed());
+        ObjectNode d = s.putObject("data");
+        d.put("source", data.source());
+        d.put("n", data.n());
+        d.put("d", data.d());
+        if (runData.test() != null) {
+            d.put("test_source", runData.test().source());
+            d.put("n_test", runData.test().n());
+        }
+        if (runData.classNames() != null) {
+            ArrayNode names = d.putArray("classes");
+            for (String name : runData.classNames()) names.add(name);
+        }
+        if (spec.outputs() > 1) d.put("outputs", spec.outputs());
+        if (spec.isConvolutional()) {
+            ArrayNode shape = d.putArray("sample_shape");
+            for (int v : data.sampleShape()) shape.add(v);
+        }
+        network(s.putObject("network"), spec, t);
+        s.put("optimizer", t.optimizer().name(data.n()) + (plan.data().freshSamples() ? ", fresh samples every step" : ""));
+        s.set("versions", Versions.json());
+        s.put("started_at", startedAt.toString());
+        if (theory != null) s.set("theory", theory.json(t.optimizer().eta()));
+        else s.putObject("theory").put("skipped", "limit kernel off (--limit-kernel auto computes it for n <= " + overparam.lab.plan.LimitMode.AUTO_MAX + ")");
+        return new RunSummary(s);
+    }
+
+    /** The network's c_sigma, layer scales, parameter shapes (as in weights_final.npz) and count, and the trained parameters. */
+    private static void network(ObjectNode net, NetworkSpec spec, TrainSpec t) {
+        if (spec.isConvolutional()) net.put("patches", spec.patches().describe());
+        net.put("c_sigma", spec.cSigma());
+        ArrayNode scales = net.putArray("layer_scales");
+        for (int h = 1; h <= spec.depth(); h++) scales.add(spec.layerScale(h));
+        ObjectNode shapes = net.putObject("parameters");
+        long count = 0;
+        for (int h = 1; h <= spec.parameterCount(); h++) {
+            int[] shape = spec.parameterShape(h);
+            ArrayNode dims = shapes.putArray(spec.parameterName(h)).add(shape[0]);
+            if (h <= spec.depth() || spec.isConvolutional() || spec.outputs() > 1) dims.add(shape[1]);       // a is 1-D, as in weights_final.npz (m x p for conv)
+            count += (long) shape[0] * shape[1];
+        }
+        net.put("parameter_count", count);
+        if (spec.activation() instanceof Activation.PRelu) net.put("parameter_count_slopes", spec.depth());
+        ArrayNode trained = net.putArray("trained");
+        t.trained().names(spec).forEach(trained::add);
+    }
+
+    /** The run's end: status (and the step it diverged at), final loss, timings; returns the training steps per second. */
+    double finish(TrainResult result, double setupSeconds, double writeSeconds) {
+        json.put("status", result.status());
+        if (result.diverged()) json.put("diverged_at_step", result.divergedStep());
+        ObjectNode fin = json.putObject("final");
+        fin.put("steps", result.stepsDone());
+        Json.putNumber(fin, "loss", result.finalLoss());
+        ObjectNode timings = json.putObject("timings");
+        timings.put("setup_seconds", setupSeconds);
+        timings.put("train_seconds", result.trainSeconds());
+        timings.put("instrument_seconds", result.instrumentSeconds());
+        timings.put("write_seconds", writeSeconds);
+        double stepSeconds = result.trainSeconds() - result.instrumentSeconds();
+        double stepsPerSecond = stepSeconds > 0 ? (result.stepsDone() + 1) / stepSeconds : Double.NaN;
+        Json.putNumber(timings, "steps_per_second", stepsPerSecond);
+        json.put("finished_at", Instant.now().toString());
+        return stepsPerSecond;
+    }
+}

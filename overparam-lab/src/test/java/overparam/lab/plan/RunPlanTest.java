@@ -1,0 +1,94 @@
+package overparam.lab.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import overparam.core.BadInputException;
+import overparam.core.nn.Activation;
+import overparam.core.nn.Arch;
+import overparam.core.nn.Init;
+import overparam.core.nn.Loss;
+
+/** The typed plan: every field parsed once, with the option's spelling in each refusal. */
+class RunPlanTest {
+    static RunConfig base() {
+        return RunConfigTest.empty().with("arch", "fc").with("depth", 2).with("width", 16).with("synthetic", "sphere").with("eta", "0.05");
+    }
+
+    static String refusal(RunConfig c) {
+        BadInputException e = assertThrows(BadInputException.class, () -> RunPlan.parse(c));
+        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void fieldsBecomeTypedValuesWithTheirDefaults() {
+        RunPlan p = RunPlan.parse(base().with("activation", "leaky-relu").with("leaky_slope", 0.2).with("init_scheme", "small")
+                .with("lr_schedule", "step:10:0.5").with("instruments", "gram,pattern").with("limit_kernel", "off"));
+        assertEquals(Arch.FC, p.network().arch());
+        assertEquals(new Activation.LeakyRelu(0.2), p.network().activation());
+        assertEquals(Init.SMALL, p.network().initScheme());
+        assertEquals(Loss.SQUARED, p.train().loss());
+        assertEquals(new StepSize.Fixed(0.05), p.train().eta());
+        assertEquals("step:10:0.5", p.train().schedule().describe());
+        assertEquals(LimitMode.OFF, p.limitKernel());
+        assertTrue(p.instruments().has(Instruments.Instrument.GRAM) && !p.instruments().has(Instruments.Instrument.MOVEMENT));
+        assertEquals("gram,pattern", p.instruments().toString());
+        assertInstanceOf(DataPlan.SyntheticInputs.class, p.data().inputs());
+        assertEquals(64, ((DataPlan.SyntheticInputs) p.data().inputs()).n());
+        assertTrue(p.network().trained().all());
+        assertNull(p.out());
+        assertInstanceOf(StepSize.Auto.class, RunPlan.parse(base().with("eta", "AUTO")).train().eta());
+    }
+
+    /** Seed 002's width rule lives in one place: its networks are as wide as their input, whatever --width says. */
+    @Test
+    void seed002NetworksAreAsWideAsTheirInput() {
+        NetworkPlan fc = RunPlan.parse(base().with("width", 32)).network();
+        NetworkPlan identity = RunPlan.parse(base().with("arch", "identity-mapping").with("width", 32)).network();
+        assertEquals(32, fc.widthFor(7));
+        assertEquals(7, identity.widthFor(7));
+        assertEquals(7, identity.spec(7, new int[] {7}, "x", 1).width());
+    }
+
+    /** Moved from the core's SubsetsTest with the checks: the plan refuses a fraction outside its range, naming the option. */
+    @Test
+    void refusesFractionsOutsideTheirRangeNamingTheOption() {
+        for (double fraction : new double[] {-0.1, 1.1, Double.NaN})
+            assertTrue(refusal(base().with("label_noise", fraction)).contains("--label-noise"));
+        for (double fraction : new double[] {-0.1, 1, 1.5, Double.NaN})
+            assertTrue(refusal(base().with("test_fraction", fraction)).contains("--test-fraction"));
+    }
+
+    @Test
+    void everyRefusalNamesItsOption() {
+        String[][] cases = {
+            {"arch", "transformer", "--arch transformer"}, {"activation", "swish", "--activation swish"}, {"loss", "hinge", "--loss hinge"},
+            {"eta", "fast", "--eta fast"}, {"eta", "0", "--eta 0"}, {"lr_schedule", "step:0:2", "--lr-schedule step:0:2"},
+            {"init_scheme", "he", "--init-scheme he"}, {"instruments", "gram,magic", "--instruments gram,magic"},
+            {"limit_kernel", "maybe", "--limit-kernel maybe"}, {"train_layers", "W9", "--train-layers W9"}, {"synthetic", "cube", "--synthetic cube"},
+            {"labels_from", "oracle", "--labels-from oracle"}, {"pixels", "4x4", "--pixels 4x4"}, {"classes", "0,1", "--classes"},
+        };
+        for (String[] c : cases) {
+            String message = refusal(base().with(c[0], c[1]));
+            assertTrue(message.contains(c[2]), c[0] + " = " + c[1] + ": " + message);
+        }
+        assertTrue(refusal(base().with("steps", -3)).contains("--steps -3"));
+        assertTrue(refusal(base().with("depth", 0)).contains("--depth 0"));
+        assertTrue(refusal(base().with("arch", "resnet").with("depth", 1)).contains("--depth 1"));
+        assertTrue(refusal(base().with("arch", "resnet").with("c_res", -1.0)).contains("--c-res"));
+        assertTrue(refusal(base().with("momentum", 1.0)).contains("--momentum"));
+        assertTrue(refusal(base().with("leaky_slope", 1.5).with("activation", "leaky-relu")).contains("--leaky-slope"));
+        assertTrue(refusal(base().with("activation", "prelu")).contains("--activation prelu"));
+        assertTrue(refusal(base().with("eta", null)).contains("--eta: missing"));
+        assertTrue(refusal(base().with("data", "X.npy")).contains("--data and --synthetic"));
+        assertTrue(refusal(base().with("fresh_samples", true)).contains("--fresh-samples"));
+        assertTrue(refusal(base().with("threads", 0)).contains("--threads 0"));
+        assertTrue(refusal(base().with("arch", "conv-resnet").with("pixels", "4x4").with("patch", 2)).contains("--patch 2"));
+    }
+}
