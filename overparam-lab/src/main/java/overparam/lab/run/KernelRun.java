@@ -44,6 +44,8 @@ public final class KernelRun {
         int depth = r.depth() != null ? r.depth() : arch == Arch.TWO_LAYER ? 1 : 3;
         try (Dataset data = load(r)) {
             NetworkSpec spec = InputShape.spec(arch, data, 1, depth, activation, r.cRes(), r.patch());  // the limit does not depend on the width
+            if (!spec.hasLimit())
+                throw new BadInputException("--arch " + arch + ": " + spec.noLimitReason().orElseThrow() + ". Use --arch fc, resnet, two-layer or conv-resnet.");
             TrainedLayers trained = TrainedLayers.parse(r.trainLayers(), spec);
             if (r.layer() != null && (r.layer() < 1 || r.layer() > spec.parameterCount() || !kind.equals("gram")))
                 throw BadInputException.of("--layer " + r.layer(), r.layer(), "a layer 1.." + spec.parameterCount() + " with --kind gram",
