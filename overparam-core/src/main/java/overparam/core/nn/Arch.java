@@ -45,5 +45,18 @@ public enum Arch {
     /** Seed 002's networks: square layers of width d, weights used as they are (no 1 / sqrt m), no infinite-width limit. */
     public boolean isSeed002() { return this == IDENTITY_MAPPING || this == NO_IDENTITY; }
 
+    /**
+     * The kind of hidden layer h (1-based): the one place that says which layer each network is made of, for its finite
+     * network ({@link Network}) and its limit kernel ({@link LimitKernel}) alike.
+     */
+    public LayerKind layerKind(int h) {
+        return switch (this) {
+            case FC, TWO_LAYER -> DenseLayer.KIND;                                   // eq. 2; Du et al. 2018
+            case RESNET, CONV_RESNET -> h == 1 ? DenseLayer.KIND : ResidualLayer.KIND;   // eq. 3: residual blocks for h = 2..H
+            case IDENTITY_MAPPING -> IdentityMappingLayer.KIND;                      // seed 002, eq. 8
+            case NO_IDENTITY -> DenseLayer.FIXED_WIDTH_KIND;                         // seed 002's control: sigma(W x), scale 1
+        };
+    }
+
     @Override public String toString() { return cliName; }
 }

@@ -7,9 +7,26 @@ import overparam.core.linalg.Matrix;
 /**
  * x -> scale * sigma(W phi(x)): the layers of the fully-connected network (seed 004, eq. 2, scale
  * sqrt(c_sigma / m)), the first layer of the ResNet (eq. 3) and of the convolutional ResNet (Section 3.3, with
- * its patch operator phi), and the hidden layer of the two-layer network (scale 1 / sqrt m, Du et al. 2018).
+ * its patch operator phi), and the hidden layer of the two-layer network (scale 1 / sqrt m, Du et al. 2018); with
+ * scale 1, the layer of seed 002's no-identity control ({@link #FIXED_WIDTH_KIND}).
  */
 public record DenseLayer(Matrix weights, Activation activation, double scale, Patches patches, int level) implements Layer {
+    /** Scale {@link NetworkSpec#layerScale}; level 0 at h = 1 (it reads the input), 1 above. */
+    private static final LayerKind.Builder BUILD =
+            (w, activation, spec, h) -> new DenseLayer(w, activation, spec.layerScale(h), spec.patches(), h == 1 ? 0 : 1);
+
+    /** The dense layer of seed 004's networks, with its infinite-width map {@link #limit}, q = scale^2 m. */
+    public static final LayerKind KIND = LayerKind.withLimit("dense", BUILD,
+            (in, spec, h) -> limit(in, h, spec.activation(), spec.widthFreeScale(h), spec.patches()));
+
+    /**
+     * The same finite layer in seed 002's no-identity control, x -> sigma(W x) with scale 1 and W d x d drawn N(0, 1/d):
+     * its width is the input dimension, so there is no width to grow (and {@link #limit} assumes N(0, 1) weights with
+     * the 1 / sqrt m in the scale, which these are not).
+     */
+    public static final LayerKind FIXED_WIDTH_KIND = LayerKind.withoutLimit("fixed-width dense", BUILD,
+            "width fixed at d (seed 002): no infinite-width limit");
+
     @Override public void forward(Matrix in, Matrix pre, Matrix out, Matrix slope, Workspace ws) {
         linear(in, pre, ws);                                                              // pre = phi(X) W^T
         Elementwise.activate(activation, pre, out, slope, scale);
@@ -33,7 +50,7 @@ public record DenseLayer(Matrix weights, Activation activation, double scale, Pa
      * </ul>
      * Consumes the input state; returns the output state.
      */
-    static KernelState limit(KernelState in, int h, Activation activation, double q, Patches patches) {
+    private static KernelState limit(KernelState in, int h, Activation activation, double q, Patches patches) {
         GaussianMaps maps = activation.gaussianMaps();
         int n = in.n(), p = in.pixels();
         Matrix spread = patches.patchSum(in.nngp(), n);

@@ -10,6 +10,11 @@ import overparam.core.linalg.Matrix;
  * why zero initialization trains here (seed 002, Section 5.3). Width d is fixed, so there is no infinite-width limit.
  */
 public record IdentityMappingLayer(Matrix weights, Activation activation) implements Layer {
+    /** Seed 002's identity-mapping layer: W is d x d, so the width cannot grow and there is no limit to take. */
+    public static final LayerKind KIND = LayerKind.withoutLimit("identity-mapping",
+            (w, activation, spec, h) -> new IdentityMappingLayer(w, activation),
+            "width fixed at d (seed 002): no infinite-width limit");
+
     public IdentityMappingLayer {
         if (weights.rows() != weights.cols()) throw new IllegalArgumentException("an identity-mapping layer is square, got " + weights);
     }

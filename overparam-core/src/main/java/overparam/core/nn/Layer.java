@@ -8,8 +8,14 @@ import overparam.core.linalg.Matrix;
  * (width x fanIn, N(0, 1) at initialization) and the patch operator phi of its {@link Patches} (the identity for
  * the dense networks). Matrices are pixel rows: (n p) x channels, one row per sample and pixel (p = 1 for the
  * dense networks, where a pixel row is a sample). Buffers come from a {@link Workspace}; nothing here allocates.
+ * <p>
+ * Each implementation is one {@link LayerKind}'s finite side and declares that kind (its infinite-width map, or the
+ * reason it has none) as a constant in the same file. Not sealed: a new kind is its own file plus its line in
+ * {@link Arch#layerKind}. Its Gram contribution needs nothing here: it is the same formula,
+ * G^(h) = (B_h B_h^T) o (phi(X_{h-1}) phi(X_{h-1})^T), for every layer whose parameter is one dense weight matrix, so
+ * {@link LayerGram} computes it for all of them from the signals of {@link #backward} and the layer inputs.
  */
-public sealed interface Layer permits DenseLayer, ResidualLayer, IdentityMappingLayer {
+public interface Layer {
     Matrix weights();
 
     /** The layer's scale on sigma(W x): sqrt(c_sigma / m), c_res / (H sqrt m) or 1 / sqrt m. */

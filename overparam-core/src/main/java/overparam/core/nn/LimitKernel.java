@@ -2,12 +2,12 @@ package overparam.core.nn;
 
 import java.util.ArrayList;
 import java.util.List;
-import overparam.core.BadInputException;
 import overparam.core.linalg.Matrix;
 
 /**
  * The infinite-width kernels of a network on inputs X: the fold of its layers' limits (as neural-tangents'
- * stax.serial folds kernel_fn), so every network overparam can build has its kernels.
+ * stax.serial folds kernel_fn), so every network whose layer kinds all have one ({@link NetworkSpec#hasLimit}) has its
+ * kernels.
  * <ul>
  *   <li>{@link #limitGram()}: K^(H), the limit of G^(H)(0), whose least eigenvalue lambda_0 sets the rates of
  *       Theorems 5.1, 6.1 and 7.1 (Defs. 5.1, 6.1 and 7.1; for the two-layer net, H-infinity of Du et al. 2018);</li>
@@ -40,17 +40,13 @@ public final class LimitKernel implements AutoCloseable {
     }
 
     public static LimitKernel of(NetworkSpec spec, Matrix x, TrainedLayers trained, boolean keepLayerGrams) {
-        if (!spec.hasLimit())
-            throw BadInputException.of("--arch " + spec.arch(), spec.arch().isSeed002() ? "seed 002's network (width fixed at d)" : spec.outputs() + " outputs",
-                    "a network of seed 004 with one output, whose width can grow", "Use --limit-kernel off, or --arch fc, resnet, two-layer or conv-resnet.");
+        // callers ask spec.hasLimit() first (the lab words the refusal for its users); this is the guard behind it
+        if (!spec.hasLimit()) throw new IllegalArgumentException(spec.arch() + " network: " + spec.noLimitReason().orElseThrow());
         if (x.cols() != spec.inputDim())
             throw new IllegalArgumentException("inputs have " + x.cols() + " columns, the network takes d = " + spec.inputDim());
         KernelState state = KernelState.ofInputs(x, spec.pixels(), trained, keepLayerGrams);
-        for (int h = 1; h <= spec.depth(); h++) {
-            double q = spec.widthFreeScale(h);
-            state = spec.isResidual(h) ? ResidualLayer.limit(state, h, spec.activation(), q, spec.patches())
-                                       : DenseLayer.limit(state, h, spec.activation(), q, spec.patches());
-        }
+        // stax.serial: each hidden layer's kernel map in turn, the kinds the network's finite layers are built from
+        for (int h = 1; h <= spec.depth(); h++) state = spec.layerKind(h).limit().orElseThrow().apply(state, spec, h);
         // the output layer a: du_i/da = x_i^(H), so G^(H+1) = X^(H) X^(H)^T -> the NNGP, with factor 1 below it
         return new LimitKernel(spec, state.readout(spec.depth() + 1));
     }

@@ -30,9 +30,7 @@ public final class Network implements AutoCloseable {
         for (int h = 1; h <= spec.depth(); h++) {
             Matrix w = hiddenWeights.get(h - 1);
             Activation act = activations.get(h - 1);
-            ls.add(spec.arch() == Arch.IDENTITY_MAPPING ? new IdentityMappingLayer(w, act)
-                    : spec.isResidual(h) ? new ResidualLayer(w, act, spec.layerScale(h), spec.patches())
-                    : new DenseLayer(w, act, spec.layerScale(h), spec.patches(), h == 1 ? 0 : 1));
+            ls.add(spec.layerKind(h).build(w, act, spec, h));
         }
         this.layers = List.copyOf(ls);
     }

@@ -1,5 +1,6 @@
 package overparam.core.nn;
 
+import java.util.Optional;
 import overparam.core.BadInputException;
 
 /**
@@ -84,8 +85,11 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
         return s * s * width;
     }
 
+    /** The kind of hidden layer h (1-based), as the architecture registers it ({@link Arch#layerKind}). */
+    public LayerKind layerKind(int h) { return arch.layerKind(h); }
+
     /** Hidden layer h is a residual block (adds its input). */
-    public boolean isResidual(int h) { return (arch == Arch.RESNET || arch == Arch.CONV_RESNET) && h >= 2; }
+    public boolean isResidual(int h) { return layerKind(h) == ResidualLayer.KIND; }
 
     /** Whether the network convolves (its inputs are images or signals). */
     public boolean isConvolutional() { return arch == Arch.CONV_RESNET; }
@@ -127,6 +131,19 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
      */
     public boolean hasSampleSignals() { return outputs == 1 && !(activation instanceof Activation.PRelu); }
 
-    /** Whether the network has an infinite-width limit (seed 004's networks: m is free to grow). */
-    public boolean hasLimit() { return !arch.isSeed002() && outputs == 1; }
+    /** Whether the network has an infinite-width limit: every hidden layer's kind has one, and there is one output. */
+    public boolean hasLimit() { return noLimitReason().isEmpty(); }
+
+    /**
+     * Why the network has no infinite-width limit, naming the first hidden layer whose kind has none; or its outputs,
+     * since the limits are those of one-output networks. Empty when it has a limit.
+     */
+    public Optional<String> noLimitReason() {
+        for (int h = 1; h <= depth; h++) {
+            LayerKind kind = layerKind(h);
+            if (!kind.hasLimit()) return Optional.of("hidden layer " + h + " is " + kind + ", " + kind.noLimitReason().orElseThrow());
+        }
+        if (outputs != 1) return Optional.of(outputs + " outputs: the infinite-width limits are of one-output networks");
+        return Optional.empty();
+    }
 }

@@ -9,6 +9,11 @@ import overparam.core.linalg.Matrix;
  * convolutional ResNet (Section 3.3), where phi is the patch operator.
  */
 public record ResidualLayer(Matrix weights, Activation activation, double scale, Patches patches) implements Layer {
+    /** The residual block, scale c_res / (H sqrt m) ({@link NetworkSpec#layerScale}), with its infinite-width map {@link #limit}. */
+    public static final LayerKind KIND = LayerKind.withLimit("residual",
+            (w, activation, spec, h) -> new ResidualLayer(w, activation, spec.layerScale(h), spec.patches()),
+            (in, spec, h) -> limit(in, h, spec.activation(), spec.widthFreeScale(h), spec.patches()));
+
     public ResidualLayer {
         if (weights.cols() != weights.rows() * patches.size())
             throw new IllegalArgumentException("a residual block is m x q m, got " + weights + " for q = " + patches.size());
@@ -47,7 +52,7 @@ public record ResidualLayer(Matrix weights, Activation activation, double scale,
      * </ul>
      * Consumes the input state; returns the output state.
      */
-    static KernelState limit(KernelState in, int h, Activation activation, double q, Patches patches) {
+    private static KernelState limit(KernelState in, int h, Activation activation, double q, Patches patches) {
         GaussianMaps maps = activation.gaussianMaps();
         int n = in.n(), p = in.pixels();
         Matrix k = in.nngp(), spread = patches.patchSum(k, n), next = k.copy();

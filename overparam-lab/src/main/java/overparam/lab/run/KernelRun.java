@@ -38,8 +38,7 @@ public final class KernelRun {
         try (Dataset data = RunDataLoader.inputs(plan.data())) {
             NetworkSpec spec = network.withWidth(1).spec(data.d(), data.sampleShape(), data.source(), 1);   // the limit does not depend on the width
             if (!spec.hasLimit())
-                throw new BadInputException("--arch " + spec.arch() + ": " + "no infinite-width limit (seed 002's networks are as wide as their input)"
-                        + ". Use --arch fc, resnet, two-layer or conv-resnet.");
+                throw new BadInputException("--arch " + spec.arch() + ": " + spec.noLimitReason().orElseThrow() + ". Use --arch fc, resnet, two-layer or conv-resnet.");
             TrainedLayers trained = network.trained().of(spec);
             long need = Theory.bytes(data.n(), spec.pixels()) * (layer != null ? 2 : 1), available = Memory.availableBytes();
             if (need > available)

@@ -55,7 +55,8 @@ final class RunSummary {
         s.set("versions", Versions.json());
         s.put("started_at", startedAt.toString());
         if (theory != null) s.set("theory", theory.json(t.optimizer().eta()));
-        else s.putObject("theory").put("skipped", "limit kernel off (--limit-kernel auto computes it for n <= " + overparam.lab.plan.LimitMode.AUTO_MAX + ")");
+        else s.putObject("theory").put("skipped", spec.noLimitReason().map(why -> "no infinite-width limit: " + why)
+                .orElse("limit kernel off (--limit-kernel auto computes it for n <= " + overparam.lab.plan.LimitMode.AUTO_MAX + ")"));
         return new RunSummary(s);
     }
 

@@ -120,7 +120,7 @@ public final class TrainRun {
         if (spec.hasLimit()) return plan.limitKernel().wanted(n, spec.pixels());
         if (plan.limitKernel() == overparam.lab.plan.LimitMode.ON)
             throw new BadInputException("--limit-kernel on: --arch " + spec.arch() + (spec.outputs() > 1 ? " with " + spec.outputs() + " outputs" : "")
-                    + " has no infinite-width limit (seed 002's networks are as wide as their input; the limits are of one-output networks). Use --limit-kernel off.");
+                    + " has no infinite-width limit (" + spec.noLimitReason().orElseThrow() + "). Use --limit-kernel off.");
         return false;
     }
 
