@@ -38,29 +38,18 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
             throw BadInputException.of("input dimension " + inputDim, inputDim + " values a sample", "channels x " + patches.pixels() + " pixels",
                     "Give inputs of shape n x channels x pixels (or n x channels x rows x cols).");
         if (inputDim < 1) throw BadInputException.of("input dimension d", inputDim, "a positive integer", "Give data with at least one column.");
-        if (width < 1) throw BadInputException.of("--width " + width, width, "a positive integer", "e.g. --width 512");
-        if (depth < 1) throw BadInputException.of("--depth " + depth, depth, "a positive integer", "e.g. --depth 3");
-        if ((arch == Arch.RESNET || arch == Arch.CONV_RESNET) && depth < 2)
-            throw BadInputException.of("--depth " + depth, "depth " + depth + " for --arch " + arch,
-                    "depth >= 2 (seed 004 has residual blocks for h = 2..H)", "Use --depth 2 or more, or --arch fc for one hidden layer.");
-        if (arch == Arch.TWO_LAYER && depth != 1)
-            throw BadInputException.of("--depth " + depth, "depth " + depth + " for --arch two-layer",
-                    "depth 1 (one hidden layer)", "Drop --depth, or use --arch fc for deeper networks.");
-        if (outputs < 1) throw new IllegalArgumentException("outputs " + outputs);
-        if (outputs > 1 && arch == Arch.TWO_LAYER)
-            throw BadInputException.of("--arch two-layer", outputs + " classes", "one output (Du et al. 2018 fix a = +-1)",
-                    "Use a two-class problem with --loss squared or logistic, or --arch fc --depth 1 for k classes.");
-        if (outputs > 1 && arch == Arch.CONV_RESNET)
-            throw BadInputException.of("--arch conv-resnet", outputs + " classes", "one output (seed 004's u = <a, x^(H)>)",
-                    "Use a two-class problem with --loss squared or logistic, or a dense --arch for k classes.");
-        if (arch.isSeed002() && width != inputDim)
-            throw BadInputException.of("--width " + width, "width " + width + " for --arch " + arch, "the input dimension d = " + inputDim
-                    + " (seed 002's W is d x d)", "Drop --width: these networks are as wide as their input.");
-        if (activation instanceof Activation.PRelu && !arch.isSeed002())
-            throw BadInputException.of("--activation prelu", "--arch " + arch, "--arch identity-mapping or no-identity (seed 002's networks)",
-                    "Use leaky-relu for a fixed slope in seed 004's networks.");
-        if ((arch == Arch.RESNET || arch == Arch.CONV_RESNET) && !(cRes > 0 && Double.isFinite(cRes)))
-            throw BadInputException.of("--c-res " + cRes, cRes, "a positive number (seed 004 takes 0 < c_res < 1)", "e.g. --c-res 0.5");
+        // the shape's invariants; the lab's plan refuses user input breaking them first, with the option and the fix
+        require(width >= 1 && depth >= 1, "width and depth at least 1");
+        require(!(arch == Arch.RESNET || arch == Arch.CONV_RESNET) || depth >= 2, "residual blocks for h = 2..H: depth >= 2");
+        require(arch != Arch.TWO_LAYER || depth == 1, "the two-layer network has depth 1");
+        require(outputs >= 1 && (outputs == 1 || arch != Arch.TWO_LAYER && arch != Arch.CONV_RESNET), "one output for two-layer and conv-resnet");
+        require(!arch.isSeed002() || width == inputDim, "seed 002's W is d x d: width = input dimension");
+        require(!(activation instanceof Activation.PRelu) || arch.isSeed002(), "prelu only in seed 002's networks");
+        require(!(arch == Arch.RESNET || arch == Arch.CONV_RESNET) || cRes > 0 && Double.isFinite(cRes), "c_res > 0");
+    }
+
+    private static void require(boolean holds, String what) {
+        if (!holds) throw new IllegalArgumentException("network shape: expected " + what);
     }
 
     /** c_sigma = 1 / E[sigma(z)^2] of this network's activation. */
