@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import overparam.core.nn.RunStatus;
 import overparam.lab.store.Store;
 
 /**
@@ -92,7 +93,7 @@ record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
             if (min != null && max != null && max > 0) v.put("ntk_lambda_ratio", min / max);
             Double first = start.get("loss"), last = steps.get(steps.size() - 1).values().get("loss");
             v.put("initial_loss", first);
-            boolean done = "done".equals(summary.get("status").asText());
+            boolean done = RunStatus.parse(summary.get("status").asText()) == RunStatus.DONE;
             v.put("final_loss", done ? last : null);
             v.put("loss_ratio", done && first != null && last != null && first > 0 ? last / first : null);
         }

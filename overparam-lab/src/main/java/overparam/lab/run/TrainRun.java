@@ -35,6 +35,7 @@ import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.Observer;
 import overparam.core.nn.Optimizer;
+import overparam.core.nn.RunStatus;
 import overparam.core.nn.RunView;
 import overparam.core.nn.StepRecord;
 import overparam.core.nn.TrainResult;
@@ -185,7 +186,7 @@ public final class TrainRun {
         if (theory != null && trainSpec.loss() == Loss.SQUARED)
             observers.add(new TheoremTwin(theory.limitNtk(), theory.lambda0(), trainSpec.optimizer().eta()));
         try (RunFolder folder = RunFolder.create(out)) {
-            ObjectNode summary = summary(c, spec, runData, trainSpec, "running", startedAt);
+            ObjectNode summary = summary(c, spec, runData, trainSpec, RunStatus.RUNNING.word(), startedAt);
             if (theory != null) summary.set("theory", theory.json(trainSpec.optimizer().eta()));
             else summary.putObject("theory").put("skipped", "limit kernel off (--limit-kernel auto computes it for n <= " + LIMIT_KERNEL_AUTO_MAX + ")");
             folder.writeSummary(summary);
@@ -207,7 +208,7 @@ public final class TrainRun {
             if (!result.diverged()) folder.writeWeights(network, "weights_final.npz");
             double writeSeconds = (System.nanoTime() - w0) / 1e9;
 
-            summary.put("status", result.status());
+            summary.put("status", result.status().word());
             if (result.diverged()) summary.put("diverged_at_step", result.divergedStep());
             ObjectNode fin = summary.putObject("final");
             fin.put("steps", result.stepsDone());

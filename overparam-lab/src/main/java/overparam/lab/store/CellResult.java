@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableMap;
+import overparam.core.nn.RunStatus;
 
 /**
  * One finished cell as the store has it: its resolved configuration (snake_case fields of RunConfig), status,
  * per-run values (lambda_0, final_loss, ...) and recorded series (metric name -> step -> value).
  */
-public record CellResult(long runId, String cell, JsonNode config, String status, Map<String, Double> values,
+public record CellResult(long runId, String cell, JsonNode config, RunStatus status, Map<String, Double> values,
                          Map<String, NavigableMap<Integer, Double>> series) {
     public CellResult {
         values = Collections.unmodifiableMap(values);
@@ -46,7 +47,7 @@ public record CellResult(long runId, String cell, JsonNode config, String status
         return s == null || s.isEmpty() || s.lastEntry().getValue() == null ? Double.NaN : s.lastEntry().getValue();
     }
 
-    public boolean diverged() { return "diverged".equals(status); }
+    public boolean diverged() { return status == RunStatus.DIVERGED; }
 
     private static double parse(String text) {
         try {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import overparam.core.nn.RunStatus;
 import overparam.lab.store.CellResult;
 import overparam.lab.store.Results;
 
@@ -20,7 +21,7 @@ class CheckTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static long ids;
 
-    /** A cell with config fields, per-run values and series name -> values at steps 0, 10, 20, ... */
+    /** A cell with config fields, per-run values, series name -> values at steps 0, 10, 20, ... and its status word. */
     static CellResult cell(Map<String, Object> config, Map<String, Double> values, Map<String, double[]> series, String status) {
         ObjectNode c = JSON.createObjectNode();
         config.forEach((k, v) -> c.set(k, JSON.valueToTree(v)));
@@ -30,7 +31,7 @@ class CheckTest {
             for (int i = 0; i < v.length; i++) m.put(10 * i, v[i]);
             s.put(k, m);
         });
-        return new CellResult(++ids, config.toString(), c, status, values, s);
+        return new CellResult(++ids, config.toString(), c, RunStatus.parse(status), values, s);
     }
 
     static double[] geometric(double start, double rate, int records) {
