@@ -65,7 +65,7 @@ public final class KernelRun {
                 double yKy = Double.NaN, arora = Double.NaN;
                 if (r.labels() != null) {
                     yKy = Theorems.labelComplexity(m, data.y().toArray());
-                    arora = Math.sqrt(2 * yKy / data.n());
+                    arora = Theorems.aroraBound(yKy, data.n());
                 }
                 Npy.write(out, m);
                 String what = switch (kind) {
