@@ -193,12 +193,4 @@ class CheckTest {
         assertTrue(relative.evaluate(new Results("t", List.of(stays, closes))).holds());
         assertFalse(relative.evaluate(new Results("t", List.of(closesToo, closes))).holds());
     }
-
-    @Test
-    void stepsToIsTheFirstRecordReachingTheTarget() {
-        CellResult c = cell(Map.of(), Map.of(), Map.of("train_error", new double[] {0.5, 0.2, 0.0, 0.0}), "done");
-        assertTrue(Check.valueOf(c, "steps_to:train_error<=0") == 20);
-        assertTrue(Double.isNaN(Check.valueOf(c, "steps_to:train_error>=0.9")));
-        assertTrue(Check.valueOf(c, "relative:train_error") == 0);
-    }
 }
