@@ -177,7 +177,7 @@ final class EpochBench {
         try {
             TrainResult result = Trainer.train(net, data, spec, List.of(), clock);
             // only a diverged run returns: a non-finite loss before step K
-            System.out.printf("  (the run %s at step %d)%n", result.status(), result.divergedStep());
+            System.out.printf("  (the run %s at step %d)%n", result.status().word(), result.divergedStep());
             clock.end = clock.start = 0;
             clock.lastBatchLoss = Double.NaN;
         } catch (StepClock.Stop stop) {

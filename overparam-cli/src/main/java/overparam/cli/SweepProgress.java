@@ -5,6 +5,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import overparam.core.nn.RunStatus;
 import overparam.lab.experiment.ExperimentRun;
 
 /** A sweep's progress: on a terminal a bar (cells done, current cell, ETA), elsewhere a plain line per finished cell. */
@@ -34,10 +35,10 @@ final class SweepProgress implements ExperimentRun.Listener, AutoCloseable {
         if (bar != null) bar.setExtraMessage(key);
     }
 
-    @Override public synchronized void onCellDone(String key, String status, double seconds) {
+    @Override public synchronized void onCellDone(String key, RunStatus status, double seconds) {
         done++;
         if (bar != null) bar.stepTo(done);
-        if (plain != null) plain.printf("cell %d/%d %s: %s (%.1f s)%n", done, total, key, status, seconds);
+        if (plain != null) plain.printf("cell %d/%d %s: %s (%.1f s)%n", done, total, key, status.word(), seconds);
     }
 
     @Override public void close() {

@@ -18,9 +18,14 @@ public final class Theorems {
 
     private Theorems() {}
 
+    /** Theorems 5.1 and 6.1: the rate 1 - eta lambda_0 / 2 by which the loss contracts each step at the least. */
+    public static double predictedRate(double eta, double lambda0) {
+        return 1 - eta * lambda0 / 2;
+    }
+
     /** Theorems 5.1 and 6.1: L(k) <= (1 - eta lambda_0 / 2)^k L(0). */
     public static double lossBound(double initialLoss, double eta, double lambda0, int step) {
-        return Math.pow(1 - eta * lambda0 / 2, step) * initialLoss;
+        return Math.pow(predictedRate(eta, lambda0), step) * initialLoss;
     }
 
     /** Seed 004, Theorem 5.1 (fc): width and step size. */
@@ -103,7 +108,12 @@ public final class Theorems {
 
     /** Arora, Du, Hu, Li, Wang 2019: the generalization quantity sqrt(2 y^T H^-1 y / n). */
     public static double aroraBound(Matrix h, double[] y) {
-        return Math.sqrt(2 * labelComplexity(h, y) / y.length);
+        return aroraBound(labelComplexity(h, y), y.length);
+    }
+
+    /** Arora et al.'s sqrt(2 y^T H^-1 y / n) from y^T H^-1 y already computed (labelComplexity) and n samples. */
+    public static double aroraBound(double labelComplexity, int n) {
+        return Math.sqrt(2 * labelComplexity / n);
     }
 
     private static double max(double... v) {

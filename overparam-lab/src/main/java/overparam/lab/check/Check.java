@@ -30,43 +30,11 @@ public sealed interface Check permits Checks.Bound, Checks.Slope, Checks.SlopeCo
 
     Verdict evaluate(Results results);
 
-    /**
-     * A per-run value (lambda_0, final_loss, ...) when the cell has it, else the metric's last recorded value.
-     * "steps_to:METRIC<=V" (or >=) is the first recorded step at which the metric reached V: how long training took
-     * to get there (NaN when it never did). "relative:METRIC" is its last value over its first (how much of the way a
-     * distance has closed).
-     */
-    static double valueOf(CellResult c, String name) {
-        if (name.startsWith("steps_to:")) return stepsTo(c, name.substring("steps_to:".length()));
-        if (name.startsWith("relative:")) {
-            var s = c.series(name.substring("relative:".length()));
-            if (s.isEmpty() || s.firstEntry().getValue() == null || s.lastEntry().getValue() == null) return Double.NaN;
-            return s.lastEntry().getValue() / s.firstEntry().getValue();
-        }
-        return c.values().containsKey(name) ? c.value(name) : c.last(name);
-    }
-
-    private static double stepsTo(CellResult c, String condition) {
-        boolean atMost = condition.contains("<=");
-        String[] parts = condition.split(atMost ? "<=" : ">=");
-        if (parts.length != 2) throw new IllegalArgumentException("steps_to:" + condition + ": expected steps_to:METRIC<=VALUE or >=VALUE");
-        return stepsTo(c, parts[0].trim(), atMost, Double.parseDouble(parts[1].trim()));
-    }
-
-    /** The first recorded step at which metric <= target (atMost) or >= target, NaN when it never gets there. */
-    static double stepsTo(CellResult c, String metric, boolean atMost, double target) {
-        for (var e : c.series(metric).entrySet()) {
-            Double v = e.getValue();
-            if (v != null && (atMost ? v <= target : v >= target)) return e.getKey();
-        }
-        return Double.NaN;
-    }
-
     /** (x, y) of the cells a filter keeps, dropping non-finite values and, on log axes, non-positive ones. */
     static double[][] points(List<CellResult> cells, String x, String y, boolean logX, boolean logY) {
         List<double[]> p = new ArrayList<>();
         for (CellResult c : cells) {
-            double vx = c.number(x), vy = valueOf(c, y);
+            double vx = c.number(x), vy = c.valueOf(y);
             if (!Double.isFinite(vx) || !Double.isFinite(vy) || (logX && vx <= 0) || (logY && vy <= 0)) continue;
             p.add(new double[] {vx, vy});
         }

@@ -90,7 +90,7 @@ public final class Checks {
             String expected = "mean " + y + " " + (down ? "decreasing" : "increasing") + " in " + x + ", " + Check.describe(where);
             TreeMap<Double, double[]> means = new TreeMap<>();                     // x -> {sum, count}
             for (CellResult c : results.where(Where.of(where))) {
-                double vx = c.number(x), vy = Check.valueOf(c, y);
+                double vx = c.number(x), vy = c.valueOf(y);
                 if (!Double.isFinite(vx) || !Double.isFinite(vy)) continue;
                 double[] acc = means.computeIfAbsent(vx, k -> new double[2]);
                 acc[0] += vy; acc[1]++;
@@ -249,7 +249,7 @@ public final class Checks {
                 var series = c.series(metric);
                 double first = series.isEmpty() || series.firstEntry().getValue() == null ? Double.NaN : series.firstEntry().getValue();
                 double goal = scaled ? target * first : target;
-                double step = Check.stepsTo(c, metric, down, goal);
+                double step = c.stepsTo(metric, down, goal);
                 if (c.diverged() || Double.isNaN(step)) {
                     double best = down ? series.values().stream().filter(v -> v != null).mapToDouble(v -> v).min().orElse(Double.NaN)
                                        : series.values().stream().filter(v -> v != null).mapToDouble(v -> v).max().orElse(Double.NaN);
@@ -301,7 +301,7 @@ public final class Checks {
 
         private double[] values(Results results, String value) {
             return results.where(Where.of(where)).stream().filter(c -> Where.holds(c, group, value))
-                    .mapToDouble(c -> c.diverged() ? Double.NaN : Check.valueOf(c, y)).toArray();
+                    .mapToDouble(c -> c.diverged() ? Double.NaN : c.valueOf(y)).toArray();
         }
 
         private static double mean(double[] v) {

@@ -11,6 +11,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import overparam.core.nn.RunStatus;
+import overparam.lab.run.Theory;
 import overparam.lab.store.Store;
 
 /**
@@ -68,9 +70,10 @@ record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
         Map<String, Double> v = new LinkedHashMap<>();
         JsonNode theory = summary.get("theory");
         if (theory != null) {
-            for (String f : List.of("lambda_0", "limit_gram_lambda_max", "limit_ntk_lambda_min", "limit_ntk_lambda_max", "predicted_rate",
-                    "eta_stable_below", "y_K_inv_y", "y_ntk_inv_y", "arora_bound", "separation"))
+            for (Theory.Scalar s : Theory.Scalar.values()) {
+                String f = s.key();
                 if (theory.has(f)) v.put(f, theory.get(f).isNumber() ? theory.get(f).asDouble() : null);
+            }
             if (theory.has("requirements"))
                 for (JsonNode r : theory.get("requirements")) {
                     String quantity = r.get("quantity").asText();
@@ -92,7 +95,7 @@ record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
             if (min != null && max != null && max > 0) v.put("ntk_lambda_ratio", min / max);
             Double first = start.get("loss"), last = steps.get(steps.size() - 1).values().get("loss");
             v.put("initial_loss", first);
-            boolean done = "done".equals(summary.get("status").asText());
+            boolean done = RunStatus.parse(summary.get("status").asText()) == RunStatus.DONE;
             v.put("final_loss", done ? last : null);
             v.put("loss_ratio", done && first != null && last != null && first > 0 ? last / first : null);
         }

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import overparam.core.BadInputException;
+import overparam.core.nn.RunStatus;
 import overparam.core.nn.TrainingListener;
 import overparam.lab.check.Checks;
 import overparam.lab.check.Verdict;
@@ -42,7 +43,7 @@ public final class ExperimentRun {
         Listener NONE = new Listener() {};
         default void onStart(int cells, int alreadyDone) {}
         default void onCellStart(String key) {}
-        default void onCellDone(String key, String status, double seconds) {}
+        default void onCellDone(String key, RunStatus status, double seconds) {}
     }
 
     public record Outcome(Path dir, int cells, int reused, int diverged, List<Verdict> verdicts, Path report) {
@@ -161,7 +162,7 @@ public final class ExperimentRun {
         RunConfig config = cell.config().with("out", folder.toString()).with("threads", threadsPerCell).withDefaults();
         long runId = store.startCell(spec.name(), cell.key(), config.toJson().toString(), config.seed(), Versions.overparam());
         TrainRun.Outcome o = TrainRun.execute(config, TrainingListener.NONE);
-        String status = o.result().status();
+        RunStatus status = o.result().status();
         if (o.result().diverged()) synchronized (this) { diverged++; }
         CellFiles files = CellFiles.read(folder);
         store.finishCell(runId, status, files.steps(), files.values());

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import overparam.core.nn.RunStatus;
 import overparam.lab.check.Verdict;
 import overparam.lab.store.Results;
 
@@ -78,7 +79,7 @@ public final class Report {
 
     private static void header(StringBuilder b, String title, Header h, Results results) {
         long diverged = results.cells().stream().filter(c -> c.diverged()).count();
-        long done = results.cells().stream().filter(c -> "done".equals(c.status())).count();
+        long done = results.cells().stream().filter(c -> c.status() == RunStatus.DONE).count();
         b.append("<header>\n<h1>").append(escape(title)).append("</h1>\n<dl class=\"meta\">\n");
         row(b, "Experiment", escape(first(h.name(), results.experiment(), null)));
         row(b, "Reproduces", escape(h.paper()));

@@ -19,9 +19,10 @@ import overparam.lab.check.Fit;
 import overparam.lab.store.CellResult;
 
 /**
- * A {@code scaling} figure: each cell's final y (a per-run value such as lambda_0, else the metric's last recorded
- * value) against the configuration field x, one series per group: the mean with min-max error bars over the cells
- * sharing an x, and the least-squares line through every cell's point, its slope and 95% interval in the legend.
+ * A {@code scaling} figure: each cell's y ({@link CellResult#valueOf}: a per-run value such as lambda_0, else the
+ * metric's last recorded value; steps_to: and relative: names as in checks) against the configuration field x, one
+ * series per group: the mean with min-max error bars over the cells sharing an x, and the least-squares line through
+ * every cell's point, its slope and 95% interval in the legend.
  * Log-log by default, where the slope is the exponent of a power law (weight movement ~ width^slope).
  */
 final class Scaling {
@@ -47,7 +48,7 @@ final class Scaling {
             TreeMap<Double, List<Double>> byX = new TreeMap<>();
             List<double[]> runs = new ArrayList<>();
             for (CellResult c : g.getValue()) {
-                double x = c.number(spec.x()), y = c.values().containsKey(spec.y()) ? c.value(spec.y()) : c.last(spec.y());
+                double x = c.number(spec.x()), y = c.valueOf(spec.y());
                 if (!Double.isFinite(x) || !Double.isFinite(y) || (logX && x <= 0) || (logY && y <= 0)) {
                     skipped++;
                     continue;

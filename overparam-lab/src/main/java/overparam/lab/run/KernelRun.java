@@ -57,7 +57,7 @@ public final class KernelRun {
                 double yKy = Double.NaN, arora = Double.NaN;
                 if (labelled) {
                     yKy = Theorems.labelComplexity(m, data.y().toArray());
-                    arora = Math.sqrt(2 * yKy / data.n());
+                    arora = Theorems.aroraBound(yKy, data.n());
                 }
                 Npy.write(out, m);
                 int depth = network.depth();

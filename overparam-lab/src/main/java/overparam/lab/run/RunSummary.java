@@ -6,6 +6,7 @@ import java.time.Instant;
 import overparam.core.data.Dataset;
 import overparam.core.nn.Activation;
 import overparam.core.nn.NetworkSpec;
+import overparam.core.nn.RunStatus;
 import overparam.core.nn.TrainResult;
 import overparam.core.nn.TrainSpec;
 import overparam.lab.data.RunData;
@@ -27,7 +28,7 @@ final class RunSummary {
     static RunSummary start(RunPlan plan, NetworkSpec spec, RunData runData, TrainSpec t, Theory theory, Instant startedAt) {
         Dataset data = runData.train();
         ObjectNode s = Json.object();
-        s.put("status", "running");
+        s.put("status", RunStatus.RUNNING.word());
         ObjectNode config = plan.config().toJson();
         config.put("eta", t.optimizer().eta());
         if (plan.train().eta() instanceof StepSize.Auto) config.put("eta_rule", "auto: 1 / lambda_max(G(0))");
@@ -82,7 +83,7 @@ final class RunSummary {
 
     /** The run's end: status (and the step it diverged at), final loss, timings; returns the training steps per second. */
     double finish(TrainResult result, double setupSeconds, double writeSeconds) {
-        json.put("status", result.status());
+        json.put("status", result.status().word());
         if (result.diverged()) json.put("diverged_at_step", result.divergedStep());
         ObjectNode fin = json.putObject("final");
         fin.put("steps", result.stepsDone());

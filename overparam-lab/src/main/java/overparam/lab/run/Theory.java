@@ -2,80 +2,71 @@ package overparam.lab.run;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.function.ToDoubleBiFunction;
 import overparam.core.data.Dataset;
+import overparam.core.kernel.TheoremQuantities;
 import overparam.core.kernel.Theorems;
 import overparam.core.linalg.Matrix;
-import overparam.core.linalg.Spectrum;
-import overparam.core.nn.Arch;
 import overparam.core.nn.LimitKernel;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.TrainedLayers;
 
 /**
- * The theorems' quantities for one network and data set: lambda_0 = lambda_min(K^(H)), the extremes of Theta,
- * y^T K^-1 y and Arora et al.'s bound, and the width and step-size requirements (hidden constants set to 1).
+ * A run's infinite-width kernel and its {@link TheoremQuantities}, written as the "theory" block of summary.json.
+ * The kernel stays open for the run (its Theta feeds the theorem twin) until {@link #close}.
  */
 public final class Theory implements AutoCloseable {
-    /** The failure probability delta the width requirements are evaluated at. */
-    static final double DELTA = 0.1;
+    /** The theory block's numbers, in summary.json's order; an experiment's store reads the same keys back as run values. */
+    public enum Scalar {
+        LAMBDA_0("lambda_0", (q, eta) -> q.lambda0()),
+        LIMIT_GRAM_LAMBDA_MAX("limit_gram_lambda_max", (q, eta) -> q.limitGramExtremes().max()),
+        LIMIT_NTK_LAMBDA_MIN("limit_ntk_lambda_min", (q, eta) -> q.limitNtkExtremes().min()),
+        LIMIT_NTK_LAMBDA_MAX("limit_ntk_lambda_max", (q, eta) -> q.limitNtkExtremes().max()),
+        PREDICTED_RATE("predicted_rate", (q, eta) -> q.predictedRate(eta)),
+        ETA_STABLE_BELOW("eta_stable_below", (q, eta) -> q.etaStableBelow()),
+        Y_K_INV_Y("y_K_inv_y", (q, eta) -> q.labelComplexity()),
+        Y_NTK_INV_Y("y_ntk_inv_y", (q, eta) -> q.labelComplexityNtk()),
+        ARORA_BOUND("arora_bound", (q, eta) -> q.aroraBound()),
+        SEPARATION("separation", (q, eta) -> q.separation());
 
-    final NetworkSpec spec;
+        private final String key;
+        private final ToDoubleBiFunction<TheoremQuantities, Double> value;
+
+        Scalar(String key, ToDoubleBiFunction<TheoremQuantities, Double> value) {
+            this.key = key;
+            this.value = value;
+        }
+
+        /** Its key in the theory block (and its name among an experiment's run values). */
+        public String key() { return key; }
+    }
+
     final LimitKernel kernel;
-    final Spectrum.Extremes gram, ntk;
-    final double labelComplexity, labelComplexityNtk, aroraBound, separation;
-    final List<Theorems.Requirement> requirements;
+    final TheoremQuantities quantities;
     final double seconds;
 
-    private Theory(NetworkSpec spec, LimitKernel kernel, Spectrum.Extremes gram, Spectrum.Extremes ntk, double labelComplexity,
-                   double labelComplexityNtk, double aroraBound, double separation, List<Theorems.Requirement> requirements, double seconds) {
-        this.spec = spec; this.kernel = kernel; this.gram = gram; this.ntk = ntk; this.labelComplexity = labelComplexity;
-        this.labelComplexityNtk = labelComplexityNtk;
-        this.aroraBound = aroraBound; this.separation = separation; this.requirements = requirements; this.seconds = seconds;
+    private Theory(LimitKernel kernel, TheoremQuantities quantities, double seconds) {
+        this.kernel = kernel; this.quantities = quantities; this.seconds = seconds;
     }
 
     public static Theory of(NetworkSpec spec, Dataset data, TrainedLayers trained) {
         long t0 = System.nanoTime();
         LimitKernel k = LimitKernel.of(spec, data.x(), trained, false);
-        Spectrum.Extremes gram = Spectrum.of(k.limitGram()), ntk = Spectrum.of(k.limitNtk());
-        double[] y = data.y().toArray();
-        double yKy = Theorems.labelComplexity(k.limitGram(), y);
-        double yThetaY = Theorems.labelComplexity(k.limitNtk(), y);                // seed 001: y^T (Theta^(L))^-1 y
-        double separation = Theorems.separation(data.x());
-        int n = data.n(), depth = spec.depth();
-        double lambda0 = gram.min();
-        List<Theorems.Requirement> reqs = new ArrayList<>(switch (spec.arch()) {
-            case FC -> Theorems.fullyConnected(n, depth, lambda0, DELTA);
-            case RESNET -> Theorems.resNet(n, depth, lambda0, DELTA);
-            case TWO_LAYER -> Theorems.twoLayer(n, lambda0, DELTA);
-            case CONV_RESNET -> Theorems.convResNet(n, depth, spec.pixels(), lambda0, DELTA);
-            case IDENTITY_MAPPING, NO_IDENTITY -> throw new IllegalArgumentException("seed 002's networks have no limit kernel");
-        });
-        if (spec.activation().name().equals("relu") && (spec.arch() == Arch.FC || spec.arch() == Arch.RESNET)) reqs.addAll(Theorems.deepReluTable(n, depth, separation));
-        return new Theory(spec, k, gram, ntk, yKy, yThetaY, Math.sqrt(2 * yKy / n), separation, reqs, (System.nanoTime() - t0) / 1e9);
+        TheoremQuantities q = TheoremQuantities.of(k, data.x(), data.y().toArray());
+        return new Theory(k, q, (System.nanoTime() - t0) / 1e9);
     }
 
-    public double lambda0() { return gram.min(); }
+    public double lambda0() { return quantities.lambda0(); }
 
     public Matrix limitNtk() { return kernel.limitNtk(); }
 
     /** The "theory" block of summary.json. */
     ObjectNode json(double eta) {
         ObjectNode t = Json.object();
-        Json.putNumber(t, "lambda_0", gram.min());
-        Json.putNumber(t, "limit_gram_lambda_max", gram.max());
-        Json.putNumber(t, "limit_ntk_lambda_min", ntk.min());
-        Json.putNumber(t, "limit_ntk_lambda_max", ntk.max());
-        Json.putNumber(t, "predicted_rate", 1 - eta * gram.min() / 2);
-        Json.putNumber(t, "eta_stable_below", 2 / ntk.max());
-        Json.putNumber(t, "y_K_inv_y", labelComplexity);
-        Json.putNumber(t, "y_ntk_inv_y", labelComplexityNtk);
-        Json.putNumber(t, "arora_bound", aroraBound);
-        Json.putNumber(t, "separation", separation);
-        t.put("delta", DELTA);
+        for (Scalar s : Scalar.values()) Json.putNumber(t, s.key, s.value.applyAsDouble(quantities, eta));
+        t.put("delta", TheoremQuantities.DELTA);
         ArrayNode reqs = t.putArray("requirements");
-        for (Theorems.Requirement r : requirements) {
+        for (Theorems.Requirement r : quantities.requirements()) {
             ObjectNode o = reqs.addObject();
             o.put("source", r.source());
             o.put("quantity", r.quantity());

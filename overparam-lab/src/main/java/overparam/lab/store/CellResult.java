@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableMap;
+import overparam.core.nn.RunStatus;
 
 /**
  * One finished cell as the store has it: its resolved configuration (snake_case fields of RunConfig), status,
  * per-run values (lambda_0, final_loss, ...) and recorded series (metric name -> step -> value).
  */
-public record CellResult(long runId, String cell, JsonNode config, String status, Map<String, Double> values,
+public record CellResult(long runId, String cell, JsonNode config, RunStatus status, Map<String, Double> values,
                          Map<String, NavigableMap<Integer, Double>> series) {
     public CellResult {
         values = Collections.unmodifiableMap(values);
@@ -40,13 +41,45 @@ public record CellResult(long runId, String cell, JsonNode config, String status
         return s == null ? Collections.emptyNavigableMap() : Collections.unmodifiableNavigableMap(s);
     }
 
+    /**
+     * What checks and figures call y: a per-run value (lambda_0, final_loss, ...) when the cell has it, else the
+     * metric's last recorded value. "steps_to:METRIC<=V" (or >=) is the first recorded step at which the metric
+     * reached V: how long training took to get there (NaN when it never did). "relative:METRIC" is its last value over
+     * its first (how much of the way a distance has closed).
+     */
+    public double valueOf(String name) {
+        if (name.startsWith("steps_to:")) return stepsTo(name.substring("steps_to:".length()));
+        if (name.startsWith("relative:")) {
+            var s = series(name.substring("relative:".length()));
+            if (s.isEmpty() || s.firstEntry().getValue() == null || s.lastEntry().getValue() == null) return Double.NaN;
+            return s.lastEntry().getValue() / s.firstEntry().getValue();
+        }
+        return values.containsKey(name) ? value(name) : last(name);
+    }
+
+    private double stepsTo(String condition) {
+        boolean atMost = condition.contains("<=");
+        String[] parts = condition.split(atMost ? "<=" : ">=");
+        if (parts.length != 2) throw new IllegalArgumentException("steps_to:" + condition + ": expected steps_to:METRIC<=VALUE or >=VALUE");
+        return stepsTo(parts[0].trim(), atMost, Double.parseDouble(parts[1].trim()));
+    }
+
+    /** The first recorded step at which metric <= target (atMost) or >= target, NaN when it never gets there. */
+    public double stepsTo(String metric, boolean atMost, double target) {
+        for (var e : series(metric).entrySet()) {
+            Double v = e.getValue();
+            if (v != null && (atMost ? v <= target : v >= target)) return e.getKey();
+        }
+        return Double.NaN;
+    }
+
     /** A metric at the last recorded step, NaN when never recorded. */
     public double last(String metric) {
         NavigableMap<Integer, Double> s = series.get(metric);
         return s == null || s.isEmpty() || s.lastEntry().getValue() == null ? Double.NaN : s.lastEntry().getValue();
     }
 
-    public boolean diverged() { return "diverged".equals(status); }
+    public boolean diverged() { return status == RunStatus.DIVERGED; }
 
     private static double parse(String text) {
         try {

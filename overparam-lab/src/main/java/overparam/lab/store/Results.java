@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import overparam.core.nn.RunStatus;
 
 /** Every finished cell of an experiment, read from its store: what checks and reports work on. */
 public record Results(String experiment, List<CellResult> cells) {
@@ -39,10 +40,10 @@ public record Results(String experiment, List<CellResult> cells) {
                                 .put(r.getInt(2), nullable(r, 4));
                 }
                 List<CellResult> cells = new ArrayList<>();
-                try (ResultSet r = s.executeQuery("SELECT run_id, cell, config, status FROM runs WHERE status IN ('done', 'diverged') ORDER BY run_id")) {
+                try (ResultSet r = s.executeQuery("SELECT run_id, cell, config, status FROM runs WHERE status IN (" + Store.FINISHED + ") ORDER BY run_id")) {
                     while (r.next()) {
                         long id = r.getLong(1);
-                        cells.add(new CellResult(id, r.getString(2), JSON.readTree(r.getString(3)), r.getString(4),
+                        cells.add(new CellResult(id, r.getString(2), JSON.readTree(r.getString(3)), RunStatus.parse(r.getString(4)),
                                 values.getOrDefault(id, Map.of()), series.getOrDefault(id, Map.of())));
                     }
                 }

@@ -11,6 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import overparam.core.nn.RunStatus;
 
 /**
  * The results store of an experiment: {@code results.sqlite} in its folder, SQLite in WAL mode (the default store
@@ -28,6 +31,9 @@ import java.util.Map;
  */
 public final class Store implements AutoCloseable {
     public static final String FILE = "results.sqlite";
+    /** The status words as SQL literals: 'running', and the finished ones as a list ('done', 'diverged'). */
+    static final String RUNNING = literal(RunStatus.RUNNING),
+            FINISHED = Stream.of(RunStatus.values()).filter(RunStatus::finished).map(Store::literal).collect(Collectors.joining(", "));
     private final Connection db;
 
     private Store(Connection db) { this.db = db; }
@@ -69,7 +75,7 @@ public final class Store implements AutoCloseable {
     /** Cells already finished (done or diverged): their keys. */
     public synchronized List<String> finishedCells() {
         List<String> out = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT cell FROM runs WHERE status IN ('done', 'diverged')")) {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT cell FROM runs WHERE status IN (" + FINISHED + ")")) {
             while (r.next()) out.add(r.getString(1));
         } catch (SQLException e) {
             throw failure(e);
@@ -81,13 +87,13 @@ public final class Store implements AutoCloseable {
     public synchronized List<String> forgetUnfinished() {
         return transaction(() -> {
             List<String> cells = new ArrayList<>();
-            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT cell FROM runs WHERE status = 'running'")) {
+            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT cell FROM runs WHERE status = " + RUNNING)) {
                 while (r.next()) cells.add(r.getString(1));
             }
             try (Statement s = db.createStatement()) {
-                s.execute("DELETE FROM metrics WHERE run_id IN (SELECT run_id FROM runs WHERE status = 'running')");
-                s.execute("DELETE FROM run_values WHERE run_id IN (SELECT run_id FROM runs WHERE status = 'running')");
-                s.execute("DELETE FROM runs WHERE status = 'running'");
+                s.execute("DELETE FROM metrics WHERE run_id IN (SELECT run_id FROM runs WHERE status = " + RUNNING + ")");
+                s.execute("DELETE FROM run_values WHERE run_id IN (SELECT run_id FROM runs WHERE status = " + RUNNING + ")");
+                s.execute("DELETE FROM runs WHERE status = " + RUNNING);
             }
             return cells;
         });
@@ -96,7 +102,7 @@ public final class Store implements AutoCloseable {
     /** A cell starts: its row says running. Returns its run_id. */
     public synchronized long startCell(String experiment, String cell, String configJson, long seed, String version) {
         try (PreparedStatement p = db.prepareStatement("INSERT INTO runs(experiment, cell, config, seed, status, started_at, version)"
-                + " VALUES (?, ?, ?, ?, 'running', ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                + " VALUES (?, ?, ?, ?, " + RUNNING + ", ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
             p.setString(1, experiment); p.setString(2, cell); p.setString(3, configJson); p.setLong(4, seed);
             p.setString(5, Instant.now().toString()); p.setString(6, version);
             p.executeUpdate();
@@ -110,7 +116,7 @@ public final class Store implements AutoCloseable {
     public record StepRow(int step, Map<String, Double> values) {}
 
     /** A cell ends: all its metrics and run values and its final status in one transaction (batched inserts). */
-    public synchronized void finishCell(long runId, String status, List<StepRow> steps, Map<String, Double> runValues) {
+    public synchronized void finishCell(long runId, RunStatus status, List<StepRow> steps, Map<String, Double> runValues) {
         transaction(() -> {
             try (PreparedStatement m = db.prepareStatement("INSERT INTO metrics(run_id, step, name, value) VALUES (?, ?, ?, ?)")) {
                 for (StepRow row : steps)
@@ -128,7 +134,7 @@ public final class Store implements AutoCloseable {
                 v.executeBatch();
             }
             try (PreparedStatement u = db.prepareStatement("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?")) {
-                u.setString(1, status); u.setString(2, Instant.now().toString()); u.setLong(3, runId);
+                u.setString(1, status.word()); u.setString(2, Instant.now().toString()); u.setLong(3, runId);
                 u.executeUpdate();
             }
             return null;
@@ -160,6 +166,10 @@ public final class Store implements AutoCloseable {
         } catch (SQLException e) {
             throw failure(e);
         }
+    }
+
+    private static String literal(RunStatus status) {
+        return "'" + status.word() + "'";
     }
 
     private static void setNumber(PreparedStatement p, int index, Double v) throws SQLException {

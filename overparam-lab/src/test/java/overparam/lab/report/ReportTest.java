@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import overparam.lab.check.Fit;
 import overparam.lab.check.Verdict;
+import overparam.lab.store.CellResult;
 
 class ReportTest {
     static final Report.Header HEADER = new Report.Header("width-sweep", "Loss & movement <vs> width",
@@ -78,6 +79,23 @@ class ReportTest {
         assertTrue(html.contains("Training loss &lt;&amp;&gt; its bound"), "figure titles are escaped");
         assertFalse(html.contains("<vs>") || html.contains("<&>"), "no raw markup from the inputs");
         assertTrue(html.contains("./overparam run width-sweep"), "the command that made it");
+    }
+
+    /** A scaling figure's y takes the names a check's does: steps_to:METRIC<=V is the first step the metric got there. */
+    @Test
+    void aScalingFigureTakesStepsToNames(@TempDir Path store) {
+        List<CellResult> cells = WidthSweep.write(store).results().cells();
+        List<Double> width = new ArrayList<>(), steps = new ArrayList<>();
+        for (CellResult c : cells) {
+            if (c.diverged()) continue;
+            width.add(c.number("width"));
+            steps.add((double) c.series("loss").entrySet().stream().filter(e -> e.getValue() <= 0.5).findFirst().orElseThrow().getKey());
+        }
+        Fit fit = Fit.logLog(width.stream().mapToDouble(v -> v).toArray(), steps.stream().mapToDouble(v -> v).toArray());
+        Figures.Drawn drawn = Figures.draw(new FigureSpec("scaling", "Steps to half the loss", "steps_to:loss<=0.5", "width",
+                null, null, null, null, null, null), cells, "fig-1");
+        assertTrue(drawn.svg() != null, "drawn, not: " + drawn.note());
+        assertTrue(drawn.remarks().get(0).contains("slope " + fit.describe() + " over 12 runs"), drawn.remarks().toString());
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import overparam.core.nn.RunStatus;
 import overparam.lab.store.Results;
 import overparam.lab.store.Store;
 
@@ -50,13 +51,13 @@ final class WidthSweep {
                         rows.add(new Store.StepRow(step, m));
                     }
                     movement.add(new double[] {width, last});
-                    store.finishCell(id, "done", rows, Map.of("lambda_0", 0.31 + 0.004 * random.nextGaussian(), "final_loss", loss0));
+                    store.finishCell(id, RunStatus.DONE, rows, Map.of("lambda_0", 0.31 + 0.004 * random.nextGaussian(), "final_loss", loss0));
                 }
             long diverged = store.startCell(EXPERIMENT, "fc-w512-s3", config(512, 3), 3, "test");
             Map<String, Double> blownUp = new LinkedHashMap<>();
             blownUp.put("loss", Double.POSITIVE_INFINITY);   // the store keeps it as NULL
             blownUp.put("weight_movement_scaled.total", 40.0);
-            store.finishCell(diverged, "diverged", List.of(new Store.StepRow(0, Map.of("loss", 1.0)), new Store.StepRow(10, blownUp)), Map.of());
+            store.finishCell(diverged, RunStatus.DIVERGED, List.of(new Store.StepRow(0, Map.of("loss", 1.0)), new Store.StepRow(10, blownUp)), Map.of());
             return new Sweep(Results.read(store), movement);
         }
     }

@@ -1,0 +1,37 @@
+package overparam.lab.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import overparam.core.nn.RunStatus;
+
+class CellResultTest {
+    /** A finished cell with per-run values and one metric recorded at steps 0, 10, 20, ... */
+    static CellResult cell(Map<String, Double> values, String metric, double... recorded) {
+        NavigableMap<Integer, Double> s = new TreeMap<>();
+        for (int i = 0; i < recorded.length; i++) s.put(10 * i, recorded[i]);
+        return new CellResult(1, "c", new ObjectMapper().createObjectNode(), RunStatus.DONE, values, Map.of(metric, s));
+    }
+
+    @Test
+    void stepsToIsTheFirstRecordReachingTheTarget() {
+        CellResult c = cell(Map.of(), "train_error", 0.5, 0.2, 0.0, 0.0);
+        assertTrue(c.valueOf("steps_to:train_error<=0") == 20);
+        assertTrue(Double.isNaN(c.valueOf("steps_to:train_error>=0.9")));
+        assertTrue(c.valueOf("relative:train_error") == 0);
+    }
+
+    @Test
+    void aPerRunValueComesBeforeTheMetricsLastRecord() {
+        CellResult c = cell(Map.of("loss", 7.0), "loss", 4, 2, 1);
+        assertEquals(7.0, c.valueOf("loss"), 0.0);
+        assertEquals(0.25, c.valueOf("relative:loss"), 0.0);
+        assertEquals(1.0, cell(Map.of(), "loss", 4, 2, 1).valueOf("loss"), 0.0);
+        assertTrue(Double.isNaN(c.valueOf("never_recorded")));
+    }
+}
