@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import overparam.core.nn.RunStatus;
-import overparam.lab.run.Theory;
+import overparam.lab.run.RunSummary;
 import overparam.lab.store.Store;
 
 /**
@@ -30,8 +30,8 @@ record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + folder.resolve("summary.json"), e);
         }
-        List<String> parameters = new ArrayList<>();
-        summary.get("network").get("parameters").fieldNames().forEachRemaining(parameters::add);
+        RunSummary.Read read = RunSummary.read(summary);
+        List<String> parameters = read.parameters();
         List<Store.StepRow> steps = new ArrayList<>();
         Path metrics = folder.resolve("metrics.jsonl");
         try {
@@ -40,7 +40,7 @@ record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + metrics, e);
         }
-        return new CellFiles(steps, values(summary, steps));
+        return new CellFiles(steps, values(read, steps));
     }
 
     private static Store.StepRow row(JsonNode line, List<String> parameters) {
@@ -66,28 +66,9 @@ record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
         return new Store.StepRow(line.get("step").asInt(), v);
     }
 
-    private static Map<String, Double> values(JsonNode summary, List<Store.StepRow> steps) {
-        Map<String, Double> v = new LinkedHashMap<>();
-        JsonNode theory = summary.get("theory");
-        if (theory != null) {
-            for (Theory.Scalar s : Theory.Scalar.values()) {
-                String f = s.key();
-                if (theory.has(f)) v.put(f, theory.get(f).isNumber() ? theory.get(f).asDouble() : null);
-            }
-            if (theory.has("requirements"))
-                for (JsonNode r : theory.get("requirements")) {
-                    String quantity = r.get("quantity").asText();
-                    String key = quantity.startsWith("width") ? "width_requirement" : quantity.startsWith("step") ? "step_requirement" : null;
-                    if (key != null && !v.containsKey(key)) v.put(key, r.get("value").isNumber() ? r.get("value").asDouble() : null);
-                }
-        }
-        v.put("eta", summary.get("config").get("eta").asDouble());
-        if (summary.has("diverged_at_step")) v.put("diverged_at_step", summary.get("diverged_at_step").asDouble());
-        JsonNode timings = summary.get("timings");
-        if (timings != null) {
-            if (timings.has("steps_per_second") && timings.get("steps_per_second").isNumber()) v.put("steps_per_second", timings.get("steps_per_second").asDouble());
-            v.put("train_seconds", timings.get("train_seconds").asDouble());
-        }
+    /** The summary's values (RunSummary.read) and those derived from the records: the loss ratio, lambda_min / lambda_max of G(0). */
+    private static Map<String, Double> values(RunSummary.Read summary, List<Store.StepRow> steps) {
+        Map<String, Double> v = new LinkedHashMap<>(summary.values());
         if (!steps.isEmpty()) {
             Map<String, Double> start = steps.get(0).values();
             Double min = start.get("ntk_lambda_min"), max = start.get("ntk_lambda_max");
@@ -95,7 +76,7 @@ record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
             if (min != null && max != null && max > 0) v.put("ntk_lambda_ratio", min / max);
             Double first = start.get("loss"), last = steps.get(steps.size() - 1).values().get("loss");
             v.put("initial_loss", first);
-            boolean done = RunStatus.parse(summary.get("status").asText()) == RunStatus.DONE;
+            boolean done = summary.status() == RunStatus.DONE;
             v.put("final_loss", done ? last : null);
             v.put("loss_ratio", done && first != null && last != null && first > 0 ? last / first : null);
         }

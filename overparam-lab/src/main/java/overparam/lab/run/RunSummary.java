@@ -1,8 +1,13 @@
 package overparam.lab.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import overparam.core.data.Dataset;
 import overparam.core.nn.Activation;
 import overparam.core.nn.NetworkSpec;
@@ -18,7 +23,19 @@ import overparam.lab.plan.StepSize;
  * configuration with the step size used, the data, the network's shape and scales, the optimizer, versions, the
  * theory block) and again when it ends (status, final loss, timings).
  */
-final class RunSummary {
+public final class RunSummary {
+    // the keys that are written here and read back by the store (read): one spelling each
+    static final String STATUS = "status", CONFIG = "config", ETA = "eta", NETWORK = "network", PARAMETERS = "parameters",
+            THEORY = "theory", DIVERGED_AT_STEP = "diverged_at_step", TIMINGS = "timings", TRAIN_SECONDS = "train_seconds",
+            STEPS_PER_SECOND = "steps_per_second";
+
+    /**
+     * What the store keeps of a summary: the run's status, its parameter names (W1..WH, a: the parts of per-parameter
+     * metrics), and its per-run values: the theory's scalars, the first width and step requirement, eta, the step it
+     * diverged at, the training time and speed.
+     */
+    public record Read(RunStatus status, List<String> parameters, Map<String, Double> values) {}
+
     private final ObjectNode json;
 
     private RunSummary(ObjectNode json) { this.json = json; }
@@ -28,11 +45,11 @@ final class RunSummary {
     static RunSummary start(RunPlan plan, NetworkSpec spec, RunData runData, TrainSpec t, Theory theory, Instant startedAt) {
         Dataset data = runData.train();
         ObjectNode s = Json.object();
-        s.put("status", RunStatus.RUNNING.word());
+        s.put(STATUS, RunStatus.RUNNING.word());
         ObjectNode config = plan.config().toJson();
-        config.put("eta", t.optimizer().eta());
+        config.put(ETA, t.optimizer().eta());
         if (plan.train().eta() instanceof StepSize.Auto) config.put("eta_rule", "auto: 1 / lambda_max(G(0))");
-        s.set("config", config);
+        s.set(CONFIG, config);
         s.put("seed", plan.train().seed());
         ObjectNode d = s.putObject("data");
         d.put("source", data.source());
@@ -51,12 +68,12 @@ final class RunSummary {
             ArrayNode shape = d.putArray("sample_shape");
             for (int v : data.sampleShape()) shape.add(v);
         }
-        network(s.putObject("network"), spec, t);
+        network(s.putObject(NETWORK), spec, t);
         s.put("optimizer", t.optimizer().name(data.n()) + (plan.data().freshSamples() ? ", fresh samples every step" : ""));
         s.set("versions", Versions.json());
         s.put("started_at", startedAt.toString());
-        if (theory != null) s.set("theory", theory.json(t.optimizer().eta()));
-        else s.putObject("theory").put("skipped", spec.noLimitReason().map(why -> "no infinite-width limit: " + why)
+        if (theory != null) s.set(THEORY, theory.json(t.optimizer().eta()));
+        else s.putObject(THEORY).put("skipped", spec.noLimitReason().map(why -> "no infinite-width limit: " + why)
                 .orElse("limit kernel off (--limit-kernel auto computes it for n <= " + overparam.lab.plan.LimitMode.AUTO_MAX + ")"));
         return new RunSummary(s);
     }
@@ -67,7 +84,7 @@ final class RunSummary {
         net.put("c_sigma", spec.cSigma());
         ArrayNode scales = net.putArray("layer_scales");
         for (int h = 1; h <= spec.depth(); h++) scales.add(spec.layerScale(h));
-        ObjectNode shapes = net.putObject("parameters");
+        ObjectNode shapes = net.putObject(PARAMETERS);
         long count = 0;
         for (int h = 1; h <= spec.parameterCount(); h++) {
             int[] shape = spec.parameterShape(h);
@@ -83,20 +100,50 @@ final class RunSummary {
 
     /** The run's end: status (and the step it diverged at), final loss, timings; returns the training steps per second. */
     double finish(TrainResult result, double setupSeconds, double writeSeconds) {
-        json.put("status", result.status().word());
-        if (result.diverged()) json.put("diverged_at_step", result.divergedStep());
+        json.put(STATUS, result.status().word());
+        if (result.diverged()) json.put(DIVERGED_AT_STEP, result.divergedStep());
         ObjectNode fin = json.putObject("final");
         fin.put("steps", result.stepsDone());
         Json.putNumber(fin, "loss", result.finalLoss());
-        ObjectNode timings = json.putObject("timings");
+        ObjectNode timings = json.putObject(TIMINGS);
         timings.put("setup_seconds", setupSeconds);
-        timings.put("train_seconds", result.trainSeconds());
+        timings.put(TRAIN_SECONDS, result.trainSeconds());
         timings.put("instrument_seconds", result.instrumentSeconds());
         timings.put("write_seconds", writeSeconds);
         double stepSeconds = result.trainSeconds() - result.instrumentSeconds();
         double stepsPerSecond = stepSeconds > 0 ? (result.stepsDone() + 1) / stepSeconds : Double.NaN;
-        Json.putNumber(timings, "steps_per_second", stepsPerSecond);
+        Json.putNumber(timings, STEPS_PER_SECOND, stepsPerSecond);
         json.put("finished_at", Instant.now().toString());
         return stepsPerSecond;
+    }
+
+    /** The summary as the store keeps it (see {@link Read}). */
+    public static Read read(JsonNode summary) {
+        List<String> parameters = new ArrayList<>();
+        summary.get(NETWORK).get(PARAMETERS).fieldNames().forEachRemaining(parameters::add);
+        Map<String, Double> v = new LinkedHashMap<>();
+        JsonNode theory = summary.get(THEORY);
+        if (theory != null) {
+            for (Theory.Scalar q : Theory.Scalar.values())
+                if (theory.has(q.key())) v.put(q.key(), number(theory.get(q.key())));
+            if (theory.has(Theory.REQUIREMENTS))
+                for (JsonNode r : theory.get(Theory.REQUIREMENTS)) {
+                    String quantity = r.get("quantity").asText();
+                    String key = quantity.startsWith("width") ? "width_requirement" : quantity.startsWith("step") ? "step_requirement" : null;
+                    if (key != null && !v.containsKey(key)) v.put(key, number(r.get("value")));
+                }
+        }
+        v.put(ETA, summary.get(CONFIG).get(ETA).asDouble());
+        if (summary.has(DIVERGED_AT_STEP)) v.put(DIVERGED_AT_STEP, summary.get(DIVERGED_AT_STEP).asDouble());
+        JsonNode timings = summary.get(TIMINGS);
+        if (timings != null) {
+            if (timings.has(STEPS_PER_SECOND) && timings.get(STEPS_PER_SECOND).isNumber()) v.put(STEPS_PER_SECOND, timings.get(STEPS_PER_SECOND).asDouble());
+            v.put(TRAIN_SECONDS, timings.get(TRAIN_SECONDS).asDouble());
+        }
+        return new Read(RunStatus.parse(summary.get(STATUS).asText()), parameters, v);
+    }
+
+    private static Double number(JsonNode v) {
+        return v.isNumber() ? v.asDouble() : null;
     }
 }

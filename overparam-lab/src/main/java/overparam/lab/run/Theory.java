@@ -16,6 +16,9 @@ import overparam.core.nn.TrainedLayers;
  * The kernel stays open for the run (its Theta feeds the theorem twin) until {@link #close}.
  */
 public final class Theory implements AutoCloseable {
+    /** The key of the theorems' width and step-size requirements in the theory block. */
+    static final String REQUIREMENTS = "requirements";
+
     /** The theory block's numbers, in summary.json's order; an experiment's store reads the same keys back as run values. */
     public enum Scalar {
         LAMBDA_0("lambda_0", (q, eta) -> q.lambda0()),
@@ -65,7 +68,7 @@ public final class Theory implements AutoCloseable {
         ObjectNode t = Json.object();
         for (Scalar s : Scalar.values()) Json.putNumber(t, s.key, s.value.applyAsDouble(quantities, eta));
         t.put("delta", TheoremQuantities.DELTA);
-        ArrayNode reqs = t.putArray("requirements");
+        ArrayNode reqs = t.putArray(REQUIREMENTS);
         for (Theorems.Requirement r : quantities.requirements()) {
             ObjectNode o = reqs.addObject();
             o.put("source", r.source());
