@@ -73,7 +73,7 @@ public final class RunSummary {
         s.set("versions", Versions.json());
         s.put("started_at", startedAt.toString());
         if (theory != null) s.set(THEORY, theory.json(t.optimizer().eta()));
-        else s.putObject(THEORY).put("skipped", spec.noLimitReason().map(why -> "no infinite-width limit: " + why)
+        else s.putObject(THEORY).put("skipped", spec.noLimitReason()
                 .orElse("limit kernel off (--limit-kernel auto computes it for n <= " + overparam.lab.plan.LimitMode.AUTO_MAX + ")"));
         return new RunSummary(s);
     }
