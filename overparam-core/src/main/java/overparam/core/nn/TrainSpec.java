@@ -1,6 +1,7 @@
 package overparam.core.nn;
 
 import overparam.core.BadInputException;
+import overparam.core.optim.Optimizer;
 
 /**
  * How to train: the loss, the optimizer, the number of steps K, the recording interval R (records are taken

@@ -34,7 +34,6 @@ import overparam.core.nn.Loss;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.Observer;
-import overparam.core.nn.Optimizer;
 import overparam.core.nn.RunView;
 import overparam.core.nn.StepRecord;
 import overparam.core.nn.TrainResult;
@@ -44,7 +43,7 @@ import overparam.core.nn.Trainer;
 import overparam.core.nn.TrainingListener;
 import overparam.core.nn.Workspace;
 import overparam.core.nn.Evaluator;
-import overparam.core.nn.Velocity;
+import overparam.core.optim.Optimizer;
 
 /**
  * One training run from its {@link RunConfig} to a finished run folder. Every input is checked before
@@ -139,7 +138,34 @@ public final class TrainRun {
     }
 
     private static Optimizer optimizer(RunConfig c, double eta) {
-        return new Optimizer(eta, c.batchSize(), c.momentum(), c.weightDecay(), Optimizer.Schedule.parse(c.lrSchedule()));
+        if (!(eta > 0) || !Double.isFinite(eta))
+            throw BadInputException.of("--eta " + eta, eta, "a positive step size", "e.g. --eta 0.05");
+        if (c.batchSize() < 0)
+            throw BadInputException.of("--batch-size " + c.batchSize(), c.batchSize(), "a positive batch size (or none for full-batch GD)", "e.g. --batch-size 32");
+        if (!(c.momentum() >= 0 && c.momentum() < 1))
+            throw BadInputException.of("--momentum " + c.momentum(), c.momentum(), "a momentum in [0, 1)", "e.g. --momentum 0.9");
+        if (!(c.weightDecay() >= 0) || !Double.isFinite(c.weightDecay()))
+            throw BadInputException.of("--weight-decay " + c.weightDecay(), c.weightDecay(), "a weight decay >= 0", "e.g. --weight-decay 5e-4");
+        return new Optimizer(eta, c.batchSize(), c.momentum(), c.weightDecay(), schedule(c.lrSchedule()));
+    }
+
+    /** --lr-schedule: constant, cosine, or step:S:G (times G every S steps). */
+    private static Optimizer.Schedule schedule(String text) {
+        String t = text == null ? "constant" : text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("constant")) return Optimizer.Schedule.constant();
+        if (t.equals("cosine")) return Optimizer.Schedule.cosine();
+        String[] parts = t.split(":");
+        if (parts.length == 3 && parts[0].equals("step")) {
+            try {
+                int every = Integer.parseInt(parts[1]);
+                double gamma = Double.parseDouble(parts[2]);
+                if (every >= 1 && gamma > 0 && gamma <= 1) return Optimizer.Schedule.step(every, gamma);
+            } catch (NumberFormatException ignored) {
+                // refused below
+            }
+        }
+        throw BadInputException.of("--lr-schedule " + text, "'" + text + "'", "constant, cosine, or step:S:G (times G in (0, 1] every S >= 1 steps)",
+                "e.g. --lr-schedule step:1000:0.1");
     }
 
     /** k for cross-entropy: the classes the labels name (training and test sets together). */
@@ -471,7 +497,7 @@ public final class TrainRun {
         boolean wholePass = instruments.contains("gram") || instruments.contains("pattern") || instruments.contains("predictions");
         if (rows < n) need += Evaluator.bytes(spec, n) + Matrix.bytes(rows, spec.inputDim() + 1) + (wholePass ? Workspace.bytes(spec, n) : 0);
         if (data.test() != null) need += TestInstrument.bytes(spec, data.test().n());
-        if (c.momentum() > 0 || c.weightDecay() > 0) need += Velocity.bytes(spec);
+        if (c.momentum() > 0 || c.weightDecay() > 0) need += Network.bytes(spec);          // the momentum trace: a copy of the weights
         if (instruments.contains("gram")) need += GramInstrument.bytes(spec, n);
         if (c.eta().equalsIgnoreCase("auto") && !instruments.contains("gram")) need += GramInstrument.bytes(spec, n);
         if (instruments.contains("movement")) need += MovementInstrument.bytes(spec);
