@@ -21,11 +21,11 @@ import overparam.core.nn.Arch;
 import overparam.core.nn.Loss;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
-import overparam.core.nn.Optimizer;
 import overparam.core.nn.TrainSpec;
 import overparam.core.nn.TrainedLayers;
 import overparam.core.nn.Trainer;
 import overparam.core.nn.TrainingListener;
+import overparam.core.optim.Optimizer;
 
 /**
  * ./overparam bench: the benchmark harness of issue 3. Prints numbers and asserts nothing. float64.

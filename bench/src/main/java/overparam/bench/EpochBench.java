@@ -32,13 +32,13 @@ import overparam.core.nn.Evaluator;
 import overparam.core.nn.Loss;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
-import overparam.core.nn.Optimizer;
 import overparam.core.nn.Patches;
 import overparam.core.nn.TrainResult;
 import overparam.core.nn.TrainSpec;
 import overparam.core.nn.TrainedLayers;
 import overparam.core.nn.Trainer;
 import overparam.core.nn.TrainingListener;
+import overparam.core.optim.Optimizer;
 
 /**
  * ./overparam bench --epoch [--torch] [--quick]: one epoch of minibatch SGD on the full Fashion-MNIST training set

@@ -14,6 +14,8 @@ import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.Patches;
 import overparam.core.nn.TrainedLayers;
 import overparam.core.nn.Workspace;
+import overparam.core.optim.Descent;
+import overparam.core.optim.Optimizer;
 
 /** Small networks and data sets for tests, and the loss and gradient routes the tests compare. */
 public final class Fixtures {
@@ -61,7 +63,7 @@ public final class Fixtures {
         try (Workspace ws = new Workspace(net.spec(), data.n())) {
             net.forward(ws, data.x());
             loss.evaluate(ws.predictions(), data.y(), ws.residuals());
-            net.descend(ws, TrainedLayers.all(net.spec()), 1.0);
+            unitStep(net, ws);
         }
         double[] after = net.learnedSlopes(), grad = new double[before.length];
         for (int h = 1; h <= before.length; h++) {
@@ -84,7 +86,7 @@ public final class Fixtures {
         try (Workspace ws = new Workspace(net.spec(), data.n())) {
             net.forward(ws, data.x());
             loss.evaluate(ws.predictions(), data.y(), ws.residuals());
-            net.descend(ws, TrainedLayers.all(net.spec()), 1.0);
+            unitStep(net, ws);
         }
         for (int h = 1; h <= count; h++) {
             grad[h - 1] = before[h - 1].copy();
@@ -94,6 +96,13 @@ public final class Fixtures {
         }
         for (int h = 1; h <= slopes.length; h++) ((Activation.PRelu) net.layer(h).activation()).slope().set(0, slopes[h - 1]);
         return grad;
+    }
+
+    /** One plain gradient step of size 1 on every parameter, from the last forward pass through ws. */
+    private static void unitStep(Network net, Workspace ws) {
+        try (Descent gd = new Descent(Optimizer.gradientDescent(1.0).chain(1, 1, 1), net.gradients(ws, TrainedLayers.all(net.spec())))) {
+            gd.step();
+        }
     }
 
     /** The smallest |pre-activation| over all layers and samples: how far the inputs are from relu's kink. */

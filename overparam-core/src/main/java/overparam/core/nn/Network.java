@@ -1,6 +1,7 @@
 package overparam.core.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import overparam.core.BadInputException;
 import overparam.core.Seeds;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
+import overparam.core.optim.Gradients;
 
 /**
  * One of seed 004's (or seed 002's) networks with its weights: hidden layers 1..H and the output layer a, u = a^T x^(H)
@@ -250,65 +252,70 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    /** One plain gradient step of the given size (gradient descent, or SGD with its scale folded in). */
-    public void descend(Workspace ws, TrainedLayers trained, double stepSize) {
-        descend(ws, trained, stepSize, 1.0, null);
-    }
-
     /**
-     * One step on the trained parameters, from the last forward pass and its residuals dL/du. The gradient of W^(h)
-     * is (diag(dL/du) B_h)^T phi(X^(h-1)) from the per-sample signals when the network has them (one backward pass
-     * then also serves the Gram matrices), else (dL/d pre^(h))^T phi(X^(h-1)); that of a is X^(H)^T dL/dU.
-     * Plain: theta -= stepSize * gradScale * g, BLAS calls accumulating into the weights (no gradient buffer). With a
-     * velocity (PyTorch's SGD): v = mu v + gradScale * g + lambda theta, theta -= stepSize * v.
+     * The gradients of the trained parameters for an optimizer, from the last forward pass through ws and its residuals
+     * dL/du: W^(h) and its learned PReLU slope for each trained h in order, then a. The gradient of W^(h) is
+     * (diag(dL/du) B_h)^T phi(X^(h-1)) from the per-sample signals when the network has them (one backward pass then
+     * also serves the Gram matrices), else (dL/d pre^(h))^T phi(X^(h-1)); that of a is X^(H)^T dL/dU. Each is formed by
+     * BLAS straight into the destination the optimizer names. Made once per run.
      */
-    public void descend(Workspace ws, TrainedLayers trained, double stepSize, double gradScale, Velocity velocity) {
-        boolean sampleSignals = spec.hasSampleSignals();
-        if (sampleSignals) backSignals(ws, trained.lowestHidden(spec.depth()));
-        else lossSignals(ws, trained.lowestHidden(spec.depth()));
-        for (int h = 1; h <= spec.depth(); h++) {
-            if (!trained.contains(h)) continue;
+    public Gradients gradients(Workspace ws, TrainedLayers trained) { return new LossGradients(ws, trained); }
+
+    private final class LossGradients implements Gradients {
+        private final Workspace ws;
+        private final int lowest;
+        private final int[] layerOf;            // parameter i belongs to layer h (H + 1: a)
+        private final boolean[] slope;          // and is its learned slope
+        private final Matrix[] parameters;
+
+        LossGradients(Workspace ws, TrainedLayers trained) {
+            this.ws = ws;
+            this.lowest = trained.lowestHidden(spec.depth());
+            int[] layerOf = new int[2 * spec.parameterCount()];
+            boolean[] slope = new boolean[layerOf.length];
+            Matrix[] parameters = new Matrix[layerOf.length];
+            int count = 0;
+            for (int h = 1; h <= spec.depth() + 1; h++) {
+                if (!trained.contains(h)) continue;
+                layerOf[count] = h;
+                parameters[count++] = Network.this.parameter(h);
+                if (h <= spec.depth() && layer(h).activation() instanceof Activation.PRelu p) {
+                    layerOf[count] = h;
+                    slope[count] = true;
+                    parameters[count++] = p.slope();
+                }
+            }
+            this.layerOf = Arrays.copyOf(layerOf, count);
+            this.slope = Arrays.copyOf(slope, count);
+            this.parameters = Arrays.copyOf(parameters, count);
+        }
+
+        @Override public int count() { return parameters.length; }
+
+        @Override public Matrix parameter(int i) { return parameters[i]; }
+
+        @Override public boolean isScalar(int i) { return slope[i]; }
+
+        @Override public void prepare() {
+            if (spec.hasSampleSignals()) backSignals(ws, lowest);
+            else lossSignals(ws, lowest);
+        }
+
+        @Override public void accumulate(int i, double alpha, double beta, Matrix target) {
+            int h = layerOf[i];
+            if (h == spec.depth() + 1) {
+                Linalg.multTransA(alpha, ws.out[spec.depth() - 1], ws.residuals, beta, target);
+                return;
+            }
             Matrix signal = ws.signalPixels[h - 1];
-            if (sampleSignals) {
+            if (spec.hasSampleSignals()) {
                 Elementwise.scaleRows(ws.residuals, ws.signal[h - 1], ws.scaledSignal);     // diag(dL/du) B_h
                 signal = ws.scaledSignalPixels;
             }
-            Layer layer = layers.get(h - 1);
-            Matrix w = layer.weights();
-            if (velocity == null) layer.accumulateGradient(-stepSize * gradScale, signal, ws.layerInput(h), 1.0, w, ws);
-            else {
-                Matrix v = velocity.buffers[h - 1];
-                layer.accumulateGradient(gradScale, signal, ws.layerInput(h), velocity.momentum, v, ws);
-                followVelocity(w, v, velocity.weightDecay, stepSize);
-            }
-            if (layer.activation() instanceof Activation.PRelu p) stepSlope(p, h, stepSize, gradScale, velocity);
+            layers.get(h - 1).accumulateGradient(alpha, signal, ws.layerInput(h), beta, target, ws);
         }
-        if (trained.contains(spec.depth() + 1)) {
-            Matrix last = ws.out[spec.depth() - 1];
-            if (velocity == null) Linalg.multTransA(-stepSize * gradScale, last, ws.residuals, 1.0, output);
-            else {
-                Matrix v = velocity.buffers[spec.depth()];
-                Linalg.multTransA(gradScale, last, ws.residuals, velocity.momentum, v);
-                followVelocity(output, v, velocity.weightDecay, stepSize);
-            }
-        }
-    }
 
-    /** v += lambda theta; theta -= stepSize v. */
-    private static void followVelocity(Matrix theta, Matrix v, double weightDecay, double stepSize) {
-        if (weightDecay > 0) Linalg.addScaled(weightDecay, theta, v);
-        Linalg.addScaled(-stepSize, v, theta);
-    }
-
-    private static void stepSlope(Activation.PRelu p, int h, double stepSize, double gradScale, Velocity velocity) {
-        double alpha = p.alpha(), g = gradScale * p.gradient().get(0);
-        if (velocity == null) {
-            p.slope().set(0, alpha - stepSize * g);
-            return;
-        }
-        double v = velocity.momentum * velocity.slopes[h - 1] + g + velocity.weightDecay * alpha;
-        velocity.slopes[h - 1] = v;
-        p.slope().set(0, alpha - stepSize * v);
+        @Override public double scalar(int i) { return ((Activation.PRelu) layer(layerOf[i]).activation()).gradient().get(0); }
     }
 
     @Override public void close() {

@@ -1,5 +1,7 @@
 package overparam.core.nn;
 
+import overparam.core.optim.Optimizer;
+
 /**
  * How to train: the loss, the optimizer, the number of steps K, the recording interval R (records are taken
  * at steps 0, R, 2R, ... and K), which parameters are trained, and the seed of the SGD sampler.

@@ -4,6 +4,8 @@ import java.nio.DoubleBuffer;
 import java.util.List;
 import overparam.core.data.Dataset;
 import overparam.core.linalg.Matrix;
+import overparam.core.optim.Descent;
+import overparam.core.optim.Optimizer;
 
 /**
  * The training loop of seed 004, Section 3.3: theta(k+1) = theta(k) - eta dL/dtheta(k). Step k runs the
@@ -29,7 +31,7 @@ public final class Trainer {
         boolean fullBatch = fresh == null && opt.isFullBatch(n);
         if (fresh != null && opt.batchSize() < 1) throw new IllegalArgumentException("fresh samples need a batch size");
         int rows = fullBatch ? n : opt.batchSize();
-        double gradScale = fullBatch || spec.loss().isMean() ? 1.0 : (double) n / rows;   // a sum over n: the batch's, times n / b
+        int summed = fullBatch || spec.loss().isMean() ? n : rows;        // a sum over n: the batch's gradient, times n / b
         spec.loss().checkLabels(data.y(), data.source());
         boolean classes = spec.loss().classifies(data.y());
 
@@ -37,7 +39,7 @@ public final class Trainer {
              Batch batch = fullBatch ? null : new Batch(data, rows, spec.seed(), fresh);
              Evaluator wholeLoss = fullBatch ? null : new Evaluator(network.spec(), data);
              WholePass whole = fullBatch ? null : new WholePass(network, data, spec.loss());
-             Velocity velocity = opt.hasVelocity() ? new Velocity(network.spec(), opt.momentum(), opt.weightDecay()) : null) {
+             Descent descent = new Descent(opt.chain(n, summed, spec.steps()), network.gradients(ws, spec.trained()))) {
             Matrix x = fullBatch ? data.x() : batch.x, y = fullBatch ? data.y() : batch.y;
             long start = System.nanoTime();
             long observing = 0;
@@ -64,7 +66,7 @@ public final class Trainer {
                 }
                 listener.onStep(k, loss);
                 if (k == spec.steps()) break;
-                network.descend(ws, spec.trained(), opt.stepSize(k, spec.steps()), gradScale, velocity);
+                descent.step();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             // under SGD the final loss is the whole training set's at the last step (always recorded), not its batch's

@@ -14,12 +14,12 @@ import overparam.core.nn.Arch;
 import overparam.core.nn.Loss;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
-import overparam.core.nn.Optimizer;
 import overparam.core.nn.StepRecord;
 import overparam.core.nn.TrainSpec;
 import overparam.core.nn.TrainedLayers;
 import overparam.core.nn.Trainer;
 import overparam.core.nn.TrainingListener;
+import overparam.core.optim.Optimizer;
 
 class GramInstrumentTest {
     /** Runs zero steps with the Gram instrument: its matrices are then G^(h)(0). */

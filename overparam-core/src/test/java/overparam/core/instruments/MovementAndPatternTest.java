@@ -12,13 +12,13 @@ import overparam.core.nn.Arch;
 import overparam.core.nn.Loss;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
-import overparam.core.nn.Optimizer;
 import overparam.core.nn.StepRecord;
 import overparam.core.nn.TrainSpec;
 import overparam.core.nn.TrainedLayers;
 import overparam.core.nn.Trainer;
 import overparam.core.nn.TrainingListener;
 import overparam.core.nn.Workspace;
+import overparam.core.optim.Optimizer;
 
 /** The movement and pattern instruments against a recount from the weights before and after training. */
 class MovementAndPatternTest {

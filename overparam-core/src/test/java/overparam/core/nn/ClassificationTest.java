@@ -12,6 +12,7 @@ import overparam.core.data.Dataset;
 import overparam.core.data.Synthetic;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
+import overparam.core.optim.Optimizer;
 
 /**
  * The classification side of training: softmax cross-entropy against its own definition and finite differences,
@@ -65,7 +66,7 @@ class ClassificationTest {
         int steps = 4;
         NetworkSpec spec = Fixtures.spec(Arch.IDENTITY_MAPPING, "prelu", 5, 5, 2, CLASSES);
         try (Dataset data = classes(12, 5, 1); Network trained = Network.initialize(spec, 4); Network reference = Network.initialize(spec, 4)) {
-            Optimizer.Schedule cosine = Optimizer.Schedule.parse("cosine");
+            Optimizer.Schedule cosine = Optimizer.Schedule.cosine();
             Trainer.train(trained, data, new TrainSpec(Loss.CROSS_ENTROPY, new Optimizer(eta, 0, mu, lambda, cosine), steps, 100,
                     TrainedLayers.all(spec), 0), List.of(), TrainingListener.NONE);
             // the reference: the same update from gradients computed by the (finite-difference-tested) plain step
@@ -102,7 +103,7 @@ class ClassificationTest {
 
     @Test
     void schedulesScaleTheStep() {
-        Optimizer.Schedule cosine = Optimizer.Schedule.parse("cosine"), step = Optimizer.Schedule.parse("step:10:0.5");
+        Optimizer.Schedule cosine = Optimizer.Schedule.cosine(), step = Optimizer.Schedule.step(10, 0.5);
         assertEquals(1.0, cosine.factor(0, 100), 0);
         assertEquals(0.5, cosine.factor(50, 100), 1e-15);
         assertEquals(0.0, cosine.factor(100, 100), 1e-15);
@@ -172,7 +173,7 @@ class ClassificationTest {
                 };
                 long quietest = Long.MAX_VALUE;                  // as TrainerTest: the quietest of five windows must be 0
                 for (int run = 0; run < 5; run++) {
-                    Trainer.train(net, data, new TrainSpec(Loss.CROSS_ENTROPY, new Optimizer(1e-3, 8, 0.9, 1e-4, Optimizer.Schedule.parse("cosine")),
+                    Trainer.train(net, data, new TrainSpec(Loss.CROSS_ENTROPY, new Optimizer(1e-3, 8, 0.9, 1e-4, Optimizer.Schedule.cosine()),
                             2000, 1_000_000, TrainedLayers.all(spec), 0), List.of(), probe);
                     quietest = Math.min(quietest, allocated[1] - allocated[0]);
                 }

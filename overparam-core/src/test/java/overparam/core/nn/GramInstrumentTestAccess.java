@@ -3,6 +3,7 @@ package overparam.core.nn;
 import java.util.List;
 import overparam.core.data.Dataset;
 import overparam.core.instruments.GramInstrument;
+import overparam.core.optim.Optimizer;
 
 /** G^(h)(0) of a network through the instrument a run uses: zero steps of training with the Gram instrument on. */
 final class GramInstrumentTestAccess {

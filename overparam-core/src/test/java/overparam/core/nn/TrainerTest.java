@@ -12,6 +12,7 @@ import overparam.core.Fixtures;
 import overparam.core.data.Dataset;
 import overparam.core.instruments.Instruments;
 import overparam.core.linalg.Matrix;
+import overparam.core.optim.Optimizer;
 
 class TrainerTest {
     static List<StepRecord> train(Network net, Dataset data, TrainSpec spec, List<Observer> observers) {

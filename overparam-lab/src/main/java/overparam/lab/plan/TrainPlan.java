@@ -3,7 +3,7 @@ package overparam.lab.plan;
 import java.util.Locale;
 import overparam.core.BadInputException;
 import overparam.core.nn.Loss;
-import overparam.core.nn.Optimizer;
+import overparam.core.optim.Optimizer;
 
 /**
  * How a run trains: the loss, the step size (a number or auto), K steps recorded every R (and at K), full-batch
@@ -46,14 +46,14 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
     /** constant, cosine, or step:S:G (times G in (0, 1] every S >= 1 steps). */
     static Optimizer.Schedule schedule(String text) {
         String t = text == null ? "constant" : text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("constant")) return Optimizer.Schedule.CONSTANT;
-        if (t.equals("cosine")) return new Optimizer.Schedule("cosine", 0, 1);
+        if (t.equals("constant")) return Optimizer.Schedule.constant();
+        if (t.equals("cosine")) return Optimizer.Schedule.cosine();
         String[] parts = t.split(":");
         if (parts.length == 3 && parts[0].equals("step")) {
             try {
                 int every = Integer.parseInt(parts[1]);
                 double gamma = Double.parseDouble(parts[2]);
-                if (every >= 1 && gamma > 0 && gamma <= 1) return new Optimizer.Schedule("step", every, gamma);
+                if (every >= 1 && gamma > 0 && gamma <= 1) return Optimizer.Schedule.step(every, gamma);
             } catch (NumberFormatException ignored) {
                 // refused below
             }

@@ -10,7 +10,6 @@ import overparam.core.linalg.Memory;
 import overparam.core.nn.Evaluator;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
-import overparam.core.nn.Velocity;
 import overparam.core.nn.Workspace;
 import overparam.lab.data.RunData;
 import overparam.lab.plan.Instruments;
@@ -29,7 +28,7 @@ final class MemoryCheck {
         long need = Network.bytes(spec) + Workspace.bytes(spec, rows);
         if (rows < n) need += Evaluator.bytes(spec, n) + Matrix.bytes(rows, spec.inputDim() + 1) + (instruments.needWholePass() ? Workspace.bytes(spec, n) : 0);
         if (data.test() != null) need += TestInstrument.bytes(spec, data.test().n());
-        if (plan.train().hasVelocity()) need += Velocity.bytes(spec);
+        if (plan.train().hasVelocity()) need += Network.bytes(spec);          // the momentum trace: a copy of the weights
         if (gram) need += GramInstrument.bytes(spec, n);
         if (plan.train().eta() instanceof StepSize.Auto && !gram) need += GramInstrument.bytes(spec, n);
         if (instruments.has(Instrument.MOVEMENT)) need += MovementInstrument.bytes(spec);

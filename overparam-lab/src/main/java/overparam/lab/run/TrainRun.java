@@ -13,7 +13,7 @@ import overparam.core.linalg.Matrix;
 import overparam.core.nn.Loss;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
-import overparam.core.nn.Optimizer;
+import overparam.core.optim.Optimizer;
 import overparam.core.nn.StepRecord;
 import overparam.core.nn.TrainResult;
 import overparam.core.nn.TrainSpec;

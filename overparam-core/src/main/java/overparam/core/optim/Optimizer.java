@@ -1,0 +1,91 @@
+package overparam.core.optim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gradient descent with step size eta: full batch (the theorems' algorithm, batchSize 0) or minibatch SGD with
+ * batches of batchSize drawn by a seeded sampler; optionally with heavy-ball momentum mu and weight decay lambda
+ * (PyTorch's SGD: g += lambda theta; v = mu v + g; theta -= eta_k v) and a learning-rate schedule eta_k.
+ * For a loss that is a sum (seed 004's eq. 1), SGD scales its batch gradient by n / batchSize so that it is an
+ * unbiased estimate of the full gradient and eta means the same in both; a mean loss needs no scaling.
+ * As in optax, the optimizer is a {@link #chain} of small gradient transformations.
+ */
+public record Optimizer(double eta, int batchSize, double momentum, double weightDecay, Schedule schedule) {
+    public Optimizer {
+        if (!(eta > 0) || !Double.isFinite(eta)) throw new IllegalArgumentException("eta must be a positive finite number, got " + eta);
+        if (batchSize < 0) throw new IllegalArgumentException("batchSize must be >= 0 (0: full batch), got " + batchSize);
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay))
+            throw new IllegalArgumentException("weightDecay must be a finite number >= 0, got " + weightDecay);
+        if (schedule == null) schedule = Schedule.CONSTANT;
+    }
+
+    /** Plain gradient descent or SGD at a constant step. */
+    public Optimizer(double eta, int batchSize) {
+        this(eta, batchSize, 0, 0, Schedule.CONSTANT);
+    }
+
+    public static Optimizer gradientDescent(double eta) { return new Optimizer(eta, 0); }
+
+    public boolean isFullBatch(int n) { return batchSize == 0 || batchSize >= n; }
+
+    public String name(int n) {
+        String base = isFullBatch(n) ? "gd" : "sgd";
+        if (momentum > 0) base += " momentum " + momentum;
+        if (weightDecay > 0) base += " weight decay " + weightDecay;
+        return schedule instanceof Schedule.Constant ? base : base + ", schedule " + schedule.describe();
+    }
+
+    /**
+     * The transformations of a run of K steps on n samples whose step gradient sums batch rows (n when it needs no
+     * n / b: full batch, or a mean loss): [scale_by_batch(n / b)] [add_decayed_weights(lambda) trace(mu)]
+     * scale_by_learning_rate(eta, schedule). Weight decay without momentum keeps a trace of decay 0, in which
+     * g + lambda theta is formed before the step, as PyTorch does.
+     */
+    public Chain chain(int n, int batch, int steps) {
+        List<GradientTransformation> transforms = new ArrayList<>();
+        if (batch != n) transforms.add(new ScaleByBatch(n, batch));
+        if (weightDecay > 0) transforms.add(new AddDecayedWeights(weightDecay));
+        if (momentum > 0 || weightDecay > 0) transforms.add(new Trace(momentum));
+        transforms.add(new ScaleByLearningRate(eta, schedule, steps));
+        return new Chain(transforms);
+    }
+
+    /** A learning-rate schedule: eta_k = eta * factor(k, K) at step k of a run of K steps. */
+    public sealed interface Schedule {
+        Schedule CONSTANT = new Constant();
+
+        double factor(int step, int steps);
+
+        /** "constant", "cosine" or "step:S:G". */
+        String describe();
+
+        static Schedule constant() { return CONSTANT; }
+
+        /** SGDR without restarts (Loshchilov and Hutter 2017): (1 + cos(pi k / K)) / 2, from 1 to 0 over the run. */
+        static Schedule cosine() { return new Cosine(); }
+
+        /** Times gamma in (0, 1] every S >= 1 steps. */
+        static Schedule step(int every, double gamma) { return new Step(every, gamma); }
+
+        record Constant() implements Schedule {
+            public double factor(int step, int steps) { return 1; }
+            public String describe() { return "constant"; }
+        }
+
+        record Cosine() implements Schedule {
+            public double factor(int step, int steps) { return steps == 0 ? 1 : 0.5 * (1 + Math.cos(Math.PI * step / steps)); }
+            public String describe() { return "cosine"; }
+        }
+
+        record Step(int every, double gamma) implements Schedule {
+            public Step {
+                if (every < 1 || !(gamma > 0 && gamma <= 1))
+                    throw new IllegalArgumentException("a step schedule needs every >= 1 and gamma in (0, 1], got every " + every + ", gamma " + gamma);
+            }
+            public double factor(int step, int steps) { return Math.pow(gamma, step / every); }
+            public String describe() { return "step:" + every + ":" + gamma; }
+        }
+    }
+}
