@@ -16,7 +16,8 @@ import overparam.lab.store.Query;
         description = {
             "Tables: experiment(name, spec, started_at, version), runs(run_id, experiment, cell, config, seed, status,",
             "started_at, finished_at, version), metrics(run_id, step, name, value), run_values(run_id, name, value),",
-            "checks(experiment, name, verdict, measured, expected).",
+            "checks(experiment, name, verdict, measured, expected, estimate, ci_low, ci_high, cells_used, cells_expected,",
+            "seeds_needed, note): verdict is HOLDS, FAILS or INCONCLUSIVE; seeds_needed is null where decided.",
             "",
             "Example:",
             "  ./overparam sql runs/du2019-depth \"SELECT cell, value FROM run_values JOIN runs USING (run_id) WHERE name = 'lambda_0'\""})

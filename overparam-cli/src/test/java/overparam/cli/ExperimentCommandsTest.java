@@ -47,6 +47,12 @@ class ExperimentCommandsTest {
               - name: "made to fail: the loss reaches 1e-30 of its start"
                 type: converges
                 ratio: 1.0e-30
+              - name: "no evidence: width 64 was not run"
+                type: compare
+                y: final_loss
+                group: width
+                first: "64"
+                second: "32"
             """;
 
     @BeforeAll
@@ -62,6 +68,7 @@ class ExperimentCommandsTest {
         assertEquals(1, first.exit(), first.out() + first.err());
         assertTrue(first.out().contains("HOLDS  the loss falls"), first.out());
         assertTrue(first.out().contains("FAILS  made to fail"), first.out());
+        assertTrue(first.out().contains("INCONCLUSIVE  no evidence: width 64 was not run"), first.out());
         assertTrue(first.out().contains("report: " + out.resolve("report.html")), first.out());
         assertTrue(Files.exists(out.resolve("results.sqlite")) && Files.exists(out.resolve("report.html")));
     }
@@ -74,6 +81,10 @@ class ExperimentCommandsTest {
         CliRun csv = CliRun.of("sql", out.toString(), "SELECT name, verdict FROM checks ORDER BY name", "--csv");
         assertTrue(csv.out().startsWith("name,verdict"), csv.out());
         assertTrue(csv.out().contains("made to fail: the loss reaches 1e-30 of its start,FAILS"), csv.out());
+        CliRun numbers = CliRun.of("sql", out.toString(), "SELECT name, verdict, estimate IS NOT NULL, ci_low <= estimate AND estimate <= ci_high,"
+                + " cells_used, cells_expected, seeds_needed IS NULL FROM checks ORDER BY name", "--csv");
+        assertTrue(numbers.out().contains("the loss falls,HOLDS,1,1,4,4,1"), numbers.out());
+        assertTrue(numbers.out().contains("no evidence: width 64 was not run,INCONCLUSIVE,0,,2,2,1"), numbers.out());
         CliRun export = CliRun.of("export", out.toString(), "--format", "csv");
         assertEquals(0, export.exit(), export.err());
         for (String t : new String[] {"experiment", "runs", "metrics", "run_values", "checks"})

@@ -2,45 +2,50 @@ package overparam.lab.check;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import overparam.lab.store.CellResult;
+import overparam.lab.store.Configured;
 import overparam.lab.store.Results;
 
 /**
- * A falsifiable prediction of an experiment, evaluated on its own results (a check that cannot fail is a defect:
- * CheckTest feeds every type results that violate it). Specs name the type in a {@code type:} field.
+ * A falsifiable prediction of an experiment, evaluated on its own results into a three-valued {@link Verdict}: an
+ * estimate with its 95% interval against what the claim predicts. CheckTest gives every type results on which it
+ * must hold, fail, and stay inconclusive. Specs name the type in a {@code type:} field; docs/ARCHITECTURE.md says how
+ * to add one.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-    @JsonSubTypes.Type(value = Checks.Bound.class, name = "bound"),
-    @JsonSubTypes.Type(value = Checks.Slope.class, name = "slope"),
-    @JsonSubTypes.Type(value = Checks.SlopeCompare.class, name = "slope_compare"),
-    @JsonSubTypes.Type(value = Checks.Monotone.class, name = "monotone"),
-    @JsonSubTypes.Type(value = Checks.Converges.class, name = "converges"),
-    @JsonSubTypes.Type(value = Checks.Rate.class, name = "rate"),
-    @JsonSubTypes.Type(value = Checks.Threshold.class, name = "threshold"),
-    @JsonSubTypes.Type(value = Checks.Reaches.class, name = "reaches"),
-    @JsonSubTypes.Type(value = Checks.Compare.class, name = "compare")})
-public sealed interface Check permits Checks.Bound, Checks.Slope, Checks.SlopeCompare, Checks.Monotone, Checks.Converges,
-        Checks.Rate, Checks.Threshold, Checks.Reaches, Checks.Compare {
+    @JsonSubTypes.Type(value = Bound.class, name = "bound"),
+    @JsonSubTypes.Type(value = Slope.class, name = "slope"),
+    @JsonSubTypes.Type(value = SlopeCompare.class, name = "slope_compare"),
+    @JsonSubTypes.Type(value = Monotone.class, name = "monotone"),
+    @JsonSubTypes.Type(value = Converges.class, name = "converges"),
+    @JsonSubTypes.Type(value = Rate.class, name = "rate"),
+    @JsonSubTypes.Type(value = Threshold.class, name = "threshold"),
+    @JsonSubTypes.Type(value = Reaches.class, name = "reaches"),
+    @JsonSubTypes.Type(value = Compare.class, name = "compare")})
+public sealed interface Check permits Bound, Slope, SlopeCompare, Monotone, Converges, Rate, Threshold, Reaches, Compare {
     String name();
 
     Verdict evaluate(Results results);
 
-    /** (x, y) of the cells a filter keeps, dropping non-finite values and, on log axes, non-positive ones. */
-    static double[][] points(List<CellResult> cells, String x, String y, boolean logX, boolean logY) {
-        List<double[]> p = new ArrayList<>();
-        for (CellResult c : cells) {
-            double vx = c.number(x), vy = c.valueOf(y);
-            if (!Double.isFinite(vx) || !Double.isFinite(vy) || (logX && vx <= 0) || (logY && vy <= 0)) continue;
-            p.add(new double[] {vx, vy});
-        }
-        double[][] out = new double[2][p.size()];
-        for (int i = 0; i < p.size(); i++) { out[0][i] = p.get(i)[0]; out[1][i] = p.get(i)[1]; }
-        return out;
+    /** The cells used against those planned that the filter keeps: finished, missing (not run, interrupted), diverged. */
+    static Coverage coverage(Results results, Predicate<Configured> filter, int used) {
+        List<CellResult> finished = results.where(filter);
+        int expected = Math.max(results.planned(filter), finished.size());
+        int diverged = (int) finished.stream().filter(CellResult::diverged).count();
+        return new Coverage(used, expected, expected - finished.size(), diverged);
+    }
+
+    /** Distinct seeds among cells: the repeats per sweep cell (1 when the cells carry no seed). */
+    static int seeds(List<? extends Configured> cells) {
+        var seen = new HashSet<String>();
+        for (Configured c : cells) seen.add(c.field("seed"));
+        return Math.max(1, seen.size());
     }
 
     /** The fit a scale names: loglog (power law), semilog (exponential in x) or linear. */
@@ -51,6 +56,16 @@ public sealed interface Check permits Checks.Bound, Checks.Slope, Checks.SlopeCo
             case "linear" -> Fit.of(x, y);
             default -> throw new IllegalArgumentException("scale " + scale + ": expected loglog, semilog or linear");
         };
+    }
+
+    /** The fitted slope, or NaN where the points do not determine one (fewer than two distinct x). */
+    static double slopeOrNaN(String scale, Points p) {
+        if (p.size() < 3) return Double.NaN;
+        try {
+            return fit(scale, p.x(), p.y()).slope();
+        } catch (IllegalArgumentException e) {
+            return Double.NaN;
+        }
     }
 
     static boolean logX(String scale) { return scale == null || scale.equalsIgnoreCase("loglog"); }

@@ -2,7 +2,7 @@ package overparam.lab.check;
 
 import java.util.Map;
 import java.util.function.Predicate;
-import overparam.lab.store.CellResult;
+import overparam.lab.store.Configured;
 
 /**
  * A cell filter from a spec: field -> condition, all of which must hold. A condition is a value (equality, numeric
@@ -11,12 +11,12 @@ import overparam.lab.store.CellResult;
 public final class Where {
     private Where() {}
 
-    public static Predicate<CellResult> of(Map<String, String> conditions) {
+    public static Predicate<Configured> of(Map<String, String> conditions) {
         if (conditions == null || conditions.isEmpty()) return c -> true;
         return c -> conditions.entrySet().stream().allMatch(e -> holds(c, e.getKey(), e.getValue()));
     }
 
-    static boolean holds(CellResult c, String field, String condition) {
+    static boolean holds(Configured c, String field, String condition) {
         String cond = condition.trim();
         for (String op : new String[] {">=", "<=", "!=", ">", "<"}) {
             if (cond.startsWith(op)) {

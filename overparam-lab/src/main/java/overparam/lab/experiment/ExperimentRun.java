@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import overparam.core.BadInputException;
 import overparam.core.nn.RunStatus;
 import overparam.core.nn.TrainingListener;
-import overparam.lab.check.Checks;
+import overparam.lab.check.Threshold;
 import overparam.lab.check.Verdict;
 import overparam.lab.plan.RunConfig;
 import overparam.lab.plan.RunPlan;
@@ -47,7 +47,7 @@ public final class ExperimentRun {
     }
 
     public record Outcome(Path dir, int cells, int reused, int diverged, List<Verdict> verdicts, Path report) {
-        public boolean allHold() { return verdicts.stream().allMatch(Verdict::holds); }
+        public boolean anyFails() { return verdicts.stream().anyMatch(Verdict::fails); }
     }
 
     private final ExperimentSpec spec;
@@ -138,7 +138,7 @@ public final class ExperimentRun {
         for (Cell c : cells) keys.add(c.key());
         var results = Results.read(store).where(c -> keys.contains(c.cell()));
         double slack = spec.search().slack() == null ? 1e-9 : spec.search().slack();
-        long ok = results.stream().filter(c -> Checks.Threshold.success(c, slack)).count();
+        long ok = results.stream().filter(c -> Threshold.success(c, slack)).count();
         return ok >= (1 - spec.search().delta()) * results.size() - 1e-12;
     }
 

@@ -8,6 +8,7 @@ import overparam.core.BadInputException;
 import overparam.lab.check.Check;
 import overparam.lab.check.Verdict;
 import overparam.lab.report.Report;
+import overparam.lab.store.PlannedCell;
 import overparam.lab.store.Results;
 import overparam.lab.store.Store;
 
@@ -18,12 +19,22 @@ public final class Reporting {
     private Reporting() {}
 
     static Outcome evaluateAndWrite(ExperimentSpec spec, Store store, Path dir, String command) {
-        Results results = Results.read(store);
+        Results results = Results.read(store, planned(spec));
         List<Verdict> verdicts = new ArrayList<>();
         for (Check check : spec.checks()) verdicts.add(check.evaluate(results));
-        store.recordChecks(spec.name(), verdicts.stream().map(v -> new String[] {v.name(), v.verdict(), v.measured(), v.expected()}).toList());
+        store.recordChecks(spec.name(), verdicts.stream().map(v -> new Store.CheckRow(v.name(), v.verdict(), v.measured(), v.expected(),
+                v.estimate(), v.ciLow(), v.ciHigh(), v.cellsUsed(), v.cellsExpected(), v.seedsNeeded(), v.note())).toList());
         Report.Header header = new Report.Header(spec.name(), spec.title() == null ? spec.name() : spec.title(), spec.paper(), spec.claim(), command);
         return new Outcome(results, verdicts, Report.write(dir, header, spec.figures(), results, verdicts));
+    }
+
+    /**
+     * The cells the spec plans, with the configuration the store records for them (defaults resolved), so that a
+     * check counts what is missing; null for a search, whose cells are whatever the bisection ran.
+     */
+    static List<PlannedCell> planned(ExperimentSpec spec) {
+        if (spec.search() != null) return null;
+        return spec.cells().stream().map(c -> new PlannedCell(c.key(), c.config().withDefaults().toJson())).toList();
     }
 
     /** ./overparam report DIR: the spec the experiment ran with (from its store), checks again, a new report. */

@@ -39,6 +39,8 @@ public final class Report {
             table.verdicts th { border-bottom: 2px solid #999; }
             .HOLDS { color: #0a6b2e; background: #e3f4e8; font-weight: bold; }
             .FAILS { color: #a1140f; background: #fbe5e3; font-weight: bold; }
+            .INCONCLUSIVE { color: #6b4e00; background: #fbf1d4; font-weight: bold; }
+            .note { display: block; font-weight: normal; font-size: .85rem; }
             """;
 
     private Report() {}
@@ -114,17 +116,29 @@ public final class Report {
     }
 
     private static void verdicts(StringBuilder b, List<Verdict> verdicts) {
-        long holding = verdicts.stream().filter(Verdict::holds).count();
         b.append("<section id=\"checks\">\n<h2>Checks</h2>\n");
         if (verdicts.isEmpty()) {
             b.append("<p>This experiment has no checks.</p>\n</section>\n");
             return;
         }
-        b.append("<p>").append(holding).append(" of ").append(verdicts.size()).append(verdicts.size() == 1 ? " check holds" : " checks hold").append(".</p>\n");
-        b.append("<table class=\"verdicts\">\n<thead><tr><th>Check</th><th>Verdict</th><th>Measured</th><th>Expected</th></tr></thead>\n<tbody>\n");
-        for (Verdict v : verdicts)
-            b.append("<tr><td>").append(escape(v.name())).append("</td><td class=\"").append(v.verdict()).append("\">").append(v.verdict())
+        long holding = verdicts.stream().filter(Verdict::holds).count(), failing = verdicts.stream().filter(Verdict::fails).count();
+        long partial = verdicts.stream().filter(v -> v.note().startsWith("partial")).count();
+        b.append("<p>").append(holding).append(" of ").append(verdicts.size()).append(verdicts.size() == 1 ? " check holds" : " checks hold")
+                .append(", ").append(failing).append(" fail").append(failing == 1 ? "s" : "").append(", ")
+                .append(verdicts.size() - holding - failing).append(" inconclusive. A check holds only when its whole 95% interval lies inside")
+                .append(" what the claim predicts, and fails only when the interval lies wholly outside.");
+        if (partial > 0) b.append(" <b>This experiment is partial:</b> ").append(partial).append(partial == 1 ? " verdict rests" : " verdicts rest")
+                .append(" on fewer cells than planned (see each note); run it with --resume to complete it.");
+        b.append("</p>\n");
+        b.append("<table class=\"verdicts\">\n<thead><tr><th>Check</th><th>Verdict</th><th>Estimate [95% interval]</th><th>Cells</th>")
+                .append("<th>Measured</th><th>Expected</th></tr></thead>\n<tbody>\n");
+        for (Verdict v : verdicts) {
+            b.append("<tr><td>").append(escape(v.name())).append("</td><td class=\"").append(v.verdict()).append("\">").append(v.verdict());
+            if (v.seedsNeeded() != null) b.append("<span class=\"note\">about ").append(v.seedsNeeded()).append(" seeds per cell would decide it</span>");
+            if (!v.note().isEmpty()) b.append("<span class=\"note\">").append(escape(v.note())).append("</span>");
+            b.append("</td><td>").append(escape(v.interval())).append("</td><td>").append(v.cellsUsed()).append(" of ").append(v.cellsExpected())
                     .append("</td><td>").append(escape(v.measured())).append("</td><td>").append(escape(v.expected())).append("</td></tr>\n");
+        }
         b.append("</tbody>\n</table>\n</section>\n");
     }
 

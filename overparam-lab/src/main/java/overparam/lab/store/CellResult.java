@@ -11,22 +11,10 @@ import overparam.core.nn.RunStatus;
  * per-run values (lambda_0, final_loss, ...) and recorded series (metric name -> step -> value).
  */
 public record CellResult(long runId, String cell, JsonNode config, RunStatus status, Map<String, Double> values,
-                         Map<String, NavigableMap<Integer, Double>> series) {
+                         Map<String, NavigableMap<Integer, Double>> series) implements Configured {
     public CellResult {
         values = Collections.unmodifiableMap(values);
         series = Collections.unmodifiableMap(series);
-    }
-
-    /** A configuration field as text ("fc", "1024", ...), or "" when absent. */
-    public String field(String name) {
-        JsonNode v = config.get(name);
-        return v == null || v.isNull() ? "" : v.asText();
-    }
-
-    /** A numeric configuration field, NaN when absent or not a number. */
-    public double number(String name) {
-        JsonNode v = config.get(name);
-        return v != null && v.isNumber() ? v.asDouble() : v != null && v.isTextual() ? parse(v.asText()) : Double.NaN;
     }
 
     /** A per-run value (lambda_0, final_loss, ...), NaN when absent. */
@@ -80,12 +68,4 @@ public record CellResult(long runId, String cell, JsonNode config, RunStatus sta
     }
 
     public boolean diverged() { return status == RunStatus.DIVERGED; }
-
-    private static double parse(String text) {
-        try {
-            return Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
-    }
 }

@@ -15,12 +15,28 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import overparam.core.nn.RunStatus;
 
-/** Every finished cell of an experiment, read from its store: what checks and reports work on. */
-public record Results(String experiment, List<CellResult> cells) {
+/**
+ * Every finished cell of an experiment, read from its store, and every cell its spec plans (finished or not): what
+ * checks and reports work on. A check counts the cells it used against the planned ones, so that a verdict on a
+ * partial experiment (cells not run yet, interrupted, diverged) says so.
+ */
+public record Results(String experiment, List<CellResult> cells, List<PlannedCell> planned) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public Results {
         cells = List.copyOf(cells);
+        planned = List.copyOf(planned);
+    }
+
+    /** Results whose plan is exactly the cells finished (an experiment that searches, rather than sweeps, its cells). */
+    public Results(String experiment, List<CellResult> cells) {
+        this(experiment, cells, cells.stream().map(c -> new PlannedCell(c.cell(), c.config())).toList());
+    }
+
+    /** The store's finished cells, with the cells the spec plans; null plans the finished cells. */
+    public static Results read(Store store, List<PlannedCell> planned) {
+        Results r = read(store);
+        return planned == null ? r : new Results(r.experiment(), r.cells(), planned);
     }
 
     public static Results read(Store store) {
@@ -60,8 +76,13 @@ public record Results(String experiment, List<CellResult> cells) {
     }
 
     /** The cells a filter keeps. */
-    public List<CellResult> where(Predicate<CellResult> filter) {
+    public List<CellResult> where(Predicate<? super CellResult> filter) {
         return cells.stream().filter(filter).toList();
+    }
+
+    /** How many planned cells a filter keeps, finished or not. */
+    public int planned(Predicate<? super PlannedCell> filter) {
+        return (int) planned.stream().filter(filter).count();
     }
 
     /** Cells grouped by the text of a configuration field, in order of first appearance. */

@@ -21,7 +21,8 @@ import overparam.core.nn.RunStatus;
  * <pre>
  *   runs(run_id, experiment, cell, config, seed, status, started_at, finished_at, version)
  *   metrics(run_id, step, name, value)        one row per recorded step and scalar metric
- *   checks(experiment, name, verdict, measured, expected)
+ *   checks(experiment, name, verdict, measured, expected, estimate, ci_low, ci_high, cells_used, cells_expected,
+ *          seeds_needed, note)     verdict HOLDS, FAILS or INCONCLUSIVE; seeds_needed null where decided
  *   run_values(run_id, name, value)           per-run numbers: lambda_0, final loss, steps per second, ...
  *   experiment(name, spec, started_at, version)
  * </pre>
@@ -52,11 +53,20 @@ public final class Store implements AutoCloseable {
                 s.execute("CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics(run_id, name, step)");
                 s.execute("CREATE TABLE IF NOT EXISTS run_values(run_id INTEGER NOT NULL REFERENCES runs(run_id), name TEXT NOT NULL, value REAL)");
                 s.execute("CREATE TABLE IF NOT EXISTS checks(experiment TEXT NOT NULL, name TEXT NOT NULL, verdict TEXT NOT NULL, measured TEXT, expected TEXT)");
+                addCheckNumbers(s);
             }
             return new Store(c);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open " + dir.resolve(FILE) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The checks table's numbers, added to a store written before verdicts had intervals (its rows are rewritten by report). */
+    private static void addCheckNumbers(Statement s) throws SQLException {
+        List<String> have = new ArrayList<>();
+        try (ResultSet r = s.executeQuery("PRAGMA table_info(checks)")) { while (r.next()) have.add(r.getString("name")); }
+        for (String column : CheckRow.NUMBERS)
+            if (!have.contains(column.split(" ")[0])) s.execute("ALTER TABLE checks ADD COLUMN " + column);
     }
 
     /** The experiment's spec as first stored, or null for a new store. */
@@ -141,13 +151,26 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /** One row of the checks table: a verdict with its estimate, 95% interval and the cells it rests on. */
+    public record CheckRow(String name, String verdict, String measured, String expected, double estimate, double ciLow, double ciHigh,
+                           int cellsUsed, int cellsExpected, Integer seedsNeeded, String note) {
+        static final List<String> NUMBERS = List.of("estimate REAL", "ci_low REAL", "ci_high REAL", "cells_used INTEGER",
+                "cells_expected INTEGER", "seeds_needed INTEGER", "note TEXT");
+    }
+
     /** Replaces the experiment's verdicts. */
-    public synchronized void recordChecks(String experiment, List<String[]> verdicts) {
+    public synchronized void recordChecks(String experiment, List<CheckRow> verdicts) {
         transaction(() -> {
             try (PreparedStatement d = db.prepareStatement("DELETE FROM checks WHERE experiment = ?")) { d.setString(1, experiment); d.executeUpdate(); }
-            try (PreparedStatement p = db.prepareStatement("INSERT INTO checks(experiment, name, verdict, measured, expected) VALUES (?, ?, ?, ?, ?)")) {
-                for (String[] v : verdicts) {
-                    p.setString(1, experiment); p.setString(2, v[0]); p.setString(3, v[1]); p.setString(4, v[2]); p.setString(5, v[3]);
+            try (PreparedStatement p = db.prepareStatement("INSERT INTO checks(experiment, name, verdict, measured, expected, estimate, ci_low, ci_high,"
+                    + " cells_used, cells_expected, seeds_needed, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (CheckRow v : verdicts) {
+                    p.setString(1, experiment); p.setString(2, v.name()); p.setString(3, v.verdict()); p.setString(4, v.measured());
+                    p.setString(5, v.expected());
+                    setBound(p, 6, v.estimate()); setBound(p, 7, v.ciLow()); setBound(p, 8, v.ciHigh());
+                    p.setInt(9, v.cellsUsed()); p.setInt(10, v.cellsExpected());
+                    if (v.seedsNeeded() == null) p.setNull(11, java.sql.Types.INTEGER); else p.setInt(11, v.seedsNeeded());
+                    p.setString(12, v.note());
                     p.addBatch();
                 }
                 p.executeBatch();
@@ -170,6 +193,12 @@ public final class Store implements AutoCloseable {
 
     private static String literal(RunStatus status) {
         return "'" + status.word() + "'";
+    }
+
+    /** An interval's end: NaN (no estimate) as NULL, an infinite end (an interval open to one side) kept as such. */
+    private static void setBound(PreparedStatement p, int index, double v) throws SQLException {
+        if (Double.isNaN(v)) p.setNull(index, java.sql.Types.REAL);
+        else p.setDouble(index, v);
     }
 
     private static void setNumber(PreparedStatement p, int index, Double v) throws SQLException {

@@ -1,7 +1,12 @@
 package overparam.lab.check;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static overparam.lab.check.Verdict.Outcome.FAILS;
+import static overparam.lab.check.Verdict.Outcome.HOLDS;
+import static overparam.lab.check.Verdict.Outcome.INCONCLUSIVE;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,9 +19,15 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import overparam.core.nn.RunStatus;
 import overparam.lab.store.CellResult;
+import overparam.lab.store.PlannedCell;
 import overparam.lab.store.Results;
 
-/** Every check type HOLDS on results that satisfy it and FAILS on results that violate it: none can fail to fail. */
+/**
+ * Every check type on results where it must HOLD, where it must FAIL, and where the evidence cannot decide
+ * (INCONCLUSIVE): none can fail to fail, and none decides on intervals that overlap the prediction. The fixtures are
+ * built so that the estimate and its standard error are known by hand (noise patterns orthogonal to x, so the slope is
+ * exact and the residual sum of squares is what was put in).
+ */
 class CheckTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static long ids;
@@ -40,102 +51,303 @@ class CheckTest {
         return v;
     }
 
-    /** Widths with a metric ~ width^exponent (times a deterministic wobble), 3 seeds each. */
-    static Results powerLaw(String metric, double exponent) {
+    static Results results(List<CellResult> cells) { return new Results("t", cells); }
+
+    static void assertVerdict(Verdict.Outcome expected, Verdict v) {
+        assertEquals(expected, v.outcome(), v.toString());
+    }
+
+    /**
+     * Widths 64..4096 (ln spacing ln 4), 3 seeds each: metric = width^exponent * exp(noise) with noise +a, -a, 0 for
+     * seeds 0, 1, 2 at every width. The noise is orthogonal to log width, so the fitted slope is the exponent exactly;
+     * the residual sum of squares is 8 a^2 over 10 degrees of freedom and S_xx = 3 (2 (1.5 ln 4)^2 + 2 (0.5 ln 4)^2)
+     * = 15 (ln 4)^2, so the slope's standard error is a sqrt(0.8 / (15 (ln 4)^2)) = 0.166589 a.
+     */
+    static Results powerLaw(String metric, double exponent, double a) {
         List<CellResult> cells = new ArrayList<>();
+        double[] noise = {a, -a, 0};
         for (int width : new int[] {64, 256, 1024, 4096})
             for (int seed = 0; seed < 3; seed++) {
-                double v = Math.pow(width, exponent) * (1 + 0.05 * (seed - 1));
+                double v = Math.pow(width, exponent) * Math.exp(noise[seed]);
                 cells.add(cell(Map.of("width", width, "seed", seed, "arch", "fc"), Map.of(), Map.of(metric, new double[] {2 * v, v}), "done"));
             }
-        return new Results("t", cells);
+        return results(cells);
     }
 
     @Test
-    void bound() {
-        Checks.Bound check = new Checks.Bound("loss under the bound", "loss", "loss_bound", null, null);
+    void slopeHoldsFailsAndIsInconclusiveWhenItsIntervalStraddlesAnEnd() {
+        Slope check = new Slope("movement ~ m^-1/2", "movement", "width", "loglog", null, -0.65, -0.35);
+        Verdict holds = check.evaluate(powerLaw("movement", -0.5, 0.05));
+        assertVerdict(HOLDS, holds);
+        assertEquals(-0.5, holds.estimate(), 1e-12, "the noise is orthogonal to log width: the slope is exact");
+        // half-width t(0.975; 10) * 0.166589 * 0.05 = 2.228139 * 0.0083295 = 0.018559
+        assertEquals(0.018559, holds.ciHigh() - holds.estimate(), 1e-6);
+        assertEquals(12, holds.cellsUsed());
+        assertVerdict(FAILS, check.evaluate(powerLaw("movement", -0.1, 0.05)));
+        assertVerdict(FAILS, check.evaluate(powerLaw("movement", -1.0, 0.05)));
+        Verdict open = check.evaluate(powerLaw("movement", -0.5, 1.0));
+        assertVerdict(INCONCLUSIVE, open);
+        // se = 0.166589 (a = 1), margin 0.15 to either end. With s seeds the points are 4 s, df = 4 s - 2, and the
+        // half-width t(df) 0.166589 sqrt(3 / s) must fall below 0.15: s = 14 gives t(54) 0.077116 = 2.0049 * 0.077116
+        // = 0.15461 (no), s = 15 gives t(58) 0.074501 = 2.0017 * 0.074501 = 0.14913 (yes).
+        assertEquals(15, open.seedsNeeded(), open.toString());
+        assertNull(holds.seedsNeeded(), "decided: no seeds needed");
+    }
+
+    @Test
+    void slopeWithTwoRunsIsNoEvidence() {
+        Results two = results(List.of(cell(Map.of("width", 64), Map.of("y", 1.0), Map.of(), "done"),
+                cell(Map.of("width", 128), Map.of("y", 0.7), Map.of(), "done")));
+        assertVerdict(INCONCLUSIVE, new Slope("s", "y", "width", "loglog", null, -1, 0).evaluate(two));
+    }
+
+    @Test
+    void aSlopeOverCellsThatShareSeedsTakesTheSeedBootstrapWhenItIsWider() {
+        // each seed has its own exponent around -0.5, every line through the same centre (the geometric mean width,
+        // 512): the residuals, pooled as if every run were independent, give a t-interval of about +- 0.125, while the
+        // seeds' slopes themselves spread with sd 0.28, so their mean's +- 2 standard errors are about +- 0.23
+        List<CellResult> cells = new ArrayList<>();
+        double[] exponents = {-0.9, -0.5, -0.5, -0.5, -0.1};
+        for (int width : new int[] {64, 256, 1024, 4096})
+            for (int seed = 0; seed < exponents.length; seed++)
+                cells.add(cell(Map.of("width", width, "seed", seed), Map.of("y", Math.pow(width / 512.0, exponents[seed])), Map.of(), "done"));
+        Points p = Points.of(cells, "width", "y", true, true);
+        Evidence t = Check.fit("loglog", p.x(), p.y()).evidence(5), both = Slope.fitted("loglog", p);
+        assertTrue(both.low() <= t.low() && both.high() >= t.high(), "the interval contains the t-interval");
+        assertTrue(both.high() - both.low() > t.high() - t.low(), "and the bootstrap over seeds widened it: " + both + " vs " + t);
+    }
+
+    @Test
+    void slopeCompareAgainstItsMarginOnBothSides() {
+        // group a: slope -1.0, group b: slope -0.7, both exact (noise orthogonal to depth): the difference is -0.3
+        List<CellResult> cells = new ArrayList<>();
+        double[] noise = {0.01, -0.01, 0};
+        for (int depth : new int[] {2, 4, 8, 16})
+            for (int seed = 0; seed < 3; seed++) {
+                cells.add(cell(Map.of("arch", "fc", "depth", depth, "seed", seed), Map.of("lambda_0", Math.exp(-1.0 * depth + noise[seed])), Map.of(), "done"));
+                cells.add(cell(Map.of("arch", "resnet", "depth", depth, "seed", seed), Map.of("lambda_0", Math.exp(-0.7 * depth + noise[seed])), Map.of(), "done"));
+            }
+        Results r = results(cells);
+        SlopeCompare by02 = new SlopeCompare("fc falls faster by 0.2", "lambda_0", "depth", "arch", "fc", "resnet", "first_below", "semilog", 0.2, null);
+        SlopeCompare by05 = new SlopeCompare("fc falls faster by 0.5", "lambda_0", "depth", "arch", "fc", "resnet", "first_below", "semilog", 0.5, null);
+        SlopeCompare reversed = new SlopeCompare("resnet falls faster", "lambda_0", "depth", "arch", "resnet", "fc", "first_below", "semilog", null, null);
+        SlopeCompare above = new SlopeCompare("resnet above by 0.2", "lambda_0", "depth", "arch", "resnet", "fc", "first_above", "semilog", 0.2, null);
+        Verdict v = by02.evaluate(r);
+        assertVerdict(HOLDS, v);
+        assertEquals(-0.3, v.estimate(), 1e-12);
+        assertVerdict(FAILS, by05.evaluate(r));                 // -0.3 is not below -0.5: a flipped margin sign would hold it
+        assertVerdict(FAILS, reversed.evaluate(r));
+        assertVerdict(HOLDS, above.evaluate(r));                // +0.3 > +0.2
+        assertVerdict(FAILS, new SlopeCompare("by 0.4", "lambda_0", "depth", "arch", "resnet", "fc", "first_above", "semilog", 0.4, null).evaluate(r));
+        SlopeCompare by03 = new SlopeCompare("by 0.3", "lambda_0", "depth", "arch", "fc", "resnet", "first_below", "semilog", 0.3, null);
+        Verdict onTheEnd = by03.evaluate(r);                    // -0.3 exactly on the open end: its interval straddles it
+        assertVerdict(INCONCLUSIVE, onTheEnd);
+        assertNull(onTheEnd.seedsNeeded(), "no number of seeds moves an estimate off the boundary");
+    }
+
+    @Test
+    void slopeCompareIsInconclusiveWhenTheSlopesIntervalsOverlap() {
+        List<CellResult> cells = new ArrayList<>();
+        double[] noise = {0.8, -0.8, 0};
+        for (int depth : new int[] {2, 4, 8, 16})
+            for (int seed = 0; seed < 3; seed++) {
+                cells.add(cell(Map.of("arch", "fc", "depth", depth, "seed", seed), Map.of("y", Math.exp(0.11 * depth + noise[(seed + depth) % 3])), Map.of(), "done"));
+                cells.add(cell(Map.of("arch", "resnet", "depth", depth, "seed", seed), Map.of("y", Math.exp(0.02 * depth + noise[(seed + 2 * depth) % 3])), Map.of(), "done"));
+            }
+        Verdict v = new SlopeCompare("fc above", "y", "depth", "arch", "fc", "resnet", "first_above", "semilog", null, null).evaluate(results(cells));
+        assertVerdict(INCONCLUSIVE, v);
+        assertTrue(v.ciLow() < 0 && v.ciHigh() > 0, v.toString());
+        assertTrue(v.seedsNeeded() != null && v.seedsNeeded() > 3, v.toString());
+    }
+
+    @Test
+    void monotoneNeedsEveryStepsIntervalOnOneSide() {
+        Monotone falls = new Monotone("falls with width", "movement", "width", "decreasing", null);
+        assertVerdict(HOLDS, falls.evaluate(powerLaw("movement", -0.5, 0.05)));
+        assertVerdict(FAILS, falls.evaluate(powerLaw("movement", 0.3, 0.05)));
+        assertVerdict(HOLDS, new Monotone("rises", "movement", "width", "increasing", null).evaluate(powerLaw("movement", 0.3, 0.05)));
+        Verdict noisy = falls.evaluate(powerLaw("movement", -0.05, 0.5));
+        assertVerdict(INCONCLUSIVE, noisy);
+        assertTrue(noisy.seedsNeeded() != null, noisy.toString());
+    }
+
+    @Test
+    void aTieIsNotATrendAndOneRunPerValueShowsNoSpread() {
+        List<CellResult> tie = new ArrayList<>();
+        for (int p : new int[] {0, 1, 2})
+            for (int seed = 0; seed < 3; seed++)
+                tie.add(cell(Map.of("p", p, "seed", seed), Map.of("steps", p == 2 ? 300.0 : 200.0), Map.of(), "done"));
+        Monotone rises = new Monotone("rises", "steps", "p", "increasing", null);
+        assertVerdict(FAILS, rises.evaluate(results(tie)));           // 200, 200, 300 in every seed: the first step is a tie
+        List<CellResult> single = new ArrayList<>();
+        for (int p : new int[] {0, 1, 2}) single.add(cell(Map.of("p", p), Map.of("steps", 100.0 * (p + 1)), Map.of(), "done"));
+        Verdict v = rises.evaluate(results(single));
+        assertVerdict(INCONCLUSIVE, v);
+        assertNull(v.seedsNeeded(), "one run per value: the spread, and so the seeds, are unknown");
+    }
+
+    @Test
+    void welchsIntervalWithUnequalGroupsByHand() {
+        double[] a = {1, 2, 3, 4, 5, 6, 7, 8}, b = {10, 14};
+        // s_a^2 = 6 (n = 8), s_b^2 = 8 (n = 2): se = sqrt(6/8 + 8/2) = sqrt(4.75); Welch-Satterthwaite
+        // df = 4.75^2 / ((6/8)^2 / 7 + (8/2)^2 / 1) = 22.5625 / 16.080357 = 1.403109
+        Evidence e = Statistics.welch(a, b, 1, Evidence.ALPHA);
+        assertEquals(4.5 - 12, e.estimate(), 1e-12);
+        assertEquals(Math.sqrt(4.75), e.standardError(), 1e-12);
+        assertEquals(1.403109, e.degreesOfFreedom(), 1e-6);
+        Evidence equalSizes = Statistics.welch(new double[] {1, 3}, new double[] {2, 6}, 1, Evidence.ALPHA);
+        // s^2 = 2 and 8, n = 2 each: se = sqrt(1 + 4) = sqrt(5); df = 25 / (1 + 16) = 1.470588; t(0.975; 1.4706) = 7.0297
+        assertEquals(Math.sqrt(5), equalSizes.standardError(), 1e-12);
+        assertEquals(25.0 / 17, equalSizes.degreesOfFreedom(), 1e-12);
+    }
+
+    @Test
+    void compareDecidesOnWelchsInterval() {
+        Compare lower = new Compare("prelu below relu", "test_error", "activation", "prelu", "relu", "lower", null, null);
+        List<CellResult> apart = new ArrayList<>(), overlapping = new ArrayList<>(), reversed = new ArrayList<>();
+        double[] spread = {-0.01, 0, 0.01};
+        for (int seed = 0; seed < 3; seed++) {
+            apart.add(cell(Map.of("activation", "prelu", "seed", seed), Map.of("test_error", 0.10 + spread[seed]), Map.of(), "done"));
+            apart.add(cell(Map.of("activation", "relu", "seed", seed), Map.of("test_error", 0.16 + spread[seed]), Map.of(), "done"));
+            overlapping.add(cell(Map.of("activation", "prelu", "seed", seed), Map.of("test_error", 0.11 + spread[seed]), Map.of(), "done"));
+            overlapping.add(cell(Map.of("activation", "relu", "seed", seed), Map.of("test_error", 0.13 + spread[seed]), Map.of(), "done"));
+            reversed.add(cell(Map.of("activation", "prelu", "seed", seed), Map.of("test_error", 0.16 + spread[seed]), Map.of(), "done"));
+            reversed.add(cell(Map.of("activation", "relu", "seed", seed), Map.of("test_error", 0.10 + spread[seed]), Map.of(), "done"));
+        }
+        // sd 0.01 in each group of 3: se = 0.01 sqrt(2/3) = 0.0081650, df = 4, t = 2.7764: half-width 0.022669
+        Verdict v = lower.evaluate(results(apart));
+        assertVerdict(HOLDS, v);
+        assertEquals(-0.06 + 0.022669, v.ciHigh(), 1e-6);
+        Verdict open = lower.evaluate(results(overlapping));       // -0.02 +- 0.0227: straddles 0
+        assertVerdict(INCONCLUSIVE, open);
+        assertTrue(open.seedsNeeded() != null && open.seedsNeeded() > 3, open.toString());
+        assertVerdict(FAILS, lower.evaluate(results(reversed)));
+        assertVerdict(FAILS, new Compare("by 0.1", "test_error", "activation", "prelu", "relu", "lower", 0.1, null).evaluate(results(apart)));
+        assertVerdict(INCONCLUSIVE, new Compare("absent", "test_error", "activation", "tanh", "relu", "lower", null, null).evaluate(results(apart)));
+        Compare relative = new Compare("remaining distance", "relative:d", "arch", "no-identity", "identity-mapping", "higher", 0.5, null);
+        List<CellResult> stays = new ArrayList<>();
+        for (int seed = 0; seed < 3; seed++) {
+            stays.add(cell(Map.of("arch", "no-identity", "seed", seed), Map.of(), Map.of("d", new double[] {1, 0.95 - 0.01 * seed}), "done"));
+            stays.add(cell(Map.of("arch", "identity-mapping", "seed", seed), Map.of(), Map.of("d", new double[] {2, 0.02 + 0.002 * seed}), "done"));
+        }
+        assertVerdict(HOLDS, relative.evaluate(results(stays)));
+    }
+
+    @Test
+    void boundIsDecidedCellByCellWithARoundingSlackOnly() {
+        Bound check = new Bound("loss under the bound", "loss", "loss_bound", null, null);
         CellResult under = cell(Map.of("width", 64), Map.of(), Map.of("loss", geometric(1, 0.9, 5), "loss_bound", geometric(1, 0.95, 5)), "done");
         CellResult over = cell(Map.of("width", 64), Map.of(), Map.of("loss", geometric(1, 0.97, 5), "loss_bound", geometric(1, 0.95, 5)), "done");
         CellResult diverged = cell(Map.of("width", 64), Map.of(), Map.of("loss", new double[] {1}, "loss_bound", new double[] {1}), "diverged");
-        assertTrue(check.evaluate(new Results("t", List.of(under))).holds());
-        assertFalse(check.evaluate(new Results("t", List.of(under, over))).holds());
-        assertFalse(check.evaluate(new Results("t", List.of(under, diverged))).holds());
-        assertFalse(check.evaluate(new Results("t", List.of())).holds(), "no data is no evidence");
+        double[] bound = geometric(1, 0.95, 5), barelyOver = bound.clone(), rounding = bound.clone();
+        barelyOver[3] *= 1 + 1e-6;                // a real excess, a millionth: the default slack must not forgive it
+        rounding[3] *= 1 + 1e-12;                 // rounding in the bound's product: forgiven
+        assertVerdict(HOLDS, check.evaluate(results(List.of(under))));
+        assertVerdict(FAILS, check.evaluate(results(List.of(under, over))));
+        assertVerdict(FAILS, check.evaluate(results(List.of(under, diverged))));
+        assertVerdict(FAILS, check.evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("loss", barelyOver, "loss_bound", bound), "done")))));
+        assertVerdict(HOLDS, check.evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("loss", rounding, "loss_bound", bound), "done")))));
+        assertVerdict(INCONCLUSIVE, check.evaluate(results(List.of())));
     }
 
     @Test
-    void slope() {
-        Checks.Slope check = new Checks.Slope("movement ~ m^-1/2", "movement", "width", "loglog", null, -0.65, -0.35);
-        assertTrue(check.evaluate(powerLaw("movement", -0.5)).holds());
-        assertFalse(check.evaluate(powerLaw("movement", -0.1)).holds());
-        assertFalse(check.evaluate(powerLaw("movement", -1.0)).holds());
-    }
-
-    @Test
-    void slopeCompare() {
-        List<CellResult> cells = new ArrayList<>();
-        for (int depth : new int[] {2, 4, 8, 16})
-            for (int seed = 0; seed < 3; seed++) {
-                double wobble = 1 + 0.02 * seed;
-                cells.add(cell(Map.of("arch", "fc", "depth", depth, "seed", seed), Map.of("lambda_0", Math.pow(0.5, depth) * wobble), Map.of(), "done"));
-                cells.add(cell(Map.of("arch", "resnet", "depth", depth, "seed", seed), Map.of("lambda_0", Math.pow(depth, -2.0) * wobble), Map.of(), "done"));
-            }
-        Results r = new Results("t", cells);
-        Checks.SlopeCompare fcFaster = new Checks.SlopeCompare("fc falls faster", "lambda_0", "depth", "arch", "fc", "resnet", "first_below", "semilog", null, null);
-        Checks.SlopeCompare resnetFaster = new Checks.SlopeCompare("resnet falls faster", "lambda_0", "depth", "arch", "resnet", "fc", "first_below", "semilog", null, null);
-        assertTrue(fcFaster.evaluate(r).holds());
-        assertFalse(resnetFaster.evaluate(r).holds());
-    }
-
-    @Test
-    void monotone() {
-        Checks.Monotone falls = new Checks.Monotone("falls with width", "movement", "width", "decreasing", null);
-        assertTrue(falls.evaluate(powerLaw("movement", -0.5)).holds());
-        assertFalse(falls.evaluate(powerLaw("movement", 0.3)).holds());
-        assertTrue(new Checks.Monotone("rises", "movement", "width", "increasing", null).evaluate(powerLaw("movement", 0.3)).holds());
+    void aPerCellClaimWithPlannedCellsMissingIsInconclusiveAndSaysSo() {
+        Bound check = new Bound("loss under the bound", "loss", "loss_bound", null, null);
+        CellResult under = cell(Map.of("width", 64), Map.of(), Map.of("loss", geometric(1, 0.9, 5), "loss_bound", geometric(1, 0.95, 5)), "done");
+        ObjectNode other = JSON.createObjectNode().put("width", 128);
+        Results partial = new Results("t", List.of(under), List.of(new PlannedCell(under.cell(), under.config()), new PlannedCell("width=128", other)));
+        Verdict v = check.evaluate(partial);
+        assertVerdict(INCONCLUSIVE, v);
+        assertEquals(1, v.cellsUsed());
+        assertEquals(2, v.cellsExpected());
+        assertTrue(v.note().startsWith("partial: 1 of 2 cells (1 not run or unfinished)"), v.note());
+        List<CellResult> finished = powerLaw("movement", -0.5, 0.05).cells();
+        List<PlannedCell> plan = new ArrayList<>(finished.stream().map(c -> new PlannedCell(c.cell(), c.config())).toList());
+        plan.add(new PlannedCell("width=128", other));
+        Verdict slope = new Slope("s", "movement", "width", "loglog", null, -0.65, -0.35).evaluate(new Results("t", finished, plan));
+        assertVerdict(HOLDS, slope);                            // an interval over the cells present is evidence; the note says what is missing
+        assertEquals("partial: 12 of 13 cells (1 not run or unfinished)", slope.note());
     }
 
     @Test
     void converges() {
-        Checks.Converges check = new Checks.Converges("converges", 1e-6, null);
+        Converges check = new Converges("converges", 1e-6, null);
         CellResult good = cell(Map.of("width", 64), Map.of("initial_loss", 10.0, "final_loss", 1e-8), Map.of(), "done");
         CellResult slow = cell(Map.of("width", 64), Map.of("initial_loss", 10.0, "final_loss", 1e-3), Map.of(), "done");
         CellResult diverged = cell(Map.of("width", 64), Map.of("initial_loss", 10.0), Map.of(), "diverged");
-        assertTrue(check.evaluate(new Results("t", List.of(good))).holds());
-        assertFalse(check.evaluate(new Results("t", List.of(good, slow))).holds());
-        assertFalse(check.evaluate(new Results("t", List.of(good, diverged))).holds());
+        assertVerdict(HOLDS, check.evaluate(results(List.of(good))));
+        assertVerdict(FAILS, check.evaluate(results(List.of(good, slow))));
+        assertVerdict(FAILS, check.evaluate(results(List.of(good, diverged))));
+        assertVerdict(INCONCLUSIVE, check.evaluate(results(List.of())));
     }
 
     @Test
-    void rate() {
-        Checks.Rate check = new Checks.Rate("at least the theorem's rate", Map.of("width", ">=256"));
-        // predicted rate 1 - eta lambda_0 / 2 = 1 - 0.1 * 0.4 / 2 = 0.98 per step
+    void rateAgainstTheTheoremsHalfOfEtaLambda() {
+        Rate check = new Rate("at least the theorem's rate", Map.of("width", ">=256"));
+        // eta lambda_0 / 2 = 0.1 * 0.4 / 2 = 0.02: the predicted rate is 0.98 per step. A loss falling at 0.97 is
+        // faster than 0.98 but slower than 1 - eta lambda_0 = 0.96: a rate mutated to drop the 1/2 fails it.
         Map<String, Double> theory = Map.of("eta", 0.1, "lambda_0", 0.4);
-        CellResult fast = cell(Map.of("width", 256), theory, Map.of("loss", geometric(1, 0.95, 8)), "done");
+        CellResult fast = cell(Map.of("width", 256), theory, Map.of("loss", geometric(1, 0.97, 8)), "done");
         CellResult slow = cell(Map.of("width", 1024), theory, Map.of("loss", geometric(1, 0.99, 8)), "done");
         CellResult narrowSlow = cell(Map.of("width", 16), theory, Map.of("loss", geometric(1, 0.999, 8)), "done");
-        assertTrue(check.evaluate(new Results("t", List.of(fast, narrowSlow))).holds(), "narrow cells are not held to it");
-        assertFalse(check.evaluate(new Results("t", List.of(fast, slow))).holds());
+        Verdict v = check.evaluate(results(List.of(fast, narrowSlow)));
+        assertVerdict(HOLDS, v);
+        assertEquals(Math.log(0.97) / Math.log(0.98), v.estimate(), 1e-9, "the speed ratio log(measured) / log(predicted)");
+        assertVerdict(FAILS, check.evaluate(results(List.of(fast, slow))));
+        // a loss that wobbles around the predicted rate: the fitted rate's interval straddles it
+        double[] wobbly = geometric(1, 0.98, 8);
+        for (int i = 1; i < wobbly.length; i++) wobbly[i] *= i % 2 == 0 ? 1.3 : 1 / 1.3;
+        Verdict open = check.evaluate(results(List.of(cell(Map.of("width", 512), theory, Map.of("loss", wobbly), "done"))));
+        assertVerdict(INCONCLUSIVE, open);
+        assertNull(open.seedsNeeded(), "a cell's own fit is not narrowed by more seeds");
     }
 
     @Test
-    void threshold() {
-        Checks.Threshold check = new Checks.Threshold("threshold below the theorem's", "width", 0.2, null);
+    void clopperPearsonByHand() {
+        // all n succeed: the lower end solves p^n = alpha / 2: 0.025^(1/5) = 0.47818
+        assertEquals(Math.pow(0.025, 0.2), Statistics.clopperPearson(5, 5, 0.05)[0], 1e-9);
+        assertEquals(1 - Math.pow(0.025, 0.2), Statistics.clopperPearson(0, 5, 0.05)[1], 1e-9);
+        // 3 of 10: the published exact interval (Clopper and Pearson 1934 tables; also R's binom.test): [0.06674, 0.65245]
+        double[] ci = Statistics.clopperPearson(3, 10, 0.05);
+        assertEquals(0.06674, ci[0], 1e-5);
+        assertEquals(0.65245, ci[1], 1e-5);
+    }
+
+    /** Widths with 20 seeds each; which converge is given per width. */
+    static List<CellResult> thresholdCells(Map<Integer, Integer> converging, int seeds, double requirement) {
         List<CellResult> cells = new ArrayList<>();
-        for (int width : new int[] {16, 32, 64, 128})
-            for (int seed = 0; seed < 5; seed++) {
-                boolean ok = width >= 64 || (width == 32 && seed < 2);
-                double[] loss = geometric(1, ok ? 0.9 : 0.99, 5), bound = geometric(1, 0.95, 5);
-                cells.add(cell(Map.of("width", width, "seed", seed), Map.of("width_requirement", 1e6), Map.of("loss", loss, "loss_bound", bound), "done"));
+        converging.forEach((width, k) -> {
+            for (int seed = 0; seed < seeds; seed++) {
+                boolean ok = seed < k;
+                cells.add(cell(Map.of("width", width, "seed", seed), Map.of("width_requirement", requirement),
+                        Map.of("loss", geometric(1, ok ? 0.9 : 0.99, 5), "loss_bound", geometric(1, 0.95, 5)), "done"));
             }
-        Verdict v = check.evaluate(new Results("t", cells));
-        assertTrue(v.holds(), v.toString());
-        assertTrue(v.measured().contains("threshold 64"), v.measured());
-        List<CellResult> demanding = cells.stream().map(c -> new CellResult(c.runId(), c.cell(), c.config(), c.status(),
-                Map.of("width_requirement", 32.0), c.series())).toList();
-        assertFalse(check.evaluate(new Results("t", demanding)).holds(), "a threshold above the theorem's width fails");
-        List<CellResult> none = cells.stream().filter(c -> c.number("width") < 64).toList();
-        assertFalse(check.evaluate(new Results("t", none)).holds(), "no converging width fails");
+        });
+        return cells;
+    }
+
+    @Test
+    void thresholdWithExactIntervalsOfTheSuccessProbability() {
+        Threshold check = new Threshold("threshold below the theorem's", "width", 0.2, null);
+        // 20 of 20 converge from 64 on: the lower Clopper-Pearson end 0.025^(1/20) = 0.8318 >= 0.8
+        Map<Integer, Integer> sure = new TreeMap<>(Map.of(16, 0, 32, 8, 64, 20, 128, 20));
+        Verdict v = check.evaluate(results(thresholdCells(sure, 20, 1e6)));
+        assertVerdict(HOLDS, v);
+        assertEquals(64, v.estimate());
+        assertVerdict(FAILS, check.evaluate(results(thresholdCells(sure, 20, 32))));   // demanded 32: even the optimistic end is above
+        // 5 of 5: 0.025^(1/5) = 0.478 < 0.8: not sure yet; 17 seeds all converging would be (0.025^(1/17) = 0.805)
+        Map<Integer, Integer> few = new TreeMap<>(Map.of(16, 0, 64, 5, 128, 5));
+        Verdict open = check.evaluate(results(thresholdCells(few, 5, 1e6)));
+        assertVerdict(INCONCLUSIVE, open);
+        assertEquals(17, open.seedsNeeded());
+    }
+
+    @Test
+    void aThresholdIsTheWidthFromWhichOnEveryWidthConverges() {
+        // converging at 64, not at 128, again from 256 on: the threshold is 256, not 64
+        TreeMap<Double, int[]> s = new TreeMap<>(Map.of(64.0, new int[] {20, 20}, 128.0, new int[] {0, 20}, 256.0, new int[] {20, 20},
+                512.0, new int[] {20, 20}));
+        assertEquals(256, Threshold.threshold(s, 0.2));
     }
 
     @Test
@@ -149,48 +361,40 @@ class CheckTest {
 
     @Test
     void reaches() {
-        Checks.Reaches zero = new Checks.Reaches("zero training error", "train_error", 0.0, null, null, null);
+        Reaches zero = new Reaches("zero training error", "train_error", 0.0, null, null, null);
         CellResult fits = cell(Map.of("p", 0.5), Map.of(), Map.of("train_error", new double[] {0.5, 0.1, 0.0}), "done");
         CellResult stuck = cell(Map.of("p", 1.0), Map.of(), Map.of("train_error", new double[] {0.5, 0.2, 0.01}), "done");
         CellResult diverged = cell(Map.of("p", 0.0), Map.of(), Map.of("train_error", new double[] {0.5, 0.0}), "diverged");
-        assertTrue(zero.evaluate(new Results("t", List.of(fits))).holds());
-        assertFalse(zero.evaluate(new Results("t", List.of(fits, stuck))).holds());
-        assertFalse(zero.evaluate(new Results("t", List.of(fits, diverged))).holds());
-        assertFalse(zero.evaluate(new Results("t", List.of())).holds(), "no cell is no evidence");
-        Checks.Reaches closes = new Checks.Reaches("closes to 10%", "distance", 0.1, null, true, null);
+        assertVerdict(HOLDS, zero.evaluate(results(List.of(fits))));
+        assertVerdict(FAILS, zero.evaluate(results(List.of(fits, stuck))));
+        assertVerdict(FAILS, zero.evaluate(results(List.of(fits, diverged))));
+        assertVerdict(INCONCLUSIVE, zero.evaluate(results(List.of())));
+        Reaches closes = new Reaches("closes to 10%", "distance", 0.1, null, true, null);
         CellResult near = cell(Map.of("s", 0), Map.of(), Map.of("distance", new double[] {4, 1, 0.3}), "done");       // 0.075 of its start
         CellResult far = cell(Map.of("s", 1), Map.of(), Map.of("distance", new double[] {0.2, 0.1, 0.05}), "done");   // 0.25: far, though small
-        assertTrue(closes.evaluate(new Results("t", List.of(near))).holds());
-        assertFalse(closes.evaluate(new Results("t", List.of(near, far))).holds());
-        Checks.Reaches high = new Checks.Reaches("accuracy above 0.9", "acc", null, 0.9, null, null);
-        assertTrue(high.evaluate(new Results("t", List.of(cell(Map.of(), Map.of(), Map.of("acc", new double[] {0.5, 0.95}), "done")))).holds());
-        assertFalse(high.evaluate(new Results("t", List.of(cell(Map.of(), Map.of(), Map.of("acc", new double[] {0.5, 0.85}), "done")))).holds());
+        assertVerdict(HOLDS, closes.evaluate(results(List.of(near))));
+        assertVerdict(FAILS, closes.evaluate(results(List.of(near, far))));
+        Reaches high = new Reaches("accuracy above 0.9", "acc", null, 0.9, null, null);
+        assertVerdict(HOLDS, high.evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("acc", new double[] {0.5, 0.95}), "done")))));
+        assertVerdict(FAILS, high.evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("acc", new double[] {0.5, 0.85}), "done")))));
     }
 
     @Test
-    void compare() {
-        Checks.Compare lower = new Checks.Compare("prelu below relu", "test_error", "activation", "prelu", "relu", "lower", null, null, null);
-        List<CellResult> better = new ArrayList<>(), worse = new ArrayList<>();
-        for (int seed = 0; seed < 3; seed++) {
-            better.add(cell(Map.of("activation", "prelu", "seed", seed), Map.of(), Map.of("test_error", new double[] {0.9, 0.10 + 0.01 * seed}), "done"));
-            better.add(cell(Map.of("activation", "relu", "seed", seed), Map.of(), Map.of("test_error", new double[] {0.9, 0.12 + 0.01 * seed}), "done"));
-            worse.add(cell(Map.of("activation", "prelu", "seed", seed), Map.of(), Map.of("test_error", new double[] {0.9, 0.13 + 0.01 * seed}), "done"));
-            worse.add(cell(Map.of("activation", "relu", "seed", seed), Map.of(), Map.of("test_error", new double[] {0.9, 0.12 + 0.01 * seed}), "done"));
-        }
-        assertTrue(lower.evaluate(new Results("t", better)).holds());
-        assertFalse(lower.evaluate(new Results("t", worse)).holds());
-        Checks.Compare byMargin = new Checks.Compare("by 0.05", "test_error", "activation", "prelu", "relu", "lower", 0.05, null, null);
-        assertFalse(byMargin.evaluate(new Results("t", better)).holds(), "0.02 apart is not 0.05");
-        // better: means 0.11 and 0.13, sd 0.01 each over 3 seeds: the difference is 0.02 / 0.00816 = 2.45 standard errors
-        assertTrue(new Checks.Compare("z 2", "test_error", "activation", "prelu", "relu", "lower", null, 2.0, null).evaluate(new Results("t", better)).holds());
-        assertFalse(new Checks.Compare("z 3", "test_error", "activation", "prelu", "relu", "lower", null, 3.0, null).evaluate(new Results("t", better)).holds());
-        Checks.Compare missing = new Checks.Compare("absent group", "test_error", "activation", "tanh", "relu", "lower", null, null, null);
-        assertFalse(missing.evaluate(new Results("t", better)).holds());
-        Checks.Compare relative = new Checks.Compare("remaining distance", "relative:d", "arch", "no-identity", "identity-mapping", "higher", 0.5, null, null);
-        CellResult stays = cell(Map.of("arch", "no-identity"), Map.of(), Map.of("d", new double[] {1, 0.95}), "done");
-        CellResult closes = cell(Map.of("arch", "identity-mapping"), Map.of(), Map.of("d", new double[] {2, 0.02}), "done");
-        CellResult closesToo = cell(Map.of("arch", "no-identity"), Map.of(), Map.of("d", new double[] {1, 0.1}), "done");
-        assertTrue(relative.evaluate(new Results("t", List.of(stays, closes))).holds());
-        assertFalse(relative.evaluate(new Results("t", List.of(closesToo, closes))).holds());
+    void seedsToDecideAtTheNormalQuantile() {
+        // estimate 0.1, se 0.1 from 3 seeds, normal quantile: 1.95996 * 0.1 * sqrt(3 / s) < 0.1 needs s > 11.524: 12
+        Evidence e = Evidence.tInterval(0.1, 0.1, Double.POSITIVE_INFINITY, 3, 3, Evidence.ALPHA);
+        assertEquals(12, e.seedsToDecide(Prediction.above(0)));
+        assertNull(Evidence.tInterval(0, 0.1, Double.POSITIVE_INFINITY, 3, 3, Evidence.ALPHA).seedsToDecide(Prediction.above(0)),
+                "on the boundary no number of seeds decides");
+    }
+
+    @Test
+    void predictionEnds() {
+        assertTrue(Prediction.between(-0.65, -0.35).containsAll(-0.65, -0.35), "closed ends");
+        assertTrue(Prediction.below(0).excludesAll(0, 0), "an open end excludes itself: a tie is not below");
+        assertFalse(Prediction.below(0).containsAll(-1, 0));
+        assertTrue(Prediction.atMost(1).containsAll(0.5, 1));
+        assertTrue(Prediction.above(0.2).excludesAll(-1, 0.2));
+        assertEquals(0.15, Prediction.between(-0.65, -0.35).margin(-0.5), 1e-12);
     }
 }

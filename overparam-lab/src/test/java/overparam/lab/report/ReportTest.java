@@ -38,8 +38,12 @@ class ReportTest {
             new FigureSpec("curves", "A metric nobody recorded", "gram_change", null, "width", null, false, true, null, "Empty."),
             new FigureSpec("scaling", "Another architecture", "lambda_0", "width", null, null, null, null, Map.of("arch", "resnet"), null));
     static final List<Verdict> VERDICTS = List.of(
-            new Verdict("weight movement ~ width^-1/2", true, "slope -0.49 [-0.55, -0.43]", "interval contains -0.5"),
-            new Verdict("loss <= loss_bound", false, "loss > bound at 3 of 120 steps", "every step: loss <= bound & rate >= eta lambda_0/2"));
+            new Verdict("weight movement ~ width^-1/2", Verdict.Outcome.HOLDS, "slope -0.49 [-0.55, -0.43]", "interval contains -0.5",
+                    -0.49, -0.55, -0.43, 12, 12, null, ""),
+            new Verdict("loss <= loss_bound", Verdict.Outcome.FAILS, "loss > bound at 3 of 120 steps", "every step: loss <= bound & rate >= eta lambda_0/2",
+                    1.02, 1.02, 1.02, 12, 12, null, ""),
+            new Verdict("gram change ~ m^-1", Verdict.Outcome.INCONCLUSIVE, "slope -0.9 [-1.3, -0.5]", "slope in [-1.2, -0.8]",
+                    -0.9, -1.3, -0.5, 10, 12, 7, "partial: 10 of 12 cells (2 not run or unfinished)"));
     private static final int DRAWN = 3;
 
     @Test
@@ -73,7 +77,11 @@ class ReportTest {
 
         assertTrue(html.contains("<span id=\"cells-done\">12</span> done, <span id=\"cells-diverged\">1</span> diverged"));
         assertTrue(html.contains("<td class=\"HOLDS\">HOLDS</td>") && html.contains("<td class=\"FAILS\">FAILS</td>"));
-        assertTrue(html.contains("slope -0.49 [-0.55, -0.43]") && html.contains("1 of 2 checks hold."));
+        assertTrue(html.contains("<td class=\"INCONCLUSIVE\">INCONCLUSIVE<span class=\"note\">about 7 seeds per cell would decide it</span>"
+                + "<span class=\"note\">partial: 10 of 12 cells (2 not run or unfinished)</span>"), "an undecided verdict says what would decide it, and a partial one says so");
+        assertTrue(html.contains("<td>-0.9000 [-1.300, -0.5000]</td><td>10 of 12</td>"), "each verdict's estimate, interval and cells");
+        assertTrue(html.contains("1 of 3 checks hold, 1 fails, 1 inconclusive") && html.contains("This experiment is partial"));
+        assertTrue(html.contains("slope -0.49 [-0.55, -0.43]"));
         assertTrue(html.contains("loss &lt;= loss_bound") && html.contains("bound &amp; rate"), "verdicts are escaped");
         assertTrue(html.contains("<h1>Loss &amp; movement &lt;vs&gt; width</h1>"), "the title is escaped");
         assertTrue(html.contains("Training loss &lt;&amp;&gt; its bound"), "figure titles are escaped");

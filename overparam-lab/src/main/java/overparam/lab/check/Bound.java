@@ -1,0 +1,53 @@
+package overparam.lab.check;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import overparam.lab.store.CellResult;
+import overparam.lab.store.Results;
+
+/**
+ * metric(k) <= bound(k) * (1 + slack) at every recorded step of every cell kept (e.g. loss <= loss_bound:
+ * Theorems 5.1/6.1's L(k) <= (1 - eta lambda_0 / 2)^k L(0)). Each cell's ratio is its own exact number, so the
+ * estimate is the largest ratio with no sampling interval; one cell over the bound, or diverged, fails the claim, and
+ * it holds only when every planned cell ran. The first record counts but is not reported as the worst: there the
+ * bound equals the loss by construction. The default slack, 1e-9, only forgives rounding in the bound's product.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record Bound(String name, String metric, String bound, Map<String, String> where, Double slack) implements Check {
+    /** Relative rounding the comparison forgives when a spec sets no slack. */
+    public static final double DEFAULT_SLACK = 1e-9;
+
+    public Verdict evaluate(Results results) {
+        String m = metric == null ? "loss" : metric, b = bound == null ? "loss_bound" : bound;
+        double s = slack == null ? DEFAULT_SLACK : slack;
+        String expected = m + " <= " + b + (s > 0 ? " (1 + " + s + ")" : "") + " at every recorded step, " + Check.describe(where);
+        List<CellResult> cells = results.where(Where.of(where));
+        double worst = Double.NEGATIVE_INFINITY;
+        String at = "", fault = null;
+        int used = 0;
+        for (CellResult c : cells) {
+            if (c.diverged()) { fault = "cell " + c.cell() + " diverged"; continue; }
+            NavigableMap<Integer, Double> mv = c.series(m), bv = c.series(b);
+            if (mv.isEmpty() || bv.isEmpty()) { fault = fault != null ? fault : "cell " + c.cell() + " recorded no " + (mv.isEmpty() ? m : b); continue; }
+            used++;
+            for (var e : mv.entrySet()) {
+                Double bound = bv.get(e.getKey());
+                if (bound == null || e.getValue() == null || bound <= 0) continue;
+                double ratio = e.getValue() / bound;
+                boolean first = e.getKey().equals(mv.firstKey());
+                if (first ? ratio > 1 + s && ratio > worst : ratio > worst) { worst = ratio; at = c.cell() + ", step " + e.getKey(); }
+            }
+        }
+        Coverage coverage = Check.coverage(results, Where.of(where), used);
+        if (used == 0 && fault == null) return Verdict.noEvidence(name, "no cell to check", expected, coverage);
+        boolean over = worst > 1 + s;
+        Verdict.Outcome o = over || (fault != null && fault.endsWith("diverged")) ? Verdict.Outcome.FAILS
+                : fault != null ? Verdict.Outcome.INCONCLUSIVE : Verdict.Outcome.HOLDS;
+        String measured = (used > 0 ? "largest " + m + " / " + b + " = " + Check.number(worst) + " (" + at + "), " + used + " cells" : "")
+                + (fault != null ? (used > 0 ? "; " : "") + fault : "");
+        return Verdict.everyCell(name, o, Evidence.exact(worst), measured, expected, coverage, fault != null ? fault : "");
+    }
+}
