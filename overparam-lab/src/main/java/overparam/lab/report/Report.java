@@ -87,7 +87,10 @@ public final class Report {
         row(b, "Reproduces", escape(h.paper()));
         row(b, "Claim", escape(h.claim()));
         row(b, "Command", h.command() == null ? null : "<code>" + escape(h.command()) + "</code>");
-        row(b, "Cells", "<span id=\"cells-done\">" + done + "</span> done, <span id=\"cells-diverged\">" + diverged + "</span> diverged");
+        long missing = Math.max(0, results.planned().size() - results.cells().size());
+        row(b, "Cells", "<span id=\"cells-done\">" + done + "</span> done, <span id=\"cells-diverged\">" + diverged + "</span> diverged"
+                + (missing > 0 ? ", <b><span id=\"cells-missing\">" + missing + "</span> of " + results.planned().size()
+                        + " planned not run or unfinished: a partial experiment</b>" : ""));
         b.append("</dl>\n</header>\n");
     }
 

@@ -172,6 +172,21 @@ class CheckTest {
     }
 
     @Test
+    void aTrendsStepsAreJudgedTogether() {
+        // three values of x, 3 runs each with spread -1, 0, +1 (sd 1): each step's Welch error is sqrt(2/3) = 0.8165
+        // with 4 degrees of freedom. Steps of 3.1 errors (2.5312) pass one 95% interval (t(0.975; 4) = 2.776) but not
+        // two simultaneous ones (Bonferroni, each at 97.5%: t(0.9875; 4) = 3.495): the trend is not yet shown.
+        double step = 3.1 * Math.sqrt(2.0 / 3);
+        List<CellResult> cells = new ArrayList<>();
+        for (int x = 0; x < 3; x++)
+            for (int seed = 0; seed < 3; seed++)
+                cells.add(cell(Map.of("x", x, "seed", seed), Map.of("y", 10 - step * x + (seed - 1)), Map.of(), "done"));
+        Verdict v = new Monotone("falls", "y", "x", "decreasing", null).evaluate(results(cells));
+        assertVerdict(INCONCLUSIVE, v);
+        assertTrue(v.ciHigh() > 0 && v.ciHigh() < 0.8165 * (3.495 - 3.1) + 1e-3, v.toString());
+    }
+
+    @Test
     void aTieIsNotATrendAndOneRunPerValueShowsNoSpread() {
         List<CellResult> tie = new ArrayList<>();
         for (int p : new int[] {0, 1, 2})
