@@ -19,15 +19,23 @@ import overparam.lab.experiment.SpecParser;
 @Command(name = "run", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         header = "Run an experiment (a catalogue entry or a YAML spec): its sweep, results store, report and verdicts.",
         description = {
-            "Writes into --out (default runs/NAME): results.sqlite (SQLite, WAL), one run folder per cell under",
-            "cells/, and report.html; prints each check as HOLDS or FAILS with its numbers. Killed at any moment,",
-            "it finishes with --resume: finished cells are kept, the ones it was in the middle of are redone.",
-            "",
-            "Example:",
-            "  ./overparam run du2019-depth",
-            "  ./overparam run my-experiment.yaml --out runs/mine",
+            "Writes into --out (default runs/NAME): results.sqlite (SQLite, WAL), one run",
+            "folder per cell under cells/, and report.html; prints each check's verdict",
+            "with its numbers. Killed at any moment, it finishes with --resume: finished",
+            "cells are kept, the ones it was in the middle of are redone.",
             ""},
-        footer = {"", "Exit codes: 0 every check holds, 1 a check fails, 2 bad input (e.g. a malformed spec), 3 internal error."})
+        footer = {"", "Exit codes: 0 every check holds, 1 a check fails, 2 bad input (e.g. a malformed spec), 3 internal error.",
+            "",
+            "Examples:",
+            "  ./overparam catalog",
+            "  # Theorems 5.1 and 6.1, 24 training runs (slow: a minute or two on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
+            "  ./overparam run du2019-depth",
+            "  # interrupted (Ctrl-C)? The same command with --resume finishes it (slow: the cells left):",
+            "  ./overparam run du2019-depth --resume",
+            "  # your own experiment: a catalogue entry's spec, to edit",
+            "  ./overparam catalog --show du2019-depth > my-experiment.yaml",
+            "  # then run it (slow as it stands, as above):",
+            "  ./overparam run my-experiment.yaml --out runs/mine"})
 final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
