@@ -47,8 +47,8 @@ import overparam.lab.experiment.SpecParser;
  *     steps: min(K, 10) and record_every: min(R, 5) in its base. Such a run may end with a check that fails at 10
  *     steps, so run (and report after it) may exit 1, a verdict, but never 2 or 3. The fashion-mnist example is
  *     skipped, with a message, where ./overparam setup has not installed the data.</li>
- * <li>Reuse: the same reduced run in a later help text (run du2019-depth appears in five) is copied from its first
- *     folder instead of being trained again.</li>
+ * <li>Reuse: a train or run example that an earlier help text already ran, line for line (run du2019-depth appears in
+ *     five, the first train example in two), is copied from that run's folder instead of being trained again.</li>
  * </ol>
  * The launcher's own commands cannot run in-process: setup's examples must use only flags that scripts/setup-data.sh
  * accepts (its help text is read by running the script with --help, which does nothing else), and bench's examples must be
@@ -61,7 +61,8 @@ class HelpExamplesTest {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @TempDir static Path tmp;
-    static final Map<String, Path> reducedRuns = new HashMap<>();
+    static final Map<String, Path> ran = new HashMap<>();            // rule 4: an example's line -> the folder it wrote
+    static final List<Path> reducedRuns = new ArrayList<>();
     static long started;
 
     @BeforeAll static void clock() { started = System.nanoTime(); }
@@ -137,16 +138,18 @@ class HelpExamplesTest {
 
         boolean verdicts = command.equals("run") && e.slow() || command.equals("report") && reducedRunIn(args);
         String key = e.line() + "|" + e.slow();
+        boolean reusable = (command.equals("run") || command.equals("train")) && args.contains("--out") && !args.contains("--resume");
         CliRun r;
-        if (command.equals("run") && e.slow() && reducedRuns.containsKey(key) && !args.contains("--resume")) {
-            copy(reducedRuns.get(key), Path.of(args.get(args.indexOf("--out") + 1)));
+        if (reusable && ran.containsKey(key)) {
+            copy(ran.get(key), Path.of(value(args, "--out")));
             r = new CliRun(0, "", "");
         } else {
             long t0 = System.nanoTime();
             r = CliRun.of(args.toArray(String[]::new));
             System.out.printf("  %5.1f s  %s%n", (System.nanoTime() - t0) / 1e9, e.line());
-            if (command.equals("run") && e.slow()) reducedRuns.put(key, Path.of(args.get(args.indexOf("--out") + 1)));
+            if (reusable && r.exit() <= 1) ran.put(key, Path.of(value(args, "--out")));
         }
+        if (command.equals("run") && e.slow()) reducedRuns.add(Path.of(value(args, "--out")));
         if (verdicts) assertTrue(r.exit() == 0 || r.exit() == 1, e.line() + " (reduced) exited " + r.exit() + ": " + r.err() + r.out());
         else assertEquals(0, r.exit(), e.line() + ": " + r.err() + r.out());
         if (redirect != null) Files.writeString(redirect, r.out(), StandardCharsets.UTF_8);
@@ -230,7 +233,7 @@ class HelpExamplesTest {
 
     /** report, sql and export on a folder that a reduced run wrote. */
     static boolean reducedRunIn(List<String> args) {
-        return args.size() > 1 && reducedRuns.values().stream().anyMatch(p -> Path.of(args.get(1)).equals(p));
+        return args.size() > 1 && reducedRuns.contains(Path.of(args.get(1)));
     }
 
     static void copy(Path from, Path to) throws IOException {
