@@ -20,6 +20,12 @@ for arg in "$@"; do
     -v|--verbose) verbose=1 ;;
     -h|--help)
       echo "usage: ./overparam setup (scripts/setup-data.sh [--verbose]): installs the Debian package $package (Fashion-MNIST, into $folder) if its files are missing."
+      echo "  ./overparam setup says what it finds and shows apt-get's output (it runs this script with --verbose); it needs root or"
+      echo "  password-less sudo to install. The build runs the script quietly."
+      echo ""
+      echo "Examples:"
+      echo "  ./overparam setup"
+      echo "  ./overparam setup --help"
       exit 0 ;;
     *) echo "setup-data: unknown argument '$arg': expected --verbose, --help or nothing." >&2; exit 2 ;;
   esac

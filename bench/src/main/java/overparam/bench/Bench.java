@@ -37,6 +37,7 @@ import overparam.core.optim.Optimizer;
  *   ./overparam bench --epoch [--torch] [--quick]   one epoch of SGD on Fashion-MNIST ({@link EpochBench})
  *   ./overparam bench --epoch --check               its cross-check against PyTorch's SGD
  * </pre>
+ * {@link #USAGE} is what --help prints; {@link #parse} refuses what it does not list.
  */
 public final class Bench {
     record Size(String name, int n, int d, int width, int depth) {}
@@ -49,39 +50,86 @@ public final class Bench {
 
     private Bench(boolean quick) { this.quick = quick; }
 
+    /** What ./overparam bench --help prints (the launcher runs this class for bench); it ends with examples. */
+    public static final String USAGE = String.join("\n",
+            "Usage: ./overparam bench [--torch] [--quick]",
+            "       ./overparam bench --kernels [--numpy] [--quick]",
+            "       ./overparam bench --conv [--torch] [--quick]",
+            "       ./overparam bench --epoch [--torch] [--quick]",
+            "       ./overparam bench --epoch --check",
+            "Prints numbers and asserts nothing; each benchmark takes minutes and wants the machine to itself.",
+            "  (no mode)  Gradient-descent steps/s of fc and resnet at a large (n=1000, d=100, m=4096, H=3) and a small",
+            "             (n=64, d=10, m=512, H=3) size with 1 and 2 BLAS threads, achieved GFLOP/s against dgemm's, the",
+            "             time of a full Gram + extreme-eigenvalue measurement, and peak memory (about 2 minutes).",
+            "  --kernels  K^(H) and lambda_min of a depth-10 fc net on n = 2000 points, relu and softplus, unit-norm and",
+            "             unequal-norm inputs; --numpy adds bench/kernel_reference.py on the same inputs (python3 with numpy).",
+            "  --conv     A gradient step and a Gram measurement of the convolutional ResNet (n = 256 8x8x3 images and",
+            "             32-pixel signals, m = 256, H = 3).",
+            "  --epoch    One epoch (469 steps) of minibatch SGD on the 60000 Fashion-MNIST training images (./overparam",
+            "             setup installs them), fc m = 1024, relu, 10-class softmax, batch 128, momentum 0.9, weight decay",
+            "             5e-4, at 1 and 2 threads, and the load time. --epoch --check trains a tiny problem here and in",
+            "             bench/torch_epoch_reference.py from the same weights and batches and compares the results.",
+            "  --torch    Also runs the PyTorch reference of that benchmark (installing Debian's python3-torch if missing)",
+            "             in the same run, and prints the ratios.",
+            "  --quick    Shorter timing windows (--epoch: half an epoch).",
+            "",
+            "Examples:",
+            "  ./overparam bench --quick",
+            "  ./overparam bench --kernels --quick",
+            "  ./overparam bench --conv --quick",
+            "  # with PyTorch's numbers from the same machine (installs Debian's python3-torch if missing):",
+            "  ./overparam bench --torch --quick");
+
+    /** A parsed command line: the benchmark and its flags. */
+    public record Mode(String benchmark, boolean torch, boolean quick, boolean numpy, boolean check) {}
+
+    static final List<String> MODES = List.of("--kernels", "--conv", "--epoch"), FLAGS = List.of("--torch", "--quick", "--numpy", "--check");
+
+    /** The benchmark these arguments ask for ("steps" when no mode is given); a bad argument is an IllegalArgumentException. */
+    public static Mode parse(List<String> args) {
+        List<String> known = new ArrayList<>(MODES);
+        known.addAll(FLAGS);
+        known.addAll(List.of("--help", "-h"));
+        String benchmark = "steps";
+        for (String arg : args) {
+            if (!known.contains(arg))
+                throw new IllegalArgumentException("unknown argument " + arg + overparam.core.Spelling.didYouMean(arg, known));
+            if (MODES.contains(arg)) {
+                if (!benchmark.equals("steps") && !benchmark.equals(arg.substring(2)))
+                    throw new IllegalArgumentException("--" + benchmark + " and " + arg + " are two benchmarks; give one");
+                benchmark = arg.substring(2);
+            }
+        }
+        boolean torch = args.contains("--torch"), quick = args.contains("--quick"), numpy = args.contains("--numpy"), check = args.contains("--check");
+        if (numpy && !benchmark.equals("kernels")) throw new IllegalArgumentException("--numpy goes with --kernels");
+        if (torch && benchmark.equals("kernels")) throw new IllegalArgumentException("--kernels compares with numpy (--numpy), not --torch");
+        if (check && !benchmark.equals("epoch")) throw new IllegalArgumentException("--check goes with --epoch");
+        return new Mode(benchmark, torch, quick, numpy, check);
+    }
+
     public static void main(String[] args) throws Exception {
         List<String> a = Arrays.asList(args);
         if (a.contains("--help") || a.contains("-h")) {
-            System.out.println("Usage: ./overparam bench [--torch] [--quick]  |  bench --kernels [--numpy] [--quick]  |  bench --conv [--torch] [--quick]\n"
-                    + "       ./overparam bench --epoch [--torch] [--quick]  |  bench --epoch --check\n"
-                    + "  Gradient-descent steps/s of fc and resnet at a large (n=1000, d=100, m=4096, H=3) and a small\n"
-                    + "  (n=64, d=10, m=512, H=3) size with 1 and 2 BLAS threads, achieved GFLOP/s against dgemm's, the\n"
-                    + "  time of a full Gram + extreme-eigenvalue measurement, and peak memory. --torch runs the PyTorch\n"
-                    + "  reference (installing Debian's python3-torch if missing) and prints the ratios.\n"
-                    + "  --kernels: K^(H) and lambda_min of a depth-10 fc net on n = 2000 points, relu and softplus, unit-norm and\n"
-                    + "  unequal-norm inputs; --numpy adds bench/kernel_reference.py on the same inputs (python3 with numpy).\n"
-                    + "  --conv: a gradient step and a Gram measurement of the convolutional ResNet (n = 256 8x8x3 images and\n"
-                    + "  32-pixel signals, m = 256, H = 3); --torch adds bench/torch_conv_reference.py and the ratios.\n"
-                    + "  --epoch: one epoch (469 steps; --quick: half) of minibatch SGD on the 60000 Fashion-MNIST training images (Debian's\n"
-                    + "  dataset-fashion-mnist), fc m = 1024, relu, 10-class softmax, batch 128, momentum 0.9, weight decay 5e-4, at 1 and 2\n"
-                    + "  threads, and the load time; --torch adds bench/torch_epoch_reference.py and the ratios. --epoch --check trains a\n"
-                    + "  tiny problem here and in that script from the same weights and batches and compares the results.");
+            System.out.println(USAGE);
             return;
         }
-        if (a.contains("--epoch")) {
-            if (a.contains("--check")) EpochBench.check();
-            else EpochBench.run(a.contains("--torch"), a.contains("--quick"));
+        Mode mode;
+        try {
+            mode = parse(a);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage() + (e.getMessage().endsWith("?") ? "" : ".") + " See ./overparam bench --help.");
+            System.exit(2);
             return;
         }
-        if (a.contains("--conv")) {
-            ConvBench.run(a.contains("--torch"), a.contains("--quick"));
-            return;
+        switch (mode.benchmark()) {
+            case "epoch" -> {
+                if (mode.check()) EpochBench.check();
+                else EpochBench.run(mode.torch(), mode.quick());
+            }
+            case "conv" -> ConvBench.run(mode.torch(), mode.quick());
+            case "kernels" -> KernelBench.run(mode.numpy(), mode.quick());
+            default -> new Bench(mode.quick()).run(mode.torch());
         }
-        if (a.contains("--kernels")) {
-            KernelBench.run(a.contains("--numpy"), a.contains("--quick"));
-            return;
-        }
-        new Bench(a.contains("--quick")).run(a.contains("--torch"));
     }
 
     private void run(boolean torch) throws Exception {

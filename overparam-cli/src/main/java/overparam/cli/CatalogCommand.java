@@ -8,7 +8,13 @@ import overparam.lab.experiment.Catalog;
 import overparam.lab.experiment.ExperimentSpec;
 
 @Command(name = "catalog", mixinStandardHelpOptions = true, header = "List the built-in experiments, with the paper and claim each reproduces.",
-        description = {"Run one with ./overparam run NAME; see its spec with ./overparam catalog --show NAME."})
+        description = {"Run one with ./overparam run NAME; see its spec with ./overparam catalog --show NAME."},
+        footer = {"",
+            "Examples:",
+            "  ./overparam catalog",
+            "  ./overparam catalog --show du2019-depth",
+            "  # a spec to start your own experiment from (./overparam run my-experiment.yaml):",
+            "  ./overparam catalog --show du2019-depth > my-experiment.yaml"})
 final class CatalogCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -13,16 +13,17 @@ import overparam.lab.run.KernelRun;
         defaultValueProvider = ConfigDefaults.class,
         header = "Compute an infinite-width kernel of a network on a data set: K^(H), the NTK Theta or the NNGP.",
         description = {
-            "Writes the n x n matrix as .npy and prints n, lambda_min, lambda_max and the time; with --labels",
-            "also y^T K^-1 y and Arora et al.'s sqrt(2 y^T K^-1 y / n). Inputs may have any norms.",
-            "",
-            "Example:",
-            "  ./overparam kernel --arch fc --depth 5 --activation softplus --kind gram \\\\",
-            "      --data X.npy --out K.npy",
-            "  ./overparam kernel --arch conv-resnet --depth 3 --activation relu \\",
-            "      --synthetic sphere --n 64 --d 3 --pixels 8x8 --out K.npy",
+            "Writes the n x n matrix as .npy and prints n, lambda_min, lambda_max and the",
+            "time; with --labels also y^T K^-1 y and Arora et al.'s sqrt(2 y^T K^-1 y / n).",
+            "Inputs may have any norms: your own data is --data X.npy (n rows of d inputs,",
+            "as numpy.save writes them), with --labels y.npy.",
             ""},
-        footer = {"", "Exit codes: 0 done, 2 bad input, 3 internal error."})
+        footer = {"", "Exit codes: 0 done, 2 bad input, 3 internal error.",
+            "",
+            "Examples:",
+            "  ./overparam kernel --arch fc --depth 5 --activation softplus --kind gram --synthetic sphere --n 200 --d 10 --out K.npy",
+            "  ./overparam kernel --arch resnet --depth 4 --c-res 0.5 --activation relu --kind ntk --synthetic sphere --n 200 --d 10 --out ntk.npy",
+            "  ./overparam kernel --arch conv-resnet --depth 3 --activation relu --synthetic sphere --n 64 --d 3 --pixels 8x8 --out conv.npy"})
 final class KernelCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NetworkOptions network;

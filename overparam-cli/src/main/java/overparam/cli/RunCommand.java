@@ -19,6 +19,7 @@ import overparam.lab.experiment.SpecParser;
 @Command(name = "run", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         header = "Run an experiment (a catalogue entry or a YAML spec): its sweep, results store, report and verdicts.",
         description = {
+<<<<<<< HEAD
             "Writes into --out (default runs/NAME): results.sqlite (SQLite, WAL), one run folder per cell under",
             "cells/, and report.html; prints each check as HOLDS, FAILS or INCONCLUSIVE with its estimate and 95% interval. Killed at any moment,",
             "it finishes with --resume: finished cells are kept, the ones it was in the middle of are redone.",
@@ -28,6 +29,25 @@ import overparam.lab.experiment.SpecParser;
             "  ./overparam run my-experiment.yaml --out runs/mine",
             ""},
         footer = {"", "Exit codes: 0 no check fails (each HOLDS or is INCONCLUSIVE), 1 a check FAILS, 2 bad input (e.g. a malformed spec), 3 internal error."})
+=======
+            "Writes into --out (default runs/NAME): results.sqlite (SQLite, WAL), one run",
+            "folder per cell under cells/, and report.html; prints each check's verdict",
+            "with its numbers. Killed at any moment, it finishes with --resume: finished",
+            "cells are kept, the ones it was in the middle of are redone.",
+            ""},
+        footer = {"", "Exit codes: 0 every check holds, 1 a check fails, 2 bad input (e.g. a malformed spec), 3 internal error.",
+            "",
+            "Examples:",
+            "  ./overparam catalog",
+            "  # Theorems 5.1 and 6.1, 24 training runs (slow: a minute or two on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
+            "  ./overparam run du2019-depth",
+            "  # interrupted (Ctrl-C)? The same command with --resume finishes it (slow: the cells left):",
+            "  ./overparam run du2019-depth --resume",
+            "  # your own experiment: a catalogue entry's spec, to edit",
+            "  ./overparam catalog --show du2019-depth > my-experiment.yaml",
+            "  # then run it (slow as it stands, as above):",
+            "  ./overparam run my-experiment.yaml --out runs/mine"})
+>>>>>>> help
 final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -14,13 +14,19 @@ import overparam.lab.store.Query;
 
 @Command(name = "sql", mixinStandardHelpOptions = true, header = "Query an experiment's results store (read-only SQL).",
         description = {
-            "Tables: experiment(name, spec, started_at, version), runs(run_id, experiment, cell, config, seed, status,",
-            "started_at, finished_at, version), metrics(run_id, step, name, value), run_values(run_id, name, value),",
-            "checks(experiment, name, verdict, measured, expected, estimate, ci_low, ci_high, cells_used, cells_expected,",
-            "seeds_needed, note): verdict is HOLDS, FAILS or INCONCLUSIVE; seeds_needed is null where decided.",
-            "",
-            "Example:",
-            "  ./overparam sql runs/du2019-depth \"SELECT cell, value FROM run_values JOIN runs USING (run_id) WHERE name = 'lambda_0'\""})
+            "Tables: experiment(name, spec, started_at, version),",
+            "runs(run_id, experiment, cell, config, seed, status, started_at, finished_at,",
+            "version),",
+            "metrics(run_id, step, name, value), run_values(run_id, name, value),",
+            "checks(experiment, name, verdict, measured, expected, estimate, ci_low,",
+            "ci_high, cells_used, cells_expected, seeds_needed, note): verdict is HOLDS,",
+            "FAILS or INCONCLUSIVE; seeds_needed is null where decided."},
+        footer = {"",
+            "Examples:",
+            "  # Theorems 5.1 and 6.1, 24 training runs (slow: a minute or two on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
+            "  ./overparam run du2019-depth",
+            "  ./overparam sql runs/du2019-depth \"SELECT cell, value FROM run_values JOIN runs USING (run_id) WHERE name = 'lambda_0'\"",
+            "  ./overparam sql runs/du2019-depth \"SELECT name, verdict FROM checks\" --csv"})
 final class SqlCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -24,16 +24,17 @@ import overparam.lab.run.TrainRun;
             "and G(k), Gram change, weight movement, pattern change, predictions);",
             "weights_final.npz (W1..WH, a); --dump-gram adds gram_step{k}.npy and",
             "ntk_step{k}.npy.",
-            "",
-            "Example:",
-            "  ./overparam train --arch resnet --depth 4 --width 2048 --c-res 0.5 \\",
-            "      --activation softplus --synthetic sphere --n 64 --d 10 \\",
-            "      --eta auto --steps 500 --record-every 25 --out runs/r1",
-            "  ./overparam train --arch identity-mapping --activation prelu --leaky-slope 0.25 \\",
-            "      --data fashion-mnist --loss cross-entropy --batch-size 128 --eta 0.05 \\",
-            "      --momentum 0.9 --weight-decay 5e-4 --steps 2000 --record-every 200 --out runs/c1",
             ""},
-        footer = {"", "Exit codes: 0 done, 1 diverged (summary.json says at which step), 2 bad input, 3 internal error."})
+        footer = {"", "Exit codes: 0 done, 1 diverged (summary.json says at which step), 2 bad input, 3 internal error.",
+            "",
+            "Examples:",
+            "  ./overparam train --arch fc --depth 3 --width 256 --activation relu --synthetic sphere --n 32 --d 10 --eta auto --steps 200 --out runs/fc",
+            "  # 200 more steps from where that run ended:",
+            "  ./overparam train --arch fc --depth 3 --width 256 --activation relu --synthetic sphere --n 32 --d 10 --eta auto --steps 200 --init runs/fc/weights_final.npz --out runs/fc-more",
+            "  # seed 004's ResNet with its Gram matrices on disk (slow: a few minutes; a smaller --width or --steps is fine):",
+            "  ./overparam train --arch resnet --depth 4 --width 2048 --c-res 0.5 --activation softplus --synthetic sphere --n 64 --d 10 --eta auto --steps 500 --record-every 25 --dump-gram --out runs/r1",
+            "  # seed 002's network, SGD on Fashion-MNIST (./overparam setup installs it; slow: a smaller --steps or --per-class is fine):",
+            "  ./overparam train --arch identity-mapping --activation prelu --leaky-slope 0.25 --data fashion-mnist --loss cross-entropy --batch-size 128 --eta 0.05 --momentum 0.9 --weight-decay 5e-4 --steps 2000 --record-every 200 --out runs/c1"})
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NetworkOptions network;

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import overparam.core.BadInputException;
+import overparam.core.Spelling;
 
 /** The built-in experiments: YAML specs shipped in the lab's resources (catalog/NAME.yaml, listed in catalog/index.txt). */
 public final class Catalog {
@@ -17,9 +18,12 @@ public final class Catalog {
 
     /** The spec text of a catalogue entry. */
     public static String text(String name) {
-        if (!names().contains(name))
-            throw new BadInputException("experiment " + name + ": not in the catalogue and not a file. Catalogue: " + names()
-                    + " (./overparam catalog); or give a path to a YAML spec.");
+        if (!names().contains(name)) {
+            String hint = Spelling.didYouMean(name, names());
+            throw new BadInputException("experiment " + name + ": not in the catalogue and not a file" + (hint.isEmpty()
+                    ? ". Catalogue: " + String.join(", ", names()) + " (./overparam catalog); or give a path to a YAML spec."
+                    : hint + " (./overparam catalog lists them all; a YAML spec is given by its path.)"));
+        }
         return read(name + ".yaml");
     }
 
