@@ -95,6 +95,7 @@ public final class TrainRun {
             }
             long w0 = System.nanoTime();
             if (!result.diverged()) folder.writeWeights(network, "weights_final.npz");
+            folder.finish();                                                        // metrics.jsonl complete, before the summary says so
             double stepsPerSecond = summary.finish(result, setupSeconds, (System.nanoTime() - w0) / 1e9);
             folder.writeSummary(summary.json());
             return new Outcome(folder.dir(), result, trainSpec.optimizer().eta(), data.train().n(), data.train().d(), stepsPerSecond);
