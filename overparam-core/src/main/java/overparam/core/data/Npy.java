@@ -60,6 +60,16 @@ public final class Npy {
         }
     }
 
+    /** The shape the header of the .npy file at {@code path} declares, read without the data (for memory estimates). */
+    public static long[] shape(Path path) {
+        String name = path.toString();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            return Header.read(ch, name).shape().clone();
+        } catch (IOException e) {
+            throw cannotRead(name, e);
+        }
+    }
+
     /**
      * Reads one .npy array from {@code in}, which is left open and positioned after the data.
      *

@@ -75,9 +75,18 @@ public final class ExperimentRun {
      * folder of the same experiment. Every cell is validated before any runs.
      */
     public static Outcome execute(ExperimentSpec spec, String specText, Path dir, boolean resume, Listener listener, String command) {
+        return execute(spec, specText, dir, resume, false, listener, command);
+    }
+
+    /**
+     * A sweep of more than {@link #MAX_CELLS_UNASKED} cells runs only with {@code yes} (run --yes): its size is known
+     * from the axes before a cell is made. Every cell is then parsed and its memory estimated before any runs.
+     */
+    public static Outcome execute(ExperimentSpec spec, String specText, Path dir, boolean resume, boolean yes, Listener listener, String command) {
+        requireSweepSize(spec, yes);
         for (Cell c : spec.search() == null ? spec.cells() : searchCells(spec, spec.search().low())) {
             try {
-                RunPlan.parse(c.config());
+                TrainRun.requireResources(RunPlan.parse(c.config()));
             } catch (BadInputException e) {
                 throw new BadInputException(spec.name() + ", cell " + c.key() + ": " + e.getMessage());
             }
@@ -97,6 +106,27 @@ public final class ExperimentRun {
             Reporting.Outcome r = Reporting.evaluateAndWrite(spec, store, dir, command);
             return new Outcome(dir, r.results().cells().size(), reused, run.diverged, r.verdicts(), r.report());
         }
+    }
+
+    /** The most cells a sweep may have without --yes: 10,000 (at a second a cell, about three hours). */
+    public static final long MAX_CELLS_UNASKED = 10_000;
+    /** Heap one cell may take while the sweep is validated and run: its configuration and key measured 0.3 kB; the rest is room for its plan, future and bookkeeping. */
+    static final long HEAP_BYTES_PER_CELL = 4096;
+
+    /** Refuses a sweep larger than {@link #MAX_CELLS_UNASKED} cells without --yes, and one whose cells alone would fill the heap. */
+    static void requireSweepSize(ExperimentSpec spec, boolean yes) {
+        if (spec.search() != null) return;
+        long count = spec.cellCount();
+        double heap = (double) count * HEAP_BYTES_PER_CELL;
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        if (count > Integer.MAX_VALUE - 8 || heap > maxHeap)
+            throw new BadInputException(spec.name() + ": the sweep has " + (count == Long.MAX_VALUE ? "more than 9.2e18" : String.valueOf(count))
+                    + " cells (" + spec.axesSizes() + "); their configurations alone would take " + overparam.core.linalg.Memory.format(heap)
+                    + " of Java heap, more than the " + overparam.core.linalg.Memory.format(maxHeap) + " the JVM may take (Runtime.maxMemory),"
+                    + " even with --yes. Split the sweep into several experiments.");
+        if (count > MAX_CELLS_UNASKED && !yes)
+            throw new BadInputException(spec.name() + ": the sweep has " + count + " cells (" + spec.axesSizes() + "), more than "
+                    + MAX_CELLS_UNASKED + " (about three hours at a second a cell). Add --yes to run them all, or sweep fewer values.");
     }
 
     private void runAll(List<Cell> cells) {
