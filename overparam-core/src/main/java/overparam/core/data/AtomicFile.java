@@ -26,6 +26,7 @@ import overparam.core.BadInputException;
 public final class AtomicFile {
     /** The suffix of every temporary file; nothing else the lab writes ends with it. */
     public static final String PARTIAL = ".partial";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private AtomicFile() {}
 
@@ -73,8 +74,15 @@ public final class AtomicFile {
     public static Pending begin(Path target) {
         Path dir = target.toAbsolutePath().getParent();
         try {
-            Path tmp = Files.createTempFile(dir, target.getFileName() + ".", PARTIAL);
-            return new Pending(target, tmp, FileChannel.open(tmp, StandardOpenOption.WRITE));
+            while (true) {
+                // not Files.createTempFile: its files are private (0600); an output keeps the umask's permissions, as before
+                Path tmp = dir.resolve(target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + PARTIAL);
+                try {
+                    return new Pending(target, tmp, FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW));
+                } catch (java.nio.file.FileAlreadyExistsException taken) {
+                    // another writer's temporary file: draw another name
+                }
+            }
         } catch (IOException e) {
             throw failed(target, e);
         }
@@ -149,8 +157,10 @@ public final class AtomicFile {
     public static BadInputException failed(Path target, IOException e) {
         if (isNoSpace(e)) {
             String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
-            return new BadInputException(Npy.oneLine(target + ": cannot write it: the disk is full (" + reason.strip()
-                    + "); nothing was left under that name. Free some space, or write to another disk, and run the command again."), e);
+            boolean sizeLimit = reason.toLowerCase(Locale.ROOT).contains("file too large");
+            return new BadInputException(Npy.oneLine(target + ": cannot write it: " + (sizeLimit ? "it would pass the file-size limit" : "the disk is full")
+                    + " (" + reason.strip() + "); nothing was left under that name. "
+                    + (sizeLimit ? "Raise the limit (ulimit -f)" : "Free some space") + ", or write to another disk, and run the command again."), e);
         }
         return Npy.cannotWrite(target.toString(), e);
     }

@@ -61,6 +61,14 @@ class AtomicFileTest {
         assertEquals(List.of(summary), files());
     }
 
+    @Test void outputsKeepTheUsualPermissionsNotATemporaryFilesPrivateOnes() throws IOException {
+        Path k = tmp.resolve("K.npy"), plain = tmp.resolve("plain");
+        AtomicFile.writeString(k, "x");
+        Files.writeString(plain, "x");
+        if (Files.getFileStore(tmp).supportsFileAttributeView("posix"))
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(k));
+    }
+
     @Test void aFileSizeLimitIsAlsoAFullDisk() {
         assertTrue(AtomicFile.isNoSpace(new IOException("File too large")));
         assertTrue(AtomicFile.isNoSpace(new java.nio.file.FileSystemException("x", null, "No space left on device")));
