@@ -41,7 +41,7 @@ class GuardsCommandTest {
                 + " eta: \"0.1\", steps: 1}\nsweep:\n  seed: " + seeds + "\n  data_seed: " + seeds + "\n");
         Path out = tmp.resolve("big");
         assertRefused(CliRun.of("run", spec.toString(), "--out", out.toString(), "--quiet"),
-                "run: big: the sweep has 1000000 cells (seed 1000 values x data_seed 1000 values), more than 10000");
+                "run: big: the sweep has 1000000 cells (seed 1000 values x data_seed 1000 values), about 11.6 days at a second a cell");
         assertTrue(CliRun.of("run", spec.toString(), "--out", out.toString(), "--quiet").err().contains("Add --yes to run them all"));
         assertFalse(Files.exists(out));
     }

@@ -84,7 +84,9 @@ public final class ExperimentRun {
      */
     public static Outcome execute(ExperimentSpec spec, String specText, Path dir, boolean resume, boolean yes, Listener listener, String command) {
         requireSweepSize(spec, yes);
-        for (Cell c : spec.search() == null ? spec.cells() : searchCells(spec, spec.search().low())) {
+        List<Cell> cells = spec.search() == null ? spec.cells() : new ArrayList<>(searchCells(spec, spec.search().low()));
+        if (spec.search() != null) cells.addAll(searchCells(spec, Integer.highestOneBit(spec.search().high())));   // the widest runs first
+        for (Cell c : cells) {
             try {
                 TrainRun.requireResources(RunPlan.parse(c.config()));
             } catch (BadInputException e) {
@@ -125,8 +127,17 @@ public final class ExperimentRun {
                     + " of Java heap, more than the " + overparam.core.linalg.Memory.format(maxHeap) + " the JVM may take (Runtime.maxMemory),"
                     + " even with --yes. Split the sweep into several experiments.");
         if (count > MAX_CELLS_UNASKED && !yes)
-            throw new BadInputException(spec.name() + ": the sweep has " + count + " cells (" + spec.axesSizes() + "), more than "
-                    + MAX_CELLS_UNASKED + " (about three hours at a second a cell). Add --yes to run them all, or sweep fewer values.");
+            throw new BadInputException(spec.name() + ": the sweep has " + count + " cells (" + spec.axesSizes() + "), "
+                    + duration(count) + " at a second a cell, more than the " + MAX_CELLS_UNASKED + " cells a run takes unasked."
+                    + " Add --yes to run them all, or sweep fewer values.");
+    }
+
+    /** "about 11.6 days": a count of seconds in the unit a reader plans with. */
+    static String duration(double seconds) {
+        if (seconds < 2 * 3600) return String.format(java.util.Locale.ROOT, "about %.0f minutes", seconds / 60);
+        if (seconds < 2 * 86400) return String.format(java.util.Locale.ROOT, "about %.1f hours", seconds / 3600);
+        if (seconds < 2 * 365.25 * 86400) return String.format(java.util.Locale.ROOT, "about %.1f days", seconds / 86400);
+        return String.format(java.util.Locale.ROOT, "about %.3g years", seconds / (365.25 * 86400));
     }
 
     private void runAll(List<Cell> cells) {
@@ -151,7 +162,7 @@ public final class ExperimentRun {
     private void search() {
         ExperimentSpec.Search s = spec.search();
         List<Integer> widths = new ArrayList<>();
-        for (int w = Integer.highestOneBit(s.low()); w <= s.high(); w *= 2) if (w >= s.low()) widths.add(w);
+        for (long w = Integer.highestOneBit(s.low()); w <= s.high(); w *= 2) if (w >= s.low()) widths.add((int) w);   // long: 2^30 * 2 must not wrap
         int lo = 0, hi = widths.size() - 1;
         listener.onStart(widths.size() * s.seeds().size(), 0);
         if (!succeeds(widths.get(hi))) return;                                    // no threshold within the range

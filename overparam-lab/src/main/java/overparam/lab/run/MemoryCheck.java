@@ -113,7 +113,10 @@ final class MemoryCheck {
 
         if (gram || autoEta) parts.add(new Part("Gram matrices", GramInstrument.bytes(spec, n), "G^(h)", n, n));
         if (limitKernel) parts.add(new Part("limit kernels", Theory.bytes(n, spec.pixels()), "the limit kernel", p * n, n));
-        if (s.dataBytes() > 0) parts.add(new Part("data", s.dataBytes(), "the inputs X", n, spec.inputDim()));
+        // the inputs are read past 2 GiB, and plain BLAS products take them so; generated inputs, minibatches and patches
+        // go through one buffer
+        boolean inputsInOneBuffer = plan.data().synthetic() || rows < n || spec.isConvolutional();
+        if (s.dataBytes() > 0) parts.add(new Part("data", s.dataBytes(), "the inputs X", inputsInOneBuffer ? n : 0, spec.inputDim()));
 
         double need = parts.stream().mapToDouble(Part::bytes).sum();
         long available = Memory.availableBytes();

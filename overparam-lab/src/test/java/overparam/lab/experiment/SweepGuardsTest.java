@@ -30,8 +30,8 @@ class SweepGuardsTest {
         assertEquals(1_000_000, s.cellCount());
         BadInputException e = assertThrows(BadInputException.class,
                 () -> ExperimentRun.execute(s, "", tmp.resolve("big"), false, false, ExperimentRun.Listener.NONE, "run"));
-        assertEquals("big: the sweep has 1000000 cells (seed 1000 values x data_seed 1000 values), more than 10000 (about three hours at"
-                + " a second a cell). Add --yes to run them all, or sweep fewer values.", e.getMessage());
+        assertEquals("big: the sweep has 1000000 cells (seed 1000 values x data_seed 1000 values), about 11.6 days at a second a cell,"
+                + " more than the 10000 cells a run takes unasked. Add --yes to run them all, or sweep fewer values.", e.getMessage());
         assertFalse(Files.exists(tmp.resolve("big")));
         ExperimentRun.requireSweepSize(s, true);                              // with --yes it may go on
     }
@@ -51,6 +51,18 @@ class SweepGuardsTest {
         StringBuilder axes = new StringBuilder();
         for (String field : new String[] {"seed", "data_seed", "width", "n", "d", "steps", "depth"}) axes.append("  ").append(field).append(": ").append(values(1000)).append('\n');
         assertEquals(Long.MAX_VALUE, SpecParser.parse(spec("past", axes.toString()), "past.yaml").cellCount());   // 10^21 cells
+    }
+
+    @Test void aSearchChecksItsWidestCellBeforeAnyRuns() {
+        // powers of two up to 2^30: the bisection starts at the top, which no machine holds at depth 2
+        String text = "name: search\nbase: {arch: fc, depth: 2, synthetic: sphere, n: 8, d: 3, eta: \"0.1\", steps: 1}\n"
+                + "search: {field: width, low: 16, high: 2147483647, seeds: [0], delta: 0.1}\n";
+        ExperimentSpec s = SpecParser.parse(text, "search.yaml");
+        Path dir = tmp.resolve("search");
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> ExperimentRun.execute(s, text, dir, false, false, ExperimentRun.Listener.NONE, "run"));
+        assertTrue(e.getMessage().startsWith("search, cell width=1073741824,seed=0: --width 1073741824 at --depth 2: this run needs"), e.getMessage());
+        assertFalse(Files.exists(dir));
     }
 
     @Test void everyCellIsCheckedForMemoryBeforeAnyRuns() {
