@@ -57,6 +57,8 @@ final class RunCommand implements Callable<Integer> {
     String out;
     @Option(names = "--resume", description = "Finish an interrupted run in --out.")
     boolean resume;
+    @Option(names = "--yes", description = "Run a sweep of more than 10000 cells (refused without it).")
+    boolean yes;
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
     @Option(names = "--debug", description = "Stack traces with errors.")
@@ -73,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
         String command = "./overparam run " + experiment + (out != null ? " --out " + out : "");
         ExperimentRun.Outcome o;
         try (SweepProgress progress = new SweepProgress(parsed.name(), quiet)) {
-            o = ExperimentRun.execute(parsed, text, dir, resume, progress, command);
+            o = ExperimentRun.execute(parsed, text, dir, resume, yes, progress, command);
         }
         var w = spec.commandLine().getOut();
         w.printf("%s: %d cells (%d from before, %d diverged) in %s%n", parsed.name(), o.cells(), o.reused(), o.diverged(), o.dir());

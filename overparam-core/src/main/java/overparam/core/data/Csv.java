@@ -26,8 +26,16 @@ public final class Csv {
 
     /** Reads the numbers in {@code path} as a rows x cols matrix; any problem is a {@link BadInputException} naming the line. */
     public static Matrix read(Path path) {
+        return read(path, false);
+    }
+
+    /**
+     * {@link #read(Path)}; with {@code finite}, "nan" and "inf" are refused too, at their line and column (a caller
+     * that finds them in the matrix could only give a row index, which blank lines, comments and a header shift).
+     */
+    public static Matrix read(Path path, boolean finite) {
         String name = path.toString();
-        Layout layout = scan(path, name);
+        Layout layout = scan(path, name, finite);
         Matrix m = Matrix.zeros(layout.rows(), layout.cols());
         try {
             fill(path, name, layout, m);
@@ -60,7 +68,7 @@ public final class Csv {
         }
     }
 
-    private static Layout scan(Path path, String name) {
+    private static Layout scan(Path path, String name, boolean finite) {
         Separator separator = null;
         long headerLine = 0;
         long firstDataLine = 0;
@@ -88,7 +96,12 @@ public final class Csv {
                             + firstDataLine + ", found " + fields.length + ". " + FIX_LINE + "; fix or remove line "
                             + lineNumber + ".");
                 }
-                for (int j = 0; j < fields.length; j++) parseField(fields[j], name, lineNumber, j);
+                for (int j = 0; j < fields.length; j++) {
+                    double v = parseField(fields, line, separator, name, lineNumber, j);
+                    if (finite && !Double.isFinite(v))
+                        throw new BadInputException(name + " line " + lineNumber + ", column " + column(line, separator, fields, j)
+                                + " (field " + (j + 1) + "): \"" + Npy.excerpt(fields[j].strip()) + "\" is " + v + "; expected finite numbers. Remove or impute that value.");
+                }
                 rows++;
             }
         } catch (IOException e) {
@@ -115,7 +128,7 @@ public final class Csv {
                 String[] fields = layout.separator().split(content);
                 if (fields.length != layout.cols()) throw changedSinceScan(name);
                 // element by element: Matrix row views come back short past 2 GiB (see Npy.readElementwise)
-                for (int j = 0; j < fields.length; j++) m.set(i, j, parseField(fields[j], name, lineNumber, j));
+                for (int j = 0; j < fields.length; j++) m.set(i, j, parseField(fields, line, layout.separator(), name, lineNumber, j));
                 i++;
             }
         } catch (IOException e) {
@@ -142,15 +155,39 @@ public final class Csv {
         return true;
     }
 
-    private static double parseField(String field, String name, long lineNumber, int index) {
+    /**
+     * Field {@code index} of a line as a number; a refusal gives its position as an editor shows it: line and column
+     * counted from 1, the column of the field's first character (or where an empty field is), and the field's number.
+     */
+    private static double parseField(String[] fields, String line, Separator separator, String name, long lineNumber, int index) {
+        String field = fields[index];
         try {
             return parseNumber(field);
         } catch (NumberFormatException e) {
             String shown = Npy.excerpt(field.strip());
-            throw new BadInputException(name + " line " + lineNumber + ", column " + (index + 1) + ": "
+            throw new BadInputException(name + " line " + lineNumber + ", column " + column(line, separator, fields, index)
+                    + " (field " + (index + 1) + "): "
                     + (shown.isEmpty() ? "an empty field" : "\"" + shown + "\"") + " is not a number. Only numbers may"
                     + " follow the optional first line of column names; fix the value or remove the line.");
         }
+    }
+
+    /** The 1-based column, in the line as an editor shows it (without a byte order mark), where field {@code index} starts. */
+    static int column(String line, Separator separator, String[] fields, int index) {
+        String shown = line.startsWith("\uFEFF") ? line.substring(1) : line;
+        int at = 0;
+        while (at < shown.length() && Character.isWhitespace(shown.charAt(at))) at++;          // the content starts here
+        if (separator == Separator.WHITESPACE) {
+            for (int f = 0; f < index; f++) {
+                while (at < shown.length() && !Character.isWhitespace(shown.charAt(at))) at++;
+                while (at < shown.length() && Character.isWhitespace(shown.charAt(at))) at++;
+            }
+            return at + 1;
+        }
+        for (int f = 0; f < index; f++) at += fields[f].length() + 1;                            // the field and its separator
+        String field = fields[index];
+        int blanks = field.length() - field.stripLeading().length();
+        return at + (field.isBlank() ? 0 : blanks) + 1;
     }
 
     /** A decimal number, "nan" or "[+-]inf[inity]" in any case, optionally in double quotes. */

@@ -256,13 +256,13 @@ public final class Idx {
         Header h = Header.of(array.shape(), type);
         requireHeld(array.data(), type);   // before the file is created, so a wrong call leaves no file behind
         boolean gzip = path.getFileName() != null && path.getFileName().toString().endsWith(".gz");
-        try (OutputStream file = Files.newOutputStream(path);
-             OutputStream out = gzip ? new GZIPOutputStream(file, IO_BUFFER) : new BufferedOutputStream(file, IO_BUFFER)) {
-            out.write(h.bytes());
-            if (array.data().size() > 0) writeData(out, array.data(), type);
-        } catch (IOException e) {
-            throw Npy.cannotWrite(path.toString(), e);
-        }
+        AtomicFile.write(path, ch -> {
+            OutputStream file = AtomicFile.stream(ch);
+            try (OutputStream out = gzip ? new GZIPOutputStream(file, IO_BUFFER) : new BufferedOutputStream(file, IO_BUFFER)) {
+                out.write(h.bytes());
+                if (array.data().size() > 0) writeData(out, array.data(), type);
+            }
+        });
     }
 
     private static void writeData(OutputStream out, Matrix m, Type type) throws IOException {

@@ -71,8 +71,8 @@ public record NdArray(long[] shape, Matrix data) {
         try {
             return Matrix.zeros(rows, cols);
         } catch (OutOfMemoryError e) {
-            throw new overparam.core.BadInputException(name + ": " + describe + " need " + Matrix.bytes(rows, cols)
-                    + " bytes as float64, more than this machine can give. Use a smaller array.");
+            throw new overparam.core.BadInputException(name + ": " + describe + " need " + overparam.core.linalg.Memory.format(Matrix.bytes(rows, cols))
+                    + " as float64, more than this machine can give. Use a smaller array.");
         }
     }
 

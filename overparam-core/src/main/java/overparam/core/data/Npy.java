@@ -60,6 +60,16 @@ public final class Npy {
         }
     }
 
+    /** The shape the header of the .npy file at {@code path} declares, read without the data (for memory estimates). */
+    public static long[] shape(Path path) {
+        String name = path.toString();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            return Header.read(ch, name).shape().clone();
+        } catch (IOException e) {
+            throw cannotRead(name, e);
+        }
+    }
+
     /**
      * Reads one .npy array from {@code in}, which is left open and positioned after the data.
      *
@@ -74,19 +84,14 @@ public final class Npy {
     }
 
     /**
-     * Writes {@code m} to {@code path} as numpy.save would: '&lt;f8', C order.
+     * Writes {@code m} to {@code path} as numpy.save would: '&lt;f8', C order; through {@link AtomicFile}, replacing the file.
      *
      * @param shape the numpy shape, whose product must be {@code m.size()}; (rows, cols) when empty
      */
     public static void write(Path path, Matrix m, long... shape) {
         long[] s = shapeOrDefault(m, shape);
         requireShape(m, s);   // before the file is created, so a wrong call leaves no empty file behind
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            emit(m, s, bytes -> writeFully(ch, bytes));
-        } catch (IOException e) {
-            throw cannotWrite(path.toString(), e);
-        }
+        AtomicFile.write(path, ch -> emit(m, s, bytes -> writeFully(ch, bytes)));   // never a truncated file under the name
     }
 
     /** Writes {@code m} to {@code out} (left open, not flushed) as numpy.save would; shape as in {@link #write(Path, Matrix, long...)}. */

@@ -105,8 +105,11 @@ public final class Npz {
         for (String key : arrays.keySet()) {
             if (key == null || key.isEmpty()) throw new IllegalArgumentException("npz keys must be non-empty, got " + arrays.keySet());
         }
-        try (OutputStream file = Files.newOutputStream(path);
-             ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(file, 1 << 16))) {
+        AtomicFile.write(path, ch -> writeZip(AtomicFile.stream(ch), arrays));   // never a truncated archive under the name
+    }
+
+    private static void writeZip(OutputStream file, Map<String, NdArray> arrays) throws IOException {
+        try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(file, 1 << 16))) {
             WritableByteChannel channel = Channels.newChannel(zip);
             for (Map.Entry<String, NdArray> e : arrays.entrySet()) {
                 NdArray array = e.getValue();
@@ -124,8 +127,6 @@ public final class Npz {
                 });
                 zip.closeEntry();
             }
-        } catch (IOException e) {
-            throw Npy.cannotWrite(path.toString(), e);
         }
     }
 }

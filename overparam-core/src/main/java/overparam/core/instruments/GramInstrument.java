@@ -46,8 +46,8 @@ public final class GramInstrument implements Observer {
     }
 
     /** Native bytes this instrument holds for n samples and depth H. */
-    public static long bytes(NetworkSpec spec, long n) {
-        return (spec.depth() + 6) * Matrix.bytes(n, n) + LayerGram.bytes(spec, n) + 20 * n * Double.BYTES;   // + the Spectrum's copy
+    public static double bytes(NetworkSpec spec, long n) {
+        return (spec.depth() + 6.0) * Matrix.bytes(n, n) + LayerGram.bytes(spec, n) + 20.0 * n * Double.BYTES;   // + the Spectrum's copy
     }
 
     @Override public void onRecord(RunView view, StepRecord record) {

@@ -21,7 +21,7 @@ public final class Instruments {
     }
 
     /** Native and heap bytes the standard instruments hold. */
-    public static long bytes(NetworkSpec spec, long n) {
+    public static double bytes(NetworkSpec spec, long n) {
         return GramInstrument.bytes(spec, n) + MovementInstrument.bytes(spec) + PatternInstrument.bytes(spec, n);
     }
 }

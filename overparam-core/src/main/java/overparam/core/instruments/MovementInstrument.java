@@ -24,7 +24,7 @@ public final class MovementInstrument implements Observer {
     }
 
     /** Native bytes: one copy of the weights. */
-    public static long bytes(NetworkSpec spec) {
+    public static double bytes(NetworkSpec spec) {
         return Network.bytes(spec);
     }
 

@@ -20,8 +20,8 @@ public final class PatternInstrument implements Observer {
         this.depth = spec.depth();
     }
 
-    public static long bytes(NetworkSpec spec, long n) {
-        return spec.depth() * (n * spec.width() / 64 + 1) * Long.BYTES;
+    public static double bytes(NetworkSpec spec, long n) {
+        return spec.depth() * ((double) n * spec.width() / 64 + 1) * Long.BYTES;
     }
 
     @Override public void onRecord(RunView view, StepRecord record) {

@@ -23,7 +23,7 @@ public final class TestInstrument implements Observer {
         this.classes = loss.classifies(test.y());
     }
 
-    public static long bytes(NetworkSpec spec, int n) { return Evaluator.bytes(spec, n); }
+    public static double bytes(NetworkSpec spec, int n) { return Evaluator.bytes(spec, n); }
 
     @Override public void onRecord(RunView view, StepRecord record) {
         Evaluator.Result r = evaluator.evaluate(view.network(), loss);

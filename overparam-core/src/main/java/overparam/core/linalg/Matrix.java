@@ -197,10 +197,16 @@ public final class Matrix implements AutoCloseable {
         return true;
     }
 
-    /** Bytes of native memory a rows x cols matrix takes. */
-    public static long bytes(long rows, long cols) {
-        return Math.max(1L, rows * cols) * Double.BYTES;
+    /**
+     * Bytes of native memory a rows x cols matrix takes, in double arithmetic: a memory estimate for a width of 1e9 or
+     * n = 2e9 must not overflow (a long holds 9.2e18, and 1e9 x 1e9 doubles are 8e18 bytes).
+     */
+    public static double bytes(double rows, double cols) {
+        return Math.max(1, rows * cols) * Double.BYTES;
     }
+
+    /** The most values one matrix may hold here: Java loops address it through one buffer of at most 2^31 - 1 bytes. */
+    public static final long MAX_VALUES = MAX_BUFFER_ELEMENTS;
 
     @Override public void close() {
         if (owner) data.close();

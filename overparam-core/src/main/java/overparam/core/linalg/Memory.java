@@ -17,10 +17,21 @@ public final class Memory {
         return Math.min(byLimit, physical > 0 ? physical : Long.MAX_VALUE);
     }
 
-    /** "1.5 GB"-style text for messages. */
-    public static String format(long bytes) {
-        if (bytes >= 1L << 30) return String.format("%.1f GB", bytes / (double) (1L << 30));
-        if (bytes >= 1L << 20) return String.format("%.1f MB", bytes / (double) (1L << 20));
-        return String.format("%.1f kB", bytes / 1024.0);
+    /** Bytes the Java heap may still take: Runtime.maxMemory (-Xmx) less what is in use. */
+    public static long heapAvailableBytes() {
+        Runtime r = Runtime.getRuntime();
+        return r.maxMemory() - (r.totalMemory() - r.freeMemory());
+    }
+
+    /** "1.5 GB"-style text for messages; estimates are doubles, so that 1e9 x 1e9 weights (8e18 bytes) do not overflow. */
+    public static String format(double bytes) {
+        String[] units = {"kB", "MB", "GB", "TB", "PB", "EB", "ZB"};
+        double v = bytes / 1024;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

@@ -33,7 +33,7 @@ public final class Evaluator implements AutoCloseable {
     }
 
     /** Bytes for a data set of n rows: at most two workspaces of a block. */
-    public static long bytes(NetworkSpec spec, int n) {
+    public static double bytes(NetworkSpec spec, int n) {
         return 2 * Workspace.bytes(spec, Math.min(n, BLOCK));
     }
 

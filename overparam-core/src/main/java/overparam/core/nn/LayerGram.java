@@ -39,8 +39,8 @@ public final class LayerGram implements AutoCloseable {
     }
 
     /** Native bytes for n samples. */
-    public static long bytes(NetworkSpec spec, long n) {
-        long p = spec.pixels(), block = blockSamples((int) Math.min(n, Integer.MAX_VALUE), (int) p);
+    public static double bytes(NetworkSpec spec, long n) {
+        double p = spec.pixels(), block = blockSamples((int) Math.min(n, Integer.MAX_VALUE), (int) p);
         return (p == 1 ? 1 : 2) * Matrix.bytes(block * p, n * p);
     }
 

@@ -176,8 +176,8 @@ public final class Network implements AutoCloseable {
     }
 
     /** Bytes the weights take. */
-    public static long bytes(NetworkSpec spec) {
-        long total = Matrix.bytes((long) spec.pixels() * spec.width(), spec.outputs());
+    public static double bytes(NetworkSpec spec) {
+        double total = Matrix.bytes((double) spec.pixels() * spec.width(), spec.outputs());
         for (int h = 1; h <= spec.depth(); h++) total += Matrix.bytes(spec.width(), spec.fanIn(h));
         return total;
     }

@@ -82,12 +82,12 @@ public final class Workspace implements AutoCloseable {
     }
 
     /** Bytes a workspace for this network and row count takes (for the up-front memory check). */
-    public static long bytes(NetworkSpec spec, long rows) {
-        long width = spec.width(), depth = spec.depth(), p = spec.pixels();
-        long total = (4 * depth + 3) * Matrix.bytes(rows, p * width) + 2 * Matrix.bytes(rows, spec.outputs());
+    public static double bytes(NetworkSpec spec, long rows) {
+        double width = spec.width(), depth = spec.depth(), p = spec.pixels();
+        double total = (4 * depth + 3) * Matrix.bytes(rows, p * width) + 2 * Matrix.bytes(rows, spec.outputs());
         if (spec.isConvolutional()) total += Matrix.bytes(rows * p, spec.channels());
         if (!spec.patches().pointwise()) {
-            long q = spec.patches().size();
+            double q = spec.patches().size();
             total += Matrix.bytes(Patches.samplesPerBlock((int) Math.min(rows, Integer.MAX_VALUE), (int) p, (int) (q * spec.channels())) * p, q * spec.channels())
                     + Matrix.bytes(Patches.samplesPerBlock((int) Math.min(rows, Integer.MAX_VALUE), (int) p, (int) (q * width)) * p, q * width);
         }

@@ -85,13 +85,29 @@ class CsvTest {
     void refusesAFieldThatIsNotANumberNamingLineAndColumn(String text) throws IOException {
         Path file = Files.writeString(tmp.resolve("n.csv"), text);
         String message = assertRefused("n.csv", () -> Csv.read(file));
-        assertTrue(message.contains("line 2") && (message.contains("column 2") || message.contains("found 4")), message);
+        assertTrue(message.contains("line 2, column 3 (field 2): ") || message.contains("line 2: expected 3 numbers like line 1, found 4"), message);
+    }
+
+    /** Positions as an editor shows them: lines and columns from 1, the column where the bad field's text starts. */
+    @Test
+    void positionsAreOneBasedLikeAnEditors() throws IOException {
+        String[][] cases = {
+                {"1,2\n3,  x\n", "line 2, column 5 (field 2): \"x\""},
+                {"  1 2\n 3   y\n", "line 2, column 6 (field 2): \"y\""},
+                {"a,b,c\n\n1,2,3\n1,,2x\n", "line 4, column 3 (field 2): an empty field"},
+                {"# c\n1\t2\n3\tz\n", "line 3, column 3 (field 2): \"z\""},
+                {"\uFEFFx;y\n1;2\n 3 ; q\n", "line 3, column 6 (field 2): \"q\""}};
+        for (String[] c : cases) {
+            Path file = Files.writeString(tmp.resolve("p.csv"), c[0]);
+            String message = assertRefused("p.csv", () -> Csv.read(file));
+            assertTrue(message.contains(c[1]), c[0] + " -> " + message);
+        }
     }
 
     @Test
     void refusesANonNumberInTheFirstDataLineAfterAHeader() throws IOException {
         Path file = Files.writeString(tmp.resolve("two.csv"), "x,y\nz,1\n1,2\n");
-        assertTrue(assertRefused("two.csv", () -> Csv.read(file)).contains("line 2, column 1: \"z\" is not a number"));
+        assertTrue(assertRefused("two.csv", () -> Csv.read(file)).contains("line 2, column 1 (field 1): \"z\" is not a number"));
     }
 
     @ParameterizedTest

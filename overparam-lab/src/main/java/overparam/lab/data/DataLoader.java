@@ -17,14 +17,23 @@ import overparam.lab.plan.InputShape;
 public final class DataLoader {
     private DataLoader() {}
 
-    /** The inputs and labels named by the config's data and labels fields. */
+    /** The inputs and labels named by the config's data and labels fields (--data, --labels). */
     public static Dataset fromFiles(String dataPath, String labelsPath) {
+        return fromFiles("--data", dataPath, "--labels", labelsPath);
+    }
+
+    /** The test set's inputs and labels (--test-data, --test-labels): every message names the options the user gave. */
+    public static Dataset testFromFiles(String dataPath, String labelsPath) {
+        return fromFiles("--test-data", dataPath, "--test-labels", labelsPath);
+    }
+
+    private static Dataset fromFiles(String dataOption, String dataPath, String labelsOption, String labelsPath) {
         if (labelsPath == null)
-            throw new BadInputException("--data " + dataPath + ": no labels given. Add --labels y.npy (one label per row of X).");
-        Inputs x = inputs(dataPath);
+            throw new BadInputException(dataOption + " " + dataPath + ": no labels given. Add " + labelsOption + " y.npy (one label per row of X).");
+        Inputs x = read(dataOption, dataPath, false);
         Matrix y;
         try {
-            y = read("--labels", labelsPath, true).matrix();
+            y = read(labelsOption, labelsPath, true).matrix();
         } catch (RuntimeException e) {
             x.matrix().close();
             throw e;
@@ -64,7 +73,7 @@ public final class DataLoader {
         Matrix m;
         int[] sampleShape;
         if (name.endsWith(".csv") || name.endsWith(".txt") || name.endsWith(".tsv")) {
-            m = Csv.read(path);
+            m = Csv.read(path, true);                                           // nan and inf refused at their line and column
             sampleShape = new int[] {m.cols()};
         } else {
             NdArray a = Npy.read(path);
@@ -99,7 +108,7 @@ public final class DataLoader {
                 int row = first + i / cols, col = i % cols;
                 m.close();
                 throw new BadInputException(what + ": " + (labels ? "label " + row : "row " + row + ", column " + col) + " is " + v
-                        + "; expected finite numbers. Remove or impute that " + (labels ? "sample" : "value") + ".");
+                        + " (numpy indices, from 0); expected finite numbers. Remove or impute that " + (labels ? "sample" : "value") + ".");
             }
         }
     }

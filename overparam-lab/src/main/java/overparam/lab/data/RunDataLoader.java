@@ -72,7 +72,7 @@ public final class RunDataLoader {
             Dataset train = DataLoader.fromFiles(f.data(), f.labels());
             Dataset test = null;
             try {
-                if (plan.test().data() != null) test = DataLoader.fromFiles(plan.test().data(), plan.test().labels());
+                if (plan.test().data() != null) test = DataLoader.testFromFiles(plan.test().data(), plan.test().labels());
             } catch (RuntimeException e) {
                 train.close();
                 throw e;

@@ -75,9 +75,20 @@ public final class ExperimentRun {
      * folder of the same experiment. Every cell is validated before any runs.
      */
     public static Outcome execute(ExperimentSpec spec, String specText, Path dir, boolean resume, Listener listener, String command) {
-        for (Cell c : spec.search() == null ? spec.cells() : searchCells(spec, spec.search().low())) {
+        return execute(spec, specText, dir, resume, false, listener, command);
+    }
+
+    /**
+     * A sweep of more than {@link #MAX_CELLS_UNASKED} cells runs only with {@code yes} (run --yes): its size is known
+     * from the axes before a cell is made. Every cell is then parsed and its memory estimated before any runs.
+     */
+    public static Outcome execute(ExperimentSpec spec, String specText, Path dir, boolean resume, boolean yes, Listener listener, String command) {
+        requireSweepSize(spec, yes);
+        List<Cell> cells = spec.search() == null ? spec.cells() : new ArrayList<>(searchCells(spec, spec.search().low()));
+        if (spec.search() != null) cells.addAll(searchCells(spec, Integer.highestOneBit(spec.search().high())));   // the widest runs first
+        for (Cell c : cells) {
             try {
-                RunPlan.parse(c.config());
+                TrainRun.requireResources(RunPlan.parse(c.config()));
             } catch (BadInputException e) {
                 throw new BadInputException(spec.name() + ", cell " + c.key() + ": " + e.getMessage());
             }
@@ -97,6 +108,36 @@ public final class ExperimentRun {
             Reporting.Outcome r = Reporting.evaluateAndWrite(spec, store, dir, command);
             return new Outcome(dir, r.results().cells().size(), reused, run.diverged, r.verdicts(), r.report());
         }
+    }
+
+    /** The most cells a sweep may have without --yes: 10,000 (at a second a cell, about three hours). */
+    public static final long MAX_CELLS_UNASKED = 10_000;
+    /** Heap one cell may take while the sweep is validated and run: its configuration and key measured 0.3 kB; the rest is room for its plan, future and bookkeeping. */
+    static final long HEAP_BYTES_PER_CELL = 4096;
+
+    /** Refuses a sweep larger than {@link #MAX_CELLS_UNASKED} cells without --yes, and one whose cells alone would fill the heap. */
+    static void requireSweepSize(ExperimentSpec spec, boolean yes) {
+        if (spec.search() != null) return;
+        long count = spec.cellCount();
+        double heap = (double) count * HEAP_BYTES_PER_CELL;
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        if (count > Integer.MAX_VALUE - 8 || heap > maxHeap)
+            throw new BadInputException(spec.name() + ": the sweep has " + (count == Long.MAX_VALUE ? "more than 9.2e18" : String.valueOf(count))
+                    + " cells (" + spec.axesSizes() + "); their configurations alone would take " + overparam.core.linalg.Memory.format(heap)
+                    + " of Java heap, more than the " + overparam.core.linalg.Memory.format(maxHeap) + " the JVM may take (Runtime.maxMemory),"
+                    + " even with --yes. Split the sweep into several experiments.");
+        if (count > MAX_CELLS_UNASKED && !yes)
+            throw new BadInputException(spec.name() + ": the sweep has " + count + " cells (" + spec.axesSizes() + "), "
+                    + duration(count) + " at a second a cell, more than the " + MAX_CELLS_UNASKED + " cells a run takes unasked."
+                    + " Add --yes to run them all, or sweep fewer values.");
+    }
+
+    /** "about 11.6 days": a count of seconds in the unit a reader plans with. */
+    static String duration(double seconds) {
+        if (seconds < 2 * 3600) return String.format(java.util.Locale.ROOT, "about %.0f minutes", seconds / 60);
+        if (seconds < 2 * 86400) return String.format(java.util.Locale.ROOT, "about %.1f hours", seconds / 3600);
+        if (seconds < 2 * 365.25 * 86400) return String.format(java.util.Locale.ROOT, "about %.1f days", seconds / 86400);
+        return String.format(java.util.Locale.ROOT, "about %.3g years", seconds / (365.25 * 86400));
     }
 
     private void runAll(List<Cell> cells) {
@@ -121,7 +162,7 @@ public final class ExperimentRun {
     private void search() {
         ExperimentSpec.Search s = spec.search();
         List<Integer> widths = new ArrayList<>();
-        for (int w = Integer.highestOneBit(s.low()); w <= s.high(); w *= 2) if (w >= s.low()) widths.add(w);
+        for (long w = Integer.highestOneBit(s.low()); w <= s.high(); w *= 2) if (w >= s.low()) widths.add((int) w);   // long: 2^30 * 2 must not wrap
         int lo = 0, hi = widths.size() - 1;
         listener.onStart(widths.size() * s.seeds().size(), 0);
         if (!succeeds(widths.get(hi))) return;                                    // no threshold within the range

@@ -29,6 +29,31 @@ public record ExperimentSpec(String name, String title, String paper, String cla
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Search(String field, int low, int high, List<Long> seeds, double delta, Double slack) {}
 
+    /**
+     * How many cells the sweep has: the product of the axes' sizes, computed before any cell is made (a sweep of 10^6
+     * cells is refused by its count, not by running out of memory while expanding it); Long.MAX_VALUE when the product
+     * overflows a long.
+     */
+    public long cellCount() {
+        long count = 1;
+        for (List<Object> values : sweep.values()) {
+            try {
+                count = Math.multiplyExact(count, (long) values.size());
+            } catch (ArithmeticException overflow) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return count;
+    }
+
+    /** "width 1000 values x seed 1000 values": the axes' sizes, for messages. */
+    public String axesSizes() {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, List<Object>> axis : sweep.entrySet())
+            b.append(b.length() == 0 ? "" : " x ").append(axis.getKey()).append(' ').append(axis.getValue().size()).append(" values");
+        return b.toString();
+    }
+
     /** The cells of the sweep: one configuration each, with a stable key ("arch=fc,depth=4,seed=1"). */
     public List<Cell> cells() {
         List<Cell> out = new ArrayList<>();

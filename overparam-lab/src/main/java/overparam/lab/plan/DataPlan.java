@@ -70,7 +70,8 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
                     Boolean.TRUE.equals(c.center()));
         } else {
             if (c.classes() != null || c.perClass() != null || c.testPerClass() != null)
-                throw new BadInputException("--classes/--per-class/--test-per-class: only for image data sets (--data fashion-mnist or an IDX folder).");
+                throw new BadInputException((c.classes() != null ? "--classes " + c.classes() : c.perClass() != null ? "--per-class " + c.perClass()
+                        : "--test-per-class " + c.testPerClass()) + ": only for image data sets (--data fashion-mnist or an IDX folder).");
             inputs = files ? new FileInputs(c.data(), c.labels()) : syntheticInputs(c, arch);
         }
         LabelSource labelsFrom = labelSource(c.labelsFrom(), inputs);
@@ -81,6 +82,11 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
             throw new BadInputException("--fresh-samples: needs --synthetic data with --labels-from teacher (the teacher labels each new sample).");
         if (fresh && train.batchSize() < 1)
             throw new BadInputException("--fresh-samples: needs --batch-size B, the number of new samples a step (SGD on the population loss).");
+        if (c.testLabels() != null && c.testData() == null)
+            throw new BadInputException("--test-labels " + c.testLabels() + ": labels of what? Give the test inputs with --test-data X_test.npy.");
+        if (c.testData() != null && !(inputs instanceof FileInputs))
+            throw new BadInputException("--test-data " + c.testData() + ": only with --data files; "
+                    + (synthetic ? "--synthetic data take --test-n N fresh samples." : "an image set brings its own test images (--test-per-class)."));
         TestSet test = new TestSet(c.testData(), c.testLabels(), c.testFraction(), c.testN() == null ? 0 : c.testN());
         return new DataPlan(inputs, labelsFrom, new Teacher(c.teacherWidth(), c.teacherNorm()), test, noise, c.dataSeed(), fresh);
     }

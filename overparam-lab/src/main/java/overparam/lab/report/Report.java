@@ -2,7 +2,6 @@ package overparam.lab.report;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,7 +52,7 @@ public final class Report {
         Path file = dir.resolve(FILE);
         try {
             Files.createDirectories(dir);
-            Files.writeString(file, html(header, figures, results, verdicts), StandardCharsets.UTF_8);
+            overparam.core.data.AtomicFile.writeString(file, html(header, figures, results, verdicts));   // never a truncated page
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report " + file + ": " + e.getMessage()

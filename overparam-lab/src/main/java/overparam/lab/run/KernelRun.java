@@ -9,7 +9,6 @@ import overparam.core.data.Npy;
 import overparam.core.kernel.Theorems;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
-import overparam.core.linalg.Memory;
 import overparam.core.linalg.Spectrum;
 import overparam.core.nn.LimitKernel;
 import overparam.core.nn.NetworkSpec;
@@ -35,15 +34,13 @@ public final class KernelRun {
         NetworkPlan network = plan.network();
         Integer layer = plan.layer();
         boolean labelled = plan.data().inputs() instanceof DataPlan.FileInputs f && f.labels() != null;
+        MemoryCheck.requireKernelPlan(plan);                                  // before the inputs are drawn or read
         try (Dataset data = RunDataLoader.inputs(plan.data())) {
             NetworkSpec spec = network.withWidth(1).spec(data.d(), data.sampleShape(), data.source(), 1);   // the limit does not depend on the width
             if (!spec.hasLimit())
                 throw new BadInputException("--arch " + spec.arch() + ": " + spec.noLimitReason().orElseThrow() + ". Use --arch fc, resnet, two-layer or conv-resnet.");
             TrainedLayers trained = network.trained().of(spec);
-            long need = Theory.bytes(data.n(), spec.pixels()) * (layer != null ? 2 : 1), available = Memory.availableBytes();
-            if (need > available)
-                throw new BadInputException("--data: n = " + data.n() + " needs " + Memory.format(need) + " for the kernels, only "
-                        + Memory.format(available) + " is available. Use fewer samples.");
+            MemoryCheck.requireKernel(plan, data.n(), spec.pixels(), 0, plan.data().synthetic() ? "--n " + data.n() : "--data " + data.source() + " (n = " + data.n() + ")");
             long t0 = System.nanoTime();
             try (LimitKernel k = LimitKernel.of(spec, data.x(), trained, layer != null)) {
                 Matrix m = switch (plan.kind()) {

@@ -3,16 +3,15 @@ package overparam.lab.run;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import overparam.core.BadInputException;
+import overparam.core.data.AtomicFile;
 import overparam.core.data.NdArray;
 import overparam.core.data.Npy;
 import overparam.core.data.Npz;
@@ -23,23 +22,36 @@ import overparam.core.nn.TrainingListener;
 
 /**
  * A run's folder (DESIGN.md, command-line contract): summary.json, metrics.jsonl, weights_final.npz and,
- * with --dump-gram, gram_step{k}.npy and ntk_step{k}.npy. A run never writes into another run's folder;
- * summary.json is replaced atomically and each metrics line is flushed when written, so a killed run
- * leaves every record it finished.
+ * with --dump-gram, gram_step{k}.npy and ntk_step{k}.npy. A run never writes into another run's folder.
+ *
+ * <p>Every file is written through {@link AtomicFile}: under a temporary NAME.*.partial name, renamed once complete,
+ * so no file here is ever truncated under its real name. summary.json is written at the start (status running) and
+ * replaced at the end; metrics.jsonl grows line by line (each flushed) in its temporary file and takes its name when
+ * the run ends, after weights_final.npz and before the final summary.json: a summary that says done or diverged
+ * means every other file is complete. A run that fails (a full disk, any error) removes what it wrote, and the folder
+ * if it made it, so the same command can be run again. Only a killed process leaves files behind: summary.json with
+ * status running (refused as an existing run, as it may still be going) and .partial files, which are debris, never
+ * a run: a folder holding nothing else counts as empty, and a new run deletes them first.
  */
 public final class RunFolder implements TrainingListener, AutoCloseable {
     private final Path dir;
+    private final boolean created;
+    private AtomicFile.Pending metricsFile;
     private BufferedWriter metrics;
+    private boolean finished;
 
-    private RunFolder(Path dir) { this.dir = dir; }
+    private RunFolder(Path dir, boolean created) {
+        this.dir = dir;
+        this.created = created;
+    }
 
-    /** Refuses a folder that cannot hold a new run: an existing file, or a folder with anything in it. */
+    /** Refuses a folder that cannot hold a new run: an existing file, or a folder with anything but debris (.partial files) in it. */
     public static void requireUsable(Path dir) {
         if (Files.isRegularFile(dir))
             throw new BadInputException("--out " + dir + ": is a file, expected a folder for the run. Choose another --out.");
         if (Files.isDirectory(dir)) {
             try (Stream<Path> entries = Files.list(dir)) {
-                if (entries.findAny().isPresent())
+                if (entries.anyMatch(p -> !AtomicFile.isPartial(p)))
                     throw new BadInputException("--out " + dir + ": already holds files (an existing run?); a run never overwrites another. "
                             + "Choose a new --out or remove the folder.");
             } catch (IOException e) {
@@ -48,40 +60,40 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
         }
     }
 
+    /** The folder for a new run: made if absent; the debris of a killed write (.partial files) is deleted first. */
     public static RunFolder create(Path dir) {
         requireUsable(dir);
+        boolean created = !Files.isDirectory(dir);
         try {
             Files.createDirectories(dir);
+            try (Stream<Path> entries = Files.list(dir)) {
+                for (Path debris : entries.filter(AtomicFile::isPartial).toList()) Files.deleteIfExists(debris);
+            }
         } catch (IOException e) {
             throw new BadInputException("--out " + dir + ": cannot create the folder (" + e.getMessage() + "). Choose a writable place.");
         }
-        return new RunFolder(dir);
+        return new RunFolder(dir, created);
     }
 
     public Path dir() { return dir; }
 
     /** Writes summary.json through a temporary file and an atomic rename: never half-written. */
     public void writeSummary(ObjectNode summary) {
-        Path tmp = dir.resolve("summary.json.tmp");
-        try {
-            Json.MAPPER.writeValue(tmp.toFile(), summary);
-            Files.move(tmp, dir.resolve("summary.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dir.resolve("summary.json"), e);
-        }
+        AtomicFile.write(dir.resolve("summary.json"), ch -> Json.MAPPER.writeValue(AtomicFile.stream(ch), summary));
     }
 
-    /** Appends the record to metrics.jsonl and flushes it. */
+    /** Appends the record to metrics.jsonl (its temporary file until {@link #finish}) and flushes it. */
     @Override public void onRecord(StepRecord record) {
         try {
-            if (metrics == null)
-                metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            if (metrics == null) {
+                metricsFile = AtomicFile.begin(dir.resolve("metrics.jsonl"));
+                metrics = new BufferedWriter(new OutputStreamWriter(metricsFile.stream(), StandardCharsets.UTF_8));
+            }
             metrics.write(Json.COMPACT.writeValueAsString(Json.of(record)));
             metrics.newLine();
             metrics.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dir.resolve("metrics.jsonl"), e);
+            throw AtomicFile.failed(dir.resolve("metrics.jsonl"), e);
         }
     }
 
@@ -99,11 +111,31 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
         Npy.write(dir.resolve(fileName), m);
     }
 
+    /** The run is over (done or diverged): metrics.jsonl takes its name. Call before the final summary.json. */
+    public void finish() {
+        if (metrics != null) {
+            try {
+                metrics.flush();
+            } catch (IOException e) {
+                throw AtomicFile.failed(dir.resolve("metrics.jsonl"), e);
+            }
+            metricsFile.commit();
+        }
+        finished = true;
+    }
+
+    /**
+     * Closes the metrics file. A run that did not {@link #finish} failed: what it wrote is removed (the folder held
+     * nothing of another run when it started), and the folder too if this run made it.
+     */
     @Override public void close() {
-        try {
-            if (metrics != null) metrics.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (metricsFile != null) metricsFile.close();          // without a commit: deletes the temporary file
+        if (finished) return;
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : entries.toList()) Files.deleteIfExists(p);
+            if (created) Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // best effort: the failure that brought us here is what the user needs to see
         }
     }
 }

@@ -82,8 +82,8 @@ public final class Theory implements AutoCloseable {
     }
 
     /** Bytes the limit kernel takes for n samples of p pixels: about eight (p n) x n matrices at its peak. */
-    static long bytes(long n, long pixels) {
-        return 8 * Matrix.bytes(pixels * n, n);
+    static double bytes(long n, long pixels) {
+        return 8 * Matrix.bytes((double) pixels * n, n);
     }
 
     @Override public void close() {

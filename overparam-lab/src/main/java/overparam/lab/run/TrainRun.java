@@ -41,6 +41,14 @@ public final class TrainRun {
 
     private TrainRun() {}
 
+    /**
+     * Refuses a plan whose memory (or one of whose matrices) exceeds what this machine can give, from the plan alone:
+     * an experiment checks every cell so before running any.
+     */
+    public static void requireResources(RunPlan plan) {
+        MemoryCheck.requirePlan(plan);
+    }
+
     /** Parses the configuration (the command line's or a cell's) and runs it. */
     public static Outcome execute(RunConfig config, TrainingListener progress) {
         return execute(RunPlan.parse(config), progress);
@@ -51,6 +59,7 @@ public final class TrainRun {
         long t0 = System.nanoTime();
         Path out = plan.requireOut();
         RunFolder.requireUsable(out);
+        MemoryCheck.requirePlan(plan);                                        // before the data are drawn or read
         Linalg.setThreads(plan.threads());
         Loss loss = plan.train().loss();
         try (RunData data = RunDataLoader.load(plan.data(), plan.network(), loss)) {
@@ -95,6 +104,7 @@ public final class TrainRun {
             }
             long w0 = System.nanoTime();
             if (!result.diverged()) folder.writeWeights(network, "weights_final.npz");
+            folder.finish();                                                        // metrics.jsonl complete, before the summary says so
             double stepsPerSecond = summary.finish(result, setupSeconds, (System.nanoTime() - w0) / 1e9);
             folder.writeSummary(summary.json());
             return new Outcome(folder.dir(), result, trainSpec.optimizer().eta(), data.train().n(), data.train().d(), stepsPerSecond);
