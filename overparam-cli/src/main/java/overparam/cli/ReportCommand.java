@@ -10,17 +10,12 @@ import overparam.lab.check.Verdict;
 import overparam.lab.experiment.Reporting;
 
 @Command(name = "report", mixinStandardHelpOptions = true, header = "Evaluate an experiment's checks again and rewrite its report.html.",
-<<<<<<< HEAD
-        description = {"Example:", "  ./overparam report runs/du2019-depth"},
-        footer = {"", "Exit codes: 0 no check fails (each HOLDS or is INCONCLUSIVE), 1 a check FAILS, 2 bad input."})
-=======
-        footer = {"", "Exit codes: 0 every check holds, 1 a check fails, 2 bad input.",
+        footer = {"", "Exit codes: 0 no check FAILS (each HOLDS or is INCONCLUSIVE), 1 a check FAILS, 2 bad input.",
             "",
             "Examples:",
             "  # Theorems 5.1 and 6.1, 24 training runs (slow: a minute or two on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
             "  ./overparam run du2019-depth",
             "  ./overparam report runs/du2019-depth"})
->>>>>>> help
 final class ReportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -19,23 +19,12 @@ import overparam.lab.experiment.SpecParser;
 @Command(name = "run", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         header = "Run an experiment (a catalogue entry or a YAML spec): its sweep, results store, report and verdicts.",
         description = {
-<<<<<<< HEAD
-            "Writes into --out (default runs/NAME): results.sqlite (SQLite, WAL), one run folder per cell under",
-            "cells/, and report.html; prints each check as HOLDS, FAILS or INCONCLUSIVE with its estimate and 95% interval. Killed at any moment,",
-            "it finishes with --resume: finished cells are kept, the ones it was in the middle of are redone.",
-            "",
-            "Example:",
-            "  ./overparam run du2019-depth",
-            "  ./overparam run my-experiment.yaml --out runs/mine",
-            ""},
-        footer = {"", "Exit codes: 0 no check fails (each HOLDS or is INCONCLUSIVE), 1 a check FAILS, 2 bad input (e.g. a malformed spec), 3 internal error."})
-=======
             "Writes into --out (default runs/NAME): results.sqlite (SQLite, WAL), one run",
             "folder per cell under cells/, and report.html; prints each check's verdict",
-            "with its numbers. Killed at any moment, it finishes with --resume: finished",
+            "(HOLDS, FAILS or INCONCLUSIVE) with its estimate and 95% interval. Killed at any moment, it finishes with --resume: finished",
             "cells are kept, the ones it was in the middle of are redone.",
             ""},
-        footer = {"", "Exit codes: 0 every check holds, 1 a check fails, 2 bad input (e.g. a malformed spec), 3 internal error.",
+        footer = {"", "Exit codes: 0 no check FAILS (each HOLDS or is INCONCLUSIVE), 1 a check FAILS, 2 bad input (e.g. a malformed spec), 3 internal error.",
             "",
             "Examples:",
             "  ./overparam catalog",
@@ -47,7 +36,6 @@ import overparam.lab.experiment.SpecParser;
             "  ./overparam catalog --show du2019-depth > my-experiment.yaml",
             "  # then run it (slow as it stands, as above):",
             "  ./overparam run my-experiment.yaml --out runs/mine"})
->>>>>>> help
 final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
