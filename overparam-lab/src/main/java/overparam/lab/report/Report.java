@@ -85,7 +85,11 @@ public final class Report {
         row(b, "Reproduces", escape(h.paper()));
         row(b, "Claim", escape(h.claim()));
         row(b, "Command", h.command() == null ? null : "<code>" + escape(h.command()) + "</code>");
-        row(b, "Cells", "<span id=\"cells-done\">" + done + "</span> done, <span id=\"cells-diverged\">" + diverged + "</span> diverged");
+        long interrupted = results.unfinished(RunStatus.INTERRUPTED), running = results.unfinished(RunStatus.RUNNING);
+        row(b, "Cells", "<span id=\"cells-done\">" + done + "</span> done, <span id=\"cells-diverged\">" + diverged + "</span> diverged"
+                + (interrupted == 0 ? "" : ", <span id=\"cells-interrupted\">" + interrupted + "</span> interrupted (their process was killed;"
+                        + " counted as missing until <code>--resume</code> reruns them)")
+                + (running == 0 ? "" : ", <span id=\"cells-running\">" + running + "</span> running in another process (not in this report yet)"));
         b.append("</dl>\n</header>\n");
     }
 

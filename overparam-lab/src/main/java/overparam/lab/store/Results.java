@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,12 +16,26 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import overparam.core.nn.RunStatus;
 
-/** Every finished cell of an experiment, read from its store: what checks and reports work on. */
-public record Results(String experiment, List<CellResult> cells) {
+/**
+ * Every finished cell of an experiment, read from its store: what checks and reports work on. {@code unfinished} are
+ * the cells the store holds without a result (interrupted by a killed process, or running now), key -> status: no
+ * check or figure sees them, so a report counts them as missing.
+ */
+public record Results(String experiment, List<CellResult> cells, Map<String, RunStatus> unfinished) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public Results {
         cells = List.copyOf(cells);
+        unfinished = Collections.unmodifiableMap(new LinkedHashMap<>(unfinished));
+    }
+
+    public Results(String experiment, List<CellResult> cells) {
+        this(experiment, cells, Map.of());
+    }
+
+    /** How many unfinished cells have this status. */
+    public long unfinished(RunStatus status) {
+        return unfinished.values().stream().filter(s -> s == status).count();
     }
 
     public static Results read(Store store) {
@@ -47,9 +62,11 @@ public record Results(String experiment, List<CellResult> cells) {
                                 values.getOrDefault(id, Map.of()), series.getOrDefault(id, Map.of())));
                     }
                 }
-                return new Results(experiment, cells);
-            } catch (SQLException | java.io.IOException e) {
-                throw new IllegalStateException("cannot read the results store: " + e.getMessage(), e);
+                return new Results(experiment, cells, store.unfinishedCells());
+            } catch (SQLException e) {
+                throw Store.problem(store.file(), e);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot read the results store " + store.file() + ": " + e.getMessage(), e);
             }
         }
     }
