@@ -110,7 +110,8 @@ public final class SpecParser {
         try (JsonParser p = YAML.getFactory().createParser(text)) {
             boolean any = false;
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                any = true;
+                boolean emptyRoot = p.getParsingContext().inRoot() && (t == JsonToken.VALUE_NULL || t == JsonToken.VALUE_STRING && p.getText().isEmpty());
+                any |= !emptyRoot;                                // "---" alone is a document holding nothing
                 if (p instanceof YAMLParser y && (y.isCurrentAlias() || y.getCurrentAnchor() != null)) {
                     boolean alias = y.isCurrentAlias();
                     throw new BadInputException(source + " line " + line(p.currentLocation()) + ": YAML " + (alias ? "alias" : "anchor") + " '"

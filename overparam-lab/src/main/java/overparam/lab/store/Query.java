@@ -82,7 +82,7 @@ public final class Query {
         return file;
     }
 
-    private static Connection openReadOnly(Path file) throws SQLException {
+    static Connection openReadOnly(Path file) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         SQLiteConnection c = (SQLiteConnection) config.createConnection("jdbc:sqlite:" + file);

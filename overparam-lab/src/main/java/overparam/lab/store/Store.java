@@ -98,14 +98,14 @@ public final class Store implements AutoCloseable {
 
     private static void quickCheck(Statement s, Path file) throws SQLException {
         try (ResultSet r = s.executeQuery("PRAGMA quick_check(1)")) {
-            String answer = r.next() ? r.getString(1) : "no answer";
+            String answer = r.next() ? r.getString(1).replaceAll("\\s+", " ").strip() : "no answer";
             if (!"ok".equals(answer)) throw corrupt(file, "PRAGMA quick_check says: " + answer);
         }
     }
 
     /** The refusal for a store that is damaged: names the file and what to do (exit 2, no stack trace). */
     static BadInputException corrupt(Path file, String why) {
-        return new BadInputException(file + ": the results store is corrupt (" + why + "). Restore it from a copy, or move it away and"
+        return new BadInputException(file + ": the results store is corrupt (" + why.replaceAll("\\s+", " ").strip() + "). Restore it from a copy, or move it away and"
                 + " run the experiment again into a new --out (each cell's own files are under cells/).");
     }
 
