@@ -11,11 +11,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import overparam.core.BadInputException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 import overparam.lab.plan.RunConfig;
 
 /**
@@ -102,22 +104,29 @@ public final class SpecParser {
     }
 
     /**
-     * Reads the YAML's tokens once before mapping: false when it holds no value at all (an empty file or only
-     * comments). Refuses an anchor or alias (&x, *x, <<: *x): Jackson would read an alias as the plain text of its
-     * name, so a spec would silently run with the wrong value. Duplicate keys are refused by the mapper's parser.
+     * Reads the YAML once before mapping: false when it holds no value at all (an empty file, only comments, a bare
+     * "---"). Refuses an anchor or an alias (&x, *x, <<: *x): Jackson would read an alias as the plain text of its name,
+     * so a spec would silently run with a wrong value; an anchor is refused too, since it is only there to be aliased.
+     * Duplicate keys are refused by the parser (STRICT_DUPLICATE_DETECTION).
      */
     private static boolean hasContent(String text, String source) throws IOException {
+        try {
+            // SnakeYAML's events (the parser under Jackson's) carry every anchor and alias with its position
+            for (Event e : new org.yaml.snakeyaml.Yaml().parse(new java.io.StringReader(text))) {
+                String anchor = e instanceof AliasEvent a ? "alias '*" + a.getAnchor() + "'"
+                        : e instanceof NodeEvent n && n.getAnchor() != null ? "anchor '&" + n.getAnchor() + "'" : null;
+                if (anchor != null)
+                    throw new BadInputException(source + " line " + (e.getStartMark().getLine() + 1) + ": YAML " + anchor + " is not supported"
+                            + " (an alias would be read as plain text). Write the value out in full wherever it is used.");
+            }
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            // a syntax error: Jackson's parser below reports it with its line
+        }
         try (JsonParser p = YAML.getFactory().createParser(text)) {
             boolean any = false;
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 boolean emptyRoot = p.getParsingContext().inRoot() && (t == JsonToken.VALUE_NULL || t == JsonToken.VALUE_STRING && p.getText().isEmpty());
                 any |= !emptyRoot;                                // "---" alone is a document holding nothing
-                if (p instanceof YAMLParser y && (y.isCurrentAlias() || y.getCurrentAnchor() != null)) {
-                    boolean alias = y.isCurrentAlias();
-                    throw new BadInputException(source + " line " + line(p.currentLocation()) + ": YAML " + (alias ? "alias" : "anchor") + " '"
-                            + (alias ? "*" + p.getText() : "&" + y.getCurrentAnchor()) + "' is not supported (overparam would read an alias as"
-                            + " plain text). Write the value out in full where it is used.");
-                }
             }
             return any;
         }

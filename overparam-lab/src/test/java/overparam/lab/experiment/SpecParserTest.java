@@ -81,10 +81,14 @@ class SpecParserTest {
         assertTrue(m.contains("line 6") && m.contains("duplicate key 'eta'"), m);
         m = refusal(GOOD.replace("name: tiny", "name: tiny\nname: other"));
         assertTrue(m.contains("duplicate key 'name'"), m);
-        m = refusal(GOOD.replace("  eta: 0.1", "  eta: &step 0.1\n  data_seed: *step"));
+        m = refusal(GOOD.replace("  eta: 0.1", "  eta: 0.1\n  data_seed: *step"));
         assertTrue(m.contains("line 6") && m.contains("alias '*step'"), m);
+        m = refusal(GOOD.replace("  eta: 0.1", "  eta: &step 0.1"));
+        assertTrue(m.contains("line 5") && m.contains("anchor '&step'"), m);
+        m = refusal(GOOD.replace("base:", "base: &b"));
+        assertTrue(m.contains("line 2") && m.contains("anchor '&b'"), m);
         m = refusal("defaults: &d\n  arch: fc\n" + GOOD.replace("  arch: fc", "  <<: *d"));
-        assertTrue(m.contains("alias '*d'") || m.contains("anchor '&d'"), m);
+        assertTrue(m.contains("line 1") && m.contains("anchor '&d'"), m);
     }
 
     /** Every catalogue entry parses, and every one of its cells passes the same checks a run would make first. */
