@@ -68,7 +68,11 @@ public final class Query {
      */
     public static int staleRunning(Path dir) {
         if (ExperimentLock.isHeld(dir)) return 0;
-        return Integer.parseInt(run(dir, "SELECT COUNT(*) FROM runs WHERE status = " + Store.RUNNING).rows().get(0).get(0));
+        try {
+            return Integer.parseInt(run(dir, "SELECT COUNT(*) FROM runs WHERE status = " + Store.RUNNING).rows().get(0).get(0));
+        } catch (BadInputException e) {
+            return 0;            // a store without the runs table: nothing is listed as running, and the query itself said so
+        }
     }
 
     /** DIR/results.sqlite, after checking that DIR is an experiment's folder and the file a SQLite database; creates nothing. */
