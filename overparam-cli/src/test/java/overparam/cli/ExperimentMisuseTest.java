@@ -205,7 +205,8 @@ class ExperimentMisuseTest {
         String[][] cases = {
             {"empty.yaml", "", "empty spec"},
             {"duplicate.yaml", TINY.replace("  eta: 0.2", "  eta: 0.2\n  eta: 0.3"), "line 9: duplicate key 'eta'"},
-            {"alias.yaml", TINY.replace("  eta: 0.2", "  eta: &e 0.2\n  data_seed: *e"), "alias '*e' is not supported"},
+            {"alias.yaml", TINY.replace("  eta: 0.2", "  eta: &e 0.2\n  data_seed: *e"), "line 8: YAML anchor '&e' is not supported"},
+            {"alias-only.yaml", TINY.replace("  eta: 0.2", "  eta: 0.2\n  data_seed: *e"), "line 9: YAML alias '*e' is not supported"},
         };
         for (String[] c : cases) {
             Path file = tmp.resolve(c[0]);
