@@ -93,6 +93,23 @@ class StoreMisuseTest {
         assertEquals(2, count(dir, "SELECT COUNT(*) FROM metrics"), "the finished cell's rows, once");
     }
 
+    /** A store written before foreign keys were on can hold metric rows of no run (issue 14 found 1260): resume clears them. */
+    @Test
+    void orphanRowsOfAnOlderStoreAreClearedOnResume() throws Exception {
+        Path dir = tmp.resolve("orphans");
+        write(dir, 1);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Store.FILE)); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO metrics(run_id, step, name, value) VALUES (777, 0, 'loss', 1.0), (777, 10, 'loss', 0.5)");
+            s.execute("INSERT INTO run_values(run_id, name, value) VALUES (777, 'lambda_0', 0.3)");
+        }
+        try (Store store = Store.open(dir)) {
+            store.forgetUnfinished();
+        }
+        assertEquals(0, count(dir, "SELECT COUNT(*) FROM metrics WHERE run_id NOT IN (SELECT run_id FROM runs)"));
+        assertEquals(0, count(dir, "SELECT COUNT(*) FROM run_values WHERE run_id NOT IN (SELECT run_id FROM runs)"));
+        assertEquals(600, count(dir, "SELECT COUNT(*) FROM metrics"), "the finished cell's rows are kept");
+    }
+
     @Test
     void runningRowsAreInterruptedForTheLockHolderAndForgottenOnResume() throws Exception {
         Path dir = tmp.resolve("killed");
