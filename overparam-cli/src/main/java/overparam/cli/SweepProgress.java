@@ -29,7 +29,7 @@ final class SweepProgress implements ExperimentRun.Listener, AutoCloseable {
             bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                     .setUpdateIntervalMillis(500).setUnit(" cells", 1).setConsumer(new ConsoleProgressBarConsumer(System.err, 120)).build();
         else if (bar != null) bar.maxHint(total);
-        if (plain != null) plain.printf("%s: %d cells to run%s%n", task, cells - alreadyDone, alreadyDone > 0 ? " (" + alreadyDone + " done before)" : "");
+        if (plain != null) plain.printf("%s: %d cell%s to run%s%n", task, cells - alreadyDone, cells - alreadyDone == 1 ? "" : "s", alreadyDone > 0 ? " (" + alreadyDone + " done before)" : "");
     }
 
     /** Printed whether or not the display is quiet: the store changed (these cells lost their partial rows). */
