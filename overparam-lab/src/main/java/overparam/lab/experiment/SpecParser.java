@@ -53,7 +53,7 @@ public final class SpecParser {
             throw new BadInputException(source + " line " + line(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()) + where(e)
                     + ". See the catalogue's specs (./overparam catalog) for the format.");
         } catch (JsonProcessingException e) {
-            throw yamlError(e, text, source);
+            throw yamlError(e, source);
         } catch (IOException e) {                          // reading a String: cannot happen, but the parser declares it
             throw new java.io.UncheckedIOException(e);
         }
@@ -133,7 +133,7 @@ public final class SpecParser {
     }
 
     /** A YAML syntax error or a duplicate key, one line with the line of the fault. */
-    private static BadInputException yamlError(JsonProcessingException e, String text, String source) {
+    private static BadInputException yamlError(JsonProcessingException e, String source) {
         String message = firstLine(e.getOriginalMessage());
         java.util.regex.Matcher dup = java.util.regex.Pattern.compile("Duplicate field '([^']*)'").matcher(message);
         if (dup.find()) {
