@@ -27,6 +27,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override public Integer call() {
         if (!format.equalsIgnoreCase("csv")) throw BadInputException.of("--format " + format, "'" + format + "'", "csv", "e.g. --format csv");
         for (Path f : Query.exportCsv(dir)) spec.commandLine().getOut().println("wrote " + f);
+        SqlCommand.staleNote(spec, dir);
         return 0;
     }
 }

@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import overparam.core.nn.RunStatus;
 import overparam.lab.check.Verdict;
+import overparam.lab.experiment.Catalog;
 import overparam.lab.experiment.Reporting;
 
 @Command(name = "report", mixinStandardHelpOptions = true, header = "Evaluate an experiment's checks again and rewrite its report.html.",
@@ -25,6 +27,15 @@ final class ReportCommand implements Callable<Integer> {
     @Override public Integer call() {
         Reporting.Outcome o = Reporting.rewrite(dir, "./overparam report " + dir);
         var w = spec.commandLine().getOut();
+        long interrupted = o.results().unfinished(RunStatus.INTERRUPTED), running = o.results().unfinished(RunStatus.RUNNING);
+        if (interrupted > 0) {
+            String name = o.results().experiment(), it = interrupted == 1 ? "it" : "them";
+            String spec = Catalog.names().contains(name) ? name : "SPEC.yaml";               // the file it ran from is not stored
+            w.printf("%s: %d cell%s interrupted (the process running %s was killed) and counted as missing; ./overparam run %s --out %s --resume"
+                    + " reruns %s%n", dir, interrupted, interrupted == 1 ? " was" : "s were", it, spec, dir, it);
+        }
+        if (running > 0)
+            w.printf("%s: %d cell%s running in another process now; this report shows the experiment part way%n", dir, running, running == 1 ? " is" : "s are");
         for (Verdict v : o.verdicts()) w.println(v);
         w.printf("report: %s%n", o.report());
         return o.verdicts().stream().anyMatch(Verdict::fails) ? Main.DIVERGED : 0;

@@ -1,6 +1,7 @@
 package overparam.cli;
 
 import java.io.PrintStream;
+import java.util.List;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -28,7 +29,13 @@ final class SweepProgress implements ExperimentRun.Listener, AutoCloseable {
             bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                     .setUpdateIntervalMillis(500).setUnit(" cells", 1).setConsumer(new ConsoleProgressBarConsumer(System.err, 120)).build();
         else if (bar != null) bar.maxHint(total);
-        if (plain != null) plain.printf("%s: %d cells to run%s%n", task, cells - alreadyDone, alreadyDone > 0 ? " (" + alreadyDone + " done before)" : "");
+        if (plain != null) plain.printf("%s: %d cell%s to run%s%n", task, cells - alreadyDone, cells - alreadyDone == 1 ? "" : "s", alreadyDone > 0 ? " (" + alreadyDone + " done before)" : "");
+    }
+
+    /** Printed whether or not the display is quiet: the store changed (these cells lost their partial rows). */
+    @Override public synchronized void onInterrupted(List<String> cells) {
+        System.err.printf("%s: %d cell%s interrupted (the process running %s was killed), rerun now: %s%n", task, cells.size(),
+                cells.size() == 1 ? " was" : "s were", cells.size() == 1 ? "it" : "them", String.join("; ", cells));
     }
 
     @Override public synchronized void onCellStart(String key) {

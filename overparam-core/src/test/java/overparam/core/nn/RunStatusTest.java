@@ -16,6 +16,8 @@ class RunStatusTest {
         for (RunStatus s : RunStatus.values()) assertEquals(s, RunStatus.parse(s.word()));
         assertThrows(IllegalArgumentException.class, () -> RunStatus.parse("DONE"));
         assertFalse(RunStatus.RUNNING.finished());
+        assertFalse(RunStatus.INTERRUPTED.finished(), "an interrupted cell has no result: the store forgets it on --resume");
+        assertEquals("interrupted", RunStatus.INTERRUPTED.word());
         assertTrue(RunStatus.DONE.finished() && RunStatus.DIVERGED.finished());
     }
 }

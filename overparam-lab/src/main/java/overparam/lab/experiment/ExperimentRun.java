@@ -26,6 +26,7 @@ import overparam.lab.plan.RunConfig;
 import overparam.lab.plan.RunPlan;
 import overparam.lab.run.TrainRun;
 import overparam.lab.run.Versions;
+import overparam.lab.store.ExperimentLock;
 import overparam.lab.store.Results;
 import overparam.lab.store.Store;
 
@@ -33,7 +34,7 @@ import overparam.lab.store.Store;
  * Runs an experiment into its folder: results.sqlite, one folder per cell (cells/KEY, the run folder of
  * `./overparam train`), report.html. Cells run in-process on a pool sized so that cells x BLAS threads <= cores.
  * Killed at any moment, the experiment resumes with {@code resume}: finished cells are kept, cells it was in the
- * middle of are cleared and redone.
+ * middle of (marked interrupted) are cleared and redone. One process at a time holds the folder's {@link ExperimentLock}.
  */
 public final class ExperimentRun {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +43,8 @@ public final class ExperimentRun {
     public interface Listener {
         Listener NONE = new Listener() {};
         default void onStart(int cells, int alreadyDone) {}
+        /** Cells a killed process left unfinished: marked interrupted, and rerun now. */
+        default void onInterrupted(List<String> cells) {}
         default void onCellStart(String key) {}
         default void onCellDone(String key, RunStatus status, double seconds) {}
     }
@@ -94,19 +97,28 @@ public final class ExperimentRun {
             }
         }
         prepareFolder(dir, resume);
-        try (Store store = Store.open(dir)) {
-            String stored = store.storedSpec();
-            if (resume && stored != null && !stored.equals(specText))
-                throw new BadInputException("--resume " + dir + ": the folder holds a different version of " + spec.name()
-                        + " (its spec changed). Run it into a new folder instead.");
-            if (stored == null) store.recordExperiment(spec.name(), specText, Versions.overparam());
-            for (String key : store.forgetUnfinished()) deleteCellFolder(dir, key);
-            ExperimentRun run = new ExperimentRun(spec, dir, store, listener, new HashSet<>(store.finishedCells()));
-            int reused = run.finished.size();
-            if (spec.search() == null) run.runAll(spec.cells());
-            else run.search();
-            Reporting.Outcome r = Reporting.evaluateAndWrite(spec, store, dir, command);
-            return new Outcome(dir, r.results().cells().size(), reused, run.diverged, r.verdicts(), r.report());
+        // One process at a time: a second run or --resume of this folder is refused while this one holds the lock;
+        // the operating system releases it when this process ends, however it ends.
+        try (ExperimentLock lock = ExperimentLock.acquire(dir, command)) {
+            if (!resume) requireEmpty(dir);                                      // again, under the lock: no run started since
+            createCells(dir);
+            try (Store store = Store.open(dir)) {
+                String stored = store.storedSpec();
+                if (resume && stored != null && !stored.equals(specText))
+                    throw new BadInputException("--resume " + dir + ": the folder holds a different version of " + spec.name()
+                            + " (its spec changed). Run it into a new folder instead.");
+                if (stored == null) store.recordExperiment(spec.name(), specText, Versions.overparam());
+                store.markInterrupted(lock);                                      // we hold the lock: any running row is stale
+                List<String> interrupted = store.forgetUnfinished();              // those, and any a report marked before
+                if (!interrupted.isEmpty()) listener.onInterrupted(interrupted);
+                for (String key : interrupted) deleteCellFolder(dir, key);
+                ExperimentRun run = new ExperimentRun(spec, dir, store, listener, new HashSet<>(store.finishedCells()));
+                int reused = run.finished.size();
+                if (spec.search() == null) run.runAll(spec.cells());
+                else run.search();
+                Reporting.Outcome r = Reporting.evaluateAndWrite(spec, store, dir, command);
+                return new Outcome(dir, r.results().cells().size(), reused, run.diverged, r.verdicts(), r.report());
+            }
         }
     }
 
@@ -210,19 +222,35 @@ public final class ExperimentRun {
         listener.onCellDone(cell.key(), status, (System.nanoTime() - t0) / 1e9);
     }
 
+    /** Refusals that need no lock, before anything is created; then the folder itself, so that it can be locked. */
     private static void prepareFolder(Path dir, boolean resume) {
+        if (Files.isRegularFile(dir)) throw new BadInputException("--out " + dir + ": is a file, expected a folder. Choose another --out.");
+        boolean hasStore = Files.exists(dir.resolve(Store.FILE));
+        if (resume && !hasStore)
+            throw new BadInputException("--resume: " + dir + " holds no experiment to resume (no " + Store.FILE + "). Run it without --resume.");
+        if (!resume && Files.isDirectory(dir) && ExperimentLock.isHeld(dir)) throw ExperimentLock.inUse(dir);
+        if (!resume) requireEmpty(dir);
         try {
-            if (Files.isRegularFile(dir)) throw new BadInputException("--out " + dir + ": is a file, expected a folder. Choose another --out.");
-            boolean hasStore = Files.exists(dir.resolve(Store.FILE));
-            if (resume && !hasStore)
-                throw new BadInputException("--resume: " + dir + " holds no experiment to resume (no " + Store.FILE + "). Run it without --resume.");
-            if (!resume && Files.isDirectory(dir)) {
-                try (Stream<Path> entries = Files.list(dir)) {
-                    if (entries.findAny().isPresent())
-                        throw new BadInputException("--out " + dir + ": already holds files; an experiment never overwrites another. "
-                                + "Add --resume to finish it, or choose a new --out.");
-                }
-            }
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new BadInputException("--out " + dir + ": cannot be used (" + e.getMessage() + "). Choose a writable folder.");
+        }
+    }
+
+    /** A new experiment needs a new or empty folder (the lock file of an attempt refused earlier does not count). */
+    private static void requireEmpty(Path dir) {
+        if (!Files.isDirectory(dir)) return;
+        try (Stream<Path> entries = Files.list(dir)) {
+            if (entries.anyMatch(p -> !p.getFileName().toString().equals(ExperimentLock.FILE)))
+                throw new BadInputException("--out " + dir + ": already holds files; an experiment never overwrites another. "
+                        + "Add --resume to finish it, or choose a new --out.");
+        } catch (IOException e) {
+            throw new BadInputException("--out " + dir + ": cannot be read (" + e.getMessage() + "). Choose a readable folder.");
+        }
+    }
+
+    private static void createCells(Path dir) {
+        try {
             Files.createDirectories(dir.resolve("cells"));
         } catch (IOException e) {
             throw new BadInputException("--out " + dir + ": cannot be used (" + e.getMessage() + "). Choose a writable folder.");

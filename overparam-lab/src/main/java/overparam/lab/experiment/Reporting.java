@@ -4,10 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import overparam.core.BadInputException;
 import overparam.lab.check.Check;
 import overparam.lab.check.Verdict;
 import overparam.lab.report.Report;
+import overparam.lab.store.ExperimentLock;
 import overparam.lab.store.PlannedCell;
 import overparam.lab.store.Results;
 import overparam.lab.store.Store;
@@ -41,10 +43,17 @@ public final class Reporting {
     public static Outcome rewrite(Path dir, String command) {
         if (!Files.isRegularFile(dir.resolve(Store.FILE)))
             throw new BadInputException(dir + ": no " + Store.FILE + " there. Give the folder an experiment ran into (e.g. runs/du2019-depth).");
+        // With the lock, no process runs a cell, so cells still `running` were interrupted; without it (a run is
+        // going on now) the report shows that run part way and marks nothing.
+        Optional<ExperimentLock> lock = ExperimentLock.tryAcquire(dir, command);
         try (Store store = Store.open(dir)) {
             String text = store.storedSpec();
             if (text == null) throw new BadInputException(dir + ": its store holds no experiment yet. Run one into it first.");
-            return evaluateAndWrite(SpecParser.parse(text, dir.resolve(Store.FILE) + " (stored spec)"), store, dir, command);
+            ExperimentSpec spec = SpecParser.parse(text, dir.resolve(Store.FILE) + " (stored spec)");
+            lock.ifPresent(store::markInterrupted);
+            return evaluateAndWrite(spec, store, dir, command);
+        } finally {
+            lock.ifPresent(ExperimentLock::close);
         }
     }
 }

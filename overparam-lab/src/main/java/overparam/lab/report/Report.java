@@ -86,10 +86,14 @@ public final class Report {
         row(b, "Reproduces", escape(h.paper()));
         row(b, "Claim", escape(h.claim()));
         row(b, "Command", h.command() == null ? null : "<code>" + escape(h.command()) + "</code>");
-        long missing = Math.max(0, results.planned().size() - results.cells().size());
+        long interrupted = results.unfinished(RunStatus.INTERRUPTED), running = results.unfinished(RunStatus.RUNNING);
+        long missing = Math.max(0, results.planned().size() - results.cells().size() - interrupted - running);
         row(b, "Cells", "<span id=\"cells-done\">" + done + "</span> done, <span id=\"cells-diverged\">" + diverged + "</span> diverged"
-                + (missing > 0 ? ", <b><span id=\"cells-missing\">" + missing + "</span> of " + results.planned().size()
-                        + " planned not run or unfinished: a partial experiment</b>" : ""));
+                + (interrupted == 0 ? "" : ", <span id=\"cells-interrupted\">" + interrupted + "</span> interrupted (their process was killed;"
+                        + " counted as missing until <code>--resume</code> reruns them)")
+                + (running == 0 ? "" : ", <span id=\"cells-running\">" + running + "</span> running in another process (not in this report yet)")
+                + (missing > 0 ? ", <span id=\"cells-missing\">" + missing + "</span> not run yet" : "")
+                + (done + diverged < results.planned().size() ? " <b>of " + results.planned().size() + " planned: a partial experiment</b>" : ""));
         b.append("</dl>\n</header>\n");
     }
 

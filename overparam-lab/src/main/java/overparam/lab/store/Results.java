@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,25 +19,38 @@ import overparam.core.nn.RunStatus;
 /**
  * Every finished cell of an experiment, read from its store, and every cell its spec plans (finished or not): what
  * checks and reports work on. A check counts the cells it used against the planned ones, so that a verdict on a
- * partial experiment (cells not run yet, interrupted, diverged) says so.
+ * partial experiment (cells not run yet, interrupted, diverged) says so. {@code unfinished} are the cells the store
+ * holds without a result (interrupted by a killed process, or running now), key -> status: no check or figure sees
+ * them, so a report counts them as missing.
  */
-public record Results(String experiment, List<CellResult> cells, List<PlannedCell> planned) {
+public record Results(String experiment, List<CellResult> cells, List<PlannedCell> planned, Map<String, RunStatus> unfinished) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public Results {
         cells = List.copyOf(cells);
         planned = List.copyOf(planned);
+        unfinished = Collections.unmodifiableMap(new LinkedHashMap<>(unfinished));
     }
 
     /** Results whose plan is exactly the cells finished (an experiment that searches, rather than sweeps, its cells). */
     public Results(String experiment, List<CellResult> cells) {
-        this(experiment, cells, cells.stream().map(c -> new PlannedCell(c.cell(), c.config())).toList());
+        this(experiment, cells, cells.stream().map(c -> new PlannedCell(c.cell(), c.config())).toList(), Map.of());
+    }
+
+    /** Results with a plan of their own and nothing unfinished. */
+    public Results(String experiment, List<CellResult> cells, List<PlannedCell> planned) {
+        this(experiment, cells, planned, Map.of());
     }
 
     /** The store's finished cells, with the cells the spec plans; null plans the finished cells. */
     public static Results read(Store store, List<PlannedCell> planned) {
         Results r = read(store);
-        return planned == null ? r : new Results(r.experiment(), r.cells(), planned);
+        return planned == null ? r : new Results(r.experiment(), r.cells(), planned, r.unfinished());
+    }
+
+    /** How many unfinished cells have this status. */
+    public long unfinished(RunStatus status) {
+        return unfinished.values().stream().filter(s -> s == status).count();
     }
 
     public static Results read(Store store) {
@@ -63,9 +77,12 @@ public record Results(String experiment, List<CellResult> cells, List<PlannedCel
                                 values.getOrDefault(id, Map.of()), series.getOrDefault(id, Map.of())));
                     }
                 }
-                return new Results(experiment, cells);
-            } catch (SQLException | java.io.IOException e) {
-                throw new IllegalStateException("cannot read the results store: " + e.getMessage(), e);
+                return new Results(experiment, cells, cells.stream().map(c -> new PlannedCell(c.cell(), c.config())).toList(),
+                        store.unfinishedCells());
+            } catch (SQLException e) {
+                throw Store.problem(store.file(), e);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot read the results store " + store.file() + ": " + e.getMessage(), e);
             }
         }
     }

@@ -1,5 +1,9 @@
 package overparam.lab.store;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,10 +13,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import overparam.core.BadInputException;
 import overparam.core.nn.RunStatus;
 
 /**
@@ -28,7 +34,8 @@ import overparam.core.nn.RunStatus;
  * </pre>
  * Crash safety: a cell's row says {@code running} until one transaction writes all its metrics and marks it
  * done (or diverged); a kill at any moment leaves either a finished cell or one that is visibly unfinished, which
- * {@link #forgetUnfinished} clears for a rerun. One connection serves every thread, under a lock.
+ * the next holder of the experiment's lock marks {@code interrupted} and {@link #forgetUnfinished} clears for a
+ * rerun. Only the process holding {@link ExperimentLock} writes cells. One connection serves every thread, under a lock.
  */
 public final class Store implements AutoCloseable {
     public static final String FILE = "results.sqlite";
@@ -36,16 +43,30 @@ public final class Store implements AutoCloseable {
     static final String RUNNING = literal(RunStatus.RUNNING),
             FINISHED = Stream.of(RunStatus.values()).filter(RunStatus::finished).map(Store::literal).collect(Collectors.joining(", "));
     private final Connection db;
+    private final Path file;
 
-    private Store(Connection db) { this.db = db; }
+    private Store(Connection db, Path file) {
+        this.db = db;
+        this.file = file;
+    }
 
+    /**
+     * Opens DIR/results.sqlite, creating it when absent. An existing file must be an intact SQLite database (its
+     * header, then PRAGMA quick_check): a corrupt or truncated store is refused naming the file (exit 2) before
+     * anything reads or writes it.
+     */
     public static Store open(Path dir) {
+        Path file = dir.resolve(FILE);
+        boolean existed = Files.exists(file);
+        if (existed) requireDatabaseHeader(file);
         try {
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(FILE));
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");      // in WAL mode a committed transaction survives the process being killed
                 s.execute("PRAGMA busy_timeout=10000");
+                s.execute("PRAGMA foreign_keys=ON");          // a metric row cannot outlive (or precede) its run's row
+                if (existed) quickCheck(s, file);
                 s.execute("CREATE TABLE IF NOT EXISTS experiment(name TEXT NOT NULL, spec TEXT NOT NULL, started_at TEXT NOT NULL, version TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS runs(run_id INTEGER PRIMARY KEY AUTOINCREMENT, experiment TEXT NOT NULL, cell TEXT NOT NULL UNIQUE,"
                         + " config TEXT NOT NULL, seed INTEGER, status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, version TEXT NOT NULL)");
@@ -54,10 +75,13 @@ public final class Store implements AutoCloseable {
                 s.execute("CREATE TABLE IF NOT EXISTS run_values(run_id INTEGER NOT NULL REFERENCES runs(run_id), name TEXT NOT NULL, value REAL)");
                 s.execute("CREATE TABLE IF NOT EXISTS checks(experiment TEXT NOT NULL, name TEXT NOT NULL, verdict TEXT NOT NULL, measured TEXT, expected TEXT)");
                 addCheckNumbers(s);
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
             }
-            return new Store(c);
+            return new Store(c, file);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open " + dir.resolve(FILE) + ": " + e.getMessage(), e);
+            throw problem(file, e);
         }
     }
 
@@ -67,6 +91,54 @@ public final class Store implements AutoCloseable {
         try (ResultSet r = s.executeQuery("PRAGMA table_info(checks)")) { while (r.next()) have.add(r.getString("name")); }
         for (String column : CheckRow.NUMBERS)
             if (!have.contains(column.split(" ")[0])) s.execute("ALTER TABLE checks ADD COLUMN " + column);
+    }
+
+    /** Refuses a file that is not a SQLite database at all: empty, or not starting with SQLite's 16-byte header. */
+    static void requireDatabaseHeader(Path file) {
+        byte[] expected = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII), head = new byte[expected.length];
+        int read;
+        try (InputStream in = Files.newInputStream(file)) {
+            read = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot be read (" + e.getMessage() + "). Check that it is a readable file.");
+        }
+        if (read == 0) throw corrupt(file, "the file is empty (0 bytes): it was truncated");
+        if (read < head.length || !Arrays.equals(head, expected)) throw corrupt(file, "not a SQLite database (its first bytes are not SQLite's header)");
+    }
+
+    private static void quickCheck(Statement s, Path file) throws SQLException {
+        try (ResultSet r = s.executeQuery("PRAGMA quick_check(1)")) {
+            String answer = r.next() ? r.getString(1).replaceAll("\\s+", " ").strip() : "no answer";
+            if (!"ok".equals(answer)) throw corrupt(file, "PRAGMA quick_check says: " + answer);
+        }
+    }
+
+    /** The refusal for a store that is damaged: names the file and what to do (exit 2, no stack trace). */
+    static BadInputException corrupt(Path file, String why) {
+        return new BadInputException(file + ": the results store is corrupt (" + why.replaceAll("\\s+", " ").strip() + "). Restore it from a copy, or move it away and"
+                + " run the experiment again into a new --out (each cell's own files are under cells/).");
+    }
+
+    /**
+     * A SQLite failure as the user should see it: a damaged or unopenable file is bad input naming the file (exit 2),
+     * anything else an internal error.
+     */
+    static RuntimeException problem(Path file, SQLException e) {
+        int code = e.getErrorCode() & 0xff;
+        String message = firstLine(e.getMessage());
+        // sqlite-jdbc writes "[SQLITE_CORRUPT] The database disk image is malformed (database disk image is malformed)"
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\[(SQLITE_\\w+)\\][^(]*\\((.*)\\)$").matcher(message);
+        if (m.matches()) message = m.group(2) + ", " + m.group(1);
+        if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) return corrupt(file, message);
+        if (code == SQLITE_CANTOPEN || code == SQLITE_IOERR)
+            return new BadInputException(file + ": cannot be opened or read (" + message + "). Check that it is a readable file in a writable folder.");
+        return new IllegalStateException("results store " + file + ": " + e.getMessage(), e);
+    }
+
+    private static final int SQLITE_IOERR = 10, SQLITE_CORRUPT = 11, SQLITE_CANTOPEN = 14, SQLITE_NOTADB = 26;
+
+    static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("").trim();
     }
 
     /** The experiment's spec as first stored, or null for a new store. */
@@ -93,17 +165,52 @@ public final class Store implements AutoCloseable {
         return out;
     }
 
-    /** Removes every trace of cells a killed process left unfinished (their rows and metrics), in one transaction. */
-    public synchronized List<String> forgetUnfinished() {
+    /**
+     * Marks the cells a dead process left {@code running} as {@code interrupted}; returns their keys. Only the holder
+     * of the experiment's lock may call it: holding the lock is what proves that no other process runs a cell, so every
+     * {@code running} row is stale (see {@link ExperimentLock}).
+     */
+    public synchronized List<String> markInterrupted(ExperimentLock proof) {
+        java.util.Objects.requireNonNull(proof, "the experiment's lock");
         return transaction(() -> {
             List<String> cells = new ArrayList<>();
-            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT cell FROM runs WHERE status = " + RUNNING)) {
+            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT cell FROM runs WHERE status = " + RUNNING + " ORDER BY run_id")) {
                 while (r.next()) cells.add(r.getString(1));
             }
             try (Statement s = db.createStatement()) {
-                s.execute("DELETE FROM metrics WHERE run_id IN (SELECT run_id FROM runs WHERE status = " + RUNNING + ")");
-                s.execute("DELETE FROM run_values WHERE run_id IN (SELECT run_id FROM runs WHERE status = " + RUNNING + ")");
-                s.execute("DELETE FROM runs WHERE status = " + RUNNING);
+                s.executeUpdate("UPDATE runs SET status = " + literal(RunStatus.INTERRUPTED) + " WHERE status = " + RUNNING);
+            }
+            return cells;
+        });
+    }
+
+    /** Cells the store holds that have no result (interrupted, or running in the process holding the lock): key -> status. */
+    public synchronized Map<String, RunStatus> unfinishedCells() {
+        Map<String, RunStatus> out = new java.util.LinkedHashMap<>();
+        try (Statement s = db.createStatement();
+             ResultSet r = s.executeQuery("SELECT cell, status FROM runs WHERE status NOT IN (" + FINISHED + ") ORDER BY run_id")) {
+            while (r.next()) out.put(r.getString(1), RunStatus.parse(r.getString(2)));
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
+    }
+
+    /**
+     * Removes every trace of cells without a result (interrupted or left running: their rows, metrics and run values),
+     * and metric rows of no run at all (which stores written before foreign keys were on can hold), in one transaction.
+     */
+    public synchronized List<String> forgetUnfinished() {
+        String unfinished = "SELECT run_id FROM runs WHERE status NOT IN (" + FINISHED + ")";
+        return transaction(() -> {
+            List<String> cells = new ArrayList<>();
+            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT cell FROM runs WHERE status NOT IN (" + FINISHED + ")")) {
+                while (r.next()) cells.add(r.getString(1));
+            }
+            try (Statement s = db.createStatement()) {
+                s.execute("DELETE FROM metrics WHERE run_id IN (" + unfinished + ") OR run_id NOT IN (SELECT run_id FROM runs)");
+                s.execute("DELETE FROM run_values WHERE run_id IN (" + unfinished + ") OR run_id NOT IN (SELECT run_id FROM runs)");
+                s.execute("DELETE FROM runs WHERE status NOT IN (" + FINISHED + ")");
             }
             return cells;
         });
@@ -125,7 +232,11 @@ public final class Store implements AutoCloseable {
     /** One recorded step's scalar metrics. */
     public record StepRow(int step, Map<String, Double> values) {}
 
-    /** A cell ends: all its metrics and run values and its final status in one transaction (batched inserts). */
+    /**
+     * A cell ends: all its metrics and run values and its final status in one transaction (batched inserts). The row
+     * must still say running: if another process forgot or finished it meanwhile, nothing is written (no metric rows
+     * without a run, no run marked done twice).
+     */
     public synchronized void finishCell(long runId, RunStatus status, List<StepRow> steps, Map<String, Double> runValues) {
         transaction(() -> {
             try (PreparedStatement m = db.prepareStatement("INSERT INTO metrics(run_id, step, name, value) VALUES (?, ?, ?, ?)")) {
@@ -143,9 +254,10 @@ public final class Store implements AutoCloseable {
                 }
                 v.executeBatch();
             }
-            try (PreparedStatement u = db.prepareStatement("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?")) {
+            try (PreparedStatement u = db.prepareStatement("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ? AND status = " + RUNNING)) {
                 u.setString(1, status.word()); u.setString(2, Instant.now().toString()); u.setLong(3, runId);
-                u.executeUpdate();
+                if (u.executeUpdate() != 1)
+                    throw new SQLException("run " + runId + " is no longer running in " + file + " (another process cleared or finished it)");
             }
             return null;
         });
@@ -226,9 +338,12 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private static IllegalStateException failure(SQLException e) {
-        return new IllegalStateException("results store: " + e.getMessage(), e);
+    private RuntimeException failure(SQLException e) {
+        return problem(file, e);
     }
+
+    /** The store's file, DIR/results.sqlite. */
+    public Path file() { return file; }
 
     @Override public void close() {
         try { db.close(); } catch (SQLException e) { throw failure(e); }

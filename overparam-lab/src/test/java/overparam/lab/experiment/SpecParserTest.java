@@ -63,6 +63,34 @@ class SpecParserTest {
         assertTrue(m.contains("line 12"), m);
     }
 
+    /** The experiment runs into runs/NAME: a name that is not one plain folder name there is refused, with its line. */
+    @Test
+    void aNameThatWouldLeaveRunsIsRefused() {
+        for (String name : List.of("../../etc", "..", ".", "/tmp/x", "a/b", "a\\\\b", "C:x", "-rf", " padded"))
+            assertTrue(refusal(GOOD.replace("name: tiny", "name: \"" + name + "\"")).contains("line 1"), name);
+        assertTrue(refusal(GOOD.replace("name: tiny", "name: \"\"")).contains("'name'"));
+        for (String name : List.of("du2019-depth", "my_exp.v2", "width sweep"))
+            assertEquals(name, SpecParser.parse(GOOD.replace("name: tiny", "name: \"" + name + "\""), "ok.yaml").name());
+    }
+
+    @Test
+    void emptyFilesDuplicateKeysAndAliasesAreRefusedNamingTheFile() {
+        for (String empty : List.of("", "\n\n", "# a comment only\n", "---\n"))
+            assertTrue(refusal(empty).contains("empty spec"), "'" + empty + "'");
+        String m = refusal(GOOD.replace("  eta: 0.1", "  eta: 0.1\n  eta: 0.2"));
+        assertTrue(m.contains("line 6") && m.contains("duplicate key 'eta'"), m);
+        m = refusal(GOOD.replace("name: tiny", "name: tiny\nname: other"));
+        assertTrue(m.contains("duplicate key 'name'"), m);
+        m = refusal(GOOD.replace("  eta: 0.1", "  eta: 0.1\n  data_seed: *step"));
+        assertTrue(m.contains("line 6") && m.contains("alias '*step'"), m);
+        m = refusal(GOOD.replace("  eta: 0.1", "  eta: &step 0.1"));
+        assertTrue(m.contains("line 5") && m.contains("anchor '&step'"), m);
+        m = refusal(GOOD.replace("base:", "base: &b"));
+        assertTrue(m.contains("line 2") && m.contains("anchor '&b'"), m);
+        m = refusal("defaults: &d\n  arch: fc\n" + GOOD.replace("  arch: fc", "  <<: *d"));
+        assertTrue(m.contains("line 1") && m.contains("anchor '&d'"), m);
+    }
+
     /** Every catalogue entry parses, and every one of its cells passes the same checks a run would make first. */
     @Test
     void theCatalogueIsValid() {
