@@ -13,7 +13,7 @@ import overparam.lab.store.Query;
 @Command(name = "export", mixinStandardHelpOptions = true, header = "Write each table of an experiment's store as a file (DIR/export/TABLE.csv).",
         footer = {"",
             "Examples:",
-            "  # Theorems 5.1 and 6.1, 24 training runs (slow: a minute or two on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
+            "  # Theorems 5.1 and 6.1, 64 training runs (slow: a few minutes on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
             "  ./overparam run du2019-depth",
             "  ./overparam export runs/du2019-depth --format csv"})
 final class ExportCommand implements Callable<Integer> {

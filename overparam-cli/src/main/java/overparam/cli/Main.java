@@ -26,7 +26,7 @@ import overparam.core.Spelling;
                   "  ./overparam catalog",
                   "  ./overparam train --arch fc --depth 3 --width 256 --activation relu --synthetic sphere --n 32 --d 10 --eta auto --steps 200 --out runs/fc",
                   "  ./overparam kernel --arch fc --depth 3 --activation relu --synthetic sphere --n 32 --d 10 --out K.npy",
-                  "  # Theorems 5.1 and 6.1, 24 training runs (slow: a minute or two on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
+                  "  # Theorems 5.1 and 6.1, 64 training runs (slow: a few minutes on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
                   "  ./overparam run du2019-depth",
                   "  ./overparam report runs/du2019-depth",
                   "  ./overparam train --help"},

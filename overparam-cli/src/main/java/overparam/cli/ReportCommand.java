@@ -15,7 +15,7 @@ import overparam.lab.experiment.Reporting;
         footer = {"", "Exit codes: 0 no check FAILS (each HOLDS or is INCONCLUSIVE), 1 a check FAILS, 2 bad input.",
             "",
             "Examples:",
-            "  # Theorems 5.1 and 6.1, 24 training runs (slow: a minute or two on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
+            "  # Theorems 5.1 and 6.1, 64 training runs (slow: a few minutes on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
             "  ./overparam run du2019-depth",
             "  ./overparam report runs/du2019-depth"})
 final class ReportCommand implements Callable<Integer> {

@@ -28,7 +28,7 @@ import overparam.lab.experiment.SpecParser;
             "",
             "Examples:",
             "  ./overparam catalog",
-            "  # Theorems 5.1 and 6.1, 24 training runs (slow: a minute or two on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
+            "  # Theorems 5.1 and 6.1, 64 training runs (slow: a few minutes on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
             "  ./overparam run du2019-depth",
             "  # interrupted (Ctrl-C)? The same command with --resume finishes it (slow: the cells left):",
             "  ./overparam run du2019-depth --resume",

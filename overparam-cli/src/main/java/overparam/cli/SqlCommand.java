@@ -30,7 +30,7 @@ import overparam.lab.store.Query;
             "FAILS or INCONCLUSIVE; seeds_needed is null where decided."},
         footer = {"",
             "Examples:",
-            "  # Theorems 5.1 and 6.1, 24 training runs (slow: a minute or two on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
+            "  # Theorems 5.1 and 6.1, 64 training runs (slow: a few minutes on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
             "  ./overparam run du2019-depth",
             "  ./overparam sql runs/du2019-depth \"SELECT cell, value FROM run_values JOIN runs USING (run_id) WHERE name = 'lambda_0'\"",
             "  ./overparam sql runs/du2019-depth \"SELECT name, verdict, estimate, ci_low, ci_high FROM checks\" --csv"})
