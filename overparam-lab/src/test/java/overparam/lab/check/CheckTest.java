@@ -285,6 +285,21 @@ class CheckTest {
     }
 
     @Test
+    void everyPerCellClaimWaitsForItsMissingCells() {
+        Map<String, Double> theory = Map.of("eta", 0.1, "lambda_0", 0.4, "initial_loss", 10.0, "final_loss", 1e-8);
+        CellResult good = cell(Map.of("width", 256), theory, Map.of("loss", geometric(1, 0.97, 8), "train_error", new double[] {0.5, 0.0}), "done");
+        ObjectNode absent = JSON.createObjectNode().put("width", 512);
+        Results partial = new Results("t", List.of(good), List.of(new PlannedCell(good.cell(), good.config()), new PlannedCell("width=512", absent)));
+        for (Check check : List.<Check>of(new Converges("c", 1e-6, null), new Reaches("r", "train_error", 0.0, null, null, null),
+                new Rate("rate", null))) {
+            assertVerdict(HOLDS, check.evaluate(results(List.of(good))));
+            Verdict v = check.evaluate(partial);
+            assertVerdict(INCONCLUSIVE, v);
+            assertTrue(v.note().contains("1 not run yet (run --resume to decide)"), v.note());
+        }
+    }
+
+    @Test
     void converges() {
         Converges check = new Converges("converges", 1e-6, null);
         CellResult good = cell(Map.of("width", 64), Map.of("initial_loss", 10.0, "final_loss", 1e-8), Map.of(), "done");
