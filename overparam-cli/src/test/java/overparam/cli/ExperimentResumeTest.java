@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -81,9 +80,11 @@ class ExperimentResumeTest {
     /** Starts (or resumes) the sweep in a child JVM, kills it with SIGKILL once `target` cells are done; returns cell -> run_id|started_at. */
     private Map<String, String> killWhenDone(Path spec, Path out, int target, boolean resume) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("user.home") + File.separator + ".javacpp" + File.separator + "cache",
-                "overparam.cli.Main", "run", spec.toString(), "--out", out.toString(), "--quiet"));
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        // the child unpacks nothing anew: it uses this JVM's native cache (the build's, under target/) when one is set
+        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
+        if (cache != null) command.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
+        command.addAll(List.of("overparam.cli.Main", "run", spec.toString(), "--out", out.toString(), "--quiet"));
         if (resume) command.add("--resume");
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("child" + target + ".log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
