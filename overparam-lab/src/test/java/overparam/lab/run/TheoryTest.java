@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import overparam.core.data.Dataset;
@@ -57,7 +58,8 @@ class TheoryTest {
 
     /**
      * A run's summary.json carries the rate at the run's own step size: x = e_1, e_2 give K = I (lambda_0 = 1) and
-     * Theta = 2 I, so --eta 0.05 gives predicted_rate 1 - 0.05 / 2 = 0.975 and eta_stable_below 1.
+     * Theta = 2 I, so --eta 0.05 gives predicted_rate 1 - 0.05 / 2 = 0.975 and eta_stable_below 1; the theorem twin's
+     * loss_bound at step k is 0.975^k L(0).
      */
     @Test
     void runSummaryHasTheRateAtTheRunsStepSize() throws IOException {
@@ -68,10 +70,17 @@ class TheoryTest {
         }
         TrainRun.Outcome o = TrainRun.execute(RunConfigTest.empty().with("arch", "fc").with("depth", 1).with("width", 16)
                 .with("activation", "identity").with("data", x.toString()).with("labels", y.toString()).with("eta", "0.05")
-                .with("steps", 2).with("out", tmp.resolve("run").toString()), TrainingListener.NONE);
+                .with("steps", 2).with("record_every", 1).with("out", tmp.resolve("run").toString()), TrainingListener.NONE);
         JsonNode theory = TrainRunTest.summary(o.folder()).get("theory");
         assertEquals(1, theory.get("lambda_0").asDouble(), 1e-13);
         assertEquals(0.975, theory.get("predicted_rate").asDouble(), 1e-13);
         assertEquals(1, theory.get("eta_stable_below").asDouble(), 1e-13);
+        List<JsonNode> metrics = TrainRunTest.metrics(o.folder());
+        double initialLoss = metrics.get(0).get("loss").asDouble();
+        assertEquals(3, metrics.size());
+        for (JsonNode m : metrics) {
+            int k = m.get("step").asInt();
+            assertEquals(Math.pow(0.975, k) * initialLoss, m.get("loss_bound").asDouble(), 1e-13 * initialLoss, "loss_bound at step " + k);
+        }
     }
 }
