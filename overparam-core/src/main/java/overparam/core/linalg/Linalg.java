@@ -49,6 +49,18 @@ public final class Linalg {
         return OPENBLAS_VERSION.trim();
     }
 
+    /**
+     * The native libraries loaded so far, by name, with the file each came from (JavaCPP's record), and the folder the
+     * bundled ones are unpacked into: for the test that the OpenBLAS in use is the bundled one, never a system library.
+     */
+    static java.util.Map<String, String> loadedLibraries() {
+        return Loader.getLoadedLibraries();
+    }
+
+    static java.nio.file.Path nativeCache() throws java.io.IOException {
+        return Loader.getCacheDir().toPath();
+    }
+
     /** C = alpha A B + beta C. */
     public static void mult(double alpha, Matrix a, Matrix b, double beta, Matrix c) {
         if (!(a.cols() == b.rows() && c.rows() == a.rows() && c.cols() == b.cols())) throw Shapes.mismatch("mult", a, b, c);

@@ -1,12 +1,15 @@
 package overparam.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 
@@ -59,12 +62,39 @@ class ParallelLoopsTest {
         org.junit.jupiter.api.Assertions.assertEquals(0, quietest, "bytes allocated by 1000 split loops");
     }
 
+    /**
+     * 20,000 split loops in a row all finish, each with its whole range done (a lost wake-up would hang the caller, a
+     * lost share leave zeros). A hang is told from a slow machine by progress, not by a deadline for the whole run: the
+     * loops run on a thread of their own, and the test fails only if not one loop (0.15 M products, well under a
+     * millisecond) finishes in 60 seconds.
+     */
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void manyLoopsInARowComplete() {
-        Linalg.setThreads(2);
+    void manyLoopsInARowComplete() throws InterruptedException {
+        int loops = 20_000;
+        AtomicInteger done = new AtomicInteger();
+        AtomicReference<double[]> last = new AtomicReference<>();
         try (Matrix a = random(300, 500, 1); Matrix b = Matrix.zeros(300, 500)) {
-            for (int i = 0; i < 20_000; i++) Elementwise.multiply(a, a, b);
+            Thread caller = new Thread(() -> {
+                Linalg.setThreads(2);
+                for (int i = 0; i < loops; i++) {
+                    if (i == loops - 1) b.fill(0);
+                    Elementwise.multiply(a, a, b);
+                    done.incrementAndGet();
+                }
+                last.set(b.toArray());
+            }, "parallel-loops-caller");
+            caller.setDaemon(true);
+            caller.start();
+            for (int before = -1; caller.isAlive(); ) {
+                caller.join(TimeUnit.SECONDS.toMillis(60));
+                int now = done.get();
+                assertTrue(now > before || !caller.isAlive(), "no loop finished in 60 s after " + now + " of " + loops + ": the workers hang");
+                before = now;
+            }
+            assertEquals(loops, done.get());
+            double[] x = a.toArray(), squares = new double[x.length];
+            for (int i = 0; i < x.length; i++) squares[i] = x[i] * x[i];
+            assertArrayEquals(squares, last.get(), 0.0, "the last loop's whole range");
         }
     }
 }
