@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  */
 final class Chromium {
     static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
-    private static final long RENDER_SECONDS = 60, APT_SECONDS = 900;
+    private static final long RENDER_SECONDS = 60;
     // Headless Chromium logs no console message (so no "Failed to load resource") without DevTools attached; these two
     // modules log, at verbosity 1 and 2, every file it reads and every request a page's renderer starts.
     private static final String LOADS = "file_url_loader_factory=1,renderer_url_loader_throttle=2";
@@ -33,19 +33,11 @@ final class Chromium {
 
     private Chromium() {}
 
-    /** /usr/bin/chromium, installed with apt-get (sudo when not root, apt-get update when needed) if missing. */
-    static Path ensureInstalled() {
+    /** /usr/bin/chromium; .ci/run installs it (Debian's package chromium) before it runs the browser-tagged tests. */
+    static Path require() {
         if (Files.isExecutable(EXECUTABLE)) return EXECUTABLE;
-        List<String> sudo = "0".equals(run(List.of("id", "-u"), 10).stdout().strip()) ? List.of() : List.of("sudo", "-n");
-        List<String> install = concat(sudo, List.of("apt-get", "install", "-y", "--no-install-recommends", "chromium"));
-        Output first = runChecked(install);
-        if (Files.isExecutable(EXECUTABLE)) return EXECUTABLE;
-        Output update = runChecked(concat(sudo, List.of("apt-get", "update")));
-        Output second = runChecked(install);
-        if (Files.isExecutable(EXECUTABLE)) return EXECUTABLE;
-        return fail("Chromium is needed to render report.html and could not be installed (" + String.join(" ", install)
-                + ", then apt-get update and again). Install it by hand: apt-get update && apt-get install -y chromium. Last output:\n"
-                + tail(first.stderr()) + "\n" + tail(update.stderr()) + "\n" + tail(second.stdout() + second.stderr()));
+        return fail("Chromium is needed to render report.html: " + EXECUTABLE + " is missing. .ci/run installs it"
+                + " (apt-get install -y --no-install-recommends chromium) before running this browser-tagged test.");
     }
 
     /** The page's DOM once rendered (--dump-dom), with Chromium's log on stderr. */
@@ -83,14 +75,6 @@ final class Chromium {
         return urls;
     }
 
-    private static Output runChecked(List<String> command) {
-        try {
-            return run(command, APT_SECONDS);
-        } catch (AssertionError e) {
-            return new Output("", e.getMessage());
-        }
-    }
-
     /** Runs a command with its output in files (no pipe to fill up), killing it and its children after the timeout. */
     static Output run(List<String> command, long seconds) {
         Path out = null, err = null;
@@ -98,7 +82,6 @@ final class Chromium {
             out = Files.createTempFile("proc", ".out");
             err = Files.createTempFile("proc", ".err");
             ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
             Process p;
             try {
                 p = pb.start();
@@ -122,12 +105,6 @@ final class Chromium {
             delete(out);
             delete(err);
         }
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> c = new ArrayList<>(a);
-        c.addAll(b);
-        return c;
     }
 
     private static String tail(String text) {
