@@ -58,9 +58,10 @@ public record Verdict(String name, Outcome outcome, String measured, String expe
     /** The verdict's word: HOLDS, FAILS or INCONCLUSIVE. */
     public String verdict() { return outcome.name(); }
 
-    /** "0.412 [0.301, 0.523]", or "" when there is no estimate. */
+    /** "0.412 [0.301, 0.523]"; "0.9946 (exact)" for a per-cell fact without sampling error; "" when there is no estimate. */
     public String interval() {
         if (Double.isNaN(estimate)) return "";
+        if (ciLow == estimate && ciHigh == estimate) return String.format(Locale.ROOT, "%.4g (exact)", estimate);
         return String.format(Locale.ROOT, "%.4g [%.4g, %.4g]", estimate, ciLow, ciHigh);
     }
 

@@ -80,6 +80,7 @@ class ReportTest {
         assertTrue(html.contains("<td class=\"INCONCLUSIVE\">INCONCLUSIVE<span class=\"note\">about 7 seeds per cell would decide it</span>"
                 + "<span class=\"note\">partial: 10 of 12 cells (2 not run or unfinished)</span>"), "an undecided verdict says what would decide it, and a partial one says so");
         assertTrue(html.contains("<td>-0.9000 [-1.300, -0.5000]</td><td>10 of 12</td>"), "each verdict's estimate, interval and cells");
+        assertTrue(html.contains("<td>1.020 (exact)</td>"), "a per-cell fact has no sampling interval to show");
         assertTrue(html.contains("1 of 3 checks hold, 1 fails, 1 inconclusive") && html.contains("This experiment is partial"));
         assertTrue(html.contains("slope -0.49 [-0.55, -0.43]"));
         assertTrue(html.contains("loss &lt;= loss_bound") && html.contains("bound &amp; rate"), "verdicts are escaped");
