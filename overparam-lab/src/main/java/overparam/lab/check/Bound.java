@@ -27,9 +27,10 @@ public record Bound(String name, String metric, String bound, Map<String, String
         List<CellResult> cells = results.where(Where.of(where));
         double worst = Double.NEGATIVE_INFINITY;
         String at = "", fault = null;
+        boolean diverged = false;
         int used = 0;
         for (CellResult c : cells) {
-            if (c.diverged()) { fault = "cell " + c.cell() + " diverged"; continue; }
+            if (c.diverged()) { fault = "cell " + c.cell() + " diverged"; diverged = true; continue; }
             NavigableMap<Integer, Double> mv = c.series(m), bv = c.series(b);
             if (mv.isEmpty() || bv.isEmpty()) { fault = fault != null ? fault : "cell " + c.cell() + " recorded no " + (mv.isEmpty() ? m : b); continue; }
             used++;
@@ -44,7 +45,7 @@ public record Bound(String name, String metric, String bound, Map<String, String
         Coverage coverage = Check.coverage(results, Where.of(where), used);
         if (used == 0 && fault == null) return Verdict.noEvidence(name, "no cell to check", expected, coverage);
         boolean over = worst > 1 + s;
-        Verdict.Outcome o = over || (fault != null && fault.endsWith("diverged")) ? Verdict.Outcome.FAILS
+        Verdict.Outcome o = over || diverged ? Verdict.Outcome.FAILS
                 : fault != null ? Verdict.Outcome.INCONCLUSIVE : Verdict.Outcome.HOLDS;
         String measured = (used > 0 ? "largest " + m + " / " + b + " = " + Check.number(worst) + " (" + at + "), " + used + " cells" : "")
                 + (fault != null ? (used > 0 ? "; " : "") + fault : "");

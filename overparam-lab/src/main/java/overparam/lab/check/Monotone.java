@@ -49,32 +49,24 @@ public record Monotone(String name, String y, String x, String direction, Map<St
         boolean undecidable = false;
         for (int i = 0; i + 1 < xs.size(); i++) {
             Evidence step = Statistics.welch(values(byX.get(xs.get(i + 1))), values(byX.get(xs.get(i))), seeds, alpha);
-            Verdict.Outcome o = side.containsAll(step.low(), step.high()) ? Verdict.Outcome.HOLDS
-                    : side.excludesAll(step.low(), step.high()) ? Verdict.Outcome.FAILS : Verdict.Outcome.INCONCLUSIVE;
+            Verdict.Outcome o = side.judge(step.low(), step.high());
             if (o == Verdict.Outcome.INCONCLUSIVE) {
                 Integer s = step.seedsToDecide(side);
                 if (s == null) undecidable = true; else seedsNeeded = Math.max(seedsNeeded, s);
             }
             // the step reported: the worst outcome, and among equals the one whose interval reaches furthest to the wrong side
-            boolean worse = decisive == null || rank(o) > rank(outcome)
-                    || (rank(o) == rank(outcome) && (down ? step.high() > decisive.high() : step.low() < decisive.low()));
+            boolean worse = decisive == null || o.compareTo(outcome) > 0
+                    || (o == outcome && (down ? step.high() > decisive.high() : step.low() < decisive.low()));
             if (worse) { decisive = step; at = Check.number(xs.get(i)) + " -> " + Check.number(xs.get(i + 1)); }
-            if (rank(o) > rank(outcome)) outcome = o;
+            outcome = outcome.worst(o);
         }
         String measured = String.join(", ", shown) + "; least certain step " + at + ": " + Slope.interval(decisive) + " (simultaneous 95%)";
         boolean open = outcome == Verdict.Outcome.INCONCLUSIVE;
-        String note = open && undecidable ? join(coverage.note(), "a step has one run per value, or ties without spread: more seeds may not decide it")
+        String note = open && undecidable ? Verdict.join(coverage.note(), "a step has one run per value, or ties without spread: more seeds may not decide it")
                 : coverage.note();
         return new Verdict(name, outcome, measured, expected, decisive.estimate(), decisive.low(), decisive.high(), coverage.used(),
                 coverage.expected(), open && !undecidable ? seedsNeeded : null, note);
     }
-
-    /** HOLDS < INCONCLUSIVE < FAILS: one failing step fails the trend, one undecided step leaves it undecided. */
-    private static int rank(Verdict.Outcome o) {
-        return switch (o) { case HOLDS -> 0; case INCONCLUSIVE -> 1; case FAILS -> 2; };
-    }
-
-    private static String join(String a, String b) { return a.isEmpty() ? b : a + "; " + b; }
 
     private static double[] values(List<Double> v) {
         return v.stream().mapToDouble(Double::doubleValue).toArray();

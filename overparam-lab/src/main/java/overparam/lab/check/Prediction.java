@@ -34,6 +34,11 @@ public record Prediction(double low, boolean lowOpen, double high, boolean highO
         return (highOpen ? from >= high : from > high) || (lowOpen ? to <= low : to < low);
     }
 
+    /** HOLDS when the whole interval is predicted, FAILS when none of it is, INCONCLUSIVE otherwise. */
+    public Verdict.Outcome judge(double from, double to) {
+        return containsAll(from, to) ? Verdict.Outcome.HOLDS : excludesAll(from, to) ? Verdict.Outcome.FAILS : Verdict.Outcome.INCONCLUSIVE;
+    }
+
     /** How far x is from the nearest end of the set (0 on an end): the half-width an interval must get under to decide. */
     public double margin(double x) {
         return Math.min(Math.abs(x - low), Math.abs(x - high));

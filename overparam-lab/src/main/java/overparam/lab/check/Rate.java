@@ -25,7 +25,7 @@ public record Rate(String name, Map<String, String> where) implements Check {
         List<CellResult> cells = results.where(Where.of(where));
         Prediction atLeastPredicted = Prediction.atLeast(1);
         Evidence worst = null;
-        int worstRank = 0;
+        Verdict.Outcome worstOutcome = Verdict.Outcome.HOLDS;
         Verdict.Outcome outcome = Verdict.Outcome.HOLDS;
         String shown = "", fault = null;
         int used = 0;
@@ -41,19 +41,16 @@ public record Rate(String name, Map<String, String> where) implements Check {
             double log = Math.log(predicted);       // < 0: dividing flips the slope's interval
             Evidence e = new Evidence(fit.slope() / log, fit.slopeHigh() / log, fit.slopeLow() / log, fit.slopeError() / -log,
                     fit.points() - 2, fit.points(), 1, Evidence.ALPHA);
-            Verdict.Outcome o = atLeastPredicted.containsAll(e.low(), e.high()) ? Verdict.Outcome.HOLDS
-                    : atLeastPredicted.excludesAll(e.low(), e.high()) ? Verdict.Outcome.FAILS : Verdict.Outcome.INCONCLUSIVE;
-            // the cell reported: the worst outcome (FAILS > INCONCLUSIVE > HOLDS), among equals the lowest interval
-            int rank = o == Verdict.Outcome.FAILS ? 2 : o == Verdict.Outcome.INCONCLUSIVE ? 1 : 0;
-            if (worst == null || rank > worstRank || (rank == worstRank && e.low() < worst.low())) {
+            Verdict.Outcome o = atLeastPredicted.judge(e.low(), e.high());
+            // the cell reported: the worst outcome, among equals the lowest interval
+            if (worst == null || o.compareTo(worstOutcome) > 0 || (o == worstOutcome && e.low() < worst.low())) {
                 worst = e;
-                worstRank = rank;
+                worstOutcome = o;
                 shown = "measured " + rate(Math.exp(fit.slope())) + " vs predicted " + rate(predicted) + ", speed ratio "
                         + Slope.interval(e) + " (95%) (" + c.cell() + ")";
             }
         }
-        if (worstRank == 2) outcome = Verdict.Outcome.FAILS;
-        else if (worstRank == 1 && outcome == Verdict.Outcome.HOLDS) outcome = Verdict.Outcome.INCONCLUSIVE;
+        if (worst != null) outcome = outcome.worst(worstOutcome);
         Coverage coverage = Check.coverage(results, Where.of(where), used);
         if (worst == null) return fault == null ? Verdict.noEvidence(name, "no cell to check", expected, coverage)
                 : Verdict.everyCell(name, outcome == Verdict.Outcome.FAILS ? outcome : Verdict.Outcome.INCONCLUSIVE, Evidence.exact(Double.NaN),

@@ -26,9 +26,9 @@ public record Threshold(String name, String field, double delta, Double slack) i
         String f = field == null ? "width" : field;
         double s = slack == null ? Bound.DEFAULT_SLACK : slack;
         TreeMap<Double, int[]> successes = successes(results.cells(), f, s);     // width -> {converged, runs}
-        double pointwise = threshold(successes, delta, (k, n) -> k >= (1 - delta) * n - 1e-12);
-        double optimistic = threshold(successes, delta, (k, n) -> Statistics.clopperPearson(k, n, Evidence.ALPHA)[1] >= 1 - delta);
-        double pessimistic = threshold(successes, delta, (k, n) -> Statistics.clopperPearson(k, n, Evidence.ALPHA)[0] >= 1 - delta);
+        double pointwise = threshold(successes, delta);
+        double optimistic = threshold(successes, (k, n) -> Statistics.clopperPearson(k, n, Evidence.ALPHA)[1] >= 1 - delta);
+        double pessimistic = threshold(successes, (k, n) -> Statistics.clopperPearson(k, n, Evidence.ALPHA)[0] >= 1 - delta);
         double demanded = results.cells().stream().mapToDouble(c -> c.value("width_requirement")).filter(Double::isFinite).max().orElse(Double.NaN);
         List<String> table = new ArrayList<>();
         successes.forEach((w, k) -> table.add(Check.number(w) + ": " + k[0] + "/" + k[1]));
@@ -91,7 +91,7 @@ public record Threshold(String name, String field, double delta, Double slack) i
     }
 
     /** The smallest value from which on every tested value converges by the rule; NaN when the largest does not. */
-    static double threshold(TreeMap<Double, int[]> successes, double delta, Rule rule) {
+    static double threshold(TreeMap<Double, int[]> successes, Rule rule) {
         double threshold = Double.NaN;
         for (var e : successes.descendingMap().entrySet()) {
             if (rule.converges(e.getValue()[0], e.getValue()[1])) threshold = e.getKey();
@@ -102,6 +102,11 @@ public record Threshold(String name, String field, double delta, Double slack) i
 
     /** The point threshold: the smallest value from which on every tested value has a success fraction >= 1 - delta. */
     public static double threshold(TreeMap<Double, int[]> successes, double delta) {
-        return threshold(successes, delta, (k, n) -> k >= (1 - delta) * n - 1e-12);
+        return threshold(successes, (k, n) -> enough(k, n, delta));
+    }
+
+    /** k of n runs converging is enough at a width: a fraction of at least 1 - delta (the search's rule too). */
+    public static boolean enough(long k, long n, double delta) {
+        return k >= (1 - delta) * n - 1e-12;
     }
 }

@@ -12,11 +12,17 @@ import java.util.Locale;
  */
 public record Verdict(String name, Outcome outcome, String measured, String expected, double estimate, double ciLow, double ciHigh,
                       int cellsUsed, int cellsExpected, Integer seedsNeeded, String note) {
-    public enum Outcome { HOLDS, FAILS, INCONCLUSIVE }
+    /** Ordered from best to worst: one failing part fails a claim made of parts, one undecided part leaves it undecided. */
+    public enum Outcome {
+        HOLDS, INCONCLUSIVE, FAILS;
+
+        /** The worse of the two. */
+        public Outcome worst(Outcome other) { return compareTo(other) >= 0 ? this : other; }
+    }
 
     /** The interval against the prediction; for INCONCLUSIVE, the seeds that would decide it. */
     static Verdict decide(String name, Evidence e, Prediction p, String measured, String expected, Coverage coverage) {
-        Outcome o = p.containsAll(e.low(), e.high()) ? Outcome.HOLDS : p.excludesAll(e.low(), e.high()) ? Outcome.FAILS : Outcome.INCONCLUSIVE;
+        Outcome o = p.judge(e.low(), e.high());
         Integer seeds = o == Outcome.INCONCLUSIVE ? e.seedsToDecide(p) : null;
         String why = o == Outcome.INCONCLUSIVE && seeds == null ? undecidable(e, p) : "";
         return new Verdict(name, o, measured, expected, e.estimate(), e.low(), e.high(), coverage.used(), coverage.expected(), seeds,
@@ -47,7 +53,8 @@ public record Verdict(String name, Outcome outcome, String measured, String expe
         return "more than a million seeds per cell would be needed";
     }
 
-    private static String join(String a, String b) {
+    /** Two notes as one, "; " between them when both say something. */
+    static String join(String a, String b) {
         return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
     }
 
@@ -63,13 +70,6 @@ public record Verdict(String name, Outcome outcome, String measured, String expe
         if (Double.isNaN(estimate)) return "";
         if (ciLow == estimate && ciHigh == estimate) return String.format(Locale.ROOT, "%.4g (exact)", estimate);
         return String.format(Locale.ROOT, "%.4g [%.4g, %.4g]", estimate, ciLow, ciHigh);
-    }
-
-    /** "HOLDS", or "INCONCLUSIVE (about 7 seeds per cell would decide it)", with the partial note. */
-    public String verdictWithNote() {
-        String s = verdict();
-        if (seedsNeeded != null) s += " (about " + seedsNeeded + " seeds per cell would decide it)";
-        return note.isEmpty() ? s : s + " [" + note + "]";
     }
 
     @Override public String toString() {

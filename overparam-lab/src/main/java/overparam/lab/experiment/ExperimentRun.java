@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import overparam.core.BadInputException;
 import overparam.core.nn.RunStatus;
 import overparam.core.nn.TrainingListener;
+import overparam.lab.check.Bound;
 import overparam.lab.check.Threshold;
 import overparam.lab.check.Verdict;
 import overparam.lab.plan.RunConfig;
@@ -190,9 +191,9 @@ public final class ExperimentRun {
         Set<String> keys = new HashSet<>();
         for (Cell c : cells) keys.add(c.key());
         var results = Results.read(store).where(c -> keys.contains(c.cell()));
-        double slack = spec.search().slack() == null ? 1e-9 : spec.search().slack();
+        double slack = spec.search().slack() == null ? Bound.DEFAULT_SLACK : spec.search().slack();
         long ok = results.stream().filter(c -> Threshold.success(c, slack)).count();
-        return ok >= (1 - spec.search().delta()) * results.size() - 1e-12;
+        return Threshold.enough(ok, results.size(), spec.search().delta());
     }
 
     static List<Cell> searchCells(ExperimentSpec spec, int value) {

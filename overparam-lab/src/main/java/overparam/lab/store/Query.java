@@ -1,11 +1,12 @@
 package overparam.lab.store;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -20,6 +21,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteLimits;
 import overparam.core.BadInputException;
+import overparam.core.data.AtomicFile;
 
 /**
  * Read-only SQL on an experiment's store, for ./overparam sql and export. Read-only in fact, in four layers: the
@@ -176,9 +178,13 @@ public final class Query {
         try {
             Files.createDirectories(dir.resolve("export"));
             for (int i = 0; i < TABLES.size(); i++) {
-                Path f = dir.resolve("export").resolve(TABLES.get(i) + ".csv"), part = f.resolveSibling(f.getFileName() + ".part");
-                try (Writer w = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) { writeCsv(tables.get(i), w); }
-                Files.move(part, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Path f = dir.resolve("export").resolve(TABLES.get(i) + ".csv");
+                Table table = tables.get(i);
+                AtomicFile.write(f, ch -> {                  // no half-written CSV under its real name (a full disk says so)
+                    Writer w = new BufferedWriter(new OutputStreamWriter(AtomicFile.stream(ch), StandardCharsets.UTF_8));
+                    writeCsv(table, w);
+                    w.flush();
+                });
                 files.add(f);
             }
         } catch (IOException e) {

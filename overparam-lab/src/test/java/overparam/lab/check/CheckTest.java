@@ -118,6 +118,34 @@ class CheckTest {
     }
 
     @Test
+    void theSeedBootstrapIsThePercentileIntervalOfTheSeedsMeanSlope() {
+        // the five seeds of the test above: every line passes through the same centre with the same x values, so a
+        // resample's pooled slope is the mean of its five seeds' slopes, -0.5 + 0.08 D with D = (#-0.1 drawn) - (#-0.9
+        // drawn). D's exact distribution (5 draws, each +1 or -1 with probability 1/5): P(D >= 3) = 0.0355 and
+        // P(D >= 2) = 0.1411, so the 97.5% quantile is D = 3 and the 2.5% one D = -3 (a 90% interval would stop at
+        // +-2). Of 2000 resamples about 71 +- 8 have D >= 3, far more than the 50 the 97.5% order statistic needs.
+        List<CellResult> cells = new ArrayList<>();
+        double[] exponents = {-0.9, -0.5, -0.5, -0.5, -0.1};
+        for (int width : new int[] {64, 256, 1024, 4096})
+            for (int seed = 0; seed < exponents.length; seed++)
+                cells.add(cell(Map.of("width", width, "seed", seed), Map.of("y", Math.pow(width / 512.0, exponents[seed])), Map.of(), "done"));
+        Points p = Points.of(cells, "width", "y", true, true);
+        double[] boot = Points.seedBootstrap(p.seeds(), draws -> Check.slopeOrNaN("loglog", p.resampled(p.seeds(), draws)), Evidence.ALPHA);
+        assertEquals(-0.5 - 3 * 0.08, boot[0], 1e-9);
+        assertEquals(-0.5 + 3 * 0.08, boot[1], 1e-9);
+    }
+
+    @Test
+    void percentileAndSatterthwaiteByHand() {
+        // order statistics 1..5 at positions q (n - 1): q = 0.25 is the 2nd exactly, q = 0.1 is 40% of the way from 1 to 2
+        assertEquals(2.0, Statistics.percentile(new double[] {5, 3, 1, 4, 2}, 0.25), 1e-12);
+        assertEquals(1.4, Statistics.percentile(new double[] {5, 3, 1, 4, 2}, 0.1), 1e-12);
+        // (se_a^2 + se_b^2)^2 / (se_a^4 / df_a + se_b^4 / df_b): (4 + 1)^2 / (16/10 + 1/5) = 25 / 1.8
+        assertEquals(25 / 1.8, Statistics.satterthwaite(2, 10, 1, 5), 1e-12);
+        assertEquals(8, Statistics.satterthwaite(1, 4, 1, 4), 1e-12);
+    }
+
+    @Test
     void slopeCompareAgainstItsMarginOnBothSides() {
         // group a: slope -1.0, group b: slope -0.7, both exact (noise orthogonal to depth): the difference is -0.3
         List<CellResult> cells = new ArrayList<>();
