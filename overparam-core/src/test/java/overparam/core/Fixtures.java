@@ -30,9 +30,14 @@ public final class Fixtures {
         return spec(arch, activation, d, width, depth, 1);
     }
 
-    /** The same with k outputs; seed 002's networks are as wide as their input (width is then d). */
+    /**
+     * The same with k outputs; seed 002's networks are as wide as their input (width is then d); the linear models take
+     * the identity activation whatever is named, the diagonal network its 2d units and depth 1.
+     */
     public static NetworkSpec spec(Arch arch, String activation, int d, int width, int depth, int outputs) {
         Patches patches = arch == Arch.CONV_RESNET ? Patches.of(1, d, 3) : Patches.NONE;
+        if (arch == Arch.DIAGONAL) return new NetworkSpec(arch, d, 2 * d, 1, new Activation.Identity(), 0.5, patches, outputs);
+        if (arch == Arch.LINEAR) return new NetworkSpec(arch, d, depth == 0 ? d : width, depth, new Activation.Identity(), 0.5, patches, outputs);
         return new NetworkSpec(arch, d, arch.isSeed002() ? d : width, arch == Arch.TWO_LAYER ? 1 : depth, Activation.parse(activation, 0.1),
                 0.5, patches, outputs);
     }

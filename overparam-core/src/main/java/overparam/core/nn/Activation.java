@@ -25,6 +25,13 @@ public sealed interface Activation {
     List<String> FIXED = NAMES.stream().filter(n -> !n.equals("prelu")).toList();
 
     /** The name used on the command line and in outputs. */
+    /**
+     * Whether sigma(t z) = t sigma(z) for every t > 0 (relu, leaky-relu, identity): then a bias-free network is
+     * homogeneous in each weight matrix, which the balancedness law and the normalized margin rest on (Du, Hu, Lee 2018;
+     * Lyu and Li 2020).
+     */
+    default boolean positivelyHomogeneous() { return this instanceof Relu || this instanceof LeakyRelu || this instanceof Identity; }
+
     String name();
 
     double value(double z);

@@ -23,7 +23,18 @@ public enum Arch {
      */
     IDENTITY_MAPPING("identity-mapping"),
     /** Seed 002's control: the same network without the identity, x^(h) = sigma(W^(h) x^(h-1)). */
-    NO_IDENTITY("no-identity");
+    NO_IDENTITY("no-identity"),
+    /**
+     * The deep linear network of Arora, Cohen, Hazan (2018) and Arora, Cohen, Golowich, Hu (2019): f(x) = W_N ... W_1 x
+     * in the standard parameterization (no width scaling), N = H + 1 weight matrices: hidden layers W1..WH (m x d, m x m)
+     * and the output layer a = W_N^T (m x k). H = 0 is the linear model f(x) = a^T x.
+     */
+    LINEAR("linear"),
+    /**
+     * The diagonal linear network of Woodworth et al. (COLT 2020): f(x) = <beta, x> with beta = w_+ o w_+ - w_- o w_-,
+     * one hidden "layer" of 2d units (x_j w_{+,j}^2 and x_j w_{-,j}^2) read out by the fixed a = (+1, ..., -1, ...).
+     */
+    DIAGONAL("diagonal");
 
     private final String cliName;
 
@@ -39,8 +50,11 @@ public enum Arch {
 
     /** Seed 004's networks (and Du et al. 2018's), the ones with infinite-width limits. */
     public static java.util.List<Arch> seed004() {
-        return Arrays.stream(values()).filter(a -> !a.isSeed002()).toList();
+        return Arrays.stream(values()).filter(a -> !a.isSeed002() && !a.isLinearModel()).toList();
     }
+
+    /** The implicit-bias models of seed 000's reading list: f is linear in x (deep linear, diagonal). */
+    public boolean isLinearModel() { return this == LINEAR || this == DIAGONAL; }
 
     /** Seed 002's networks: square layers of width d, weights used as they are (no 1 / sqrt m), no infinite-width limit. */
     public boolean isSeed002() { return this == IDENTITY_MAPPING || this == NO_IDENTITY; }
@@ -55,6 +69,8 @@ public enum Arch {
             case RESNET, CONV_RESNET -> h == 1 ? DenseLayer.KIND : ResidualLayer.KIND;   // eq. 3: residual blocks for h = 2..H
             case IDENTITY_MAPPING -> IdentityMappingLayer.KIND;                      // seed 002, eq. 8
             case NO_IDENTITY -> DenseLayer.FIXED_WIDTH_KIND;                         // seed 002's control: sigma(W x), scale 1
+            case LINEAR -> DenseLayer.LINEAR_KIND;                                   // W x, scale 1
+            case DIAGONAL -> DiagonalLayer.KIND;                                     // x o w o w
         };
     }
 

@@ -27,6 +27,14 @@ public record DenseLayer(Matrix weights, Activation activation, double scale, Pa
     public static final LayerKind FIXED_WIDTH_KIND = LayerKind.withoutLimit("fixed-width dense", BUILD,
             "width fixed at d (seed 002): no infinite-width limit");
 
+    /**
+     * The hidden layer of the deep linear network, x -> W x (identity activation, scale 1), in the standard
+     * parameterization of Arora et al. (2018, 2019): its weights are drawn N(0, 1/fan-in), not N(0, 1) with the 1 / sqrt m
+     * in the forward pass, so {@link #limit} does not describe it.
+     */
+    public static final LayerKind LINEAR_KIND = LayerKind.withoutLimit("linear", BUILD,
+            "the deep linear network is in the standard parameterization (W x, no 1 / sqrt m): its NTK grows with the width");
+
     @Override public void forward(Matrix in, Matrix pre, Matrix out, Matrix slope, Workspace ws) {
         linear(in, pre, ws);                                                              // pre = phi(X) W^T
         Elementwise.activate(activation, pre, out, slope, scale);

@@ -57,7 +57,21 @@ public final class Network implements AutoCloseable {
      * stream, so W2 does not change when d does, and the three schemes are the same draw scaled.
      */
     public static Network initialize(NetworkSpec spec, long seed, Init init) {
-        double sd = spec.arch().isSeed002() ? 1 / Math.sqrt(spec.inputDim()) : 1;
+        return initialize(spec, seed, init, 1.0);
+    }
+
+    /**
+     * The same draws times the init scale alpha (every trained weight; a fixed output layer stays as its architecture
+     * fixes it); the linear models start as {@link LinearModelInit} says.
+     */
+    public static Network initialize(NetworkSpec spec, long seed, Init init, double alpha) {
+        if (!(alpha >= 0) || !Double.isFinite(alpha)) throw new IllegalArgumentException("init scale " + alpha + ": expected a finite alpha >= 0");
+        if (spec.arch().isLinearModel()) {
+            LinearModelInit.Weights w = LinearModelInit.of(spec, seed, init, alpha);
+            return new Network(spec, w.hidden(), w.output(), layerActivations(spec));
+        }
+        if (init.linearOnly()) throw new IllegalArgumentException(init.cliName() + " initialization is for the deep linear network, not " + spec.arch());
+        double sd = (spec.arch().isSeed002() ? 1 / Math.sqrt(spec.inputDim()) : 1) * alpha;
         List<Matrix> ws = new ArrayList<>();
         for (int h = 1; h <= spec.depth(); h++) {
             Matrix w = Matrix.zeros(spec.width(), spec.fanIn(h));
@@ -202,8 +216,9 @@ public final class Network implements AutoCloseable {
             layers.get(h - 1).forward(in, ws.prePixels[h - 1], ws.outPixels[h - 1], ws.slopePixels[h - 1], ws);
             in = ws.outPixels[h - 1];
         }
-        if (spec.outputs() == 1) Linalg.multVec(1.0, ws.out[spec.depth() - 1], output, 0.0, ws.predictions);    // u = X^(H) a
-        else Linalg.mult(1.0, ws.out[spec.depth() - 1], output, 0.0, ws.predictions);                          // U = X^(H) A
+        Matrix top = ws.top(spec.depth());
+        if (spec.outputs() == 1) Linalg.multVec(1.0, top, output, 0.0, ws.predictions);    // u = X^(H) a
+        else Linalg.mult(1.0, top, output, 0.0, ws.predictions);                          // U = X^(H) A
         ws.lowestSignal = spec.depth() + 1;
     }
 
@@ -304,7 +319,7 @@ public final class Network implements AutoCloseable {
         @Override public void accumulate(int i, double alpha, double beta, Matrix target) {
             int h = layerOf[i];
             if (h == spec.depth() + 1) {
-                Linalg.multTransA(alpha, ws.out[spec.depth() - 1], ws.residuals, beta, target);
+                Linalg.multTransA(alpha, ws.top(spec.depth()), ws.residuals, beta, target);
                 return;
             }
             Matrix signal = ws.signalPixels[h - 1];

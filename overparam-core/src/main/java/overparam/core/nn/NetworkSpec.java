@@ -39,12 +39,15 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
                     "Give inputs of shape n x channels x pixels (or n x channels x rows x cols).");
         if (inputDim < 1) throw BadInputException.of("input dimension d", inputDim, "a positive integer", "Give data with at least one column.");
         // the shape's invariants; the lab's plan refuses user input breaking them first, with the option and the fix
-        require(width >= 1 && depth >= 1, "width and depth at least 1");
+        require(width >= 1 && depth >= (arch == Arch.LINEAR ? 0 : 1), "width at least 1, depth at least 1 (0 for the linear model)");
         require(!(arch == Arch.RESNET || arch == Arch.CONV_RESNET) || depth >= 2, "residual blocks for h = 2..H: depth >= 2");
         require(arch != Arch.TWO_LAYER || depth == 1, "the two-layer network has depth 1");
         require(outputs >= 1 && (outputs == 1 || arch != Arch.TWO_LAYER && arch != Arch.CONV_RESNET), "one output for two-layer and conv-resnet");
         require(!arch.isSeed002() || width == inputDim, "seed 002's W is d x d: width = input dimension");
         require(!(activation instanceof Activation.PRelu) || arch.isSeed002(), "prelu only in seed 002's networks");
+        require(!arch.isLinearModel() || activation instanceof Activation.Identity, "the identity activation in linear models");
+        require(arch != Arch.LINEAR || depth > 0 || width == inputDim, "the linear model (no hidden layer) has a d x k: width = d");
+        require(arch != Arch.DIAGONAL || depth == 1 && width == 2 * inputDim && outputs == 1, "the diagonal network: one layer of 2d units, one output");
         require(!(arch == Arch.RESNET || arch == Arch.CONV_RESNET) || cRes > 0 && Double.isFinite(cRes), "c_res > 0");
     }
 
@@ -61,7 +64,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
             case FC -> Math.sqrt(cSigma() / width);
             case RESNET, CONV_RESNET -> h == 1 ? Math.sqrt(cSigma() / width) : cRes / (depth * Math.sqrt(width));
             case TWO_LAYER -> 1 / Math.sqrt(width);
-            case IDENTITY_MAPPING, NO_IDENTITY -> 1;
+            case IDENTITY_MAPPING, NO_IDENTITY, LINEAR, DIAGONAL -> 1;
         };
     }
 
@@ -90,7 +93,10 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     public int channels() { return inputDim / patches.pixels(); }
 
     /** Fan-in of hidden layer h, the columns of W^(h): q d0 for the first, q m after (q = 1 for the dense networks). */
-    public int fanIn(int h) { return patches.size() * (h == 1 ? channels() : width); }
+    public int fanIn(int h) {
+        if (arch == Arch.DIAGONAL) return 1;                                        // w = (w_+, w_-), 2d x 1
+        return patches.size() * (h == 1 ? channels() : width);
+    }
 
     /** Number of parameter matrices: W1..WH and a. */
     public int parameterCount() { return depth + 1; }
@@ -111,7 +117,30 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
      * Whether the architecture itself fixes the output layer: the two-layer net trains only W (a = +-1), seed 002's
      * one-output networks read out the sum ||x^(N)||_1 (a = 1).
      */
-    public boolean outputFixed() { return arch == Arch.TWO_LAYER || arch.isSeed002() && outputs == 1; }
+    public boolean outputFixed() { return arch == Arch.TWO_LAYER || arch == Arch.DIAGONAL || arch.isSeed002() && outputs == 1; }
+
+    /**
+     * Whether the Gram instruments' formula G^(h) = (B_h B_h^T) o (phi(X) phi(X)^T) describes this network: per-sample
+     * signals, and every trained hidden layer a dense weight matrix (not the diagonal network's tied w o w).
+     */
+    public boolean hasDenseGram() { return hasSampleSignals() && arch != Arch.DIAGONAL && depth >= 1; }
+
+    /**
+     * Whether f is positively homogeneous in each weight matrix: layers that chain without skips (fc, two-layer, linear,
+     * diagonal; not the residual networks, whose x + sigma(W x) is not) and an activation with sigma(t z) = t sigma(z).
+     * Then d/dt (||W_{h+1}||^2 - ||W_h||^2) = 0 along gradient flow (Du, Hu, Lee 2018) and the normalized margin of
+     * Lyu and Li (2020) is defined.
+     */
+    public boolean isHomogeneous() {
+        boolean chained = arch == Arch.FC || arch == Arch.TWO_LAYER || arch == Arch.NO_IDENTITY || arch.isLinearModel();
+        return chained && activation.positivelyHomogeneous() && pixels() == 1;
+    }
+
+    /**
+     * The degree L of f in each parameter (f(t theta_h) = t^L f(theta_h) with the others fixed): 2 for the diagonal
+     * network's w (x o w o w), 1 for every weight matrix of the other homogeneous networks.
+     */
+    public int homogeneityDegree(int h) { return arch == Arch.DIAGONAL ? 2 : 1; }
 
     /**
      * Whether training back-propagates each sample's own output (the signals B_h of the structured Gram, one output,
@@ -128,6 +157,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
      * since the limits are those of one-output networks. Empty when it has a limit.
      */
     public Optional<String> noLimitReason() {
+        if (depth == 0) return Optional.of("the linear model f(x) = a^T x has no hidden layer");
         for (int h = 1; h <= depth; h++) {
             LayerKind kind = layerKind(h);
             if (!kind.hasLimit()) return Optional.of("hidden layer " + h + " is " + kind + ", " + kind.noLimitReason().orElseThrow());

@@ -96,6 +96,9 @@ public final class Workspace implements AutoCloseable {
 
     public int rows() { return rows; }
 
+    /** x^(H), what the output layer reads, rows x (p width): the input itself for a network without hidden layers (the linear model). */
+    public Matrix top(int depth) { return depth == 0 ? input : out[depth - 1]; }
+
     /** Pre-activations W^(h) phi(x^(h-1)) of hidden layer h (1-based), rows x (p width). Not to be modified. */
     public Matrix preActivation(int h) { return pre[h - 1]; }
 
