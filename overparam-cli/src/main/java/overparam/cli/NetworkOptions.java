@@ -4,11 +4,11 @@ import picocli.CommandLine.Option;
 
 /** The network, as `train` and `kernel` both take it (a picocli mixin: one set of names, defaults and help texts). */
 final class NetworkOptions {
-    @Option(names = "--arch", paramLabel = "ARCH", description = "fc (seed 004 eq. 2), resnet (eq. 3), two-layer (Du et al. 2018), conv-resnet (seed 004 Section 3.3), identity-mapping (seed 002: ||sigma((W + I) x)||_1, width d) or no-identity (||sigma(W x)||_1); the last two have no infinite-width kernel. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--arch", paramLabel = "ARCH", description = "fc (seed 004 eq. 2), resnet (eq. 3), two-layer (Du et al. 2018), conv-resnet (seed 004 Section 3.3), identity-mapping (seed 002: ||sigma((W + I) x)||_1, width d), no-identity (||sigma(W x)||_1), linear (W_N ... W_1 x, Arora et al. 2018) or diagonal (<w_+^2 - w_-^2, x>, Woodworth et al. 2020); the last four have no infinite-width kernel. Default: ${DEFAULT-VALUE}.")
     String arch;
-    @Option(names = "--depth", paramLabel = "H", description = "Number of hidden layers H (resnet needs >= 2; two-layer is 1). Default: 3 (two-layer: 1).")
+    @Option(names = "--depth", paramLabel = "H", description = "Number of hidden layers H (resnet needs >= 2; two-layer and diagonal are 1); for --arch linear the number N of weight matrices (1: the linear model a^T x). Default: 3 (two-layer, diagonal: 1).")
     Integer depth;
-    @Option(names = "--activation", paramLabel = "NAME", description = "relu, leaky-relu, prelu (learned slope; seed 002's networks), softplus, sigmoid, tanh, erf, identity, quadratic. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--activation", paramLabel = "NAME", description = "relu, leaky-relu, prelu (learned slope; seed 002's networks), softplus, sigmoid, tanh, erf, identity, quadratic. Default: softplus (linear, diagonal: identity).")
     String activation;
     @Option(names = "--leaky-slope", paramLabel = "SLOPE", description = "Slope of leaky-relu for z < 0; prelu's initial slope. Default: ${DEFAULT-VALUE}.")
     Double leakySlope;

@@ -67,7 +67,7 @@ public final class RunDataLoader {
     }
 
     private static RunData fromFilesOrSynthetic(DataPlan plan, NetworkPlan network, Loss loss) {
-        boolean teacher = plan.labelsFrom() == LabelSource.TEACHER;
+        boolean teacher = plan.labelsFrom().hasTeacher();
         if (plan.inputs() instanceof FileInputs f && (f.labels() != null || !teacher)) {
             Dataset train = DataLoader.fromFiles(f.data(), f.labels());
             Dataset test = null;
@@ -99,6 +99,26 @@ public final class RunDataLoader {
             test = new Dataset(xt, yt, source + " (fresh test samples)" + labelled, shape);
         }
         return new RunData(train, test, teacherNet, null);
+    }
+
+    /**
+     * The sparse linear teacher beta* (Woodworth et al. 2020's sparse regression): R coordinates drawn without replacement,
+     * each 1 / sqrt(R), so ||beta*|| = 1; as a linear model (no hidden layer, a = beta*), so the end-to-end instrument can
+     * measure the student's distance to it.
+     */
+    static Network sparseTeacher(int d, int sparsity, long seed) {
+        NetworkSpec spec = new NetworkSpec(overparam.core.nn.Arch.LINEAR, d, d, 0, new overparam.core.nn.Activation.Identity(), 1, overparam.core.nn.Patches.NONE, 1);
+        java.util.random.RandomGenerator random = Seeds.stream(seed, "teacher/support");
+        int[] order = java.util.stream.IntStream.range(0, d).toArray();
+        try (Matrix beta = Matrix.vector(d)) {
+            for (int i = 0; i < sparsity; i++) {                          // Fisher-Yates: order[0..i] is a uniform subset
+                int j = i + random.nextInt(d - i), t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+                beta.set(order[i], 1 / Math.sqrt(sparsity));
+            }
+            return Network.fromWeights(spec, java.util.Map.of("a", beta), "the sparse teacher");
+        }
     }
 
     private static void signs(Matrix y) {
@@ -144,8 +164,9 @@ public final class RunDataLoader {
      * the width rule), its own seed; with --teacher-norm each W*^(h) is scaled to that spectral norm (seed 002's bounded ||W*||_2).
      */
     private static Network teacherNetwork(int d, int[] shape, DataPlan plan, NetworkPlan network) {
+        if (plan.labelsFrom() == LabelSource.SPARSE) return sparseTeacher(d, plan.teacher().sparsity(), Seeds.derive(plan.seed(), "teacher"));
         NetworkPlan shaped = new NetworkPlan(network.arch(), network.depth(), plan.teacher().width(), network.activation(), network.cRes(),
-                network.patch(), network.initScheme(), null, network.trained());
+                network.patch(), network.initScheme(), network.initScale(), null, network.trained());
         NetworkSpec teacherSpec = shaped.spec(d, shape, "teacher", 1);
         Network teacher = Network.initialize(teacherSpec, Seeds.derive(plan.seed(), "teacher"));
         if (plan.teacher().norm() != null)

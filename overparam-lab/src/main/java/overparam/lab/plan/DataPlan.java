@@ -37,10 +37,22 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
     }
 
     /** Labels of synthetic (or unlabelled file) inputs: y_i ~ N(0, 1), or a random network of the student's kind. */
-    public enum LabelSource { GAUSSIAN, TEACHER }
+    /**
+     * Where labels of synthetic or unlabelled inputs come from: N(0, 1), a random network of the student's kind, or a sparse
+     * linear teacher y = <beta*, x> with R nonzero coordinates (the sparse regression of Woodworth et al. 2020).
+     */
+    public enum LabelSource {
+        GAUSSIAN, TEACHER, SPARSE;
 
-    /** The teacher's width (seed 002's: d, by the width rule) and, optionally, each W*^(h)'s spectral norm. */
-    public record Teacher(int width, Double norm) {}
+        /** Whether a teacher network labels the inputs (and labels fresh samples and test sets the same way). */
+        public boolean hasTeacher() { return this != GAUSSIAN; }
+    }
+
+    /**
+     * The teacher's width (seed 002's: d, by the width rule), optionally each W*^(h)'s spectral norm, and for a sparse
+     * linear teacher its number of nonzero coordinates R (0 otherwise).
+     */
+    public record Teacher(int width, Double norm, int sparsity) {}
 
     /** A test set: files (data and labels), a seeded held-out fraction of the training set, or n fresh synthetic samples. */
     public record TestSet(String data, String labels, Double fraction, int n) {}
@@ -78,7 +90,7 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
         if (c.teacherNorm() != null && (!(c.teacherNorm() >= 0) || !Double.isFinite(c.teacherNorm())))
             throw BadInputException.of("--teacher-norm " + c.teacherNorm(), c.teacherNorm(), "a spectral norm >= 0", "e.g. --teacher-norm 0.1");
         boolean fresh = Boolean.TRUE.equals(c.freshSamples());
-        if (fresh && (!synthetic || labelsFrom != LabelSource.TEACHER))
+        if (fresh && (!synthetic || !labelsFrom.hasTeacher()))
             throw new BadInputException("--fresh-samples: needs --synthetic data with --labels-from teacher (the teacher labels each new sample).");
         if (fresh && train.batchSize() < 1)
             throw new BadInputException("--fresh-samples: needs --batch-size B, the number of new samples a step (SGD on the population loss).");
@@ -88,7 +100,8 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
             throw new BadInputException("--test-data " + c.testData() + ": only with --data files; "
                     + (synthetic ? "--synthetic data take --test-n N fresh samples." : "an image set brings its own test images (--test-per-class)."));
         TestSet test = new TestSet(c.testData(), c.testLabels(), c.testFraction(), c.testN() == null ? 0 : c.testN());
-        return new DataPlan(inputs, labelsFrom, new Teacher(c.teacherWidth(), c.teacherNorm()), test, noise, c.dataSeed(), fresh);
+        int sparsity = labelsFrom == LabelSource.SPARSE ? sparsity(c.labelsFrom(), inputs) : 0;
+        return new DataPlan(inputs, labelsFrom, new Teacher(c.teacherWidth(), c.teacherNorm(), sparsity), test, noise, c.dataSeed(), fresh);
     }
 
     /** Whether the data field names an image data set rather than a file. */
@@ -113,7 +126,21 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("teacher")) return LabelSource.TEACHER;
         if (t.equals("gaussian")) return LabelSource.GAUSSIAN;
-        throw BadInputException.of("--labels-from " + text, "an unknown label source", "gaussian or teacher", "e.g. --labels-from teacher");
+        if (t.startsWith("sparse:")) return LabelSource.SPARSE;
+        throw BadInputException.of("--labels-from " + text, "an unknown label source", "gaussian, teacher or sparse:R", "e.g. --labels-from teacher");
+    }
+
+    /** R of sparse:R: a number of nonzero coordinates from 1 to d. */
+    private static int sparsity(String text, Inputs inputs) {
+        String r = text.trim().substring("sparse:".length());
+        int d = inputs instanceof SyntheticInputs s ? InputShape.size(s.sampleShape()) : Integer.MAX_VALUE;
+        try {
+            int value = Integer.parseInt(r);
+            if (value >= 1 && value <= d) return value;
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw BadInputException.of("--labels-from " + text, "'" + r + "'", "sparse:R with R nonzero coordinates, 1 <= R <= d", "e.g. --labels-from sparse:5");
     }
 
     /** "0,6" -> {0, 6}; null or "all" -> {} (every class). */

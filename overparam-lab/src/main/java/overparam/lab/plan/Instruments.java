@@ -6,7 +6,10 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import overparam.core.BadInputException;
+import overparam.core.instruments.BalanceInstrument;
+import overparam.core.nn.Arch;
 import overparam.core.nn.NetworkSpec;
+import overparam.core.nn.TrainedLayers;
 
 /**
  * The instruments a run carries (--instruments): all (every one that applies to the network), none, or a list.
@@ -14,9 +17,15 @@ import overparam.core.nn.NetworkSpec;
  */
 public record Instruments(Set<Instrument> chosen, boolean all) {
     public enum Instrument {
-        GRAM, MOVEMENT, PATTERN, PREDICTIONS;
+        GRAM, MOVEMENT, PATTERN, PREDICTIONS,
+        /** Du, Hu, Lee (2018): per-layer and per-neuron balancedness of a homogeneous network. */
+        BALANCE,
+        /** Lyu and Li (2020): the normalized margin of a homogeneous network on classification labels. */
+        MARGIN,
+        /** The linear models' end-to-end map W_e, its singular values, and its distance to reference solutions. */
+        END_TO_END;
 
-        public String cliName() { return name().toLowerCase(Locale.ROOT); }
+        public String cliName() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
     }
 
     public Instruments {
@@ -25,20 +34,48 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
 
     public boolean has(Instrument i) { return chosen.contains(i); }
 
-    /** Those that apply to this network: "all" drops the Gram instruments where it has no per-sample signals; a named gram is refused. */
+    /**
+     * Those that apply to this network, its trained parameters and labels: "all" drops the ones that do not; a named one that
+     * does not is refused with what it needs. Gram needs the dense structured formula ({@link NetworkSpec#hasDenseGram});
+     * balance a homogeneous network with two consecutive trained parameters; margin a homogeneous network and labels it
+     * classifies; end-to-end a linear model; pattern (activation patterns) is dropped from "all" for the linear models.
+     */
+    public Instruments applicableTo(NetworkSpec spec, TrainedLayers trained, boolean classifies) {
+        EnumSet<Instrument> rest = chosen.isEmpty() ? EnumSet.noneOf(Instrument.class) : EnumSet.copyOf(chosen);
+        for (Instrument i : chosen) {
+            String missing = missing(i, spec, trained, classifies);
+            if (missing == null) continue;
+            if (!all) throw new BadInputException("--instruments " + this + ": " + i.cliName() + " " + missing + ". Drop " + i.cliName() + " from --instruments.");
+            rest.remove(i);
+        }
+        return new Instruments(rest, all);
+    }
+
+    /** Before the labels are read: everything but margin's labels (assumed to classify). */
     public Instruments applicableTo(NetworkSpec spec) {
-        if (spec.hasSampleSignals() || !has(Instrument.GRAM)) return this;
-        if (!all)
-            throw new BadInputException("--instruments " + this + ": gram needs per-sample signals of one output and a fixed activation; this network has "
-                    + spec.outputs() + " outputs and " + spec.activation().name() + ". Drop gram from --instruments.");
-        EnumSet<Instrument> rest = EnumSet.copyOf(chosen);
-        rest.remove(Instrument.GRAM);
-        return new Instruments(rest, true);
+        return applicableTo(spec, TrainedLayers.all(spec), true);
+    }
+
+    /** What instrument i needs that this run lacks, or null when it applies. */
+    private static String missing(Instrument i, NetworkSpec spec, TrainedLayers trained, boolean classifies) {
+        String homogeneous = "needs a network homogeneous in each weight matrix: layers without skips or biases (--arch fc, two-layer, "
+                + "no-identity, linear, diagonal) and a relu, leaky-relu or identity activation; this is --arch " + spec.arch() + " with " + spec.activation().name();
+        return switch (i) {
+            case GRAM -> spec.hasDenseGram() ? null : "needs the structured Gram formula (one output, fixed activations, dense hidden layers); this network has "
+                    + spec.outputs() + " outputs, " + spec.activation().name() + (spec.arch() == Arch.DIAGONAL ? ", the diagonal layer" : "")
+                    + (spec.depth() == 0 ? ", no hidden layer" : "");
+            case BALANCE -> !spec.isHomogeneous() ? homogeneous
+                    : BalanceInstrument.applies(spec, trained) ? null : "needs two consecutive trained weight matrices (W_h and W_{h+1}); this run trains " + trained.names(spec);
+            case MARGIN -> !spec.isHomogeneous() ? homogeneous : classifies ? null : "needs classification labels (+-1, or classes with --loss cross-entropy)";
+            case END_TO_END -> spec.arch().isLinearModel() ? null : "needs a linear model (--arch linear or diagonal); this is --arch " + spec.arch();
+            case PATTERN -> spec.arch().isLinearModel() ? "has no activation pattern to watch in a linear model" : null;
+            case MOVEMENT, PREDICTIONS -> null;
+        };
     }
 
     /** Whether any chosen instrument reads a pass over the whole training set. */
     public boolean needWholePass() {
-        return has(Instrument.GRAM) || has(Instrument.PATTERN) || has(Instrument.PREDICTIONS);
+        return has(Instrument.GRAM) || has(Instrument.PATTERN) || has(Instrument.PREDICTIONS) || has(Instrument.MARGIN);
     }
 
     @Override public String toString() {

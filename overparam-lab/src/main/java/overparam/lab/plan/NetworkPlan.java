@@ -16,19 +16,27 @@ import overparam.core.nn.NetworkSpec;
  * number of outputs come from the data: {@link #spec} completes it into the core's {@link NetworkSpec}.
  */
 public record NetworkPlan(Arch arch, int depth, int width, Activation activation, double cRes, int patch,
-                          Init initScheme, Path init, TrainedParameters trained) {
+                          Init initScheme, double initScale, Path init, TrainedParameters trained) {
 
     /**
      * Seed 002's width rule: its W^(h) is d x d (Li and Yuan 2017), so the width is the input dimension d whatever
      * --width says; every other network has the width asked for.
      */
     public int widthFor(int inputDim) {
+        if (arch == Arch.DIAGONAL) return 2 * inputDim;                      // w_+ and w_-: 2d units
+        if (arch == Arch.LINEAR && depth == 1) return inputDim;             // the linear model's a is d x k
         return arch.isSeed002() ? inputDim : width;
     }
 
+    /**
+     * Hidden layers H of the core's network: the deep linear network's --depth counts its N weight matrices (Arora et al.),
+     * the last of which is the output layer a, so H = N - 1; every other network's --depth is H.
+     */
+    public int hiddenLayers() { return arch == Arch.LINEAR ? depth - 1 : depth; }
+
     /** The same network at another width (the limit kernels do not depend on it). */
     public NetworkPlan withWidth(int newWidth) {
-        return new NetworkPlan(arch, depth, newWidth, activation, cRes, patch, initScheme, init, trained);
+        return new NetworkPlan(arch, depth, newWidth, activation, cRes, patch, initScheme, initScale, init, trained);
     }
 
     /** The network on inputs of this shape (a sample's numpy shape without n), read from {@code source}, with k outputs. */
@@ -40,10 +48,17 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
             throw BadInputException.of("--arch conv-resnet", outputs + " classes", "one output (seed 004's u = <a, x^(H)>)",
                     "Use a two-class problem with --loss squared or logistic, or a dense --arch for k classes.");
         if (inputDim < 1) throw BadInputException.of("input dimension d", inputDim, "a positive integer", "Give data with at least one column.");
-        return new NetworkSpec(arch, inputDim, widthFor(inputDim), depth, activation, cRes, InputShape.patches(arch, sampleShape, source, patch), outputs);
+        if (initScheme == Init.BALANCED && init == null && depth > 1 && width < Math.min(inputDim, outputs))
+            throw BadInputException.of("--width " + width, "width " + width + " with --init-scheme balanced", "a width >= min(d, k) = "
+                    + Math.min(inputDim, outputs) + " (Arora et al. 2019, Procedure 1: every layer carries the end-to-end rank)",
+                    "Use --width " + Math.min(inputDim, outputs) + " or more, or --init-scheme standard.");
+        return new NetworkSpec(arch, inputDim, widthFor(inputDim), hiddenLayers(), activation, cRes, InputShape.patches(arch, sampleShape, source, patch), outputs);
     }
 
-    /** Checks every field that needs no data; depth defaults to 1 for two-layer and seed 002's networks, 3 otherwise. */
+    /**
+     * Checks every field that needs no data; depth defaults to 1 for two-layer, diagonal and seed 002's networks, 3 otherwise
+     * (for --arch linear, N = 3 weight matrices).
+     */
     static NetworkPlan parse(RunConfig c) {
         Arch arch = arch(c.arch());
         int depth = c.depth();
@@ -56,6 +71,19 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
         if (arch == Arch.TWO_LAYER && depth != 1)
             throw BadInputException.of("--depth " + depth, "depth " + depth + " for --arch two-layer",
                     "depth 1 (one hidden layer)", "Drop --depth, or use --arch fc for deeper networks.");
+        if (arch == Arch.DIAGONAL && depth != 1)
+            throw BadInputException.of("--depth " + depth, "depth " + depth + " for --arch diagonal",
+                    "depth 1 (beta = w_+^2 - w_-^2, Woodworth et al. 2020)", "Drop --depth, or use --arch linear for a deep linear network.");
+        if (arch.isLinearModel() && !(activation instanceof Activation.Identity))
+            throw BadInputException.of("--activation " + activation.name(), "--arch " + arch, "identity (the linear models compute a linear map of x)",
+                    "Drop --activation, or use --arch fc --activation " + activation.name() + " for a nonlinear network.");
+        Init scheme = initScheme(c.initScheme());
+        if (scheme.linearOnly() && arch != Arch.LINEAR)
+            throw BadInputException.of("--init-scheme " + scheme.cliName(), "--arch " + arch, "--arch linear (Arora et al. 2019's deep linear network)",
+                    "Use --init-scheme standard, small or zero, or --arch linear.");
+        double initScale = c.initScale() == null ? 1.0 : c.initScale();
+        if (!(initScale >= 0) || !Double.isFinite(initScale))
+            throw BadInputException.of("--init-scale " + c.initScale(), c.initScale(), "a finite scale alpha >= 0 on the initial weights", "e.g. --init-scale 0.01");
         if (activation instanceof Activation.PRelu && !arch.isSeed002())
             throw BadInputException.of("--activation prelu", "--arch " + arch, "--arch identity-mapping or no-identity (seed 002's networks)",
                     "Use leaky-relu for a fixed slope in seed 004's networks.");
@@ -64,8 +92,9 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
         int patch = c.patch();
         if (arch == Arch.CONV_RESNET && (patch < 1 || patch % 2 == 0))
             throw BadInputException.of("--patch " + patch, patch, "an odd patch size (stride 1 with zero padding keeps p pixels only for odd sizes)", "e.g. --patch 3");
-        return new NetworkPlan(arch, depth, c.width(), activation, c.cRes(), patch, initScheme(c.initScheme()),
-                c.init() == null ? null : Path.of(c.init()), TrainedParameters.parse(c.trainLayers(), depth));
+        int hidden = arch == Arch.LINEAR ? depth - 1 : depth;
+        return new NetworkPlan(arch, depth, c.width(), activation, c.cRes(), patch, scheme, initScale,
+                c.init() == null ? null : Path.of(c.init()), TrainedParameters.parse(c.trainLayers(), hidden));
     }
 
     static Arch arch(String name) {
@@ -93,6 +122,7 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
     static Init initScheme(String text) {
         String key = text == null ? "standard" : text.trim().toLowerCase(Locale.ROOT);
         for (Init i : Init.values()) if (i.cliName().equals(key)) return i;
-        throw BadInputException.of("--init-scheme " + text, "'" + text + "'", "standard, small or zero", "e.g. --init-scheme zero");
+        throw BadInputException.of("--init-scheme " + text, "'" + text + "'", "standard, small, zero, balanced or identity (the last two for --arch linear)",
+                "e.g. --init-scheme zero");
     }
 }

@@ -25,7 +25,7 @@ public record RunConfig(
         String init, Long seed, Long dataSeed, Integer threads, Boolean dumpGram, String instruments, String limitKernel, String out,
         String classes, Integer perClass, Integer testPerClass, Boolean unitNorm, Double labelNoise, Double testFraction,
         String testData, String testLabels, Integer testN, Double momentum, Double weightDecay, String lrSchedule,
-        String initScheme, Double teacherNorm, Boolean center, Boolean freshSamples) {
+        String initScheme, Double teacherNorm, Boolean center, Boolean freshSamples, Double initScale) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -35,20 +35,25 @@ public record RunConfig(
      * instrument, all cores; image data scaled to unit norm (the theorems' ||x_i|| = 1), clean labels.
      */
     public static final RunConfig DEFAULTS = new RunConfig(
-            "fc", null, 512, "softplus", 0.01, overparam.core.nn.NetworkSpec.DEFAULT_C_RES,
+            "fc", null, 512, null, 0.01, overparam.core.nn.NetworkSpec.DEFAULT_C_RES,
             null, null, null, 64, 10, null, 3, "gaussian", 32,
             "squared", null, 100, 10, 0, "all",
             null, 0L, null, Runtime.getRuntime().availableProcessors(), false, "all", "auto", null,
             null, null, null, true, 0.0, null,
             null, null, 0, 0.0, 0.0, "constant",
-            "standard", null, false, false);
+            "standard", null, false, false, null);
 
-    /** A copy whose unset fields take their defaults; depth defaults to 1 for two-layer and seed 002's networks, 3 otherwise. */
+    /**
+     * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal and seed 002's networks, 3
+     * otherwise; the activation to softplus (seed 004's guide), identity for the linear models. init_scale stays unset (1) so configurations written before it
+     * existed read the same.
+     */
     public RunConfig withDefaults() {
         ObjectNode merged = JSON.valueToTree(DEFAULTS);
         merged.setAll((ObjectNode) JSON.valueToTree(this));
         RunConfig c = JSON.convertValue(merged, RunConfig.class);
-        if (c.depth == null) c = c.with("depth", List.of("two-layer", "identity-mapping", "no-identity").contains(c.arch) ? 1 : 3);
+        if (c.depth == null) c = c.with("depth", List.of("two-layer", "identity-mapping", "no-identity", "diagonal").contains(c.arch) ? 1 : 3);
+        if (c.activation == null) c = c.with("activation", List.of("linear", "diagonal").contains(c.arch) ? "identity" : "softplus");
         if (c.dataSeed == null) c = c.with("data_seed", c.seed);          // one seed for everything unless data_seed is given
         return c;
     }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import overparam.core.BadInputException;
 import overparam.core.data.Npy;
+import overparam.core.instruments.BalanceInstrument;
+import overparam.core.instruments.EndToEndInstrument;
 import overparam.core.instruments.GramInstrument;
 import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
@@ -75,7 +77,7 @@ final class MemoryCheck {
         boolean limit = spec.hasLimit() && plan.limitKernel().wanted(n, spec.pixels());
         double d = spec.inputDim();
         double dataBytes = Matrix.bytes(n, d + 1) + (nTest > 0 ? Matrix.bytes(nTest, d + 1) : 0);
-        if (data.labelsFrom() == DataPlan.LabelSource.TEACHER) {
+        if (data.labelsFrom() == DataPlan.LabelSource.TEACHER) {                  // a sparse teacher is one vector
             NetworkSpec teacher = plan.network().withWidth(data.teacher().width()).spec(spec.inputDim(), shape, "teacher", 1);
             dataBytes += Network.bytes(teacher) + Workspace.bytes(teacher, Math.max(n, nTest));
         }
@@ -112,6 +114,10 @@ final class MemoryCheck {
         parts.add(new Part("activations", activations, "the activations of one layer", passRows, p * m));
 
         if (gram || autoEta) parts.add(new Part("Gram matrices", GramInstrument.bytes(spec, n), "G^(h)", n, n));
+        if (instruments.has(Instrument.BALANCE) && BalanceInstrument.bytes(spec) > 0)
+            parts.add(new Part("balance matrices", BalanceInstrument.bytes(spec), "W_{h+1}^T W_{h+1}", m, m));
+        if (instruments.has(Instrument.END_TO_END))
+            parts.add(new Part("end-to-end map", EndToEndInstrument.bytes(spec), "W_e", spec.inputDim(), spec.outputs()));
         if (limitKernel) parts.add(new Part("limit kernels", Theory.bytes(n, spec.pixels()), "the limit kernel", p * n, n));
         // the inputs are read past 2 GiB, and plain BLAS products take them so; generated inputs, minibatches and patches
         // go through one buffer

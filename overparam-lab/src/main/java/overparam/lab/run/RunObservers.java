@@ -2,7 +2,10 @@ package overparam.lab.run;
 
 import java.util.ArrayList;
 import java.util.List;
+import overparam.core.instruments.BalanceInstrument;
+import overparam.core.instruments.EndToEndInstrument;
 import overparam.core.instruments.GramInstrument;
+import overparam.core.instruments.MarginInstrument;
 import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
 import overparam.core.instruments.PredictionInstrument;
@@ -38,6 +41,9 @@ final class RunObservers implements AutoCloseable {
             if (instruments.has(Instrument.MOVEMENT)) o.list.add(new MovementInstrument(spec));
             if (instruments.has(Instrument.PATTERN)) o.list.add(new PatternInstrument(spec));
             if (instruments.has(Instrument.PREDICTIONS)) o.list.add(new PredictionInstrument());
+            if (instruments.has(Instrument.BALANCE)) o.list.add(new BalanceInstrument(spec, train.trained()));
+            if (instruments.has(Instrument.MARGIN)) o.list.add(new MarginInstrument(spec, train.trained(), smoothing(train.loss())));
+            if (instruments.has(Instrument.END_TO_END)) o.list.add(new EndToEndInstrument(spec, References.of(spec, data, train.loss())));
             if (data.test() != null) o.list.add(new TestInstrument(spec, data.test(), train.loss()));
             if (data.teacher() != null && TeacherDistance.comparable(data.teacher(), network)) o.list.add(new TeacherDistance(data.teacher()));
             if (theory != null && train.loss() == Loss.SQUARED)
@@ -50,6 +56,11 @@ final class RunObservers implements AutoCloseable {
     }
 
     List<Observer> list() { return list; }
+
+    /** Lyu and Li's smoothed margin exists for the exponential and logistic losses. */
+    private static MarginInstrument.Smoothing smoothing(Loss loss) {
+        return loss == Loss.LOGISTIC ? MarginInstrument.Smoothing.LOGISTIC : MarginInstrument.Smoothing.NONE;
+    }
 
     /** --dump-gram: G^(H)(k) and G(k) of every record as gram_step{k}.npy and ntk_step{k}.npy (the run checked that gram is on). */
     void dumpGram(RunFolder folder) {

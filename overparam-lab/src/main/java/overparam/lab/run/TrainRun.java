@@ -67,16 +67,17 @@ public final class TrainRun {
             int outputs = loss.outputs(loss == Loss.CROSS_ENTROPY ? classCount(train, data.test()) : 1);
             NetworkSpec spec = plan.network().spec(train.d(), train.sampleShape(), train.source(), outputs);
             TrainedLayers trained = plan.network().trained().of(spec);
-            Instruments instruments = plan.instruments().applicableTo(spec);
+            Instruments instruments = plan.instruments().applicableTo(spec, trained, loss.classifies(train.y()));
             boolean limit = limitKernel(plan, spec, train.n());
-            if (plan.train().eta() instanceof StepSize.Auto && !spec.hasSampleSignals())
-                throw new BadInputException("--eta auto: 1 / lambda_max(G(0)) needs the NTK of a one-output network of seed 004; give --eta.");
+            if (plan.train().eta() instanceof StepSize.Auto && !spec.hasDenseGram())
+                throw new BadInputException("--eta auto: 1 / lambda_max(G(0)) needs the NTK of a one-output network with dense hidden layers; give --eta.");
             if (plan.dumpGram() && !instruments.has(Instruments.Instrument.GRAM))
                 throw new BadInputException("--dump-gram needs the gram instrument: add gram to --instruments.");
             MemoryCheck.require(plan, spec, data, instruments, limit);
             try (Theory theory = limit ? Theory.of(spec, train, trained) : null;
                  Network network = plan.network().init() != null ? loadInit(plan.network().init(), spec)
-                                                                 : Network.initialize(spec, plan.train().seed(), plan.network().initScheme())) {
+                                                                 : Network.initialize(spec, plan.train().seed(), plan.network().initScheme(),
+                                                                                      plan.network().initScale())) {
                 double eta = plan.train().eta() instanceof StepSize.Fixed f ? f.eta() : autoEta(network, train, trained);
                 TrainSpec trainSpec = new TrainSpec(loss, plan.train().optimizer(eta), plan.train().steps(), plan.train().recordEvery(),
                         trained, plan.train().seed());
