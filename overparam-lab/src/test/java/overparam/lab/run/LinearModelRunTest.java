@@ -1,0 +1,113 @@
+package overparam.lab.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import overparam.core.BadInputException;
+import overparam.core.nn.TrainingListener;
+import overparam.lab.plan.RunConfig;
+import overparam.lab.plan.RunConfigTest;
+
+/** The linear models and the implicit-bias instruments through the lab: configurations, refusals and run folders. */
+class LinearModelRunTest {
+    @TempDir Path tmp;
+
+    RunConfig linear(String out) {
+        return RunConfigTest.empty().with("arch", "linear").with("depth", 3).with("width", 8).with("synthetic", "gaussian")
+                .with("n", 12).with("d", 6).with("labels_from", "teacher").with("eta", "0.05").with("steps", 40).with("record_every", 20)
+                .with("out", tmp.resolve(out).toString());
+    }
+
+    static String refusal(RunConfig c) {
+        BadInputException e = assertThrows(BadInputException.class, () -> TrainRun.execute(c, TrainingListener.NONE));
+        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        return e.getMessage();
+    }
+
+    /** --depth N counts the weight matrices: N = 3 writes W1, W2 and a; every instrument that applies to it records. */
+    @Test
+    void deepLinearRunRecordsBalanceAndItsEndToEndMap() throws IOException {
+        TrainRun.Outcome o = TrainRun.execute(linear("deep").with("instruments", "all"), TrainingListener.NONE);
+        List<JsonNode> m = TrainRunTest.metrics(o.folder());
+        JsonNode last = m.get(m.size() - 1);
+        assertEquals(2, last.get("balance").size(), "two pairs of layers in a depth-3 linear net");
+        assertEquals(3, last.get("layer_norm_sq").size());
+        assertEquals(6, last.get("end_to_end").size());
+        assertTrue(last.has("distance_teacher") && last.has("balance_matrix") && !last.has("pattern_change"),
+                last.toString());
+        assertTrue(last.get("loss").asDouble() < m.get(0).get("loss").asDouble());
+        assertEquals("identity", TrainRunTest.summary(o.folder()).get("config").get("activation").asText());
+        var weights = overparam.core.data.Npz.read(o.folder().resolve("weights_final.npz"));
+        assertEquals(List.of("W1", "W2", "a"), List.copyOf(weights.keySet()));
+        weights.values().forEach(a -> a.data().close());
+    }
+
+    /** The linear model (N = 1) is a^T x: one parameter, no pair to balance ("all" drops balance). */
+    @Test
+    void linearModelOfDepthOneTrains() throws IOException {
+        TrainRun.Outcome o = TrainRun.execute(linear("one").with("depth", 1).with("instruments", "all"), TrainingListener.NONE);
+        JsonNode last = TrainRunTest.metrics(o.folder()).get(2);
+        assertFalse(last.has("balance"));
+        assertTrue(last.get("distance_teacher").asDouble() < 1, last.toString());
+    }
+
+    /** The diagonal network on a sparse teacher: beta = w_+^2 - w_-^2 starts at 0 (w = alpha) and moves toward beta*. */
+    @Test
+    void diagonalNetworkOnASparseTeacher() throws IOException {
+        RunConfig c = RunConfigTest.empty().with("arch", "diagonal").with("synthetic", "gaussian").with("n", 20).with("d", 30)
+                .with("labels_from", "sparse:2").with("init_scale", 0.1).with("eta", "0.2").with("steps", 400).with("record_every", 400)
+                .with("instruments", "end-to-end").with("out", tmp.resolve("diag").toString());
+        TrainRun.Outcome o = TrainRun.execute(c, TrainingListener.NONE);
+        List<JsonNode> m = TrainRunTest.metrics(o.folder());
+        assertEquals(0.0, m.get(0).get("end_to_end_norm").asDouble(), 0.0);
+        assertEquals(1.0, m.get(0).get("distance_teacher").asDouble(), 1e-12, "||beta*|| = 1");
+        assertTrue(m.get(1).get("distance_teacher").asDouble() < 0.5, m.get(1).toString());
+        assertTrue(TrainRunTest.summary(o.folder()).get("config").get("init_scale").asDouble() == 0.1);
+    }
+
+    @Test
+    void marginOnSeparableSignsWithALinearModel() throws IOException {
+        TrainRun.Outcome o = TrainRun.execute(linear("margin").with("depth", 2).with("loss", "logistic").with("eta", "0.1").with("steps", 200)
+                .with("record_every", 100).with("instruments", "margin,end-to-end"), TrainingListener.NONE);
+        List<JsonNode> m = TrainRunTest.metrics(o.folder());
+        JsonNode last = m.get(m.size() - 1);
+        assertTrue(last.has("normalized_margin") && last.has("smoothed_margin") && last.has("param_norm"), last.toString());
+    }
+
+    @Test
+    void refusalsNameTheOption() {
+        assertTrue(refusal(linear("r1").with("activation", "relu")).contains("--activation relu"));
+        assertTrue(refusal(linear("r2").with("arch", "diagonal").with("depth", 2)).contains("--depth 2"));
+        assertTrue(refusal(linear("r3").with("arch", "fc").with("init_scheme", "balanced")).contains("--init-scheme balanced"));
+        assertTrue(refusal(linear("r4").with("init_scheme", "balanced").with("width", 0)).contains("--width"));
+        assertTrue(refusal(linear("r5").with("init_scale", -1.0)).contains("--init-scale"));
+        assertTrue(refusal(linear("r6").with("init_scale", Double.NaN)).contains("--init-scale"));
+        assertTrue(refusal(linear("r7").with("labels_from", "sparse:0")).contains("--labels-from sparse:0"));
+        assertTrue(refusal(linear("r8").with("labels_from", "sparse:99")).contains("--labels-from sparse:99"));
+        RunConfig resnet = linear("r9").with("arch", "resnet").with("activation", "relu").with("instruments", "margin");
+        assertTrue(refusal(resnet).contains("--instruments margin") && refusal(resnet).contains("homogeneous"), refusal(resnet));
+        RunConfig softplus = linear("r10").with("arch", "fc").with("activation", "softplus").with("instruments", "balance");
+        assertTrue(refusal(softplus).contains("--instruments balance"), refusal(softplus));
+        assertTrue(refusal(linear("r11").with("arch", "fc").with("activation", "relu").with("instruments", "end-to-end")).contains("end-to-end"));
+        assertTrue(refusal(linear("r12").with("instruments", "margin")).contains("classification labels"));
+        assertTrue(refusal(linear("r13").with("arch", "diagonal").with("depth", 1).with("instruments", "gram")).contains("--instruments gram"));
+        assertTrue(refusal(linear("r14").with("arch", "diagonal").with("depth", 1).with("eta", "auto")).contains("--eta auto"));
+        for (int i = 1; i <= 14; i++) assertFalse(Files.exists(tmp.resolve("r" + i)), "a refused run leaves no folder");
+    }
+
+    /** A balanced start with a width below min(d, k) is refused; balanced at enough width starts balanced. */
+    @Test
+    void balancedStartIsBalanced() throws IOException {
+        TrainRun.Outcome o = TrainRun.execute(linear("balanced").with("init_scheme", "balanced").with("instruments", "balance"), TrainingListener.NONE);
+        assertTrue(TrainRunTest.metrics(o.folder()).get(0).get("balance_matrix").asDouble() < 1e-13);
+    }
+}
