@@ -70,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
     Boolean freshSamples;
     @Option(names = "--teacher-norm", paramLabel = "S", description = "Scale each teacher weight matrix to spectral norm S (seed 002's bounded ||W*||_2).")
     Double teacherNorm;
-    @Option(names = "--loss", paramLabel = "NAME", description = "squared (1/2 sum of squared errors, seed 004 eq. 1), mse (mean squared error, seed 002 eq. 2), logistic (labels +-1) or cross-entropy (softmax, k outputs, mean). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--loss", paramLabel = "NAME", description = "squared (1/2 sum of squared errors, seed 004 eq. 1), mse (mean squared error, seed 002 eq. 2), logistic (labels +-1), cross-entropy (softmax, k outputs, mean), lp:P (1/P sum |u - y|^P, P >= 2, e.g. lp:4; Arora et al. 2018) or exponential (sum exp(-y u), labels +-1; Lyu and Li 2020). Default: ${DEFAULT-VALUE}.")
     String loss;
     @Option(names = "--eta", paramLabel = "ETA", description = "Step size, or auto for 1 / lambda_max(G(0)).")
     String eta;

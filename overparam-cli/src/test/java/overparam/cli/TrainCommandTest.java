@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import overparam.core.data.NdArray;
 import overparam.core.data.Npy;
 import overparam.core.data.Npz;
@@ -106,6 +107,19 @@ class TrainCommandTest {
         assertEquals(lastLine(tmp.resolve("npy")).get("loss").asDouble(), lastLine(tmp.resolve("csv")).get("loss").asDouble(), 0.0);
     }
 
+    /** The two losses scripts name, end to end: the run finishes, the loss falls and summary.json keeps the spelling. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"lp:4", "exponential"})
+    void lpAndExponentialLossesTrain(String loss) throws IOException {
+        Path out = tmp.resolve(loss.replace(':', '-'));
+        CliRun r = CliRun.of(small(out, "--loss", loss, "--eta", "0.005"));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("done: 20 steps"), r.out());
+        assertEquals(loss, JSON.readTree(out.resolve("summary.json").toFile()).get("config").get("loss").asText());
+        List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertTrue(JSON.readTree(lines.get(lines.size() - 1)).get("loss").asDouble() < JSON.readTree(lines.get(0)).get("loss").asDouble(), loss);
+    }
+
     @Test
     void aDivergingRunExitsOneAndKeepsItsMetrics() throws IOException {
         Path out = tmp.resolve("div");
@@ -132,7 +146,10 @@ class TrainCommandTest {
                 Arguments.of("unknown option", List.of("--widht", "3"), "--widht"),
                 Arguments.of("unknown synthetic", List.of("--synthetic", "cube"), "--synthetic cube"),
                 Arguments.of("bad train layers", List.of("--train-layers", "W9"), "--train-layers W9"),
-                Arguments.of("bad instruments", List.of("--instruments", "gram,magic"), "--instruments gram,magic"));
+                Arguments.of("bad instruments", List.of("--instruments", "gram,magic"), "--instruments gram,magic"),
+                Arguments.of("unknown loss", List.of("--loss", "hinge"), "--loss hinge"),
+                Arguments.of("lp exponent below 2", List.of("--loss", "lp:1.5"), "--loss lp:1.5"),
+                Arguments.of("lp exponent not a number", List.of("--loss", "lp:abc"), "--loss lp:abc"));
     }
 
     @ParameterizedTest(name = "{0}")

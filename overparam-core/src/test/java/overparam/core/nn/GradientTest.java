@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import overparam.core.Fixtures;
 import overparam.core.data.Dataset;
@@ -14,17 +16,25 @@ import overparam.core.linalg.Matrix;
 
 /**
  * Back-propagation of every network, activation and loss against central finite differences: seed 004's networks
- * with every fixed activation, seed 002's with PReLU's learned slope too, one output or a 3-class softmax head.
+ * with every fixed activation, seed 002's with PReLU's learned slope too, one output or a 3-class softmax head; every
+ * loss without a parameter, and l_p with p = 3 and 4.
  */
 class GradientTest {
     static final int CLASSES = 3;
 
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> b = Stream.builder();
-        for (String act : Activation.NAMES) for (Arch arch : Arch.values()) for (Loss loss : Loss.values()) {
+        List<Loss> losses = new ArrayList<>(Loss.named());
+        losses.add(Loss.lp(3));                                                 // |r|^3 / 3: the sign of r matters
+        losses.add(Loss.lp(4));
+        for (String act : Activation.NAMES) for (Arch arch : Arch.values()) for (Loss loss : losses) {
             if (act.equals("prelu") && !arch.isSeed002()) continue;                              // refused: no learned slopes there
             if (loss == Loss.CROSS_ENTROPY && (arch == Arch.TWO_LAYER || arch == Arch.CONV_RESNET || arch == Arch.DIAGONAL)) continue;   // one output only
             if (arch.isLinearModel() && !act.equals("identity")) continue;                      // their one activation
+            // seed 002's depth-3 quadratic networks put out large margins of the wrong sign (dL/dW1 ~ 1e52 there), where
+            // the central difference's relative truncation error h^2/6 (y du/dtheta)^2 exceeds the 1e-7 tolerance; the
+            // backward pass is the one every loss shares, and exponential's dL/du is checked against differences in LossTest
+            if (loss == Loss.EXPONENTIAL && act.equals("quadratic") && arch.isSeed002()) continue;
             b.add(Arguments.of(arch, act, loss));
         }
         return b.build();
@@ -83,7 +93,7 @@ class GradientTest {
 
     private static Dataset dataFor(Loss loss, int n, int d, long seed) {
         Matrix x = Synthetic.sphere(n, d, seed), y = Synthetic.gaussianLabels(n, seed);
-        if (loss == Loss.LOGISTIC) for (int i = 0; i < n; i++) y.set(i, y.get(i) >= 0 ? 1 : -1);
+        if (loss.takesSigns()) for (int i = 0; i < n; i++) y.set(i, y.get(i) >= 0 ? 1 : -1);
         if (loss == Loss.CROSS_ENTROPY) for (int i = 0; i < n; i++) y.set(i, i % CLASSES);
         return new Dataset(x, y, "test");
     }

@@ -27,7 +27,7 @@ public final class FreshSamples implements BatchSource, AutoCloseable {
         this.teacher = teacher;
         this.ws = new Workspace(teacher.spec(), rows);
         this.rng = Seeds.stream(seed, "data/fresh");
-        this.signs = loss == Loss.LOGISTIC;
+        this.signs = loss.takesSigns();
     }
 
     @Override public void fill(Matrix x, Matrix y) {

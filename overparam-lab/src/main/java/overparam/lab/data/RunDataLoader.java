@@ -85,9 +85,9 @@ public final class RunDataLoader {
         Matrix x = inputs != null ? inputs.matrix() : DataLoader.syntheticInputs(synthetic.kind(), synthetic.n(), shape, plan.seed());
         Network teacherNet = teacher ? teacherNetwork(x.cols(), shape, plan, network) : null;
         Matrix y = teacher ? teacherNet.predict(x) : Synthetic.gaussianLabels(x.rows(), plan.seed());
-        if (loss == Loss.LOGISTIC) signs(y);
+        if (loss.takesSigns()) signs(y);
         String labelled = ", labels " + (teacher ? "teacher (width " + teacherNet.width() + (plan.teacher().norm() != null ? ", ||W*||_2 = " + plan.teacher().norm() : "") + ")"
-                : "N(0, 1)") + (loss == Loss.LOGISTIC ? " signs" : "");
+                : "N(0, 1)") + (loss.takesSigns() ? " signs" : "");
         String source = synthetic != null ? "synthetic " + synthetic.kind().cliName() : ((FileInputs) plan.inputs()).data();
         Dataset train = new Dataset(x, y, source + labelled, shape);
         Dataset test = null;
@@ -95,7 +95,7 @@ public final class RunDataLoader {
             long testSeed = Seeds.derive(plan.seed(), "test");
             Matrix xt = DataLoader.syntheticInputs(synthetic.kind(), plan.test().n(), shape, testSeed);
             Matrix yt = teacher ? teacherNet.predict(xt) : Synthetic.gaussianLabels(plan.test().n(), testSeed);
-            if (loss == Loss.LOGISTIC) signs(yt);
+            if (loss.takesSigns()) signs(yt);
             test = new Dataset(xt, yt, source + " (fresh test samples)" + labelled, shape);
         }
         return new RunData(train, test, teacherNet, null);

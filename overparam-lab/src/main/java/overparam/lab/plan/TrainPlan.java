@@ -37,10 +37,17 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
         return new TrainPlan(loss, eta, c.steps(), c.recordEvery(), c.batchSize(), c.momentum(), c.weightDecay(), schedule, c.seed());
     }
 
+    /** A loss's name (Loss.parse), or lp:P with a finite P >= 2: below 2 the gradient |r|^(P-1) sign(r) is not smooth at r = 0. */
     static Loss loss(String name) {
-        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-        for (Loss l : Loss.values()) if (l.cliName().equals(key)) return l;
-        throw BadInputException.of("--loss " + name, "an unknown loss", "squared, mse, logistic or cross-entropy", "e.g. --loss squared");
+        try {
+            return Loss.parse(name);
+        } catch (IllegalArgumentException e) {
+            String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+            if (key.startsWith("lp:"))
+                throw BadInputException.of("--loss " + name, "'" + name + "'", "lp:P with a number P >= 2 (below 2 the gradient |r|^(P-1) sign(r) "
+                        + "is not smooth at r = 0)", "e.g. --loss lp:4");
+            throw BadInputException.of("--loss " + name, "an unknown loss", "one of " + String.join(", ", Loss.NAMES), "e.g. --loss squared");
+        }
     }
 
     /** constant, cosine, or step:S:G (times G in (0, 1] every S >= 1 steps). */

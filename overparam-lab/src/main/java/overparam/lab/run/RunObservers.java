@@ -59,6 +59,7 @@ final class RunObservers implements AutoCloseable {
 
     /** Lyu and Li's smoothed margin exists for the exponential and logistic losses. */
     private static MarginInstrument.Smoothing smoothing(Loss loss) {
+        if (loss == Loss.EXPONENTIAL) return MarginInstrument.Smoothing.EXPONENTIAL;
         return loss == Loss.LOGISTIC ? MarginInstrument.Smoothing.LOGISTIC : MarginInstrument.Smoothing.NONE;
     }
 

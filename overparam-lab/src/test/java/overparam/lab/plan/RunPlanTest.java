@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +64,21 @@ class RunPlanTest {
             assertTrue(refusal(base().with("label_noise", fraction)).contains("--label-noise"));
         for (double fraction : new double[] {-0.1, 1, 1.5, Double.NaN})
             assertTrue(refusal(base().with("test_fraction", fraction)).contains("--test-fraction"));
+    }
+
+    /** --loss lp:P and exponential become their losses; an exponent below 2 or not a number is refused naming --loss and the fix. */
+    @Test
+    void lpAndExponentialLossesAndTheirRefusals() {
+        assertEquals(Loss.lp(4), RunPlan.parse(base().with("loss", "lp:4")).train().loss());
+        assertEquals(Loss.lp(2.5), RunPlan.parse(base().with("loss", "LP:2.5")).train().loss());
+        assertEquals("lp:2", RunPlan.parse(base().with("loss", "lp:2.0")).train().loss().cliName());
+        assertSame(Loss.EXPONENTIAL, RunPlan.parse(base().with("loss", "exponential")).train().loss());
+        for (String bad : new String[] {"lp:1.5", "lp:1", "lp:abc", "lp:", "lp:NaN", "lp:inf", "lp:-4", "lp:1e400"}) {
+            String message = refusal(base().with("loss", bad));
+            assertTrue(message.startsWith("--loss " + bad + ":") && message.contains("P >= 2") && message.contains("e.g. --loss lp:4"), bad + ": " + message);
+        }
+        String unknown = refusal(base().with("loss", "hinge"));
+        assertTrue(unknown.contains("exponential") && unknown.contains("lp:P") && unknown.contains("cross-entropy"), unknown);
     }
 
     @Test

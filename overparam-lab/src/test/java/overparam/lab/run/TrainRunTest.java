@@ -73,6 +73,31 @@ class TrainRunTest {
         assertTrue(summary(o.folder()).get("data").get("source").asText().contains("signs"));
     }
 
+    /** --loss exponential signs the synthetic labels as logistic does, and gradient descent lowers it. */
+    @Test
+    void exponentialLossOnSyntheticDataUsesTheLabelsSigns() throws IOException {
+        TrainRun.Outcome o = TrainRun.execute(base("exponential").with("loss", "exponential").with("steps", 200).with("eta", "0.2"), TrainingListener.NONE);
+        List<JsonNode> m = metrics(o.folder());
+        assertTrue(m.get(m.size() - 1).get("loss").asDouble() < 0.5 * m.get(0).get("loss").asDouble());
+        assertTrue(m.get(0).has("train_accuracy"), "exponential classifies, as logistic");
+        assertTrue(summary(o.folder()).get("data").get("source").asText().contains("signs"));
+    }
+
+    /** --loss lp:4 trains on the N(0, 1) labels as they are, and its recorded loss is (1/4) sum_i (u_i - y_i)^4. */
+    @Test
+    void lp4LossIsTheOneTheRunRecords() throws IOException {
+        TrainRun.Outcome o = TrainRun.execute(base("lp4").with("loss", "lp:4").with("eta", "0.01").with("steps", 100), TrainingListener.NONE);
+        List<JsonNode> m = metrics(o.folder());
+        try (Matrix y = Synthetic.gaussianLabels(10, 0)) {
+            double loss = 0;
+            for (int i = 0; i < 10; i++) loss += Math.pow(m.get(0).get("predictions").get(i).asDouble() - y.get(i), 4) / 4;
+            assertEquals(loss, m.get(0).get("loss").asDouble(), 1e-12 * loss);
+        }
+        assertTrue(m.get(m.size() - 1).get("loss").asDouble() < 0.5 * m.get(0).get("loss").asDouble());
+        assertTrue(!summary(o.folder()).get("data").get("source").asText().contains("signs"));
+        assertEquals("lp:4", summary(o.folder()).get("config").get("loss").asText());
+    }
+
     @Test
     void sgdRecordsTheWholeTrainingSetLoss() throws IOException {
         TrainRun.Outcome o = TrainRun.execute(base("sgd").with("batch_size", 4).with("steps", 60), TrainingListener.NONE);
