@@ -9,7 +9,7 @@ import overparam.lab.store.CellResult;
 import overparam.lab.store.Results;
 
 /**
- * metric(k) <= bound(k) * (1 + slack) at every recorded step of every cell kept (e.g. loss <= loss_bound:
+ * metric(k) <= bound(k) * (1 + slack) at every recorded step of every cell kept, bound a metric or a positive constant (e.g. loss <= loss_bound:
  * Theorems 5.1/6.1's L(k) <= (1 - eta lambda_0 / 2)^k L(0)). Each cell's ratio is its own exact number, so the
  * estimate is the largest ratio with no sampling interval; one cell over the bound, or diverged, fails the claim, and
  * it holds only when every planned cell ran. The first record counts but is not reported as the worst: there the
@@ -24,6 +24,7 @@ public record Bound(String name, String metric, String bound, Map<String, String
         String m = metric == null ? "loss" : metric, b = bound == null ? "loss_bound" : bound;
         double s = slack == null ? DEFAULT_SLACK : slack;
         String expected = m + " <= " + b + (s > 0 ? " (1 + " + s + ")" : "") + " at every recorded step, " + Check.describe(where);
+        Double constant = constant(b);
         List<CellResult> cells = results.where(Where.of(where));
         double worst = Double.NEGATIVE_INFINITY;
         String at = "", fault = null;
@@ -31,11 +32,11 @@ public record Bound(String name, String metric, String bound, Map<String, String
         int used = 0;
         for (CellResult c : cells) {
             if (c.diverged()) { fault = "cell " + c.cell() + " diverged"; diverged = true; continue; }
-            NavigableMap<Integer, Double> mv = c.series(m), bv = c.series(b);
+            NavigableMap<Integer, Double> mv = c.series(m), bv = constant != null ? mv : c.series(b);
             if (mv.isEmpty() || bv.isEmpty()) { fault = fault != null ? fault : "cell " + c.cell() + " recorded no " + (mv.isEmpty() ? m : b); continue; }
             used++;
             for (var e : mv.entrySet()) {
-                Double bound = bv.get(e.getKey());
+                Double bound = constant != null ? constant : bv.get(e.getKey());
                 if (bound == null || e.getValue() == null || bound <= 0) continue;
                 double ratio = e.getValue() / bound;
                 boolean first = e.getKey().equals(mv.firstKey());
@@ -50,5 +51,16 @@ public record Bound(String name, String metric, String bound, Map<String, String
         String measured = (used > 0 ? "largest " + m + " / " + b + " = " + Check.number(worst) + " (" + at + "), " + used + " cells" : "")
                 + (fault != null ? (used > 0 ? "; " : "") + fault : "");
         return Verdict.everyCell(name, o, Evidence.exact(worst), measured, expected, coverage, fault != null ? fault : "");
+    }
+
+    /** A bound given as a positive number rather than a metric's name: the same constant at every step. */
+    private static Double constant(String bound) {
+        try {
+            double v = Double.parseDouble(bound);
+            if (!(v > 0) || !Double.isFinite(v)) throw new IllegalArgumentException("bound " + bound + ": a constant bound must be a positive number");
+            return v;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }
