@@ -110,6 +110,18 @@ class MinimumNormInterpolantTest {
         }
     }
 
+    @Test
+    void l2RankOfALowRankProductIsItsInnerDimension() {
+        // X = A B with inner dimension r: the computed trailing singular values are round-off, a few eps * s_max, which
+        // rcond = max(n, d) eps must treat as zero
+        int n = 12, d = 40, r = 5;
+        try (Matrix a = gaussian(n, r, 17); Matrix b = gaussian(r, d, 18); Matrix x = Matrix.zeros(n, d)) {
+            Linalg.mult(1.0, a, b, 0.0, x);
+            for (long seed = 19; seed < 29; seed++)
+                assertEquals(r, MinimumNormInterpolant.l2(x, gaussianVector(n, seed)).rank(), "seed " + seed);
+        }
+    }
+
     // ---- l1 ----
 
     @Test

@@ -114,15 +114,29 @@ class RidgePathTest {
 
     @Test
     void closedFormRisksAgreeWithMonteCarloOverNoise() {
-        int n = 20, d = 40, draws = 4000;
+        int n = 20, d = 40;
+        try (Matrix x = gaussian(n, d, 37)) {
+            checkRisksByMonteCarlo(x, 38);
+        }
+        // rank-deficient X (two duplicated samples): its zero singular values must count as unfitted directions
+        double[][] rows = gaussian(n, d, 137).toRows();
+        rows[1] = rows[0].clone();
+        rows[3] = rows[2].clone();
+        try (Matrix x = Matrix.of(rows)) {
+            checkRisksByMonteCarlo(x, 138);
+        }
+    }
+
+    private static void checkRisksByMonteCarlo(Matrix x, long seed) {
+        int n = x.rows(), d = x.cols(), draws = 4000;
         double sigma = 0.5, lambda = 0.5, t = 0.7, eta = 0.01;
         int k = 70;
-        try (Matrix x = gaussian(n, d, 37)) {
-            double[] betaStar = gaussianVector(d, 38);
+        {
+            double[] betaStar = gaussianVector(d, seed);
             for (int j = 0; j < d; j++) betaStar[j] /= Math.sqrt(d);
             double[] clean = times(x, betaStar);
             double[][] losses = new double[3][draws];
-            Random rng = new Random(39);
+            Random rng = new Random(seed + 1);
             for (int m = 0; m < draws; m++) {
                 double[] y = clean.clone();
                 for (int i = 0; i < n; i++) y[i] += sigma * rng.nextGaussian();

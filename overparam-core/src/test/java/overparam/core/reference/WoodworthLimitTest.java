@@ -30,6 +30,24 @@ class WoodworthLimitTest {
     }
 
     @Test
+    void largeTargetsAtSmallScaleStayFinite() {
+        // |beta_j| ~ 1e4 at alpha = 1e-4 needs (X^T nu)_j ~ ln(1e4 / 1e-8) ~ 28: past |u| = 20, where 2 alpha^2 sinh(u)
+        // is evaluated as sign(u) exp(|u| + ln alpha^2); Math.sinh, still finite there, is the independent route
+        int n = 8, d = 30;
+        double alpha = 1e-4;
+        try (Matrix x = gaussian(n, d, 57)) {
+            double[] y = times(x, sparse(d, 2, 58));
+            for (int i = 0; i < n; i++) y[i] *= 1e4;
+            WoodworthLimit.Solution s = WoodworthLimit.of(x, y, alpha);
+            assertTrue(norm(minus(times(x, s.beta()), y)) <= 1e-10 * norm(y));
+            double[] u = transposeTimes(x, s.nu());
+            assertTrue(normInf(u) > 20, "the test should reach the large-|u| branch, max |u| = " + normInf(u));
+            for (int j = 0; j < d; j++)
+                assertEquals(2 * alpha * alpha * Math.sinh(u[j]), s.beta()[j], 1e-12 * Math.abs(s.beta()[j]) + 1e-300);
+        }
+    }
+
+    @Test
     void smallScaleApproachesTheL1InterpolantAndLargeScaleTheL2One() {
         int n = 20, d = 60;
         try (Matrix x = gaussian(n, d, 53)) {
