@@ -22,7 +22,7 @@ import overparam.core.nn.StepRecord;
  */
 public final class EndToEndInstrument implements Observer {
     /** End-to-end maps with at most this many entries are listed in every record. */
-    public static final int LISTED = 256;
+    public static final int LISTED = 32;
 
     /** A solution to compare the trained predictor with, computed by the lab from the training data. */
     public record Reference(String name, double[] beta, boolean direction) {}

@@ -34,7 +34,8 @@ final class RunObservers implements AutoCloseable {
 
     private RunObservers() {}
 
-    static RunObservers of(NetworkSpec spec, RunData data, Network network, TrainSpec train, Instruments instruments, Theory theory) {
+    /** initScale: the diagonal network's alpha when it starts at w = alpha 1 (the standard scheme), else 0. */
+    static RunObservers of(NetworkSpec spec, RunData data, Network network, TrainSpec train, Instruments instruments, Theory theory, double initScale) {
         RunObservers o = new RunObservers();
         try {
             if (instruments.has(Instrument.GRAM)) o.list.add(o.gram = new GramInstrument(spec, data.train().n(), train.trained()));
@@ -43,7 +44,7 @@ final class RunObservers implements AutoCloseable {
             if (instruments.has(Instrument.PREDICTIONS)) o.list.add(new PredictionInstrument());
             if (instruments.has(Instrument.BALANCE)) o.list.add(new BalanceInstrument(spec, train.trained()));
             if (instruments.has(Instrument.MARGIN)) o.list.add(new MarginInstrument(spec, train.trained(), smoothing(train.loss())));
-            if (instruments.has(Instrument.END_TO_END)) o.list.add(new EndToEndInstrument(spec, References.of(spec, data, train.loss())));
+            if (instruments.has(Instrument.END_TO_END)) o.list.add(new EndToEndInstrument(spec, References.of(spec, data, train.loss(), initScale)));
             if (data.test() != null) o.list.add(new TestInstrument(spec, data.test(), train.loss()));
             if (data.teacher() != null && TeacherDistance.comparable(data.teacher(), network)) o.list.add(new TeacherDistance(data.teacher()));
             if (theory != null && train.loss() == Loss.SQUARED)

@@ -89,7 +89,8 @@ public final class TrainRun {
 
     private static Outcome train(RunPlan plan, NetworkSpec spec, RunData data, Network network, TrainSpec trainSpec, Instruments instruments,
                                  Theory theory, Path out, TrainingListener progress, Instant startedAt, double setupSeconds) {
-        try (RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory);
+        double alpha = plan.network().init() == null && plan.network().initScheme() == overparam.core.nn.Init.STANDARD ? plan.network().initScale() : 0;
+        try (RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha);
              RunFolder folder = RunFolder.create(out)) {
             RunSummary summary = RunSummary.start(plan, spec, data, trainSpec, theory, startedAt);
             folder.writeSummary(summary.json());

@@ -74,6 +74,31 @@ class LinearModelRunTest {
         assertTrue(TrainRunTest.summary(o.folder()).get("config").get("init_scale").asDouble() == 0.1);
     }
 
+    /**
+     * Woodworth et al. (2020): gradient flow on the diagonal network from w_+ = w_- = alpha 1 ends at beta = 2 alpha^2
+     * sinh(X^T nu) with X beta = y (core/reference/WoodworthLimit, solved by Newton on its dual). Gradient descent with step
+     * eta, run to interpolation, ends O(eta) from it: halving eta halves the distance (ratio 2 within 15%), and at eta = 0.02 it
+     * is below 1e-3 (||beta*|| = 1). A limit with the wrong constant in the sinh, or a layer with the wrong gradient, leaves a
+     * distance that does not fall with eta. The other references: min_l2 and min_l1 are both interpolants and the run is
+     * between them.
+     */
+    @Test
+    void smallStepGradientDescentReachesTheGradientFlowLimit() throws IOException {
+        double[] distance = new double[2];
+        for (int t = 0; t < 2; t++) {
+            RunConfig c = RunConfigTest.empty().with("arch", "diagonal").with("synthetic", "gaussian").with("n", 10).with("d", 20)
+                    .with("labels_from", "sparse:3").with("init_scale", 0.3).with("eta", String.valueOf(0.04 / (1 << t))).with("steps", 20000)
+                    .with("record_every", 20000).with("instruments", "end-to-end").with("threads", 1).with("out", tmp.resolve("flow" + t).toString());
+            JsonNode last = TrainRunTest.metrics(TrainRun.execute(c, TrainingListener.NONE).folder()).get(1);
+            assertTrue(last.get("loss").asDouble() < 1e-20, "interpolates: " + last.get("loss"));
+            distance[t] = last.get("distance_woodworth").asDouble();
+            assertTrue(last.has("distance_min_l1") && last.has("distance_min_l2"), last.toString());
+        }
+        double ratio = distance[0] / distance[1];
+        assertTrue(ratio > 1.7 && ratio < 2.3, "distance " + distance[0] + " then " + distance[1] + ": ratio " + ratio + ", expected 2 (O(eta))");
+        assertTrue(distance[1] < 1e-3, "distance " + distance[1]);
+    }
+
     @Test
     void marginOnSeparableSignsWithALinearModel() throws IOException {
         TrainRun.Outcome o = TrainRun.execute(linear("margin").with("depth", 2).with("loss", "logistic").with("eta", "0.1").with("steps", 200)
@@ -81,6 +106,7 @@ class LinearModelRunTest {
         List<JsonNode> m = TrainRunTest.metrics(o.folder());
         JsonNode last = m.get(m.size() - 1);
         assertTrue(last.has("normalized_margin") && last.has("smoothed_margin") && last.has("param_norm"), last.toString());
+        assertTrue(last.has("cosine_svm") && last.get("cosine_svm").asDouble() > m.get(0).get("cosine_svm").asDouble(), "turns toward the SVM direction");
     }
 
     @Test
