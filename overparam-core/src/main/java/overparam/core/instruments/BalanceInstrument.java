@@ -3,6 +3,7 @@ package overparam.core.instruments;
 import java.nio.DoubleBuffer;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
+import overparam.core.nn.Activation;
 import overparam.core.nn.Arch;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
@@ -23,7 +24,9 @@ import overparam.core.nn.TrainedLayers;
  *   <li>layer_norm_sq: ||W_h||_F^2 for W1..WH and a (what grows by orders of magnitude);</li>
  *   <li>balance: D_h for each pair of consecutive trained parameters, in order; balance_drift: max_h |D_h(k) - D_h(0)|;</li>
  *   <li>balance_neuron_drift: the largest change of a hidden neuron's incoming minus outgoing squared norm;</li>
- *   <li>balance_matrix (deep linear networks): max_h ||W_{h+1}^T W_{h+1} - W_h W_h^T||_F, zero at balanced initialization,
+ *   <li>balance_drift_relative: balance_drift over the largest change of a ||W_h||_F^2 (0 before anything moved): how
+ *       small the drift is next to what training does to the norms themselves;</li>
+ *   <li>balance_matrix (linear networks: --arch linear, or fc with the identity): max_h ||W_{h+1}^T W_{h+1} - W_h W_h^T||_F, zero at balanced initialization,
  *       and balance_matrix_drift, the largest change of one of those matrices since step 0.</li>
  * </ul>
  * Matrices are those of the weights files: W_h is m x fan-in, a is m x k (a = W_{H+1}^T). Products by BLAS.
@@ -32,7 +35,7 @@ public final class BalanceInstrument implements Observer {
     private final NetworkSpec spec;
     private final int[] pairs;                   // D_h is over parameters pairs[i] and pairs[i] + 1
     private final boolean matrices;
-    private double[] initialDifferences;
+    private double[] initialDifferences, initialNormSq;
     private double[][] initialNeurons;           // per hidden layer h with a trained pair, per neuron
     private Matrix[] initialMatrices;
     private final Matrix[] scratch;              // W_{h+1}^T W_{h+1} and W_h W_h^T (m x m), per pair
@@ -45,7 +48,8 @@ public final class BalanceInstrument implements Observer {
         int[] p = new int[spec.parameterCount()];
         for (int h = 1; h < spec.parameterCount(); h++) if (trained.contains(h) && trained.contains(h + 1)) p[count++] = h;
         this.pairs = java.util.Arrays.copyOf(p, count);
-        this.matrices = spec.arch() == Arch.LINEAR;
+        this.matrices = spec.activation() instanceof Activation.Identity;            // a linear network: fc with identity too
+
         this.scratch = matrices ? new Matrix[] {Matrix.zeros(spec.width(), spec.width()), Matrix.zeros(spec.width(), spec.width())} : null;
     }
 
@@ -58,7 +62,7 @@ public final class BalanceInstrument implements Observer {
 
     /** Native bytes: two m x m matrices per pair for linear networks (their balance matrices at step 0, and scratch). */
     public static double bytes(NetworkSpec spec) {
-        return spec.arch() == Arch.LINEAR ? (spec.parameterCount() + 2) * Matrix.bytes(spec.width(), spec.width()) : 0;
+        return spec.activation() instanceof Activation.Identity ? (spec.parameterCount() + 2) * Matrix.bytes(spec.width(), spec.width()) : 0;
     }
 
     @Override public void onRecord(RunView view, StepRecord record) {
@@ -80,8 +84,10 @@ public final class BalanceInstrument implements Observer {
         if (first) {
             initialDifferences = differences.clone();
             initialNeurons = neurons;
+            initialNormSq = normSq.clone();
         }
-        double drift = 0, neuronDrift = 0;
+        double drift = 0, neuronDrift = 0, growth = 0;
+        for (int h = 1; h <= count; h++) growth = Math.max(growth, Math.abs(normSq[h - 1] - initialNormSq[h - 1]));
         for (int i = 0; i < pairs.length; i++) {
             drift = Math.max(drift, Math.abs(differences[i] - initialDifferences[i]));
             for (int j = 0; j < neurons[i].length; j++) neuronDrift = Math.max(neuronDrift, Math.abs(neurons[i][j] - initialNeurons[i][j]));
@@ -90,6 +96,7 @@ public final class BalanceInstrument implements Observer {
         record.put("balance", differences);
         record.put("balance_drift", drift);
         record.put("balance_neuron_drift", neuronDrift);
+        record.put("balance_drift_relative", growth > 0 ? drift / growth : 0);
         if (matrices) recordMatrices(network, record, first);
     }
 
