@@ -31,9 +31,10 @@ public final class EndToEndInstrument implements Observer {
     private final List<Reference> references;
     private final Matrix product;                 // W_e^T, d x k
     private final Matrix[] chain;                 // intermediate products, m x k
+    private final Matrix identity;                // I_d, for the fc network's forward pass
 
     public EndToEndInstrument(NetworkSpec spec, List<Reference> references) {
-        if (!spec.arch().isLinearModel()) throw new IllegalArgumentException("end-to-end needs a linear model (--arch linear or diagonal), not " + spec.arch());
+        if (!applies(spec)) throw new IllegalArgumentException("end-to-end needs a network linear in x (--arch linear or diagonal, or fc with the identity), not " + spec.arch());
         for (Reference r : references)
             if (spec.outputs() != 1 || r.beta().length != spec.inputDim())
                 throw new IllegalArgumentException("reference " + r.name() + ": one output and " + spec.inputDim() + " coefficients expected");
@@ -42,11 +43,24 @@ public final class EndToEndInstrument implements Observer {
         this.product = Matrix.zeros(spec.inputDim(), spec.outputs());
         boolean chained = spec.arch() == Arch.LINEAR && spec.depth() > 0;
         this.chain = chained ? new Matrix[] {Matrix.zeros(spec.width(), spec.outputs()), Matrix.zeros(spec.width(), spec.outputs())} : null;
+        if (spec.arch() == Arch.FC) {
+            identity = Matrix.zeros(spec.inputDim(), spec.inputDim());
+            for (int j = 0; j < spec.inputDim(); j++) identity.set(j, j, 1);
+        } else identity = null;
+    }
+
+    /**
+     * Whether f is linear in x: the linear models, and seed 004's fc network with the identity activation (a deep linear
+     * network in the NTK parameterization, whose map is read off its forward pass on the rows of the identity).
+     */
+    public static boolean applies(NetworkSpec spec) {
+        return spec.arch().isLinearModel() || spec.arch() == Arch.FC && spec.activation() instanceof overparam.core.nn.Activation.Identity;
     }
 
     /** Native bytes: W_e and two m x k products. */
     public static double bytes(NetworkSpec spec) {
-        return Matrix.bytes(spec.inputDim(), spec.outputs()) + 2 * Matrix.bytes(spec.width(), spec.outputs());
+        double forward = spec.arch() == Arch.FC ? Matrix.bytes(spec.inputDim(), spec.inputDim()) + overparam.core.nn.Workspace.bytes(spec, spec.inputDim()) : 0;
+        return Matrix.bytes(spec.inputDim(), spec.outputs()) + 2 * Matrix.bytes(spec.width(), spec.outputs()) + forward;
     }
 
     @Override public void onRecord(RunView view, StepRecord record) {
@@ -72,6 +86,10 @@ public final class EndToEndInstrument implements Observer {
 
     /** W_e^T (d x k) of the network into out. */
     public void endToEndTransposed(Network network, Matrix out) {
+        if (spec.arch() == Arch.FC) {
+            try (Matrix u = network.predict(identity)) { out.copyFrom(u); }                // row j = f(e_j)
+            return;
+        }
         if (spec.arch() == Arch.DIAGONAL) {
             Matrix w = network.parameter(1);
             int d = spec.inputDim();
@@ -117,5 +135,6 @@ public final class EndToEndInstrument implements Observer {
     @Override public void close() {
         product.close();
         if (chain != null) for (Matrix m : chain) m.close();
+        if (identity != null) identity.close();
     }
 }

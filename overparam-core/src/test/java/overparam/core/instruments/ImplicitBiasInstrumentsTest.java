@@ -41,7 +41,7 @@ class ImplicitBiasInstrumentsTest {
 
     /** The instrument's W_e (formed right to left from the weights) is what the network computes on the rows of the identity. */
     @ParameterizedTest(name = "{0} N-1 = {1}, k = {2}")
-    @CsvSource({"linear, 0, 1", "linear, 1, 2", "linear, 3, 1", "linear, 3, 3", "diagonal, 1, 1"})
+    @CsvSource({"linear, 0, 1", "linear, 1, 2", "linear, 3, 1", "linear, 3, 3", "diagonal, 1, 1", "fc, 2, 1"})
     void endToEndIsWhatTheNetworkComputes(String arch, int hidden, int outputs) {
         int d = 5;
         NetworkSpec spec = Fixtures.spec(Arch.parse(arch), "identity", d, 6, hidden, outputs);

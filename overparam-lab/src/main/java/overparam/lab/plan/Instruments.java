@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import overparam.core.BadInputException;
 import overparam.core.instruments.BalanceInstrument;
+import overparam.core.instruments.EndToEndInstrument;
 import overparam.core.nn.Arch;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.TrainedLayers;
@@ -67,7 +68,8 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
             case BALANCE -> !spec.isHomogeneous() ? homogeneous
                     : BalanceInstrument.applies(spec, trained) ? null : "needs two consecutive trained weight matrices (W_h and W_{h+1}); this run trains " + trained.names(spec);
             case MARGIN -> !spec.isHomogeneous() ? homogeneous : classifies ? null : "needs classification labels (+-1, or classes with --loss cross-entropy)";
-            case END_TO_END -> spec.arch().isLinearModel() ? null : "needs a linear model (--arch linear or diagonal); this is --arch " + spec.arch();
+            case END_TO_END -> EndToEndInstrument.applies(spec) ? null
+                    : "needs a network linear in x (--arch linear or diagonal, or fc with --activation identity); this is --arch " + spec.arch() + " with " + spec.activation().name();
             case PATTERN -> spec.arch().isLinearModel() ? "has no activation pattern to watch in a linear model" : null;
             case MOVEMENT, PREDICTIONS -> null;
         };

@@ -1,6 +1,7 @@
 package overparam.lab.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -435,6 +436,32 @@ class CheckTest {
         Reaches high = new Reaches("accuracy above 0.9", "acc", null, 0.9, null, null);
         assertVerdict(HOLDS, high.evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("acc", new double[] {0.5, 0.95}), "done")))));
         assertVerdict(FAILS, high.evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("acc", new double[] {0.5, 0.85}), "done")))));
+    }
+
+    /**
+     * Trend: margins {-1, 0.5, 0.6, 0.7} rise once train_error (1, 0, 0, 0) is 0 (the fall before the fit does not count);
+     * a drop of 0.7 -> 0.69 after it is 1/70 of its value and fails; a cell that never fits leaves the claim undecided;
+     * a rounding-sized drop is forgiven; decreasing reads the other way.
+     */
+    @Test
+    void trend() {
+        Trend rises = new Trend("smoothed margin rises", "margin", "increasing", "train_error<=0", null, null);
+        Map<String, double[]> fitted = Map.of("train_error", new double[] {1, 0, 0, 0});
+        CellResult good = cell(Map.of("s", 0), Map.of(), Map.of("train_error", fitted.get("train_error"), "margin", new double[] {-1, 0.5, 0.6, 0.7}), "done");
+        CellResult dips = cell(Map.of("s", 1), Map.of(), Map.of("train_error", fitted.get("train_error"), "margin", new double[] {-1, 0.5, 0.7, 0.69}), "done");
+        CellResult early = cell(Map.of("s", 2), Map.of(), Map.of("train_error", fitted.get("train_error"), "margin", new double[] {1, 0.5, 0.6, 0.7}), "done");
+        CellResult unfit = cell(Map.of("s", 3), Map.of(), Map.of("train_error", new double[] {1, 0.5, 0.2, 0.1}, "margin", new double[] {-1, -0.5, -0.2, -0.1}), "done");
+        CellResult rounding = cell(Map.of("s", 4), Map.of(), Map.of("train_error", fitted.get("train_error"), "margin", new double[] {0, 0.5, 0.5, 0.5 - 1e-12}), "done");
+        assertVerdict(HOLDS, rises.evaluate(results(List.of(good, early, rounding))));
+        Verdict v = rises.evaluate(results(List.of(good, dips)));
+        assertVerdict(FAILS, v);
+        assertEquals(0.01 / 0.7, v.estimate(), 1e-12);
+        assertVerdict(INCONCLUSIVE, rises.evaluate(results(List.of(good, unfit))));
+        assertVerdict(FAILS, rises.evaluate(results(List.of(good, cell(Map.of("s", 5), Map.of(), Map.of("margin", new double[] {0, 1}), "diverged")))));
+        Trend falls = new Trend("distance falls", "margin", "decreasing", null, null, null);
+        assertVerdict(FAILS, falls.evaluate(results(List.of(good))));
+        assertVerdict(HOLDS, falls.evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("margin", new double[] {3, 2, 2, 1}), "done")))));
+        assertThrows(IllegalArgumentException.class, () -> new Trend("x", "m", "sideways", null, null, null).evaluate(results(List.of(good))));
     }
 
     @Test
