@@ -32,11 +32,13 @@ public final class Fixtures {
 
     /**
      * The same with k outputs; seed 002's networks are as wide as their input (width is then d); the linear models take
-     * the identity activation whatever is named, the diagonal network its 2d units and depth 1.
+     * the identity activation whatever is named, the diagonal network its 2d units and depth 1, the quadratic network its
+     * quadratic activation and depth 1.
      */
     public static NetworkSpec spec(Arch arch, String activation, int d, int width, int depth, int outputs) {
         Patches patches = arch == Arch.CONV_RESNET ? Patches.of(1, d, 3) : Patches.NONE;
         if (arch == Arch.DIAGONAL) return new NetworkSpec(arch, d, 2 * d, 1, new Activation.Identity(), 0.5, patches, outputs);
+        if (arch == Arch.QUADRATIC) return new NetworkSpec(arch, d, width, 1, new Activation.Quadratic(), 0.5, patches, outputs);
         if (arch == Arch.LINEAR) return new NetworkSpec(arch, d, depth == 0 ? d : width, depth, new Activation.Identity(), 0.5, patches, outputs);
         return new NetworkSpec(arch, d, arch.isSeed002() ? d : width, arch == Arch.TWO_LAYER ? 1 : depth, Activation.parse(activation, 0.1),
                 0.5, patches, outputs);

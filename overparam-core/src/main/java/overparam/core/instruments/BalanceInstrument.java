@@ -55,7 +55,7 @@ public final class BalanceInstrument implements Observer {
 
     /** Whether the law holds for this network and these trained parameters. */
     public static boolean applies(NetworkSpec spec, TrainedLayers trained) {
-        if (!spec.isHomogeneous() || spec.arch() == Arch.DIAGONAL) return false;
+        if (!spec.isHomogeneous() || spec.arch() == Arch.DIAGONAL || spec.arch() == Arch.QUADRATIC) return false;   // degree-2 parameters
         for (int h = 1; h < spec.parameterCount(); h++) if (trained.contains(h) && trained.contains(h + 1)) return true;
         return false;
     }

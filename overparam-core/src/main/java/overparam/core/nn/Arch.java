@@ -34,7 +34,14 @@ public enum Arch {
      * The diagonal linear network of Woodworth et al. (COLT 2020): f(x) = <beta, x> with beta = w_+ o w_+ - w_- o w_-,
      * one hidden "layer" of 2d units (x_j w_{+,j}^2 and x_j w_{-,j}^2) read out by the fixed a = (+1, ..., -1, ...).
      */
-    DIAGONAL("diagonal");
+    DIAGONAL("diagonal"),
+    /**
+     * The quadratic network of Li, Ma, Zhang (COLT 2018, "Algorithmic regularization in over-parameterized matrix sensing
+     * and neural networks with quadratic activations"): f(x) = sum_{r=1}^m (w_r^T x)^2 = x^T W^T W x, one hidden layer of
+     * m units with the quadratic activation and scale 1, read out by the fixed a = 1 (every output weight +1), no width
+     * scaling. Fitting y = x^T M* x is matrix sensing with the rank-one measurements x x^T.
+     */
+    QUADRATIC("quadratic");
 
     private final String cliName;
 
@@ -50,7 +57,7 @@ public enum Arch {
 
     /** Seed 004's networks (and Du et al. 2018's), the ones with infinite-width limits. */
     public static java.util.List<Arch> seed004() {
-        return Arrays.stream(values()).filter(a -> !a.isSeed002() && !a.isLinearModel()).toList();
+        return Arrays.stream(values()).filter(a -> !a.isSeed002() && !a.isLinearModel() && a != QUADRATIC).toList();
     }
 
     /** The implicit-bias models of seed 000's reading list: f is linear in x (deep linear, diagonal). */
@@ -71,6 +78,7 @@ public enum Arch {
             case NO_IDENTITY -> DenseLayer.FIXED_WIDTH_KIND;                         // seed 002's control: sigma(W x), scale 1
             case LINEAR -> DenseLayer.LINEAR_KIND;                                   // W x, scale 1
             case DIAGONAL -> DiagonalLayer.KIND;                                     // x o w o w
+            case QUADRATIC -> DenseLayer.QUADRATIC_KIND;                             // (W x)^2, scale 1
         };
     }
 

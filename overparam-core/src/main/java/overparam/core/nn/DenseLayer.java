@@ -35,6 +35,14 @@ public record DenseLayer(Matrix weights, Activation activation, double scale, Pa
     public static final LayerKind LINEAR_KIND = LayerKind.withoutLimit("linear", BUILD,
             "the deep linear network is in the standard parameterization (W x, no 1 / sqrt m): its NTK grows with the width");
 
+    /**
+     * The hidden layer of the quadratic network of Li, Ma, Zhang (2018), x -> (W x)^2 elementwise (scale 1): its weights
+     * are drawn N(0, alpha^2 / d) and the m units are summed by a = 1 with no 1 / sqrt m, so {@link #limit} (N(0, 1) weights,
+     * the 1 / sqrt m in the scale) does not describe it.
+     */
+    public static final LayerKind QUADRATIC_KIND = LayerKind.withoutLimit("quadratic", BUILD,
+            "the quadratic network sums its m units with a = 1 and no 1 / sqrt m (Li, Ma, Zhang 2018): f = x^T W^T W x grows with the width");
+
     @Override public void forward(Matrix in, Matrix pre, Matrix out, Matrix slope, Workspace ws) {
         linear(in, pre, ws);                                                              // pre = phi(X) W^T
         Elementwise.activate(activation, pre, out, slope, scale);

@@ -53,7 +53,7 @@ public final class Network implements AutoCloseable {
     /**
      * Seed 004's initialization: every entry of every W^(h) and of a is N(0, 1); the two-layer network draws a_r
      * uniformly from {-1, +1} instead (Du et al. 2018). Seed 002's networks draw N(0, 1/d) and read out a = 1 (or a
-     * k-output head, N(0, 1/d)). SMALL and ZERO scale the same draws ({@link Init}). Each parameter has its own random
+     * k-output head, N(0, 1/d)); so does the quadratic network of Li, Ma, Zhang (2018), W_ij ~ N(0, alpha^2 / d), a = 1. SMALL and ZERO scale the same draws ({@link Init}). Each parameter has its own random
      * stream, so W2 does not change when d does, and the three schemes are the same draw scaled.
      */
     public static Network initialize(NetworkSpec spec, long seed, Init init) {
@@ -71,7 +71,8 @@ public final class Network implements AutoCloseable {
             return new Network(spec, w.hidden(), w.output(), layerActivations(spec));
         }
         if (init.linearOnly()) throw new IllegalArgumentException(init.cliName() + " initialization is for the deep linear network, not " + spec.arch());
-        double sd = (spec.arch().isSeed002() ? 1 / Math.sqrt(spec.inputDim()) : 1) * alpha;
+        boolean standard = spec.arch().isSeed002() || spec.arch() == Arch.QUADRATIC;   // N(0, 1/d): W x has the size of x
+        double sd = (standard ? 1 / Math.sqrt(spec.inputDim()) : 1) * alpha;
         List<Matrix> ws = new ArrayList<>();
         for (int h = 1; h <= spec.depth(); h++) {
             Matrix w = Matrix.zeros(spec.width(), spec.fanIn(h));
@@ -81,7 +82,7 @@ public final class Network implements AutoCloseable {
         Matrix a = Matrix.zeros(spec.pixels() * spec.width(), spec.outputs());
         RandomGenerator rng = Seeds.stream(seed, "init/a");
         if (spec.arch() == Arch.TWO_LAYER) for (int r = 0; r < spec.width(); r++) a.set(r, rng.nextBoolean() ? 1.0 : -1.0);
-        else if (spec.outputFixed()) a.fill(1.0);                                  // seed 002: u = ||x^(N)||_1
+        else if (spec.outputFixed()) a.fill(1.0);                  // seed 002: u = ||x^(N)||_1; quadratic: u = sum_r (w_r^T x)^2
         else fillGaussian(a, rng, init == Init.ZERO ? 0 : sd);
         return new Network(spec, ws, a, layerActivations(spec));
     }

@@ -48,6 +48,8 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
         require(!arch.isLinearModel() || activation instanceof Activation.Identity, "the identity activation in linear models");
         require(arch != Arch.LINEAR || depth > 0 || width == inputDim, "the linear model (no hidden layer) has a d x k: width = d");
         require(arch != Arch.DIAGONAL || depth == 1 && width == 2 * inputDim && outputs == 1, "the diagonal network: one layer of 2d units, one output");
+        require(arch != Arch.QUADRATIC || depth == 1 && outputs == 1 && activation instanceof Activation.Quadratic,
+                "the quadratic network: one hidden layer, the quadratic activation, one output");
         require(!(arch == Arch.RESNET || arch == Arch.CONV_RESNET) || cRes > 0 && Double.isFinite(cRes), "c_res > 0");
     }
 
@@ -64,7 +66,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
             case FC -> Math.sqrt(cSigma() / width);
             case RESNET, CONV_RESNET -> h == 1 ? Math.sqrt(cSigma() / width) : cRes / (depth * Math.sqrt(width));
             case TWO_LAYER -> 1 / Math.sqrt(width);
-            case IDENTITY_MAPPING, NO_IDENTITY, LINEAR, DIAGONAL -> 1;
+            case IDENTITY_MAPPING, NO_IDENTITY, LINEAR, DIAGONAL, QUADRATIC -> 1;
         };
     }
 
@@ -115,9 +117,11 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
 
     /**
      * Whether the architecture itself fixes the output layer: the two-layer net trains only W (a = +-1), seed 002's
-     * one-output networks read out the sum ||x^(N)||_1 (a = 1).
+     * one-output networks read out the sum ||x^(N)||_1 (a = 1), the quadratic network sums its units (a = 1).
      */
-    public boolean outputFixed() { return arch == Arch.TWO_LAYER || arch == Arch.DIAGONAL || arch.isSeed002() && outputs == 1; }
+    public boolean outputFixed() {
+        return arch == Arch.TWO_LAYER || arch == Arch.DIAGONAL || arch == Arch.QUADRATIC || arch.isSeed002() && outputs == 1;
+    }
 
     /**
      * Whether the Gram instruments' formula G^(h) = (B_h B_h^T) o (phi(X) phi(X)^T) describes this network: per-sample
@@ -129,18 +133,21 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
      * Whether f is positively homogeneous in each weight matrix: layers that chain without skips (fc, two-layer, linear,
      * diagonal; not the residual networks, whose x + sigma(W x) is not) and an activation with sigma(t z) = t sigma(z).
      * Then d/dt (||W_{h+1}||^2 - ||W_h||^2) = 0 along gradient flow (Du, Hu, Lee 2018) and the normalized margin of
-     * Lyu and Li (2020) is defined.
+     * Lyu and Li (2020) is defined. The quadratic network is homogeneous of degree 2 in its one trained W (f(tW) =
+     * t^2 f(W), a = 1 fixed) although its activation is not positively homogeneous of degree 1.
      */
     public boolean isHomogeneous() {
+        if (arch == Arch.QUADRATIC) return true;
         boolean chained = arch == Arch.FC || arch == Arch.TWO_LAYER || arch == Arch.NO_IDENTITY || arch.isLinearModel();
         return chained && activation.positivelyHomogeneous() && pixels() == 1;
     }
 
     /**
      * The degree L of f in each parameter (f(t theta_h) = t^L f(theta_h) with the others fixed): 2 for the diagonal
-     * network's w (x o w o w), 1 for every weight matrix of the other homogeneous networks.
+     * network's w (x o w o w) and the quadratic network's W ((W x)^2), 1 for every weight matrix of the other homogeneous
+     * networks.
      */
-    public int homogeneityDegree(int h) { return arch == Arch.DIAGONAL ? 2 : 1; }
+    public int homogeneityDegree(int h) { return arch == Arch.DIAGONAL || arch == Arch.QUADRATIC ? 2 : 1; }
 
     /**
      * Whether training back-propagates each sample's own output (the signals B_h of the structured Gram, one output,

@@ -17,7 +17,8 @@ import overparam.lab.store.Store;
 
 /**
  * A finished cell's run folder as rows for the store: each metrics.jsonl line's numbers (lists flattened per
- * parameter: weight_movement.W1 .. .a, with .total the root sum of squares for the movement norms), and the
+ * parameter: weight_movement.W1 .. .a, with .total the root sum of squares for the movement norms; singular values,
+ * the lists named *_sv, by rank: recovery_sv.1 the largest), and the
  * run's values from summary.json (lambda_0, width_requirement, final and initial loss, eta, timings).
  */
 record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
@@ -53,10 +54,11 @@ record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
             if (value.isNumber()) v.put(name, value.asDouble());
             else if (value.isNull()) v.put(name, null);
             else if (value.isArray()) {
+                boolean spectrum = name.endsWith("_sv");                           // singular values by rank: NAME.1 the largest
                 double sumSq = 0;
                 for (int i = 0; i < value.size(); i++) {
                     JsonNode x = value.get(i);
-                    String part = i < parameters.size() ? parameters.get(i) : String.valueOf(i + 1);
+                    String part = i < parameters.size() && !spectrum ? parameters.get(i) : String.valueOf(i + 1);
                     v.put(name + "." + part, x.isNumber() ? x.asDouble() : null);
                     if (x.isNumber()) sumSq += x.asDouble() * x.asDouble();
                 }

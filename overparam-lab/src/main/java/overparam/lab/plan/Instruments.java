@@ -38,8 +38,8 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
     /**
      * Those that apply to this network, its trained parameters and labels: "all" drops the ones that do not; a named one that
      * does not is refused with what it needs. Gram needs the dense structured formula ({@link NetworkSpec#hasDenseGram});
-     * balance a homogeneous network with two consecutive trained parameters; margin a homogeneous network and labels it
-     * classifies; end-to-end a linear model; pattern (activation patterns) is dropped from "all" for the linear models.
+     * balance a homogeneous network with two consecutive trained parameters (never the quadratic network: only its W trains);
+     * margin a homogeneous network and labels it classifies (not the quadratic network, whose f >= 0); end-to-end a linear model; pattern (activation patterns) is dropped from "all" for the linear models.
      */
     public Instruments applicableTo(NetworkSpec spec, TrainedLayers trained, boolean classifies) {
         EnumSet<Instrument> rest = chosen.isEmpty() ? EnumSet.noneOf(Instrument.class) : EnumSet.copyOf(chosen);
@@ -60,14 +60,16 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
     /** What instrument i needs that this run lacks, or null when it applies. */
     private static String missing(Instrument i, NetworkSpec spec, TrainedLayers trained, boolean classifies) {
         String homogeneous = "needs a network homogeneous in each weight matrix: layers without skips or biases (--arch fc, two-layer, "
-                + "no-identity, linear, diagonal) and a relu, leaky-relu or identity activation; this is --arch " + spec.arch() + " with " + spec.activation().name();
+                + "no-identity, linear, diagonal; quadratic, of degree 2) and a relu, leaky-relu or identity activation; this is --arch " + spec.arch() + " with " + spec.activation().name();
         return switch (i) {
             case GRAM -> spec.hasDenseGram() ? null : "needs the structured Gram formula (one output, fixed activations, dense hidden layers); this network has "
                     + spec.outputs() + " outputs, " + spec.activation().name() + (spec.arch() == Arch.DIAGONAL ? ", the diagonal layer" : "")
                     + (spec.depth() == 0 ? ", no hidden layer" : "");
             case BALANCE -> !spec.isHomogeneous() ? homogeneous
                     : BalanceInstrument.applies(spec, trained) ? null : "needs two consecutive trained weight matrices (W_h and W_{h+1}); this run trains " + trained.names(spec);
-            case MARGIN -> !spec.isHomogeneous() ? homogeneous : classifies ? null : "needs classification labels (+-1, or classes with --loss cross-entropy)";
+            case MARGIN -> !spec.isHomogeneous() ? homogeneous
+                    : spec.arch() == Arch.QUADRATIC ? "has no margin in the quadratic network: f(x) = x^T W^T W x >= 0 never takes a -1 label's sign"
+                    : classifies ? null : "needs classification labels (+-1, or classes with --loss cross-entropy)";
             case END_TO_END -> EndToEndInstrument.applies(spec) ? null
                     : "needs a network linear in x (--arch linear or diagonal, or fc with --activation identity); this is --arch " + spec.arch() + " with " + spec.activation().name();
             case PATTERN -> spec.arch().isLinearModel() ? "has no activation pattern to watch in a linear model" : null;

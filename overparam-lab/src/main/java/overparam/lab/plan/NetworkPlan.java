@@ -44,6 +44,9 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
         if (outputs > 1 && arch == Arch.TWO_LAYER)
             throw BadInputException.of("--arch two-layer", outputs + " classes", "one output (Du et al. 2018 fix a = +-1)",
                     "Use a two-class problem with --loss squared or logistic, or --arch fc --depth 1 for k classes.");
+        if (outputs > 1 && arch == Arch.QUADRATIC)
+            throw BadInputException.of("--arch quadratic", outputs + " classes", "one output (f(x) = x^T W^T W x, Li, Ma, Zhang 2018)",
+                    "Use real-valued labels with --loss squared, e.g. --labels-from teacher.");
         if (outputs > 1 && arch == Arch.CONV_RESNET)
             throw BadInputException.of("--arch conv-resnet", outputs + " classes", "one output (seed 004's u = <a, x^(H)>)",
                     "Use a two-class problem with --loss squared or logistic, or a dense --arch for k classes.");
@@ -56,8 +59,8 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
     }
 
     /**
-     * Checks every field that needs no data; depth defaults to 1 for two-layer, diagonal and seed 002's networks, 3 otherwise
-     * (for --arch linear, N = 3 weight matrices).
+     * Checks every field that needs no data; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's networks,
+     * 3 otherwise (for --arch linear, N = 3 weight matrices).
      */
     static NetworkPlan parse(RunConfig c) {
         Arch arch = arch(c.arch());
@@ -74,6 +77,12 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
         if (arch == Arch.DIAGONAL && depth != 1)
             throw BadInputException.of("--depth " + depth, "depth " + depth + " for --arch diagonal",
                     "depth 1 (beta = w_+^2 - w_-^2, Woodworth et al. 2020)", "Drop --depth, or use --arch linear for a deep linear network.");
+        if (arch == Arch.QUADRATIC && depth != 1)
+            throw BadInputException.of("--depth " + depth, "depth " + depth + " for --arch quadratic",
+                    "depth 1 (f(x) = sum_r (w_r^T x)^2, Li, Ma, Zhang 2018)", "Drop --depth, or use --arch fc --activation quadratic for deeper networks.");
+        if (arch == Arch.QUADRATIC && !(activation instanceof Activation.Quadratic))
+            throw BadInputException.of("--activation " + activation.name(), "--arch quadratic", "quadratic (the network is x^T W^T W x)",
+                    "Drop --activation, or use --arch two-layer --activation " + activation.name() + " for a two-layer network with that activation.");
         if (arch.isLinearModel() && !(activation instanceof Activation.Identity))
             throw BadInputException.of("--activation " + activation.name(), "--arch " + arch, "identity (the linear models compute a linear map of x)",
                     "Drop --activation, or use --arch fc --activation " + activation.name() + " for a nonlinear network.");

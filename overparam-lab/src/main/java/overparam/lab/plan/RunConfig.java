@@ -44,16 +44,18 @@ public record RunConfig(
             "standard", null, false, false, null);
 
     /**
-     * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal and seed 002's networks, 3
-     * otherwise; the activation to softplus (seed 004's guide), identity for the linear models. init_scale stays unset (1) so configurations written before it
+     * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's
+     * networks, 3 otherwise; the activation to softplus (seed 004's guide), identity for the linear models, quadratic for the
+     * quadratic network. init_scale stays unset (1) so configurations written before it
      * existed read the same.
      */
     public RunConfig withDefaults() {
         ObjectNode merged = JSON.valueToTree(DEFAULTS);
         merged.setAll((ObjectNode) JSON.valueToTree(this));
         RunConfig c = JSON.convertValue(merged, RunConfig.class);
-        if (c.depth == null) c = c.with("depth", List.of("two-layer", "identity-mapping", "no-identity", "diagonal").contains(c.arch) ? 1 : 3);
-        if (c.activation == null) c = c.with("activation", List.of("linear", "diagonal").contains(c.arch) ? "identity" : "softplus");
+        if (c.depth == null) c = c.with("depth", List.of("two-layer", "identity-mapping", "no-identity", "diagonal", "quadratic").contains(c.arch) ? 1 : 3);
+        if (c.activation == null)
+            c = c.with("activation", List.of("linear", "diagonal").contains(c.arch) ? "identity" : "quadratic".equals(c.arch) ? "quadratic" : "softplus");
         if (c.dataSeed == null) c = c.with("data_seed", c.seed);          // one seed for everything unless data_seed is given
         return c;
     }

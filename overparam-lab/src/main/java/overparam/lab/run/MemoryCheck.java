@@ -13,9 +13,11 @@ import overparam.core.instruments.EndToEndInstrument;
 import overparam.core.instruments.GramInstrument;
 import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
+import overparam.core.instruments.RecoveryInstrument;
 import overparam.core.instruments.TestInstrument;
 import overparam.core.linalg.Matrix;
 import overparam.core.linalg.Memory;
+import overparam.core.nn.Arch;
 import overparam.core.nn.Evaluator;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
@@ -118,6 +120,8 @@ final class MemoryCheck {
             parts.add(new Part("balance matrices", BalanceInstrument.bytes(spec), "W_{h+1}^T W_{h+1}", m, m));
         if (instruments.has(Instrument.END_TO_END))
             parts.add(new Part("end-to-end map", EndToEndInstrument.bytes(spec), "W_e", spec.inputDim(), spec.outputs()));
+        if (spec.arch() == Arch.QUADRATIC && plan.data().labelsFrom() == DataPlan.LabelSource.TEACHER)
+            parts.add(new Part("recovery matrices", RecoveryInstrument.bytes(spec.inputDim()), "W^T W", spec.inputDim(), spec.inputDim()));
         if (limitKernel) parts.add(new Part("limit kernels", Theory.bytes(n, spec.pixels()), "the limit kernel", p * n, n));
         // the inputs are read past 2 GiB, and plain BLAS products take them so; generated inputs, minibatches and patches
         // go through one buffer

@@ -9,6 +9,7 @@ import overparam.core.instruments.MarginInstrument;
 import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
 import overparam.core.instruments.PredictionInstrument;
+import overparam.core.instruments.RecoveryInstrument;
 import overparam.core.instruments.TeacherDistance;
 import overparam.core.instruments.TestInstrument;
 import overparam.core.instruments.TheoremTwin;
@@ -25,7 +26,8 @@ import overparam.lab.plan.Instruments.Instrument;
 
 /**
  * The observers of one run, in the order their values appear in a metrics.jsonl line: the chosen instruments, then
- * the test set's loss and accuracy, the distance to the teacher, and the infinite-width twin of the theorems
+ * the test set's loss and accuracy, the distance to the teacher (and for the quadratic network the recovery of its
+ * M* = W*^T W*), and the infinite-width twin of the theorems
  * (squared loss with the limit kernel). Made before training, closed after it.
  */
 final class RunObservers implements AutoCloseable {
@@ -47,6 +49,7 @@ final class RunObservers implements AutoCloseable {
             if (instruments.has(Instrument.END_TO_END)) o.list.add(new EndToEndInstrument(spec, References.of(spec, data, train.loss(), initScale)));
             if (data.test() != null) o.list.add(new TestInstrument(spec, data.test(), train.loss()));
             if (data.teacher() != null && TeacherDistance.comparable(data.teacher(), network)) o.list.add(new TeacherDistance(data.teacher()));
+            if (data.teacher() != null && RecoveryInstrument.applies(data.teacher(), network)) o.list.add(new RecoveryInstrument(data.teacher()));
             if (theory != null && train.loss() == Loss.SQUARED)
                 o.list.add(new TheoremTwin(theory.limitNtk(), theory.lambda0(), train.optimizer().eta()));
             return o;

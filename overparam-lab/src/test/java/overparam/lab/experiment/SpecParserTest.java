@@ -95,7 +95,7 @@ class SpecParserTest {
     @Test
     void theCatalogueIsValid() {
         assertEquals(List.of("du2019-depth", "du2019-width", "du2019-conv", "du2018-two-layer", "width-threshold", "random-labels",
-                "cs260-prelu", "cs260-identity", "cs260-zero-init", "cs260-teacher-student"), Catalog.names());
+                "cs260-prelu", "cs260-identity", "cs260-zero-init", "cs260-teacher-student", "matrix-sensing"), Catalog.names());
         for (String name : Catalog.names()) {
             ExperimentSpec s = Catalog.spec(name);
             assertEquals(name, s.name());
