@@ -54,6 +54,8 @@ final class TrainCommand implements Callable<Integer> {
     Boolean center;
     @Option(names = "--label-noise", paramLabel = "P", description = "Replace a fraction P in [0, 1] of the training labels by random classes (Zhang et al. 2016). Default: ${DEFAULT-VALUE}.")
     Double labelNoise;
+    @Option(names = "--label-noise-sd", paramLabel = "SIGMA", description = "Add SIGMA times N(0,1) noise to every real-valued training label (after the teacher's; drawn from --seed, not --data-seed, so seeds over one --data-seed redraw only the noise). Default: 0.")
+    Double labelNoiseSd;
     @Option(names = "--test-data", paramLabel = "X.npy", description = "Test inputs (with --test-labels), evaluated at every record.")
     String testData;
     @Option(names = "--test-labels", paramLabel = "y.npy", description = "Test labels.")
