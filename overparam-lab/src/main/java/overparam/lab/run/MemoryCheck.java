@@ -13,6 +13,7 @@ import overparam.core.instruments.EndToEndInstrument;
 import overparam.core.instruments.GramInstrument;
 import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
+import overparam.core.instruments.RidgePathInstrument;
 import overparam.core.instruments.TestInstrument;
 import overparam.core.linalg.Matrix;
 import overparam.core.linalg.Memory;
@@ -73,7 +74,7 @@ final class MemoryCheck {
             return;                                                         // an image set: at most 70000 images of 784 pixels
         }
         NetworkSpec spec = plan.network().spec(overparam.lab.plan.InputShape.size(shape), shape, samples, 1);   // k outputs: at least 1
-        Instruments instruments = plan.instruments().applicableTo(spec);
+        Instruments instruments = plan.instruments().applicableTo(spec, plan);
         boolean limit = spec.hasLimit() && plan.limitKernel().wanted(n, spec.pixels());
         double d = spec.inputDim();
         double dataBytes = Matrix.bytes(n, d + 1) + (nTest > 0 ? Matrix.bytes(nTest, d + 1) : 0);
@@ -118,6 +119,8 @@ final class MemoryCheck {
             parts.add(new Part("balance matrices", BalanceInstrument.bytes(spec), "W_{h+1}^T W_{h+1}", m, m));
         if (instruments.has(Instrument.END_TO_END))
             parts.add(new Part("end-to-end map", EndToEndInstrument.bytes(spec), "W_e", spec.inputDim(), spec.outputs()));
+        if (instruments.has(Instrument.RIDGE_PATH))
+            parts.add(new Part("ridge path (SVD of X)", RidgePathInstrument.bytes(n, spec.inputDim()), "X", n, spec.inputDim()));
         if (limitKernel) parts.add(new Part("limit kernels", Theory.bytes(n, spec.pixels()), "the limit kernel", p * n, n));
         // the inputs are read past 2 GiB, and plain BLAS products take them so; generated inputs, minibatches and patches
         // go through one buffer
