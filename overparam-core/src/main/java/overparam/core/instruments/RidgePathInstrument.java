@@ -14,7 +14,8 @@ import overparam.core.reference.RidgePath;
  * <ul>
  *   <li>risk_gd: E ||beta_k - beta*||^2 of gradient descent with this run's eta after k steps (||beta*||^2 at k = 0);</li>
  *   <li>risk_measured: ||a_k - beta*||^2 of this run, one draw of the noise (its mean over seeds estimates risk_gd);</li>
- *   <li>risk_error: risk_measured - risk_gd, whose mean over seeds is 0 when the closed form is right;</li>
+ *   <li>risk_error: risk_measured - risk_gd, and risk_relative_error = risk_measured / risk_gd - 1, whose means over seeds are
+ *       0 when the closed form is right;</li>
  *   <li>for k >= 1, at the calibration lambda = 1 / (eta k), t = eta k: risk_ridge, risk_ratio = risk_gd / risk_ridge,
  *       risk_flow (gradient flow at time t, the theorem's own estimator) and risk_flow_ratio = risk_flow / risk_ridge.</li>
  * </ul>
@@ -53,6 +54,7 @@ public final class RidgePathInstrument implements Observer {
         record.put("risk_gd", gd);
         record.put("risk_measured", measured);
         record.put("risk_error", measured - gd);
+        record.put("risk_relative_error", measured / gd - 1);
         if (k == 0) return;                                            // lambda = 1 / (eta k) is infinite at k = 0
         double t = eta * k;
         double ridge = path.ridgeRisk(betaStar, sigma, 1 / t).total();

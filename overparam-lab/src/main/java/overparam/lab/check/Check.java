@@ -27,8 +27,9 @@ import overparam.lab.store.Results;
     @JsonSubTypes.Type(value = Rate.class, name = "rate"),
     @JsonSubTypes.Type(value = Threshold.class, name = "threshold"),
     @JsonSubTypes.Type(value = Reaches.class, name = "reaches"),
-    @JsonSubTypes.Type(value = Compare.class, name = "compare")})
-public sealed interface Check permits Bound, Slope, SlopeCompare, Monotone, Converges, Rate, Threshold, Reaches, Compare {
+    @JsonSubTypes.Type(value = Compare.class, name = "compare"),
+    @JsonSubTypes.Type(value = Mean.class, name = "mean")})
+public sealed interface Check permits Bound, Slope, SlopeCompare, Monotone, Converges, Rate, Threshold, Reaches, Compare, Mean {
     String name();
 
     Verdict evaluate(Results results);
