@@ -107,7 +107,7 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
                     + (synthetic ? "--synthetic data take --test-n N fresh samples." : "an image set brings its own test images (--test-per-class)."));
         TestSet test = new TestSet(c.testData(), c.testLabels(), c.testFraction(), c.testN() == null ? 0 : c.testN());
         int sparsity = labelsFrom == LabelSource.SPARSE ? sparsity(c.labelsFrom(), inputs) : 0;
-        double sd = labelNoiseSd(c, inputs, train.loss(), fresh);
+        double sd = labelNoiseSd(c, inputs, train == null ? null : train.loss(), fresh);      // the kernel command has no training
         return new DataPlan(inputs, labelsFrom, new Teacher(c.teacherWidth(), c.teacherNorm(), sparsity), test, noise, c.dataSeed(), fresh,
                 sd, c.seed());
     }
@@ -123,7 +123,7 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
         if (!(sd >= 0) || !Double.isFinite(sd))
             throw BadInputException.of("--label-noise-sd " + c.labelNoiseSd(), c.labelNoiseSd(), "a finite standard deviation >= 0", "e.g. --label-noise-sd 0.5");
         if (sd == 0) return 0;
-        if (loss.takesSigns() || loss == Loss.CROSS_ENTROPY || inputs instanceof ImageInputs)
+        if (loss != null && (loss.takesSigns() || loss == Loss.CROSS_ENTROPY) || inputs instanceof ImageInputs)
             throw new BadInputException("--label-noise-sd " + sd + ": adds Gaussian noise to real-valued labels; "
                     + (inputs instanceof ImageInputs ? "an image set's labels are classes" : "--loss " + loss.cliName() + " takes class labels")
                     + ". Use --label-noise P for class labels, or --loss squared.");

@@ -94,7 +94,7 @@ class SpecParserTest {
     /** Every catalogue entry parses, and every one of its cells passes the same checks a run would make first. */
     @Test
     void theCatalogueIsValid() {
-        assertEquals(List.of("du2019-depth", "du2019-width", "du2019-conv", "du2018-two-layer", "width-threshold", "random-labels",
+        assertEquals(List.of("du2019-depth", "du2019-width", "du2019-conv", "du2018-two-layer", "width-threshold", "random-labels", "sgd-ridge",
                 "cs260-prelu", "cs260-identity", "cs260-zero-init", "cs260-teacher-student"), Catalog.names());
         for (String name : Catalog.names()) {
             ExperimentSpec s = Catalog.spec(name);
