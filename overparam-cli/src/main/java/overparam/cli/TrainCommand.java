@@ -54,6 +54,8 @@ final class TrainCommand implements Callable<Integer> {
     Boolean center;
     @Option(names = "--label-noise", paramLabel = "P", description = "Replace a fraction P in [0, 1] of the training labels by random classes (Zhang et al. 2016). Default: ${DEFAULT-VALUE}.")
     Double labelNoise;
+    @Option(names = "--label-noise-sd", paramLabel = "SIGMA", description = "Add SIGMA times N(0,1) noise to every real-valued training label (after the teacher's; drawn from --seed, not --data-seed, so seeds over one --data-seed redraw only the noise). Default: 0.")
+    Double labelNoiseSd;
     @Option(names = "--test-data", paramLabel = "X.npy", description = "Test inputs (with --test-labels), evaluated at every record.")
     String testData;
     @Option(names = "--test-labels", paramLabel = "y.npy", description = "Test labels.")
@@ -96,7 +98,7 @@ final class TrainCommand implements Callable<Integer> {
     Long dataSeed;
     @Option(names = "--dump-gram", description = "Also write G^(H)(k) and G(k) of every record as .npy.")
     Boolean dumpGram;
-    @Option(names = "--instruments", paramLabel = "LIST", description = "all (those that apply), none, or a list of gram, movement, pattern, predictions, balance (||W_{h+1}||^2 - ||W_h||^2, Du et al. 2018), margin (normalized margin, Lyu and Li 2020), end-to-end (linear models: W_e, its singular values, distances to the minimum-norm and SVM solutions). A test set adds test loss and accuracy. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--instruments", paramLabel = "LIST", description = "all (those that apply), none, or a list of gram, movement, pattern, predictions, balance (||W_{h+1}||^2 - ||W_h||^2, Du et al. 2018), margin (normalized margin, Lyu and Li 2020), end-to-end (linear models: W_e, its singular values, distances to the minimum-norm and SVM solutions), ridge-path (--arch linear --depth 1 by plain GD from --init-scheme zero on a linear teacher: exact risks of GD and of ridge at lambda = 1/(eta k), Ali et al. 2019). A test set adds test loss and accuracy. Default: ${DEFAULT-VALUE}.")
     String instruments;
     @Option(names = "--limit-kernel", paramLabel = "MODE", description = "Compute the infinite-width kernels of the run's data (lambda_0, loss bound, infinite twin): auto (n <= 4000), on, off. Default: ${DEFAULT-VALUE}.")
     String limitKernel;

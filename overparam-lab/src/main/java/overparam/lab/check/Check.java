@@ -28,8 +28,9 @@ import overparam.lab.store.Results;
     @JsonSubTypes.Type(value = Threshold.class, name = "threshold"),
     @JsonSubTypes.Type(value = Reaches.class, name = "reaches"),
     @JsonSubTypes.Type(value = Compare.class, name = "compare"),
-    @JsonSubTypes.Type(value = Trend.class, name = "trend")})
-public sealed interface Check permits Bound, Slope, SlopeCompare, Monotone, Converges, Rate, Threshold, Reaches, Compare, Trend {
+    @JsonSubTypes.Type(value = Trend.class, name = "trend"),
+    @JsonSubTypes.Type(value = Mean.class, name = "mean")})
+public sealed interface Check permits Bound, Slope, SlopeCompare, Monotone, Converges, Rate, Threshold, Reaches, Compare, Trend, Mean {
     String name();
 
     Verdict evaluate(Results results);

@@ -39,6 +39,12 @@ public final class RunDataLoader {
                 Dataset relabelled = new Dataset(t.x(), t.y(), t.source() + ", " + plan.labelNoise() + " of labels random", t.sampleShape());   // the same matrices
                 loaded = new RunData(relabelled, loaded.test(), loaded.teacher(), loaded.classNames());
             }
+            if (plan.labelNoiseSd() > 0) {
+                Dataset t = loaded.train();
+                addGaussianNoise(t.y(), plan.labelNoiseSd(), plan.noiseSeed());
+                Dataset noisy = new Dataset(t.x(), t.y(), t.source() + ", plus N(0, " + plan.labelNoiseSd() + "^2) noise", t.sampleShape());
+                loaded = new RunData(noisy, loaded.test(), loaded.teacher(), loaded.classNames());
+            }
             return loaded;
         } catch (RuntimeException e) {
             loaded.close();
@@ -143,6 +149,17 @@ public final class RunDataLoader {
                 all.source() + ", held out (" + fraction + ")", all.sampleShape());
         all.close();
         return new RunData(train, test, data.teacher(), data.classNames());
+    }
+
+    /**
+     * --label-noise-sd: y_i += sigma N(0, 1) on the training labels, after the teacher labelled them (and after a held-out
+     * test set was split off, which keeps the clean labels), from a stream of its own seeded by the run's seed: a sweep of
+     * seeds over one data seed keeps X and the teacher and draws new noise.
+     */
+    static void addGaussianNoise(Matrix y, double sigma, long seed) {
+        java.util.random.RandomGenerator random = Seeds.stream(seed, "labels/gaussian-noise");
+        for (int i = 0; i < y.rows(); i++)
+            for (int j = 0; j < y.cols(); j++) y.set(i, j, y.get(i, j) + sigma * random.nextGaussian());
     }
 
     /** --label-noise on labels that are classes: -1/+1 signs, or class indices for cross-entropy. */

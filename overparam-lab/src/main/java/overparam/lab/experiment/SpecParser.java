@@ -48,7 +48,7 @@ public final class SpecParser {
                     + where(e) + "; known fields: " + known + ". Fix the spelling or remove it.");
         } catch (InvalidTypeIdException e) {
             throw new BadInputException(source + " line " + line(e.getLocation()) + ": unknown check type '" + e.getTypeId()
-                    + "'; known types: bound, slope, slope_compare, monotone, converges, rate, threshold.");
+                    + "'; known types: bound, slope, slope_compare, monotone, converges, rate, threshold, reaches, compare, mean.");
         } catch (JsonMappingException e) {
             throw new BadInputException(source + " line " + line(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()) + where(e)
                     + ". See the catalogue's specs (./overparam catalog) for the format.");

@@ -9,13 +9,19 @@ import overparam.core.BadInputException;
 import overparam.core.data.ImageSet;
 import overparam.core.data.Synthetic;
 import overparam.core.nn.Arch;
+import overparam.core.nn.Loss;
 
 /**
  * What a run learns from: its inputs (files, an image data set, or a synthetic generator), where synthetic labels
  * come from (N(0, 1) or a teacher network), an optional test set, label noise, and the data's own seed.
+ *
+ * @param labelNoise --label-noise: the fraction of class labels replaced by random classes (drawn from the data seed)
+ * @param labelNoiseSd --label-noise-sd: sigma of the Gaussian noise added to real-valued training labels, 0 for none
+ * @param noiseSeed the seed of that Gaussian noise: the run's --seed, not --data-seed, so that a sweep of seeds over one
+ *                  data seed keeps X and the teacher and draws fresh noise (the risk over label noise with X fixed)
  */
 public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, TestSet test, double labelNoise, long seed,
-                       boolean freshSamples) {
+                       boolean freshSamples, double labelNoiseSd, long noiseSeed) {
 
     /** Where the inputs come from. */
     public sealed interface Inputs {}
@@ -101,7 +107,29 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
                     + (synthetic ? "--synthetic data take --test-n N fresh samples." : "an image set brings its own test images (--test-per-class)."));
         TestSet test = new TestSet(c.testData(), c.testLabels(), c.testFraction(), c.testN() == null ? 0 : c.testN());
         int sparsity = labelsFrom == LabelSource.SPARSE ? sparsity(c.labelsFrom(), inputs) : 0;
-        return new DataPlan(inputs, labelsFrom, new Teacher(c.teacherWidth(), c.teacherNorm(), sparsity), test, noise, c.dataSeed(), fresh);
+        double sd = labelNoiseSd(c, inputs, train == null ? null : train.loss(), fresh);      // the kernel command has no training
+        return new DataPlan(inputs, labelsFrom, new Teacher(c.teacherWidth(), c.teacherNorm(), sparsity), test, noise, c.dataSeed(), fresh,
+                sd, c.seed());
+    }
+
+    /**
+     * --label-noise-sd SIGMA: y_i += SIGMA N(0, 1) on real-valued training labels (a regression's noise); 0 when unset.
+     * Class labels (image sets, signs for logistic or exponential, classes for cross-entropy) take --label-noise instead, and
+     * fresh samples are labelled by the teacher alone.
+     */
+    private static double labelNoiseSd(RunConfig c, Inputs inputs, Loss loss, boolean fresh) {
+        if (c.labelNoiseSd() == null) return 0;
+        double sd = c.labelNoiseSd();
+        if (!(sd >= 0) || !Double.isFinite(sd))
+            throw BadInputException.of("--label-noise-sd " + c.labelNoiseSd(), c.labelNoiseSd(), "a finite standard deviation >= 0", "e.g. --label-noise-sd 0.5");
+        if (sd == 0) return 0;
+        if (loss != null && (loss.takesSigns() || loss == Loss.CROSS_ENTROPY) || inputs instanceof ImageInputs)
+            throw new BadInputException("--label-noise-sd " + sd + ": adds Gaussian noise to real-valued labels; "
+                    + (inputs instanceof ImageInputs ? "an image set's labels are classes" : "--loss " + loss.cliName() + " takes class labels")
+                    + ". Use --label-noise P for class labels, or --loss squared.");
+        if (fresh)
+            throw new BadInputException("--label-noise-sd " + sd + ": --fresh-samples labels each new sample by the teacher without noise; drop one of them.");
+        return sd;
     }
 
     /** Whether the data field names an image data set rather than a file. */

@@ -24,7 +24,9 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
         /** Lyu and Li (2020): the normalized margin of a homogeneous network on classification labels. */
         MARGIN,
         /** The linear models' end-to-end map W_e, its singular values, and its distance to reference solutions. */
-        END_TO_END;
+        END_TO_END,
+        /** Ali, Kolter, Tibshirani (2019): gradient descent's exact risk against ridge's at lambda = 1 / (eta k), and the run's own. */
+        RIDGE_PATH;
 
         public String cliName() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
     }
@@ -39,12 +41,14 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
      * Those that apply to this network, its trained parameters and labels: "all" drops the ones that do not; a named one that
      * does not is refused with what it needs. Gram needs the dense structured formula ({@link NetworkSpec#hasDenseGram});
      * balance a homogeneous network with two consecutive trained parameters (never the quadratic network: only its W trains);
-     * margin a homogeneous network and labels it classifies (not the quadratic network, whose f >= 0); end-to-end a linear model; pattern (activation patterns) is dropped from "all" for the linear models.
+     * margin a homogeneous network and labels it classifies (not the quadratic network, whose f >= 0); end-to-end a network
+     * linear in x; pattern (activation patterns) is dropped from "all" for the linear models; ridge-path the setting of its
+     * closed form ({@link #ridgePathMissing}), with linearTeacher saying whether a linear teacher labelled the data.
      */
-    public Instruments applicableTo(NetworkSpec spec, TrainedLayers trained, boolean classifies) {
+    public Instruments applicableTo(NetworkSpec spec, TrainedLayers trained, boolean classifies, RunPlan plan, boolean linearTeacher) {
         EnumSet<Instrument> rest = chosen.isEmpty() ? EnumSet.noneOf(Instrument.class) : EnumSet.copyOf(chosen);
         for (Instrument i : chosen) {
-            String missing = missing(i, spec, trained, classifies);
+            String missing = missing(i, spec, trained, classifies, plan, linearTeacher);
             if (missing == null) continue;
             if (!all) throw new BadInputException("--instruments " + this + ": " + i.cliName() + " " + missing + ". Drop " + i.cliName() + " from --instruments.");
             rest.remove(i);
@@ -52,13 +56,38 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
         return new Instruments(rest, all);
     }
 
-    /** Before the labels are read: everything but margin's labels (assumed to classify). */
-    public Instruments applicableTo(NetworkSpec spec) {
-        return applicableTo(spec, TrainedLayers.all(spec), true);
+    /** Before the labels are read: everything but margin's labels (assumed to classify) and ridge-path's teacher (as the plan says). */
+    public Instruments applicableTo(NetworkSpec spec, RunPlan plan) {
+        boolean teacher = plan.data().labelsFrom().hasTeacher() && !(plan.data().inputs() instanceof DataPlan.FileInputs f && f.labels() != null);
+        return applicableTo(spec, TrainedLayers.all(spec), true, plan, teacher);
+    }
+
+    /**
+     * What the ridge-path instrument's closed form (core/reference/RidgePath) assumes and this run lacks, or null: the linear
+     * model a^T x with one output, trained by plain full-batch gradient descent (no momentum, weight decay, schedule or
+     * minibatches) on the squared loss 1/2 sum (u - y)^2 from a = 0, on labels a linear teacher beta* made.
+     */
+    static String ridgePathMissing(NetworkSpec spec, RunPlan plan, boolean linearTeacher) {
+        TrainPlan t = plan.train();
+        if (spec.arch() != Arch.LINEAR || spec.depth() != 0 || spec.outputs() != 1)
+            return "needs the linear model f(x) = a^T x with one output (--arch linear --depth 1); this is --arch " + spec.arch().cliName()
+                    + (spec.arch() == Arch.LINEAR ? " --depth " + (spec.depth() + 1) : "") + (spec.outputs() != 1 ? " with " + spec.outputs() + " outputs" : "");
+        if (t.loss() != overparam.core.nn.Loss.SQUARED)
+            return "needs gradient descent on the squared loss 1/2 sum (u - y)^2 (--loss squared); this is --loss " + t.loss().cliName();
+        if (t.batchSize() != 0) return "needs full-batch gradient descent; this run takes minibatches (--batch-size " + t.batchSize() + ")";
+        if (t.momentum() != 0 || t.weightDecay() != 0)
+            return "needs plain gradient descent; this run has " + (t.momentum() != 0 ? "--momentum " + t.momentum() : "--weight-decay " + t.weightDecay());
+        if (!(t.schedule() instanceof overparam.core.optim.Optimizer.Schedule.Constant))
+            return "needs a constant step size; this run has --lr-schedule " + t.schedule().describe();
+        if (plan.network().init() != null || plan.network().initScheme() != overparam.core.nn.Init.ZERO)
+            return "needs gradient descent from a = 0 (--init-scheme zero); this run starts from "
+                    + (plan.network().init() != null ? "--init " + plan.network().init() : "--init-scheme " + plan.network().initScheme().cliName());
+        if (!linearTeacher) return "needs labels from a linear teacher beta* (--labels-from teacher or sparse:R)";
+        return null;
     }
 
     /** What instrument i needs that this run lacks, or null when it applies. */
-    private static String missing(Instrument i, NetworkSpec spec, TrainedLayers trained, boolean classifies) {
+    private static String missing(Instrument i, NetworkSpec spec, TrainedLayers trained, boolean classifies, RunPlan plan, boolean linearTeacher) {
         String homogeneous = "needs a network homogeneous in each weight matrix: layers without skips or biases (--arch fc, two-layer, "
                 + "no-identity, linear, diagonal; quadratic, of degree 2) and a relu, leaky-relu or identity activation; this is --arch " + spec.arch() + " with " + spec.activation().name();
         return switch (i) {
@@ -73,6 +102,7 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
             case END_TO_END -> EndToEndInstrument.applies(spec) ? null
                     : "needs a network linear in x (--arch linear or diagonal, or fc with --activation identity); this is --arch " + spec.arch() + " with " + spec.activation().name();
             case PATTERN -> spec.arch().isLinearModel() ? "has no activation pattern to watch in a linear model" : null;
+            case RIDGE_PATH -> ridgePathMissing(spec, plan, linearTeacher);
             case MOVEMENT, PREDICTIONS -> null;
         };
     }

@@ -20,8 +20,8 @@ import overparam.lab.store.CellResult;
 
 /**
  * A {@code curves} figure: metric y against the step, one line per group (the mean over its cells, i.e. its
- * seeds) inside a translucent band from their minimum to their maximum, and the bound metric dashed in the same
- * colour.
+ * seeds) inside a translucent band from their minimum to their maximum, and the bound dashed in the same colour:
+ * a metric, or a number (a theorem's constant) drawn as a level line.
  */
 final class Curves {
     private Curves() {}
@@ -29,6 +29,7 @@ final class Curves {
     static Figures.Drawn draw(FigureSpec spec, List<CellResult> cells, String id) {
         boolean logX = Boolean.TRUE.equals(spec.logX()), logY = Boolean.TRUE.equals(spec.logY());
         boolean hasBound = !Figures.blank(spec.bound());
+        Double constant = hasBound ? constant(spec.bound()) : null;
         Map<String, List<CellResult>> groups = Figures.groups(cells, spec.group());
         boolean ordered = Figures.ordered(groups.keySet());
         YIntervalSeriesCollection bands = new YIntervalSeriesCollection();
@@ -47,7 +48,8 @@ final class Curves {
             bandColors.add(color);
             if (!hasBound) continue;
             XYSeries bound = new XYSeries(spec.bound() + " " + label, false, true);
-            byStep(g.getValue(), spec.bound(), logX, logY, new int[1])
+            if (constant != null) y.keySet().forEach(step -> bound.add(step.doubleValue(), constant.doubleValue()));
+            else byStep(g.getValue(), spec.bound(), logX, logY, new int[1])
                     .forEach((step, v) -> bound.add(step.doubleValue(), v.stream().mapToDouble(d -> d).average().orElseThrow()));
             if (bound.isEmpty()) continue;
             bounds.addSeries(bound);
@@ -92,6 +94,16 @@ final class Curves {
         }
         plot.setFixedLegendItems(legend);
         return new Figures.Drawn(Style.svg(Style.chart(plot), id), null, remarks);
+    }
+
+    /** A bound given as a number (a theorem's constant, e.g. 1.6859) rather than a metric's name: drawn at that height. */
+    private static Double constant(String bound) {
+        try {
+            double v = Double.parseDouble(bound.trim());
+            return Double.isFinite(v) ? v : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** step -> the values the group's cells recorded there, without those a log axis cannot show. */

@@ -9,7 +9,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code curves}: metric y against the step, one line per value of {@code group} (e.g. width), the mean over
  *       the other cells of that group (seeds) with a band from their minimum to maximum; optional {@code bound}
- *       metric drawn dashed in the same colour (the theorem's prediction, e.g. loss_bound);</li>
+ *       metric drawn dashed in the same colour (the theorem's prediction, e.g. loss_bound), or a number drawn as a
+ *       dashed level line (a theorem's constant, e.g. 1.6859);</li>
  *   <li>{@code scaling}: the final value of y (the metric at the last recorded step, or a per-run value such as
  *       lambda_0) against the configuration field x, one series per value of {@code group} (e.g. arch), mean and
  *       min-max over seeds, with the least-squares line and its slope's 95% interval in the legend.</li>

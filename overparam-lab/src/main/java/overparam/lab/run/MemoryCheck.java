@@ -14,6 +14,7 @@ import overparam.core.instruments.GramInstrument;
 import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
 import overparam.core.instruments.RecoveryInstrument;
+import overparam.core.instruments.RidgePathInstrument;
 import overparam.core.instruments.TestInstrument;
 import overparam.core.linalg.Matrix;
 import overparam.core.linalg.Memory;
@@ -75,7 +76,7 @@ final class MemoryCheck {
             return;                                                         // an image set: at most 70000 images of 784 pixels
         }
         NetworkSpec spec = plan.network().spec(overparam.lab.plan.InputShape.size(shape), shape, samples, 1);   // k outputs: at least 1
-        Instruments instruments = plan.instruments().applicableTo(spec);
+        Instruments instruments = plan.instruments().applicableTo(spec, plan);
         boolean limit = spec.hasLimit() && plan.limitKernel().wanted(n, spec.pixels());
         double d = spec.inputDim();
         double dataBytes = Matrix.bytes(n, d + 1) + (nTest > 0 ? Matrix.bytes(nTest, d + 1) : 0);
@@ -122,6 +123,8 @@ final class MemoryCheck {
             parts.add(new Part("end-to-end map", EndToEndInstrument.bytes(spec), "W_e", spec.inputDim(), spec.outputs()));
         if (spec.arch() == Arch.QUADRATIC && plan.data().labelsFrom() == DataPlan.LabelSource.TEACHER)
             parts.add(new Part("recovery matrices", RecoveryInstrument.bytes(spec.inputDim()), "W^T W", spec.inputDim(), spec.inputDim()));
+        if (instruments.has(Instrument.RIDGE_PATH))
+            parts.add(new Part("ridge path (SVD of X)", RidgePathInstrument.bytes(n, spec.inputDim()), "X", n, spec.inputDim()));
         if (limitKernel) parts.add(new Part("limit kernels", Theory.bytes(n, spec.pixels()), "the limit kernel", p * n, n));
         // the inputs are read past 2 GiB, and plain BLAS products take them so; generated inputs, minibatches and patches
         // go through one buffer

@@ -37,13 +37,8 @@ final class References {
     static List<Reference> of(NetworkSpec spec, RunData data, Loss loss, double initScale) {
         List<Reference> out = new ArrayList<>();
         if (spec.outputs() != 1) return out;
-        Network teacher = data.teacher();
-        if (teacher != null && teacher.spec().arch().isLinearModel() && teacher.spec().outputs() == 1 && teacher.spec().inputDim() == spec.inputDim()) {
-            try (EndToEndInstrument e = new EndToEndInstrument(teacher.spec(), List.of()); Matrix beta = Matrix.zeros(spec.inputDim(), 1)) {
-                e.endToEndTransposed(teacher, beta);
-                out.add(new Reference("teacher", beta.toArray(), false));
-            }
-        }
+        double[] teacher = teacherBeta(spec, data);
+        if (teacher != null) out.add(new Reference("teacher", teacher, false));
         Dataset train = data.train();
         double[] y = train.y().toArray();
         if (loss.takesSigns()) {
@@ -60,6 +55,17 @@ final class References {
         out.add(new Reference("min_l1", MinimumNormInterpolant.l1(train.x(), y).beta(), false));
         if (spec.arch() == Arch.DIAGONAL && initScale > 0) out.add(new Reference("woodworth", WoodworthLimit.of(train.x(), y, initScale).beta(), false));
         return out;
+    }
+
+    /** The linear teacher's beta* (its end-to-end map, d coefficients) when a linear model with one output labelled the data, else null. */
+    static double[] teacherBeta(NetworkSpec spec, RunData data) {
+        Network teacher = data.teacher();
+        if (teacher == null || !teacher.spec().arch().isLinearModel() || teacher.spec().outputs() != 1 || teacher.spec().inputDim() != spec.inputDim())
+            return null;
+        try (EndToEndInstrument e = new EndToEndInstrument(teacher.spec(), List.of()); Matrix beta = Matrix.zeros(spec.inputDim(), 1)) {
+            e.endToEndTransposed(teacher, beta);
+            return beta.toArray();
+        }
     }
 
     private static double norm(double[] v) {

@@ -10,6 +10,7 @@ import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
 import overparam.core.instruments.PredictionInstrument;
 import overparam.core.instruments.RecoveryInstrument;
+import overparam.core.instruments.RidgePathInstrument;
 import overparam.core.instruments.TeacherDistance;
 import overparam.core.instruments.TestInstrument;
 import overparam.core.instruments.TheoremTwin;
@@ -20,6 +21,7 @@ import overparam.core.nn.Observer;
 import overparam.core.nn.RunView;
 import overparam.core.nn.StepRecord;
 import overparam.core.nn.TrainSpec;
+import overparam.core.reference.RidgePath;
 import overparam.lab.data.RunData;
 import overparam.lab.plan.Instruments;
 import overparam.lab.plan.Instruments.Instrument;
@@ -36,8 +38,12 @@ final class RunObservers implements AutoCloseable {
 
     private RunObservers() {}
 
-    /** initScale: the diagonal network's alpha when it starts at w = alpha 1 (the standard scheme), else 0. */
-    static RunObservers of(NetworkSpec spec, RunData data, Network network, TrainSpec train, Instruments instruments, Theory theory, double initScale) {
+    /**
+     * initScale: the diagonal network's alpha when it starts at w = alpha 1 (the standard scheme), else 0; labelNoiseSd: the
+     * sigma of the Gaussian noise on the labels (--label-noise-sd), which the ridge path's exact risks take.
+     */
+    static RunObservers of(NetworkSpec spec, RunData data, Network network, TrainSpec train, Instruments instruments, Theory theory, double initScale,
+                           double labelNoiseSd) {
         RunObservers o = new RunObservers();
         try {
             if (instruments.has(Instrument.GRAM)) o.list.add(o.gram = new GramInstrument(spec, data.train().n(), train.trained()));
@@ -47,6 +53,9 @@ final class RunObservers implements AutoCloseable {
             if (instruments.has(Instrument.BALANCE)) o.list.add(new BalanceInstrument(spec, train.trained()));
             if (instruments.has(Instrument.MARGIN)) o.list.add(new MarginInstrument(spec, train.trained(), smoothing(train.loss())));
             if (instruments.has(Instrument.END_TO_END)) o.list.add(new EndToEndInstrument(spec, References.of(spec, data, train.loss(), initScale)));
+            if (instruments.has(Instrument.RIDGE_PATH))
+                o.list.add(new RidgePathInstrument(RidgePath.of(data.train().x(), data.train().y().toArray()), References.teacherBeta(spec, data),
+                        labelNoiseSd, train.optimizer().eta()));
             if (data.test() != null) o.list.add(new TestInstrument(spec, data.test(), train.loss()));
             if (data.teacher() != null && TeacherDistance.comparable(data.teacher(), network)) o.list.add(new TeacherDistance(data.teacher()));
             if (data.teacher() != null && RecoveryInstrument.applies(data.teacher(), network)) o.list.add(new RecoveryInstrument(data.teacher()));

@@ -67,7 +67,8 @@ public final class TrainRun {
             int outputs = loss.outputs(loss == Loss.CROSS_ENTROPY ? classCount(train, data.test()) : 1);
             NetworkSpec spec = plan.network().spec(train.d(), train.sampleShape(), train.source(), outputs);
             TrainedLayers trained = plan.network().trained().of(spec);
-            Instruments instruments = plan.instruments().applicableTo(spec, trained, loss.classifies(train.y()));
+            Instruments instruments = plan.instruments().applicableTo(spec, trained, loss.classifies(train.y()), plan,
+                    References.teacherBeta(spec, data) != null);
             boolean limit = limitKernel(plan, spec, train.n());
             if (plan.train().eta() instanceof StepSize.Auto && !spec.hasDenseGram())
                 throw new BadInputException("--eta auto: 1 / lambda_max(G(0)) needs the NTK of a one-output network with dense hidden layers; give --eta.");
@@ -90,7 +91,7 @@ public final class TrainRun {
     private static Outcome train(RunPlan plan, NetworkSpec spec, RunData data, Network network, TrainSpec trainSpec, Instruments instruments,
                                  Theory theory, Path out, TrainingListener progress, Instant startedAt, double setupSeconds) {
         double alpha = plan.network().init() == null && plan.network().initScheme() == overparam.core.nn.Init.STANDARD ? plan.network().initScale() : 0;
-        try (RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha);
+        try (RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd());
              RunFolder folder = RunFolder.create(out)) {
             RunSummary summary = RunSummary.start(plan, spec, data, trainSpec, theory, startedAt);
             folder.writeSummary(summary.json());

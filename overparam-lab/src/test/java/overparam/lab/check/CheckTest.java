@@ -482,4 +482,36 @@ class CheckTest {
         assertTrue(Prediction.above(0.2).excludesAll(-1, 0.2));
         assertEquals(0.15, Prediction.between(-0.65, -0.35).margin(-0.5), 1e-12);
     }
+
+    /**
+     * Mean: four seeds whose y at step 10 is 0.02, -0.02, 0.06, -0.06 (and 5 at step 0, which step: 10 must ignore): mean 0,
+     * s^2 = (2 0.02^2 + 2 0.06^2) / 3 = 0.008 / 3, standard error s / 2 = 0.0258199, t(0.975; 3) = 3.182446, so the interval
+     * is [-0.0821701, 0.0821701]: inside [-0.1, 0.1] (HOLDS), straddling 0.05 (INCONCLUSIVE, more seeds would decide), and the
+     * same values shifted by 0.2 lie wholly above 0.1 (FAILS). A diverged cell has no value; without step the last value counts.
+     */
+    @Test
+    void meanDecidesOnTheTIntervalOverSeeds() {
+        List<CellResult> cells = new ArrayList<>(), shifted = new ArrayList<>();
+        double[] v = {0.02, -0.02, 0.06, -0.06};
+        for (int seed = 0; seed < 4; seed++) {
+            cells.add(cell(Map.of("seed", seed), Map.of(), Map.of("err", new double[] {5, v[seed]}), "done"));
+            shifted.add(cell(Map.of("seed", seed), Map.of(), Map.of("err", new double[] {5, v[seed] + 0.2}), "done"));
+        }
+        cells.add(cell(Map.of("seed", 4), Map.of(), Map.of("err", new double[] {5, 9}), "diverged"));
+        Verdict holds = new Mean("closed form", "err", 10, -0.1, 0.1, null).evaluate(results(cells));
+        assertVerdict(HOLDS, holds);
+        assertEquals(0, holds.estimate(), 1e-15);
+        assertEquals(-0.0821701, holds.ciLow(), 1e-6);
+        assertEquals(0.0821701, holds.ciHigh(), 1e-6);
+        assertEquals(4, holds.cellsUsed());
+        Verdict narrow = new Mean("within 5%", "err", 10, -0.05, 0.05, null).evaluate(results(cells));
+        assertVerdict(INCONCLUSIVE, narrow);
+        assertTrue(narrow.seedsNeeded() != null && narrow.seedsNeeded() > 4, narrow.toString());
+        assertVerdict(FAILS, new Mean("shifted", "err", 10, -0.1, 0.1, null).evaluate(results(shifted)));
+        assertVerdict(HOLDS, new Mean("one-sided", "err", 10, null, 0.1, null).evaluate(results(cells)));
+        assertVerdict(HOLDS, new Mean("last value", "err", null, -0.1, 0.1, null).evaluate(results(cells)));
+        assertVerdict(FAILS, new Mean("step 0", "err", 0, -0.1, 0.1, null).evaluate(results(cells)));
+        assertVerdict(INCONCLUSIVE, new Mean("no such step", "err", 30, -0.1, 0.1, null).evaluate(results(cells)));
+        assertVerdict(INCONCLUSIVE, new Mean("one cell", "err", 10, -0.1, 0.1, null).evaluate(results(cells.subList(0, 1))));
+    }
 }

@@ -66,6 +66,30 @@ class RunPlanTest {
             assertTrue(refusal(base().with("test_fraction", fraction)).contains("--test-fraction"));
     }
 
+    /**
+     * --label-noise-sd: unset is 0; a finite sigma >= 0 is taken, with the run's seed as its stream's seed (not the data seed);
+     * a negative or non-finite sigma, class labels (logistic, cross-entropy) and fresh samples are refused naming the option.
+     */
+    @Test
+    void gaussianLabelNoiseIsARealLabelsOption() {
+        assertEquals(0.0, RunPlan.parse(base()).data().labelNoiseSd());
+        DataPlan d = RunPlan.parse(base().with("label_noise_sd", 0.5).with("seed", 7L).with("data_seed", 3L)).data();
+        assertEquals(0.5, d.labelNoiseSd());
+        assertEquals(7L, d.noiseSeed());
+        assertEquals(3L, d.seed());
+        assertFalse(RunConfigTest.empty().toJson().has("label_noise_sd") || RunConfigTest.empty().withDefaults().toJson().has("label_noise_sd"),
+                "unset stays unset: configurations written before the option read the same");
+        for (double sd : new double[] {-0.1, Double.NaN, Double.POSITIVE_INFINITY})
+            assertTrue(refusal(base().with("label_noise_sd", sd)).contains("--label-noise-sd"));
+        for (String loss : new String[] {"logistic", "cross-entropy", "exponential"}) {
+            String m = refusal(base().with("label_noise_sd", 0.5).with("loss", loss));
+            assertTrue(m.contains("--label-noise-sd") && m.contains("--loss " + loss), m);
+        }
+        assertEquals(0.0, RunPlan.parse(base().with("label_noise_sd", 0.0).with("loss", "logistic")).data().labelNoiseSd(), "sigma 0 adds nothing to refuse");
+        String fresh = refusal(base().with("label_noise_sd", 0.5).with("labels_from", "teacher").with("fresh_samples", true).with("batch_size", 8));
+        assertTrue(fresh.contains("--label-noise-sd") && fresh.contains("--fresh-samples"), fresh);
+    }
+
     /** --loss lp:P and exponential become their losses; an exponent below 2 or not a number is refused naming --loss and the fix. */
     @Test
     void lpAndExponentialLossesAndTheirRefusals() {
