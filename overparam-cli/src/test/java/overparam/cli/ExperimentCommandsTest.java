@@ -106,7 +106,8 @@ class ExperimentCommandsTest {
         CliRun c = CliRun.of("catalog");
         assertEquals(0, c.exit());
         for (String name : new String[] {"du2019-depth", "du2019-width", "du2018-two-layer", "width-threshold", "random-labels", "cs260-prelu",
-                "cs260-identity", "cs260-zero-init", "cs260-teacher-student", "matrix-sensing"}) assertTrue(c.out().contains(name), name);
+                "cs260-identity", "cs260-zero-init", "cs260-teacher-student", "sgd-ridge", "kernel-vs-rich", "linear-acceleration", "balancedness",
+                "margin-maximization", "matrix-sensing", "linear-convergence"}) assertTrue(c.out().contains(name), name);
         assertTrue(CliRun.of("catalog", "--show", "du2019-depth").out().contains("sweep:"));
     }
 

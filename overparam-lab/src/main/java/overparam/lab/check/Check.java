@@ -29,8 +29,9 @@ import overparam.lab.store.Results;
     @JsonSubTypes.Type(value = Reaches.class, name = "reaches"),
     @JsonSubTypes.Type(value = Compare.class, name = "compare"),
     @JsonSubTypes.Type(value = Trend.class, name = "trend"),
-    @JsonSubTypes.Type(value = Mean.class, name = "mean")})
-public sealed interface Check permits Bound, Slope, SlopeCompare, Monotone, Converges, Rate, Threshold, Reaches, Compare, Trend, Mean {
+    @JsonSubTypes.Type(value = Mean.class, name = "mean"),
+    @JsonSubTypes.Type(value = Fraction.class, name = "fraction")})
+public sealed interface Check permits Bound, Slope, SlopeCompare, Monotone, Converges, Rate, Threshold, Reaches, Compare, Trend, Mean, Fraction {
     String name();
 
     Verdict evaluate(Results results);

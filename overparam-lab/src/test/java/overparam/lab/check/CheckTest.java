@@ -464,6 +464,30 @@ class CheckTest {
         assertThrows(IllegalArgumentException.class, () -> new Trend("x", "m", "sideways", null, null, null).evaluate(results(List.of(good))));
     }
 
+    /**
+     * Fraction: 10 of 10 cells converged has the Clopper-Pearson interval [0.692, 1] (0.025^(1/10) = 0.6915), inside
+     * [0.5, 1]: HOLDS; 0 of 10 is [0, 0.308]: FAILS against [0.5, 1]; 3 of 5 is [0.147, 0.947], which straddles 0.5:
+     * INCONCLUSIVE. A diverged cell does not count as converged.
+     */
+    @Test
+    void fraction() {
+        Fraction converged = new Fraction("most converge", "final_loss", 1e-10, null, null, 0.5, 1.0);
+        java.util.function.IntFunction<CellResult> good = i -> cell(Map.of("seed", i), Map.of("final_loss", 1e-12), Map.of(), "done");
+        java.util.function.IntFunction<CellResult> stuck = i -> cell(Map.of("seed", i), Map.of("final_loss", 2.7), Map.of(), "done");
+        List<CellResult> all = new java.util.ArrayList<>(), none = new java.util.ArrayList<>(), some = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) { all.add(good.apply(i)); none.add(stuck.apply(i)); }
+        for (int i = 0; i < 5; i++) some.add(i < 3 ? good.apply(i) : stuck.apply(i));
+        Verdict v = converged.evaluate(results(all));
+        assertVerdict(HOLDS, v);
+        assertEquals(Math.pow(0.025, 0.1), v.ciLow(), 1e-9);
+        assertVerdict(FAILS, converged.evaluate(results(none)));
+        assertVerdict(INCONCLUSIVE, converged.evaluate(results(some)));
+        List<CellResult> withDiverged = new java.util.ArrayList<>(all.subList(0, 9));
+        withDiverged.add(cell(Map.of("seed", 9), Map.of("final_loss", 1e-12), Map.of(), "diverged"));
+        assertEquals(0.9, converged.evaluate(results(withDiverged)).estimate(), 1e-15);
+        assertThrows(IllegalArgumentException.class, () -> new Fraction("x", "y", null, null, null, 0, 1).evaluate(results(all)));
+    }
+
     @Test
     void seedsToDecideAtTheNormalQuantile() {
         // estimate 0.1, se 0.1 from 3 seeds, normal quantile: 1.95996 * 0.1 * sqrt(3 / s) < 0.1 needs s > 11.524: 12
