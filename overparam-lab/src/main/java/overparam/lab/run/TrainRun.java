@@ -7,6 +7,7 @@ import overparam.core.BadInputException;
 import overparam.core.data.Dataset;
 import overparam.core.data.NdArray;
 import overparam.core.data.Npz;
+import overparam.core.instruments.EndToEndInstrument;
 import overparam.core.instruments.GramInstrument;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
@@ -107,10 +108,21 @@ public final class TrainRun {
             }
             long w0 = System.nanoTime();
             if (!result.diverged()) folder.writeWeights(network, "weights_final.npz");
+            if (!result.diverged() && EndToEndInstrument.applies(spec)) writeEndToEnd(folder, spec, network);
             folder.finish();                                                        // metrics.jsonl complete, before the summary says so
             double stepsPerSecond = summary.finish(result, setupSeconds, (System.nanoTime() - w0) / 1e9);
             folder.writeSummary(summary.json());
             return new Outcome(folder.dir(), result, trainSpec.optimizer().eta(), data.train().n(), data.train().d(), stepsPerSecond);
+        }
+    }
+
+    /** end_to_end.npy: the map W_e (k x d) a network linear in x ends at, W_N ... W_1 (or w_+^2 - w_-^2), for numpy. */
+    private static void writeEndToEnd(RunFolder folder, NetworkSpec spec, Network network) {
+        try (EndToEndInstrument e = new EndToEndInstrument(spec, List.of()); Matrix wt = Matrix.zeros(spec.inputDim(), spec.outputs());
+             Matrix w = Matrix.zeros(spec.outputs(), spec.inputDim())) {
+            e.endToEndTransposed(network, wt);
+            for (int j = 0; j < spec.inputDim(); j++) for (int c = 0; c < spec.outputs(); c++) w.set(c, j, wt.get(j, c));
+            folder.writeMatrix("end_to_end.npy", w);
         }
     }
 

@@ -46,6 +46,10 @@ class LinearModelRunTest {
                 last.toString());
         assertTrue(last.get("loss").asDouble() < m.get(0).get("loss").asDouble());
         assertEquals("identity", TrainRunTest.summary(o.folder()).get("config").get("activation").asText());
+        try (var e = overparam.core.data.Npy.read(o.folder().resolve("end_to_end.npy")).data()) {     // W_e, 1 x d, as the last record lists it
+            assertEquals(1, e.rows());
+            for (int j = 0; j < 6; j++) assertEquals(last.get("end_to_end").get(j).asDouble(), e.get(0, j), 1e-15);
+        }
         var weights = overparam.core.data.Npz.read(o.folder().resolve("weights_final.npz"));
         assertEquals(List.of("W1", "W2", "a"), List.copyOf(weights.keySet()));
         weights.values().forEach(a -> a.data().close());
@@ -107,6 +111,67 @@ class LinearModelRunTest {
         JsonNode last = m.get(m.size() - 1);
         assertTrue(last.has("normalized_margin") && last.has("smoothed_margin") && last.has("param_norm"), last.toString());
         assertTrue(last.has("cosine_svm") && last.get("cosine_svm").asDouble() > m.get(0).get("cosine_svm").asDouble(), "turns toward the SVM direction");
+    }
+
+    /**
+     * Soudry et al. (2018), Theorem 3: on separable data gradient descent on the logistic loss grows a linear model as
+     * w(t) = w_hat log t + rho(t) with rho bounded (rho converges), w_hat the hard-margin SVM solution (core/reference, an exact
+     * active-set solver): so each decade of steps adds w_hat ln 10, and the direction's distance to w_hat's falls like 1 / log t.
+     * Checked on 20 points of the sphere in R^5 labelled by a linear teacher, from w = 0 with eta = 1, over 10^3 to 10^5 steps:
+     * the last decade's increment points along w_hat (cosine > 0.999) with the length ||w_hat|| ln 10 to 5%, and
+     * direction_distance_svm x ln t stays below 1 while the distance itself falls. A model converging to another
+     * direction (or an SVM solved wrongly) fails the cosine; a rate of 1 / t or log log t fails the length.
+     */
+    @Test
+    void logisticRegressionGrowsAlongTheSvmDirectionAtTheRateLogT() throws IOException {
+        Path x = tmp.resolve("X.npy"), y = tmp.resolve("y.npy");
+        double[] teacher = {1, -1, 0.5, 0, 2};
+        double[] labels = new double[20];
+        try (var m = overparam.core.data.Synthetic.sphere(20, 5, 3); var v = overparam.core.linalg.Matrix.vector(20)) {
+            for (int i = 0; i < 20; i++) {
+                double dot = 0;
+                for (int j = 0; j < 5; j++) dot += teacher[j] * m.get(i, j);
+                labels[i] = dot >= 0 ? 1 : -1;
+                v.set(i, labels[i]);
+            }
+            overparam.core.data.Npy.write(x, m);
+            overparam.core.data.Npy.write(y, v);
+            double[] svm = overparam.core.reference.HardMarginSvm.direction(m, labels).w();
+            RunConfig c = RunConfigTest.empty().with("arch", "linear").with("depth", 1).with("data", x.toString()).with("labels", y.toString())
+                    .with("loss", "logistic").with("init_scheme", "zero").with("eta", "1").with("steps", 100000).with("record_every", 1000)
+                    .with("instruments", "end-to-end").with("threads", 1).with("out", tmp.resolve("soudry").toString());
+            List<JsonNode> m2 = TrainRunTest.metrics(TrainRun.execute(c, TrainingListener.NONE).folder());
+            double[] w4 = vector(m2.get(10).get("end_to_end")), w5 = vector(m2.get(100).get("end_to_end"));
+            double svmNorm = Math.sqrt(dot(svm, svm)), increment = 0, along = 0;
+            for (int j = 0; j < 5; j++) {
+                double dj = w5[j] - w4[j];
+                increment += dj * dj;
+                along += dj * svm[j];
+            }
+            increment = Math.sqrt(increment);
+            assertTrue(along / (increment * svmNorm) > 0.999, "cosine of the last decade's increment with w_hat: " + along / (increment * svmNorm));
+            assertEquals(1.0, increment / (svmNorm * Math.log(10)), 0.05, "||w(1e5) - w(1e4)|| / (||w_hat|| ln 10)");
+            double[] distance = new double[3];
+            int[] at = {1, 10, 100};
+            for (int k = 0; k < 3; k++) {
+                JsonNode r = m2.get(at[k]);
+                distance[k] = r.get("direction_distance_svm").asDouble();
+                assertTrue(distance[k] * Math.log(r.get("step").asDouble()) < 1, "distance x ln t at step " + r.get("step") + ": " + distance[k]);
+            }
+            assertTrue(distance[2] < distance[1] && distance[1] < distance[0], java.util.Arrays.toString(distance));
+        }
+    }
+
+    private static double[] vector(JsonNode list) {
+        double[] v = new double[list.size()];
+        for (int i = 0; i < v.length; i++) v[i] = list.get(i).asDouble();
+        return v;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
     }
 
     @Test
