@@ -486,6 +486,9 @@ class CheckTest {
         withDiverged.add(cell(Map.of("seed", 9), Map.of("final_loss", 1e-12), Map.of(), "diverged"));
         assertEquals(0.9, converged.evaluate(results(withDiverged)).estimate(), 1e-15);
         assertThrows(IllegalArgumentException.class, () -> new Fraction("x", "y", null, null, null, 0, 1).evaluate(results(all)));
+        List<CellResult> onTheTarget = new java.util.ArrayList<>();                      // at_most is inclusive
+        for (int i = 0; i < 10; i++) onTheTarget.add(cell(Map.of("seed", i), Map.of("final_loss", 1e-10), Map.of(), "done"));
+        assertVerdict(HOLDS, converged.evaluate(results(onTheTarget)));
     }
 
     @Test
