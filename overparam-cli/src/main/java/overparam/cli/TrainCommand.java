@@ -33,6 +33,10 @@ import overparam.lab.run.TrainRun;
             "  ./overparam train --arch fc --depth 3 --width 256 --activation relu --synthetic sphere --n 32 --d 10 --eta auto --steps 200 --init runs/fc/weights_final.npz --out runs/fc-more",
             "  # seed 004's ResNet with its Gram matrices on disk (slow: a few minutes; a smaller --width or --steps is fine):",
             "  ./overparam train --arch resnet --depth 4 --width 2048 --c-res 0.5 --activation softplus --synthetic sphere --n 64 --d 10 --eta auto --steps 500 --record-every 25 --dump-gram --out runs/r1",
+            "  # a balanced deep linear network (Arora et al. 2019) with its balancedness and end-to-end map recorded:",
+            "  ./overparam train --arch linear --depth 3 --width 16 --init-scheme balanced --init-scale 0.5 --synthetic gaussian --n 50 --d 10 --labels-from teacher --eta 0.02 --steps 500 --instruments balance,end-to-end --out runs/linear",
+            "  # the diagonal network in the rich regime on a 3-sparse teacher, with its distances to the l1 and l2 interpolants:",
+            "  ./overparam train --arch diagonal --init-scale 0.01 --synthetic gaussian --n 40 --d 100 --labels-from sparse:3 --eta 5e-3 --steps 5000 --instruments end-to-end --out runs/rich",
             "  # seed 002's network, SGD on Fashion-MNIST (./overparam setup installs it; slow: a smaller --steps or --per-class is fine):",
             "  ./overparam train --arch identity-mapping --activation prelu --leaky-slope 0.25 --data fashion-mnist --loss cross-entropy --batch-size 128 --eta 0.05 --momentum 0.9 --weight-decay 5e-4 --steps 2000 --record-every 200 --out runs/c1"})
 final class TrainCommand implements Callable<Integer> {
