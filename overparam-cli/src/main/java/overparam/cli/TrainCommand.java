@@ -98,6 +98,8 @@ final class TrainCommand implements Callable<Integer> {
     String initScheme;
     @Option(names = "--init-scale", paramLabel = "ALPHA", description = "Multiplies every trained initial weight by ALPHA (the diagonal network starts at w_+ = w_- = ALPHA: Woodworth et al. 2020's kernel (large) and rich (small) regimes). Default: 1.")
     Double initScale;
+    @Option(names = "--widths", paramLabel = "LIST", description = "--arch linear: the hidden widths m_1,..,m_{N-1} of the N weight matrices (W_h is m_h x m_{h-1}), e.g. 32,16,8 with --depth 4; instead of one --width for all.")
+    String widths;
     @Option(names = "--data-seed", paramLabel = "S", description = "Seed of the synthetic data and teacher alone (default: --seed), to vary the initialization over one data set.")
     Long dataSeed;
     @Option(names = "--dump-gram", description = "Also write G^(H)(k) and G(k) of every record as .npy.")

@@ -50,7 +50,12 @@ public final class BalanceInstrument implements Observer {
         this.pairs = java.util.Arrays.copyOf(p, count);
         this.matrices = spec.activation() instanceof Activation.Identity;            // a linear network: fc with identity too
 
-        this.scratch = matrices ? new Matrix[] {Matrix.zeros(spec.width(), spec.width()), Matrix.zeros(spec.width(), spec.width())} : null;
+        this.scratch = matrices ? new Matrix[2 * pairs.length] : null;              // m_h x m_h, twice per pair
+        for (int i = 0; matrices && i < pairs.length; i++) {
+            int m = spec.width(pairs[i]);
+            scratch[2 * i] = Matrix.zeros(m, m);
+            scratch[2 * i + 1] = Matrix.zeros(m, m);
+        }
     }
 
     /** Whether the law holds for this network and these trained parameters. */
@@ -124,9 +129,9 @@ public final class BalanceInstrument implements Observer {
         int count = spec.parameterCount();
         if (first) initialMatrices = new Matrix[pairs.length];
         double largest = 0, drift = 0;
-        Matrix upper = scratch[0], lower = scratch[1];
         for (int i = 0; i < pairs.length; i++) {
             int h = pairs[i];
+            Matrix upper = scratch[2 * i], lower = scratch[2 * i + 1];
             Matrix next = network.parameter(h + 1);
             if (h + 1 == count) Linalg.multTransB(1.0, next, next, 0.0, upper);         // W_N^T W_N = a a^T
             else Linalg.multTransA(1.0, next, next, 0.0, upper);                      // W_{h+1}^T W_{h+1}

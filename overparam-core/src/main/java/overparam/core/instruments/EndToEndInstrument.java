@@ -42,7 +42,8 @@ public final class EndToEndInstrument implements Observer {
         this.references = List.copyOf(references);
         this.product = Matrix.zeros(spec.inputDim(), spec.outputs());
         boolean chained = spec.arch() == Arch.LINEAR && spec.depth() > 0;
-        this.chain = chained ? new Matrix[] {Matrix.zeros(spec.width(), spec.outputs()), Matrix.zeros(spec.width(), spec.outputs())} : null;
+        this.chain = chained ? new Matrix[spec.depth() + 1] : null;               // chain[h - 1]: W_h^T (...), m_{h-1} x k, h = 2..H
+        for (int h = 2; chained && h <= spec.depth(); h++) chain[h - 1] = Matrix.zeros(spec.width(h - 1), spec.outputs());
         if (spec.arch() == Arch.FC) {
             identity = Matrix.zeros(spec.inputDim(), spec.inputDim());
             for (int j = 0; j < spec.inputDim(); j++) identity.set(j, j, 1);
@@ -60,7 +61,7 @@ public final class EndToEndInstrument implements Observer {
     /** Native bytes: W_e and two m x k products. */
     public static double bytes(NetworkSpec spec) {
         double forward = spec.arch() == Arch.FC ? Matrix.bytes(spec.inputDim(), spec.inputDim()) + overparam.core.nn.Workspace.bytes(spec, spec.inputDim()) : 0;
-        return Matrix.bytes(spec.inputDim(), spec.outputs()) + 2 * Matrix.bytes(spec.width(), spec.outputs()) + forward;
+        return Matrix.bytes(spec.inputDim(), spec.outputs()) + Math.max(0, spec.depth() - 1) * Matrix.bytes(spec.width(), spec.outputs()) + forward;
     }
 
     @Override public void onRecord(RunView view, StepRecord record) {
@@ -103,7 +104,7 @@ public final class EndToEndInstrument implements Observer {
         }
         Matrix current = network.parameter(depth + 1);                               // a = W_N^T, m x k
         for (int h = depth; h >= 2; h--) {
-            Matrix next = chain[(depth - h) % 2];
+            Matrix next = chain[h - 1];
             Linalg.multTransA(1.0, network.parameter(h), current, 0.0, next);        // W_h^T (...)
             current = next;
         }
@@ -134,7 +135,7 @@ public final class EndToEndInstrument implements Observer {
 
     @Override public void close() {
         product.close();
-        if (chain != null) for (Matrix m : chain) m.close();
+        if (chain != null) for (Matrix m : chain) if (m != null) m.close();
         if (identity != null) identity.close();
     }
 }

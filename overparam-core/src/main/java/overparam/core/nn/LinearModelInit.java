@@ -56,10 +56,10 @@ final class LinearModelInit {
     }
 
     /** W_h's rows (its output size): m for hidden layers, k for the last. */
-    private static int rowsOf(NetworkSpec spec, int h) { return h <= spec.depth() ? spec.width() : spec.outputs(); }
+    private static int rowsOf(NetworkSpec spec, int h) { return h <= spec.depth() ? spec.width(h) : spec.outputs(); }
 
     /** W_h's columns (its input size): d for the first, m after. */
-    private static int colsOf(NetworkSpec spec, int h) { return h == 1 ? spec.inputDim() : spec.width(); }
+    private static int colsOf(NetworkSpec spec, int h) { return h == 1 ? spec.inputDim() : spec.width(h - 1); }
 
     /**
      * Procedure 1 of Arora et al. (2019): the end-to-end A (k x d) with N(0, alpha^2 / d) entries, A = U S V^T (r = min(k, d)
@@ -76,8 +76,9 @@ final class LinearModelInit {
                 all.get(0).copyFrom(a);
                 return;
             }
-            if (spec.width() < Math.min(k, d))
-                throw new IllegalArgumentException("balanced initialization needs width >= min(d, k) = " + Math.min(k, d) + ", got " + spec.width());
+            for (int h = 1; h < n; h++)
+                if (spec.width(h) < Math.min(k, d))
+                    throw new IllegalArgumentException("balanced initialization needs width >= min(d, k) = " + Math.min(k, d) + ", got " + spec.width(h));
             try (Svd svd = Svd.of(a)) {
                 int r = svd.values().length;
                 double[] root = new double[r];

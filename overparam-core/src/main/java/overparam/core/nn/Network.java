@@ -75,7 +75,7 @@ public final class Network implements AutoCloseable {
         double sd = (standard ? 1 / Math.sqrt(spec.inputDim()) : 1) * alpha;
         List<Matrix> ws = new ArrayList<>();
         for (int h = 1; h <= spec.depth(); h++) {
-            Matrix w = Matrix.zeros(spec.width(), spec.fanIn(h));
+            Matrix w = Matrix.zeros(spec.width(h), spec.fanIn(h));
             fillGaussian(w, Seeds.stream(seed, "init/" + spec.parameterName(h)), sd * init.hiddenFactor());
             ws.add(w);
         }
@@ -242,7 +242,7 @@ public final class Network implements AutoCloseable {
         if (!spec.hasSampleSignals())
             throw new IllegalStateException("per-sample signals B_h need one output and fixed activations; " + spec.arch() + " has "
                     + spec.outputs() + " outputs and " + spec.activation().name());
-        Elementwise.broadcastRow(output, ws.gradA);                             // du_i / dx^(H)_i = a for every i
+        Elementwise.broadcastRow(output, ws.topGradient(spec.depth()));        // du_i / dx^(H)_i = a for every i
         backward(ws, lowest);
         ws.lowestSignal = lowest;
     }
@@ -253,18 +253,18 @@ public final class Network implements AutoCloseable {
      * signal buffers then hold no B_h (an observer asking for them gets a fresh backward pass).
      */
     private void lossSignals(Workspace ws, int lowest) {
-        Linalg.multTransB(1.0, ws.residuals, output, 0.0, ws.gradA);                   // dL/dX^(H) = R a^T
+        Linalg.multTransB(1.0, ws.residuals, output, 0.0, ws.topGradient(spec.depth()));   // dL/dX^(H) = R a^T
         backward(ws, lowest);
         ws.lowestSignal = spec.depth() + 1;
     }
 
     /** From the gradient at x^(H) in ws.gradA, each layer's backward pass from H down to lowest, two buffers alternating. */
     private void backward(Workspace ws, int lowest) {
-        Matrix gradOut = ws.gradAPixels, gradIn = ws.gradBPixels;
         for (int h = spec.depth(); h >= lowest; h--) {
-            boolean further = h > lowest;
-            layers.get(h - 1).backward(gradOut, ws.prePixels[h - 1], ws.slopePixels[h - 1], ws.signalPixels[h - 1], further ? gradIn : null, ws);
-            Matrix t = gradOut; gradOut = gradIn; gradIn = t;
+            boolean further = h > lowest, first = (spec.depth() - h) % 2 == 0;        // layer H reads gradA, H - 1 gradB, ...
+            Matrix gradOut = first ? ws.gradAOf[h - 1] : ws.gradBOf[h - 1];
+            Matrix gradIn = further ? (first ? ws.gradBOf[h - 2] : ws.gradAOf[h - 2]) : null;
+            layers.get(h - 1).backward(gradOut, ws.prePixels[h - 1], ws.slopePixels[h - 1], ws.signalPixels[h - 1], gradIn, ws);
         }
     }
 
@@ -325,8 +325,8 @@ public final class Network implements AutoCloseable {
             }
             Matrix signal = ws.signalPixels[h - 1];
             if (spec.hasSampleSignals()) {
-                Elementwise.scaleRows(ws.residuals, ws.signal[h - 1], ws.scaledSignal);     // diag(dL/du) B_h
-                signal = ws.scaledSignalPixels;
+                Elementwise.scaleRows(ws.residuals, ws.signal[h - 1], ws.scaledSignalOf[h - 1]);     // diag(dL/du) B_h
+                signal = ws.scaledSignalPixelsOf[h - 1];
             }
             layers.get(h - 1).accumulateGradient(alpha, signal, ws.layerInput(h), beta, target, ws);
         }

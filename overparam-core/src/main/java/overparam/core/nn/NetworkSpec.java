@@ -10,7 +10,8 @@ import overparam.core.BadInputException;
  * (d0 channels of p pixels, channel-major as numpy stores n x d0 x p). Everything else (layer scales,
  * c_sigma) follows from these.
  */
-public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches, int outputs) {
+public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches, int outputs,
+                          int[] hiddenWidths) {
     /**
      * Default c_res. Seed 004 asks only 0 < c_res < 1 ("a small constant"). At 0.5 the residual stream stays
      * O(1) at every depth, as eq. 3 intends: at initialization ||x^(H)|| / ||x^(1)|| stays below 1.6 for every
@@ -30,7 +31,33 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
         this(arch, inputDim, width, depth, activation, cRes, patches, 1);
     }
 
+    /** A network whose hidden layers all have the width m (every network but a deep linear one with chosen widths). */
+    public NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches, int outputs) {
+        this(arch, inputDim, width, depth, activation, cRes, patches, outputs, null);
+    }
+
+    /**
+     * A deep linear network with hidden widths m_1 .. m_{N-1} of its own choosing (W_h is m_h x m_{h-1}); width is then
+     * their largest (what memory estimates take).
+     */
+    public static NetworkSpec linear(int inputDim, int[] hiddenWidths, int outputs) {
+        int max = java.util.Arrays.stream(hiddenWidths).max().orElse(inputDim);
+        return new NetworkSpec(Arch.LINEAR, inputDim, hiddenWidths.length == 0 ? inputDim : max, hiddenWidths.length, new Activation.Identity(), 0.5,
+                Patches.NONE, outputs, hiddenWidths);
+    }
+
     public NetworkSpec {
+        if (hiddenWidths != null) {
+            hiddenWidths = hiddenWidths.clone();
+            if (arch != Arch.LINEAR || hiddenWidths.length != depth)
+                throw new IllegalArgumentException("network shape: chosen hidden widths are for the deep linear network, one a hidden layer");
+            for (int w : hiddenWidths) require(w >= 1, "hidden widths at least 1");
+            int max = 0;
+            boolean uniform = true;
+            for (int w : hiddenWidths) { max = Math.max(max, w); uniform &= w == hiddenWidths[0]; }
+            require(depth == 0 || width == max, "width = the largest chosen hidden width");
+            if (uniform) hiddenWidths = null;                                       // one width: the ordinary network
+        }
         if (arch == null || activation == null || patches == null) throw new IllegalArgumentException("arch, activation and patches are required");
         if (arch != Arch.CONV_RESNET && patches.pixels() * patches.size() != 1)
             throw new IllegalArgumentException("only the convolutional ResNet takes patches, got " + patches + " for " + arch);
@@ -55,6 +82,21 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
 
     private static void require(boolean holds, String what) {
         if (!holds) throw new IllegalArgumentException("network shape: expected " + what);
+    }
+
+    /** The width m_h of hidden layer h (1-based): the network's width, or the deep linear network's chosen one. */
+    public int width(int h) { return hiddenWidths == null ? width : hiddenWidths[h - 1]; }
+
+    @Override public int[] hiddenWidths() { return hiddenWidths == null ? null : hiddenWidths.clone(); }
+
+    @Override public boolean equals(Object o) {
+        return o instanceof NetworkSpec n && arch == n.arch && inputDim == n.inputDim && width == n.width && depth == n.depth
+                && activation.equals(n.activation) && Double.compare(cRes, n.cRes) == 0 && patches.equals(n.patches) && outputs == n.outputs
+                && java.util.Arrays.equals(hiddenWidths, n.hiddenWidths);
+    }
+
+    @Override public int hashCode() {
+        return java.util.Objects.hash(arch, inputDim, width, depth, activation, cRes, patches, outputs) * 31 + java.util.Arrays.hashCode(hiddenWidths);
     }
 
     /** c_sigma = 1 / E[sigma(z)^2] of this network's activation. */
@@ -97,7 +139,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     /** Fan-in of hidden layer h, the columns of W^(h): q d0 for the first, q m after (q = 1 for the dense networks). */
     public int fanIn(int h) {
         if (arch == Arch.DIAGONAL) return 1;                                        // w = (w_+, w_-), 2d x 1
-        return patches.size() * (h == 1 ? channels() : width);
+        return patches.size() * (h == 1 ? channels() : width(h - 1));
     }
 
     /** Number of parameter matrices: W1..WH and a. */
@@ -111,8 +153,9 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
      * 3.3); for the convolutional ResNet W1 m x q d0, Wh m x q m and a m x p (a in R^{m x p}).
      */
     public int[] parameterShape(int h) {
-        if (h <= depth) return new int[] {width, fanIn(h)};
-        return outputs > 1 ? new int[] {width, outputs} : new int[] {width, pixels()};
+        if (h <= depth) return new int[] {width(h), fanIn(h)};
+        int top = depth == 0 ? width : width(depth);
+        return outputs > 1 ? new int[] {top, outputs} : new int[] {top, pixels()};
     }
 
     /**

@@ -18,6 +18,12 @@ public final class Workspace implements AutoCloseable {
     final Matrix[] prePixels, outPixels, slopePixels, signalPixels;
     final Matrix gradA, gradB, gradAPixels, gradBPixels;   // d u / d x^(h) while back-propagating, two alternating buffers
     final Matrix scaledSignal, scaledSignalPixels;        // diag(dL/du) B_h, the signal side of a weight gradient
+    /**
+     * Per hidden layer h (index h - 1), the same three buffers seen at that layer's width: gradA and gradB as pixel rows
+     * ((rows p) x width(h)), scaledSignal as sample rows and as pixel rows. With one width (every network but a deep linear
+     * one with --widths) they are the buffers themselves; otherwise prefix views of them, made once here.
+     */
+    final Matrix[] gradAOf, gradBOf, scaledSignalOf, scaledSignalPixelsOf;
     final Matrix predictions;           // u, rows x k
     final Matrix residuals;             // dL/du (u - y for the squared loss), rows x k
     /** The convolutional net's input as pixel rows ((rows p) x d0); null for the dense networks, which use x as is. */
@@ -43,10 +49,11 @@ public final class Workspace implements AutoCloseable {
         slopePixels = new Matrix[depth];
         signalPixels = new Matrix[depth];
         for (int h = 0; h < depth; h++) {
-            pre[h] = Matrix.zeros(rows, p * width);
-            out[h] = Matrix.zeros(rows, p * width);
-            slope[h] = Matrix.zeros(rows, p * width);
-            signal[h] = Matrix.zeros(rows, p * width);
+            int w = spec.width(h + 1);
+            pre[h] = Matrix.zeros(rows, p * w);
+            out[h] = Matrix.zeros(rows, p * w);
+            slope[h] = Matrix.zeros(rows, p * w);
+            signal[h] = Matrix.zeros(rows, p * w);
             prePixels[h] = pixels(pre[h], p);
             outPixels[h] = pixels(out[h], p);
             slopePixels[h] = pixels(slope[h], p);
@@ -58,6 +65,18 @@ public final class Workspace implements AutoCloseable {
         gradAPixels = pixels(gradA, p);
         gradBPixels = pixels(gradB, p);
         scaledSignalPixels = pixels(scaledSignal, p);
+        gradAOf = new Matrix[depth];
+        gradBOf = new Matrix[depth];
+        scaledSignalOf = new Matrix[depth];
+        scaledSignalPixelsOf = new Matrix[depth];
+        for (int h = 0; h < depth; h++) {
+            int w = spec.width(h + 1);
+            boolean full = w == width;
+            gradAOf[h] = full ? gradAPixels : prefix(gradA, rows, w);
+            gradBOf[h] = full ? gradBPixels : prefix(gradB, rows, w);
+            scaledSignalOf[h] = full ? scaledSignal : prefix(scaledSignal, rows, w);
+            scaledSignalPixelsOf[h] = full ? scaledSignalPixels : scaledSignalOf[h];
+        }
         predictions = Matrix.zeros(rows, spec.outputs());
         residuals = Matrix.zeros(rows, spec.outputs());
         Patches patches = spec.patches();
@@ -75,6 +94,14 @@ public final class Workspace implements AutoCloseable {
         }
         lowestSignal = depth + 1;
     }
+
+    /** The first rows x cols elements of a buffer (dense networks, p = 1) as a rows x cols matrix: a view, no copy. */
+    private static Matrix prefix(Matrix buffer, int rows, int cols) {
+        return buffer.reshaped((int) buffer.size(), 1).rowRange(0, rows * cols).reshaped(rows, cols);
+    }
+
+    /** d(.)/d x^(H) as sample rows at the top hidden layer's width: where a back-propagation starts. */
+    Matrix topGradient(int depth) { return depth == 0 ? gradA : gradAOf[depth - 1] == gradAPixels ? gradA : gradAOf[depth - 1]; }
 
     /** The (rows p) x cols / p view of a sample-row buffer; the buffer itself when p = 1. */
     private static Matrix pixels(Matrix m, int p) {

@@ -91,6 +91,68 @@ class LinearModelsTest {
         }
     }
 
+    /**
+     * Chosen widths (d = 4, m = 5, 3, 7, k = 2): W_h is m_h x m_{h-1}; the network computes W_4 W_3 W_2 W_1 x (the product
+     * formed by BLAS from the weights, against the forward pass), its gradient agrees with central differences (a quartic
+     * in the weights: truncation O(h^2) ~ 1e-10), a balanced start is balanced layer by layer, and the weights round-trip
+     * through the files' shapes.
+     */
+    @Test
+    void chosenWidthsChainAndTrain() {
+        NetworkSpec spec = NetworkSpec.linear(4, new int[] {5, 3, 7}, 2);
+        assertEquals(7, spec.width());
+        assertEquals(3, spec.fanIn(3));
+        assertEquals(7, spec.parameterShape(4)[0]);
+        try (Network net = Network.initialize(spec, 5, Init.STANDARD, 1.0); Dataset data = Fixtures.sphere(6, 4, 3); Matrix e = endToEndByForward(net, 4)) {
+            assertEquals(5, net.parameter(1).rows());
+            assertEquals(3, net.parameter(2).rows());
+            assertEquals(5, net.parameter(2).cols());
+            assertEquals(7, net.parameter(4).rows());
+            // W_e^T = W_1^T W_2^T W_3^T a, by BLAS from the weights
+            try (Matrix t3 = Matrix.zeros(3, 2); Matrix t2 = Matrix.zeros(5, 2); Matrix t1 = Matrix.zeros(4, 2)) {
+                Linalg.multTransA(1.0, net.parameter(3), net.parameter(4), 0.0, t3);
+                Linalg.multTransA(1.0, net.parameter(2), t3, 0.0, t2);
+                Linalg.multTransA(1.0, net.parameter(1), t2, 0.0, t1);
+                for (int j = 0; j < 4; j++) for (int c = 0; c < 2; c++) assertEquals(t1.get(j, c), e.get(j, c), 1e-14);
+            }
+        }
+        NetworkSpec one = NetworkSpec.linear(4, new int[] {5, 3, 7}, 1);
+        try (Network net = Network.initialize(one, 7, Init.STANDARD, 1.0); Dataset data = Fixtures.sphere(6, 4, 3)) {
+            Matrix[] grad = Fixtures.gradient(net, data, Loss.SQUARED);
+            double h = 1e-5;
+            for (int p = 1; p <= one.parameterCount(); p++) {
+                Matrix w = net.parameter(p);
+                for (int i = 0; i < w.rows(); i++) for (int j = 0; j < w.cols(); j++) {
+                    double original = w.get(i, j);
+                    w.set(i, j, original + h);
+                    double plus = Fixtures.loss(net, data, Loss.SQUARED);
+                    w.set(i, j, original - h);
+                    double minus = Fixtures.loss(net, data, Loss.SQUARED);
+                    w.set(i, j, original);
+                    double numeric = (plus - minus) / (2 * h);
+                    assertEquals(numeric, grad[p - 1].get(i, j), 1e-7 * Math.max(1, Math.abs(numeric)), one.parameterName(p) + "[" + i + "," + j + "]");
+                }
+            }
+            for (Matrix g : grad) g.close();
+        }
+        try (Network net = Network.initialize(spec, 6, Init.BALANCED, 1.0)) {
+            for (int h = 1; h < 4; h++) {
+                Matrix w = net.parameter(h), next = net.parameter(h + 1);
+                int m = spec.width(h);
+                try (Matrix upper = Matrix.zeros(m, m); Matrix lower = Matrix.zeros(m, m)) {
+                    if (h + 1 == 4) Linalg.multTransB(1.0, next, next, 0.0, upper);
+                    else Linalg.multTransA(1.0, next, next, 0.0, upper);
+                    Linalg.multTransB(1.0, w, w, 0.0, lower);
+                    Linalg.addScaled(-1.0, lower, upper);
+                    assertTrue(Linalg.normF(upper) < 1e-13, "layer " + h);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Network.initialize(NetworkSpec.linear(4, new int[] {5, 1, 7}, 2), 1, Init.BALANCED, 1));
+        assertThrows(IllegalArgumentException.class, () -> new NetworkSpec(Arch.FC, 4, 7, 2, new Activation.Identity(), 0.5, Patches.NONE, 1, new int[] {5, 7}));
+        assertEquals(Fixtures.spec(Arch.LINEAR, "identity", 4, 6, 2, 1), NetworkSpec.linear(4, new int[] {6, 6}, 1), "one width: the ordinary network");
+    }
+
     @Test
     void balancedInitializationRefusesWidthsBelowTheRank() {
         NetworkSpec spec = Fixtures.spec(Arch.LINEAR, "identity", 5, 2, 2, 3);

@@ -183,7 +183,7 @@ public final class RunDataLoader {
     private static Network teacherNetwork(int d, int[] shape, DataPlan plan, NetworkPlan network) {
         if (plan.labelsFrom() == LabelSource.SPARSE) return sparseTeacher(d, plan.teacher().sparsity(), Seeds.derive(plan.seed(), "teacher"));
         NetworkPlan shaped = new NetworkPlan(network.arch(), network.depth(), plan.teacher().width(), network.activation(), network.cRes(),
-                network.patch(), network.initScheme(), network.initScale(), null, network.trained());
+                network.patch(), network.initScheme(), network.initScale(), null, network.trained(), null);
         NetworkSpec teacherSpec = shaped.spec(d, shape, "teacher", 1);
         Network teacher = Network.initialize(teacherSpec, Seeds.derive(plan.seed(), "teacher"));
         if (plan.teacher().norm() != null)

@@ -16,7 +16,10 @@ import overparam.core.nn.NetworkSpec;
  * number of outputs come from the data: {@link #spec} completes it into the core's {@link NetworkSpec}.
  */
 public record NetworkPlan(Arch arch, int depth, int width, Activation activation, double cRes, int patch,
-                          Init initScheme, double initScale, Path init, TrainedParameters trained) {
+                          Init initScheme, double initScale, Path init, TrainedParameters trained, int[] widths) {
+    /** The deep linear network's chosen hidden widths m_1 .. m_{N-1} (--widths), or null: every hidden layer --width wide. */
+    @Override public int[] widths() { return widths == null ? null : widths.clone(); }
+
 
     /**
      * Seed 002's width rule: its W^(h) is d x d (Li and Yuan 2017), so the width is the input dimension d whatever
@@ -36,7 +39,7 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
 
     /** The same network at another width (the limit kernels do not depend on it). */
     public NetworkPlan withWidth(int newWidth) {
-        return new NetworkPlan(arch, depth, newWidth, activation, cRes, patch, initScheme, initScale, init, trained);
+        return new NetworkPlan(arch, depth, newWidth, activation, cRes, patch, initScheme, initScale, init, trained, null);
     }
 
     /** The network on inputs of this shape (a sample's numpy shape without n), read from {@code source}, with k outputs. */
@@ -51,10 +54,16 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
             throw BadInputException.of("--arch conv-resnet", outputs + " classes", "one output (seed 004's u = <a, x^(H)>)",
                     "Use a two-class problem with --loss squared or logistic, or a dense --arch for k classes.");
         if (inputDim < 1) throw BadInputException.of("input dimension d", inputDim, "a positive integer", "Give data with at least one column.");
-        if (initScheme == Init.BALANCED && init == null && depth > 1 && width < Math.min(inputDim, outputs))
-            throw BadInputException.of("--width " + width, "width " + width + " with --init-scheme balanced", "a width >= min(d, k) = "
+        int narrowest = widths == null ? width : java.util.Arrays.stream(widths).min().orElse(width);
+        if (initScheme == Init.BALANCED && init == null && depth > 1 && narrowest < Math.min(inputDim, outputs))
+            throw BadInputException.of((widths == null ? "--width " : "--widths ") + (widths == null ? width : widthsText()),
+                    "width " + narrowest + " with --init-scheme balanced", "every hidden width >= min(d, k) = "
                     + Math.min(inputDim, outputs) + " (Arora et al. 2019, Procedure 1: every layer carries the end-to-end rank)",
-                    "Use --width " + Math.min(inputDim, outputs) + " or more, or --init-scheme standard.");
+                    "Use widths of " + Math.min(inputDim, outputs) + " or more, or --init-scheme standard.");
+        if (widths != null) {
+            int max = java.util.Arrays.stream(widths).max().orElseThrow();
+            return new NetworkSpec(arch, inputDim, max, hiddenLayers(), activation, cRes, overparam.core.nn.Patches.NONE, outputs, widths);
+        }
         return new NetworkSpec(arch, inputDim, widthFor(inputDim), hiddenLayers(), activation, cRes, InputShape.patches(arch, sampleShape, source, patch), outputs);
     }
 
@@ -103,7 +112,32 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
             throw BadInputException.of("--patch " + patch, patch, "an odd patch size (stride 1 with zero padding keeps p pixels only for odd sizes)", "e.g. --patch 3");
         int hidden = arch == Arch.LINEAR ? depth - 1 : depth;
         return new NetworkPlan(arch, depth, c.width(), activation, c.cRes(), patch, scheme, initScale,
-                c.init() == null ? null : Path.of(c.init()), TrainedParameters.parse(c.trainLayers(), hidden));
+                c.init() == null ? null : Path.of(c.init()), TrainedParameters.parse(c.trainLayers(), hidden), widths(c.widths(), arch, hidden));
+    }
+
+    /** --widths 32,16,8: the deep linear network's N - 1 hidden widths, each a positive integer. */
+    static int[] widths(String text, Arch arch, int hidden) {
+        if (text == null) return null;
+        if (arch != Arch.LINEAR)
+            throw BadInputException.of("--widths " + text, "--arch " + arch, "--arch linear (the deep linear network's hidden widths)", "Use --width for every other network.");
+        String[] parts = text.trim().isEmpty() ? new String[0] : text.split(",");
+        int[] out = new int[parts.length];
+        try {
+            for (int i = 0; i < parts.length; i++) {
+                out[i] = Integer.parseInt(parts[i].trim());
+                if (out[i] < 1) throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw BadInputException.of("--widths " + text, "'" + text + "'", "positive integers separated by commas", "e.g. --widths 32,16,8");
+        }
+        if (out.length != hidden)
+            throw BadInputException.of("--widths " + text, out.length + " widths for --depth " + (hidden + 1), (hidden) + " widths (one per hidden layer: N - 1 for N weight matrices)",
+                    hidden == 0 ? "Drop --widths: the linear model a^T x has no hidden layer." : "Give " + hidden + " widths, or change --depth.");
+        return out;
+    }
+
+    private String widthsText() {
+        return java.util.Arrays.stream(widths).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(","));
     }
 
     static Arch arch(String name) {

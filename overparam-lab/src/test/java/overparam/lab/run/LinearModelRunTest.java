@@ -174,6 +174,27 @@ class LinearModelRunTest {
         return s;
     }
 
+    /** --widths: a depth-3 linear network with hidden widths 8 and 4 writes W1 8 x 6, W2 4 x 8 and a 4 x 1, and trains. */
+    @Test
+    void chosenWidthsShapeTheLayers() throws IOException {
+        TrainRun.Outcome o = TrainRun.execute(linear("widths").with("widths", "8,4").with("init_scheme", "balanced").with("instruments", "balance,end-to-end"),
+                TrainingListener.NONE);
+        List<JsonNode> m = TrainRunTest.metrics(o.folder());
+        assertTrue(m.get(0).get("balance_matrix").asDouble() < 1e-13);
+        assertTrue(m.get(m.size() - 1).get("loss").asDouble() < m.get(0).get("loss").asDouble());
+        var weights = overparam.core.data.Npz.read(o.folder().resolve("weights_final.npz"));
+        assertEquals(List.of(8L, 6L), java.util.Arrays.stream(weights.get("W1").shape()).boxed().toList());
+        assertEquals(List.of(4L, 8L), java.util.Arrays.stream(weights.get("W2").shape()).boxed().toList());
+        assertEquals(4L, weights.get("a").shape()[0]);
+        weights.values().forEach(a -> a.data().close());
+        assertTrue(refusal(linear("w1").with("widths", "8")).contains("--widths 8"));
+        assertTrue(refusal(linear("w2").with("widths", "8,x")).contains("--widths 8,x"));
+        assertTrue(refusal(linear("w3").with("widths", "8,0")).contains("--widths"));
+        assertTrue(refusal(linear("w4").with("arch", "fc").with("activation", "relu").with("widths", "8,4")).contains("--widths"));
+        assertTrue(refusal(linear("w5").with("widths", "8,4").with("init_scheme", "balanced").with("n", 12).with("d", 6).with("loss", "squared")
+                .with("widths", "8,0")).contains("--widths"));
+    }
+
     @Test
     void refusalsNameTheOption() {
         assertTrue(refusal(linear("r1").with("activation", "relu")).contains("--activation relu"));
