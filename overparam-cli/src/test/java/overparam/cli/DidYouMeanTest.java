@@ -25,9 +25,9 @@ class DidYouMeanTest {
 
     @Test
     void misspeltOption() {
-        refused("train: unknown option --widht; did you mean --width? See ./overparam train --help.", "train", "--widht", "5");
-        refused("train: unknown option --widht; did you mean --width? See ./overparam train --help.", "train", "--widht=5");
-        refused("train: unknown options --widht (did you mean --width?), --dpeth (did you mean --depth?). See ./overparam train --help.",
+        refused("train: unknown option --widht; did you mean --width or --widths? See ./overparam train --help.", "train", "--widht", "5");
+        refused("train: unknown option --widht; did you mean --width or --widths? See ./overparam train --help.", "train", "--widht=5");
+        refused("train: unknown options --widht (did you mean --width or --widths?), --dpeth (did you mean --depth?). See ./overparam train --help.",
                 "train", "--widht", "5", "--dpeth", "3");
         refused("kernel: unknown option --bogus-option. See ./overparam kernel --help.", "kernel", "--bogus-option", "--out", "K.npy");
         refused("kernel: unknown option --ot; did you mean --out? See ./overparam kernel --help.", "kernel", "--ot", "K.npy");   // not "--out is missing"
