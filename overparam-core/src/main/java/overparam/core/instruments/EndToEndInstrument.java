@@ -10,6 +10,7 @@ import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.Observer;
 import overparam.core.nn.RunView;
 import overparam.core.nn.StepRecord;
+import overparam.core.nn.Workspace;
 
 /**
  * The linear map a linear model computes, f(x) = W_e x (k x d), and how far it is from the solutions the implicit-bias
@@ -32,6 +33,7 @@ public final class EndToEndInstrument implements Observer {
     private final Matrix product;                 // W_e^T, d x k
     private final Matrix[] chain;                 // intermediate products, m x k
     private final Matrix identity;                // I_d, for the fc network's forward pass
+    private final Workspace pass;                 // its d rows, made once
 
     public EndToEndInstrument(NetworkSpec spec, List<Reference> references) {
         if (!applies(spec)) throw new IllegalArgumentException("end-to-end needs a network linear in x (--arch linear or diagonal, or fc with the identity), not " + spec.arch());
@@ -47,7 +49,11 @@ public final class EndToEndInstrument implements Observer {
         if (spec.arch() == Arch.FC) {
             identity = Matrix.zeros(spec.inputDim(), spec.inputDim());
             for (int j = 0; j < spec.inputDim(); j++) identity.set(j, j, 1);
-        } else identity = null;
+            pass = new Workspace(spec, spec.inputDim());
+        } else {
+            identity = null;
+            pass = null;
+        }
     }
 
     /**
@@ -88,7 +94,8 @@ public final class EndToEndInstrument implements Observer {
     /** W_e^T (d x k) of the network into out. */
     public void endToEndTransposed(Network network, Matrix out) {
         if (spec.arch() == Arch.FC) {
-            try (Matrix u = network.predict(identity)) { out.copyFrom(u); }                // row j = f(e_j)
+            network.forward(pass, identity);                                          // row j = f(e_j)
+            out.copyFrom(pass.predictions());
             return;
         }
         if (spec.arch() == Arch.DIAGONAL) {
@@ -137,5 +144,6 @@ public final class EndToEndInstrument implements Observer {
         product.close();
         if (chain != null) for (Matrix m : chain) if (m != null) m.close();
         if (identity != null) identity.close();
+        if (pass != null) pass.close();
     }
 }

@@ -2,7 +2,6 @@ package overparam.core.nn;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.random.RandomGenerator;
 import overparam.core.Seeds;
 import overparam.core.linalg.Matrix;
 import overparam.core.linalg.Svd;
@@ -38,9 +37,7 @@ final class LinearModelInit {
             case STANDARD, SMALL, ZERO -> {
                 for (int h = 1; h <= layers; h++) {
                     Matrix w = all.get(h - 1);
-                    RandomGenerator rng = Seeds.stream(seed, "init/" + spec.parameterName(h));
-                    double sd = alpha * init.hiddenFactor() / Math.sqrt(w.cols());
-                    for (int i = 0; i < w.rows(); i++) for (int j = 0; j < w.cols(); j++) w.set(i, j, sd * rng.nextGaussian());
+                    Network.fillGaussian(w, Seeds.stream(seed, "init/" + spec.parameterName(h)), alpha * init.hiddenFactor() / Math.sqrt(w.cols()));
                 }
             }
             case IDENTITY -> {
@@ -69,9 +66,7 @@ final class LinearModelInit {
     private static void balanced(NetworkSpec spec, long seed, double alpha, List<Matrix> all) {
         int k = spec.outputs(), d = spec.inputDim(), n = all.size();
         try (Matrix a = Matrix.zeros(k, d)) {
-            RandomGenerator rng = Seeds.stream(seed, "init/end-to-end");
-            double sd = alpha / Math.sqrt(d);
-            for (int i = 0; i < k; i++) for (int j = 0; j < d; j++) a.set(i, j, sd * rng.nextGaussian());
+            Network.fillGaussian(a, Seeds.stream(seed, "init/end-to-end"), alpha / Math.sqrt(d));
             if (n == 1) {
                 all.get(0).copyFrom(a);
                 return;

@@ -155,7 +155,8 @@ public final class Network implements AutoCloseable {
         return arrays;
     }
 
-    private static void fillGaussian(Matrix m, RandomGenerator rng, double sd) {
+    /** Every entry sd * N(0, 1), drawn in row-major order from rng (also LinearModelInit's draws). */
+    static void fillGaussian(Matrix m, RandomGenerator rng, double sd) {
         int per = m.rowsPerBlock();
         for (int first = 0; first < m.rows(); first += per) {
             var block = m.rowBlock(first, Math.min(per, m.rows() - first));
@@ -242,7 +243,7 @@ public final class Network implements AutoCloseable {
         if (!spec.hasSampleSignals())
             throw new IllegalStateException("per-sample signals B_h need one output and fixed activations; " + spec.arch() + " has "
                     + spec.outputs() + " outputs and " + spec.activation().name());
-        Elementwise.broadcastRow(output, ws.topGradient(spec.depth()));        // du_i / dx^(H)_i = a for every i
+        Elementwise.broadcastRow(output, ws.topGradient());        // du_i / dx^(H)_i = a for every i
         backward(ws, lowest);
         ws.lowestSignal = lowest;
     }
@@ -253,7 +254,7 @@ public final class Network implements AutoCloseable {
      * signal buffers then hold no B_h (an observer asking for them gets a fresh backward pass).
      */
     private void lossSignals(Workspace ws, int lowest) {
-        Linalg.multTransB(1.0, ws.residuals, output, 0.0, ws.topGradient(spec.depth()));   // dL/dX^(H) = R a^T
+        Linalg.multTransB(1.0, ws.residuals, output, 0.0, ws.topGradient());   // dL/dX^(H) = R a^T
         backward(ws, lowest);
         ws.lowestSignal = spec.depth() + 1;
     }

@@ -24,6 +24,8 @@ public final class Workspace implements AutoCloseable {
      * one with --widths) they are the buffers themselves; otherwise prefix views of them, made once here.
      */
     final Matrix[] gradAOf, gradBOf, scaledSignalOf, scaledSignalPixelsOf;
+    /** gradA as sample rows at the top hidden layer's width (gradA itself unless a narrower top layer takes a prefix). */
+    private final Matrix topGradient;
     final Matrix predictions;           // u, rows x k
     final Matrix residuals;             // dL/du (u - y for the squared loss), rows x k
     /** The convolutional net's input as pixel rows ((rows p) x d0); null for the dense networks, which use x as is. */
@@ -77,6 +79,7 @@ public final class Workspace implements AutoCloseable {
             scaledSignalOf[h] = full ? scaledSignal : prefix(scaledSignal, rows, w);
             scaledSignalPixelsOf[h] = full ? scaledSignalPixels : scaledSignalOf[h];
         }
+        topGradient = depth == 0 || spec.width(depth) == width ? gradA : gradAOf[depth - 1];
         predictions = Matrix.zeros(rows, spec.outputs());
         residuals = Matrix.zeros(rows, spec.outputs());
         Patches patches = spec.patches();
@@ -101,7 +104,7 @@ public final class Workspace implements AutoCloseable {
     }
 
     /** d(.)/d x^(H) as sample rows at the top hidden layer's width: where a back-propagation starts. */
-    Matrix topGradient(int depth) { return depth == 0 ? gradA : gradAOf[depth - 1] == gradAPixels ? gradA : gradAOf[depth - 1]; }
+    Matrix topGradient() { return topGradient; }
 
     /** The (rows p) x cols / p view of a sample-row buffer; the buffer itself when p = 1. */
     private static Matrix pixels(Matrix m, int p) {

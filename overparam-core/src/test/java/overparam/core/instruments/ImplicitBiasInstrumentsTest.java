@@ -97,6 +97,10 @@ class ImplicitBiasInstrumentsTest {
                 matrixDrift[t] = last.number("balance_matrix_drift");
                 move[t] = Math.abs(last.list("layer_norm_sq")[0] - first.list("layer_norm_sq")[0]);
                 neuronDrift[t] = last.number("balance_neuron_drift");
+                double growth = 0;                                         // the largest change of a ||W_h||_F^2, from the records
+                for (int h = 0; h < 3; h++) growth = Math.max(growth, Math.abs(last.list("layer_norm_sq")[h] - first.list("layer_norm_sq")[h]));
+                assertEquals(drift[t] / growth, last.number("balance_drift_relative"), 1e-15 * drift[t] / growth);
+                assertEquals(0.0, first.number("balance_drift_relative"), 0.0);
             }
         }
         try (Dataset data = Fixtures.sphere(8, 4, 2); Network net = Network.initialize(spec, 5, Init.BALANCED, 1.0);
@@ -146,6 +150,10 @@ class ImplicitBiasInstrumentsTest {
             r = train(net, data, Loss.LOGISTIC, 1e-3, 0, 1, List.of(m)).get(0);
             assertEquals(3.0, r.number("margin_min"), 0.0);
             assertEquals(1.0, r.number("normalized_margin"), 1e-15);
+            // the exponential loss's smoothed margin, log(1 / L) / rho^L with L = e^-6 + e^-3 and rho = 3
+            MarginInstrument e = new MarginInstrument(spec, TrainedLayers.all(spec), MarginInstrument.Smoothing.EXPONENTIAL);
+            r = train(net, data, Loss.EXPONENTIAL, 1e-3, 0, 1, List.of(e)).get(0);
+            assertEquals(Math.log(1 / (Math.exp(-6) + Math.exp(-3))) / 3, r.number("smoothed_margin"), 1e-14);
         }
     }
 

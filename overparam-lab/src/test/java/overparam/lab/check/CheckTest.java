@@ -294,6 +294,24 @@ class CheckTest {
         assertVerdict(INCONCLUSIVE, check.evaluate(results(List.of())));
     }
 
+    /**
+     * A constant bound: drift {0, 0.004, 0.006} stays under 0.01 at every step (worst ratio 0.6); {0, 0.004, 0.012} goes over
+     * at its last step (ratio 1.2); the first record counts too; a bound that is not a positive number is refused.
+     */
+    @Test
+    void boundTakesAConstant() {
+        Bound check = new Bound("drift under 1%", "drift", "0.01", null, null);
+        Verdict under = check.evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("drift", new double[] {0, 0.004, 0.006}), "done"))));
+        assertVerdict(HOLDS, under);
+        assertEquals(0.6, under.estimate(), 1e-12);
+        Verdict over = check.evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("drift", new double[] {0, 0.004, 0.012}), "done"))));
+        assertVerdict(FAILS, over);
+        assertEquals(1.2, over.estimate(), 1e-12);
+        assertVerdict(FAILS, check.evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("drift", new double[] {0.02, 0.004}), "done")))));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Bound("x", "drift", "-1", null, null).evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("drift", new double[] {0}), "done")))));
+    }
+
     @Test
     void aPerCellClaimWithPlannedCellsMissingIsInconclusiveAndSaysSo() {
         Bound check = new Bound("loss under the bound", "loss", "loss_bound", null, null);
