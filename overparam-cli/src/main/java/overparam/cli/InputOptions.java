@@ -8,8 +8,10 @@ final class InputOptions {
     String data;
     @Option(names = "--labels", paramLabel = "y.npy", description = "Labels, n values (.npy or .csv); kernel uses them for y^T K^-1 y.")
     String labels;
-    @Option(names = "--synthetic", paramLabel = "KIND", description = "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)) or normal (x_i ~ N(0, I), seed 002).")
+    @Option(names = "--synthetic", paramLabel = "KIND", description = "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)), normal (x_i ~ N(0, I), seed 002) or subspace (the unit sphere of a random --subspace-dim D subspace of R^d).")
     String synthetic;
+    @Option(names = "--subspace-dim", paramLabel = "D", description = "--synthetic subspace: the dimension d' of the random subspace the points span (1 to --d).")
+    Integer subspaceDim;
     @Option(names = "--n", paramLabel = "N", description = "Samples of --synthetic data. Default: ${DEFAULT-VALUE}.")
     Integer n;
     @Option(names = "--d", paramLabel = "D", description = "Input dimension of --synthetic data. Default: ${DEFAULT-VALUE}.")

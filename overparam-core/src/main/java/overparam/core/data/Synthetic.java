@@ -3,7 +3,9 @@ package overparam.core.data;
 import java.nio.DoubleBuffer;
 import java.util.random.RandomGenerator;
 import overparam.core.Seeds;
+import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
+import overparam.core.linalg.Svd;
 
 /** Synthetic inputs and labels, all from a seed (each from its own stream, see {@link Seeds}). */
 public final class Synthetic {
@@ -43,6 +45,29 @@ public final class Synthetic {
     }
 
     public static Matrix sphere(int n, int d, long seed) { return Kind.SPHERE.draw(n, d, seed); }
+
+    /**
+     * n points uniform on the unit sphere of a random subspace of dimension dPrime in R^d (Panigrahi, Shetty, Goyal 2020,
+     * whose Gram bounds depend on the data's dimension d', not d): x_i = Q z_i with z_i uniform on S^(dPrime - 1) (from the
+     * seed's "data/x" stream, as {@link #sphere}) and Q a d x dPrime orthonormal basis of the column space of a Gaussian
+     * matrix (from the basis seed's "data/subspace" stream; LAPACK dgesdd's U), a uniformly random subspace. ||x_i|| = 1.
+     * The basis has a seed of its own so that a test set drawn with another point seed lies in the same subspace.
+     */
+    public static Matrix subspace(int n, int d, int dPrime, long pointSeed, long basisSeed) {
+        if (dPrime < 1 || dPrime > d) throw new IllegalArgumentException("subspace dimension " + dPrime + ": expected 1.." + d);
+        try (Matrix z = sphere(n, dPrime, pointSeed); Matrix q = subspaceBasis(d, dPrime, basisSeed)) {
+            Matrix x = Matrix.zeros(n, d);
+            Linalg.multTransB(1.0, z, q, 0.0, x);                                  // rows x_i^T = z_i^T Q^T
+            return x;
+        }
+    }
+
+    /** The d x dPrime orthonormal basis {@link #subspace} uses. */
+    public static Matrix subspaceBasis(int d, int dPrime, long basisSeed) {
+        try (Matrix g = gaussian(d, dPrime, 1.0, Seeds.stream(basisSeed, "data/subspace")); Svd svd = Svd.of(g)) {
+            return svd.u().copy();
+        }
+    }
 
     public static Matrix gaussianPoints(int n, int d, long seed) { return Kind.GAUSSIAN.draw(n, d, seed); }
 

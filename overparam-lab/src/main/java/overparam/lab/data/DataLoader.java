@@ -10,6 +10,7 @@ import overparam.core.data.Dataset;
 import overparam.core.data.NdArray;
 import overparam.core.data.Npy;
 import overparam.core.data.Synthetic;
+import overparam.lab.plan.DataPlan.SyntheticInputs;
 import overparam.core.linalg.Matrix;
 import overparam.lab.plan.InputShape;
 
@@ -49,8 +50,13 @@ public final class DataLoader {
      * (channels x pixels) are drawn as vectors of their size: "sphere" then puts each image on the unit sphere
      * (||x_i||_F = 1, Theorem 7.1's assumption).
      */
-    static Matrix syntheticInputs(Synthetic.Kind kind, int n, int[] sampleShape, long seed) {
-        return kind.draw(n, InputShape.size(sampleShape), seed);
+    /**
+     * n inputs of the generator: from the point seed, and for a subspace on the basis drawn from basisSeed (the training
+     * set's seed, so that fresh test samples lie in the same subspace).
+     */
+    static Matrix syntheticInputs(SyntheticInputs s, int n, long seed, long basisSeed) {
+        int d = InputShape.size(s.sampleShape());
+        return s.subspaceDim() != null ? Synthetic.subspace(n, d, s.subspaceDim(), seed, basisSeed) : s.kind().draw(n, d, seed);
     }
 
     /** Inputs alone (n x d; n x d0 x p and n x d0 x rows x cols arrays as rows of d0 p values), for commands that need no labels. */

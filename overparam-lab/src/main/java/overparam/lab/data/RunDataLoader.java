@@ -55,8 +55,8 @@ public final class RunDataLoader {
     /** Inputs alone, with labels when the plan names a labels file (else zeros): what the kernel command reads. */
     public static Dataset inputs(DataPlan plan) {
         if (plan.inputs() instanceof SyntheticInputs s) {
-            Matrix x = DataLoader.syntheticInputs(s.kind(), s.n(), s.sampleShape(), plan.seed());
-            return new Dataset(x, Matrix.vector(x.rows()), "synthetic " + s.kind().cliName(), s.sampleShape());
+            Matrix x = DataLoader.syntheticInputs(s, s.n(), plan.seed(), plan.seed());
+            return new Dataset(x, Matrix.vector(x.rows()), "synthetic " + s.describe(), s.sampleShape());
         }
         if (!(plan.inputs() instanceof FileInputs f))
             throw new BadInputException("--data " + ((ImageInputs) plan.inputs()).set() + ": the kernel command reads .npy or .csv inputs; "
@@ -88,18 +88,18 @@ public final class RunDataLoader {
         DataLoader.Inputs inputs = plan.inputs() instanceof FileInputs f ? DataLoader.inputs(f.data()) : null;
         SyntheticInputs synthetic = plan.inputs() instanceof SyntheticInputs s ? s : null;
         int[] shape = inputs != null ? inputs.sampleShape() : synthetic.sampleShape();
-        Matrix x = inputs != null ? inputs.matrix() : DataLoader.syntheticInputs(synthetic.kind(), synthetic.n(), shape, plan.seed());
+        Matrix x = inputs != null ? inputs.matrix() : DataLoader.syntheticInputs(synthetic, synthetic.n(), plan.seed(), plan.seed());
         Network teacherNet = teacher ? teacherNetwork(x.cols(), shape, plan, network) : null;
         Matrix y = teacher ? teacherNet.predict(x) : Synthetic.gaussianLabels(x.rows(), plan.seed());
         if (loss.takesSigns()) signs(y);
         String labelled = ", labels " + (teacher ? "teacher (width " + teacherNet.width() + (plan.teacher().norm() != null ? ", ||W*||_2 = " + plan.teacher().norm() : "") + ")"
                 : "N(0, 1)") + (loss.takesSigns() ? " signs" : "");
-        String source = synthetic != null ? "synthetic " + synthetic.kind().cliName() : ((FileInputs) plan.inputs()).data();
+        String source = synthetic != null ? "synthetic " + synthetic.describe() : ((FileInputs) plan.inputs()).data();
         Dataset train = new Dataset(x, y, source + labelled, shape);
         Dataset test = null;
         if (synthetic != null && plan.test().n() > 0) {                  // fresh samples of the same distribution
             long testSeed = Seeds.derive(plan.seed(), "test");
-            Matrix xt = DataLoader.syntheticInputs(synthetic.kind(), plan.test().n(), shape, testSeed);
+            Matrix xt = DataLoader.syntheticInputs(synthetic, plan.test().n(), testSeed, plan.seed());
             Matrix yt = teacher ? teacherNet.predict(xt) : Synthetic.gaussianLabels(plan.test().n(), testSeed);
             if (loss.takesSigns()) signs(yt);
             test = new Dataset(xt, yt, source + " (fresh test samples)" + labelled, shape);

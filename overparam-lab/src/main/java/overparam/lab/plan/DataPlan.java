@@ -37,9 +37,18 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
     public record ImageInputs(String set, int[] classes, Integer perClass, Integer testPerClass, boolean unitNorm, boolean center)
             implements Inputs {}
 
-    /** n samples from a generator, each of sampleShape ({d}, or {channels, pixels...} for conv-resnet). */
-    public record SyntheticInputs(Synthetic.Kind kind, int n, int[] sampleShape) implements Inputs {
+    /**
+     * n samples from a generator, each of sampleShape ({d}, or {channels, pixels...} for conv-resnet); subspaceDim, when not
+     * null, puts them on the unit sphere of a random subspace of that dimension ({@code --synthetic subspace}, kind SPHERE).
+     */
+    public record SyntheticInputs(Synthetic.Kind kind, int n, int[] sampleShape, Integer subspaceDim) implements Inputs {
         public int d() { return InputShape.size(sampleShape); }
+
+        /** The generator as --synthetic names it. */
+        public String cliName() { return subspaceDim != null ? "subspace" : kind.cliName(); }
+
+        /** What the data are, for the run's description: "subspace (d' = 3)" or the kind. */
+        public String describe() { return subspaceDim != null ? "subspace (d' = " + subspaceDim + ")" : kind.cliName(); }
     }
 
     /** Labels of synthetic (or unlabelled file) inputs: y_i ~ N(0, 1), or a random network of the student's kind. */
@@ -98,6 +107,9 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
         boolean fresh = Boolean.TRUE.equals(c.freshSamples());
         if (fresh && (!synthetic || !labelsFrom.hasTeacher()))
             throw new BadInputException("--fresh-samples: needs --synthetic data with --labels-from teacher (the teacher labels each new sample).");
+        if (fresh && inputs instanceof SyntheticInputs s && s.subspaceDim() != null)
+            throw new BadInputException("--fresh-samples: not with --synthetic subspace (fresh batches are drawn from the full-space generators); "
+                    + "use a fixed training set, or --synthetic sphere.");
         if (fresh && train.batchSize() < 1)
             throw new BadInputException("--fresh-samples: needs --batch-size B, the number of new samples a step (SGD on the population loss).");
         if (c.testLabels() != null && c.testData() == null)
@@ -138,14 +150,23 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
     }
 
     private static SyntheticInputs syntheticInputs(RunConfig c, Arch arch) {
-        Synthetic.Kind kind = Synthetic.Kind.named(c.synthetic());
+        boolean subspace = c.synthetic().trim().equalsIgnoreCase("subspace");
+        Synthetic.Kind kind = subspace ? Synthetic.Kind.SPHERE : Synthetic.Kind.named(c.synthetic());
         if (kind == null)
             throw BadInputException.of("--synthetic " + c.synthetic(), "an unknown generator",
-                    "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)) or normal (x_i ~ N(0, I), seed 002)", "e.g. --synthetic sphere");
+                    "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)), normal (x_i ~ N(0, I), seed 002) or subspace "
+                            + "(the unit sphere of a random --subspace-dim D subspace)", "e.g. --synthetic sphere");
         int[] shape = InputShape.synthetic(arch, c.d(), c.pixels());
         if (c.n() < 1) throw BadInputException.of("--n " + c.n(), c.n(), "a positive number of samples", "e.g. --n 64");
         if (c.d() < 1) throw BadInputException.of("--d " + c.d(), c.d(), "a positive input dimension", "e.g. --d 10");
-        return new SyntheticInputs(kind, c.n(), shape);
+        Integer dim = c.subspaceDim();
+        if (subspace != (dim != null))
+            throw new BadInputException(subspace ? "--synthetic subspace: needs --subspace-dim D, the subspace's dimension (1 to --d); e.g. --subspace-dim 3."
+                    : "--subspace-dim " + dim + ": only for --synthetic subspace; drop it or use --synthetic subspace.");
+        int d = InputShape.size(shape);
+        if (subspace && (dim < 1 || dim > d))
+            throw BadInputException.of("--subspace-dim " + dim, dim, "a dimension from 1 to the input dimension " + d, "e.g. --subspace-dim " + Math.min(3, d));
+        return new SyntheticInputs(kind, c.n(), shape, dim);
     }
 
     /** Image data sets bring their labels; other inputs take N(0, 1) labels or a teacher's. */

@@ -128,6 +128,10 @@ class RunPlanTest {
         assertTrue(refusal(base().with("eta", null)).contains("--eta: missing"));
         assertTrue(refusal(base().with("data", "X.npy")).contains("--data and --synthetic"));
         assertTrue(refusal(base().with("fresh_samples", true)).contains("--fresh-samples"));
+        assertTrue(refusal(base().with("synthetic", "subspace")).contains("needs --subspace-dim D"));
+        assertTrue(refusal(base().with("subspace_dim", 3)).contains("--subspace-dim 3: only for --synthetic subspace"));
+        assertTrue(refusal(base().with("synthetic", "subspace").with("subspace_dim", 11).with("d", 10)).startsWith("--subspace-dim 11:"));
+        assertTrue(refusal(base().with("synthetic", "subspace").with("subspace_dim", 0)).startsWith("--subspace-dim 0:"));
         assertTrue(refusal(base().with("threads", 0)).contains("--threads 0"));
         assertTrue(refusal(base().with("arch", "conv-resnet").with("pixels", "4x4").with("patch", 2)).contains("--patch 2"));
     }
