@@ -40,7 +40,10 @@ final class KernelCommand implements Callable<Integer> {
         KernelRun.Result r = KernelRun.execute(KernelPlan.parse(TrainCommand.fromOptions(spec), kind, layer));
         var o = spec.commandLine().getOut();
         o.printf("%s on n = %d points (d = %d): %.2f s%n", r.description(), r.n(), r.d(), r.seconds());
-        o.printf("n = %d   lambda_min = %.10e   lambda_max = %.10e%n", r.n(), r.lambdaMin(), r.lambdaMax());
+        var extremes = new overparam.core.linalg.Spectrum.Extremes(r.lambdaMin(), r.lambdaMax());
+        if (extremes.resolvesMin(r.n())) o.printf("n = %d   lambda_min = %.10e   lambda_max = %.10e%n", r.n(), r.lambdaMin(), r.lambdaMax());
+        else o.printf("n = %d   lambda_min below round-off (computed %.3e; |lambda| < n eps ||K|| = %.3e is indistinguishable from 0)   lambda_max = %.10e%n",
+                r.n(), r.lambdaMin(), extremes.roundoff(r.n()), r.lambdaMax());
         if (inputs.labels != null) o.printf("y^T K^-1 y = %.10e   sqrt(2 y^T K^-1 y / n) = %.10e%n", r.labelComplexity(), r.aroraBound());
         if (r.singularWarning() != null) spec.commandLine().getErr().println("warning: " + r.singularWarning());
         o.printf("wrote %s%n", r.written());

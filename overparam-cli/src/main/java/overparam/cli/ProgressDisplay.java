@@ -33,7 +33,9 @@ final class ProgressDisplay implements TrainingListener, AutoCloseable {
     }
 
     @Override public void onRecord(StepRecord r) {
-        String message = String.format("loss %.3e  lambda_min(G) %s", r.number("loss"), format(r.number("ntk_lambda_min")));
+        double min = r.number("ntk_lambda_min"), floor = r.number("ntk_lambda_min_roundoff");
+        String message = String.format("loss %.3e  lambda_min(G) %s", r.number("loss"),
+                !Double.isNaN(floor) && !(min > floor) ? "below round-off (|.| < " + format(floor) + ")" : format(min));
         if (bar != null) bar.setExtraMessage(message);
         long now = System.nanoTime();
         if (plain != null && (now - lastPlainLine > Duration.ofSeconds(2).toNanos() || r.step() == steps || r.step() == 0)) {

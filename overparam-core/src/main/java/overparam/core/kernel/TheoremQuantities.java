@@ -14,7 +14,7 @@ import overparam.core.nn.NetworkSpec;
  * step-size requirements of the theorems that cover the network (hidden constants set to 1, at failure
  * probability {@link #DELTA}).
  */
-public record TheoremQuantities(Spectrum.Extremes limitGramExtremes, Spectrum.Extremes limitNtkExtremes, double labelComplexity,
+public record TheoremQuantities(int n, Spectrum.Extremes limitGramExtremes, Spectrum.Extremes limitNtkExtremes, double labelComplexity,
                                 double labelComplexityNtk, double aroraBound, double separation, List<Theorems.Requirement> requirements) {
     /** The failure probability delta the width requirements are evaluated at. */
     public static final double DELTA = 0.1;
@@ -28,12 +28,20 @@ public record TheoremQuantities(Spectrum.Extremes limitGramExtremes, Spectrum.Ex
         double yKy = Theorems.labelComplexity(kernel.limitGram(), y);
         double yThetaY = Theorems.labelComplexity(kernel.limitNtk(), y);           // seed 001: y^T (Theta^(L))^-1 y
         double separation = Theorems.separation(x);
-        return new TheoremQuantities(gram, ntk, yKy, yThetaY, Theorems.aroraBound(yKy, x.rows()), separation,
-                requirements(spec, x.rows(), gram.min(), separation));
+        // a lambda_0 below round-off is no number: the requirements built on it (n^6 / lambda_0^4, ...) are left undefined
+        double lambda0 = gram.resolvesMin(x.rows()) ? gram.min() : Double.NaN;
+        return new TheoremQuantities(x.rows(), gram, ntk, yKy, yThetaY, Theorems.aroraBound(yKy, x.rows()), separation,
+                requirements(spec, x.rows(), lambda0, separation));
     }
 
-    /** lambda_0 = lambda_min(K^(H)). */
+    /** lambda_0 = lambda_min(K^(H)) as computed (below {@link #lambda0Roundoff} it is round-off, of either sign). */
     public double lambda0() { return limitGramExtremes.min(); }
+
+    /** The round-off floor of K^(H)'s eigenvalues, n eps ||K^(H)||_2 ({@link Spectrum.Extremes#roundoff}). */
+    public double lambda0Roundoff() { return limitGramExtremes.roundoff(n); }
+
+    /** Whether lambda_0 is resolved in float64 (positive, above its round-off floor). */
+    public boolean lambda0Resolved() { return limitGramExtremes.resolvesMin(n); }
 
     /** The loss's contraction per step that Theorems 5.1 and 6.1 promise at step size eta. */
     public double predictedRate(double eta) { return Theorems.predictedRate(eta, lambda0()); }

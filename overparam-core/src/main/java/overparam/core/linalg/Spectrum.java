@@ -18,6 +18,18 @@ public final class Spectrum implements AutoCloseable {
     public record Extremes(double min, double max) {
         /** The spectral norm of a symmetric matrix: its largest |eigenvalue|. */
         public double spectralNorm() { return Math.max(Math.abs(min), Math.abs(max)); }
+
+        /**
+         * The round-off floor of an n x n symmetric matrix's eigenvalues in float64: n eps ||A||_2. LAPACK's symmetric
+         * eigensolvers are backward stable (the computed eigenvalues are exact for A + E with ||E||_2 <= p(n) eps ||A||_2,
+         * p(n) a modest function of n; LAPACK Users' Guide, Section 4.7), so an eigenvalue of magnitude below this is
+         * indistinguishable from 0: a Gram matrix of rank below n (the quadratic activation once n > d'(d' + 1) / 2, Panigrahi
+         * et al. 2020) gives a lambda_min of either sign about 1e-15 ||A||, well below the floor (GramRoundoffTest).
+         */
+        public double roundoff(int n) { return n * Math.ulp(1.0) * spectralNorm(); }
+
+        /** Whether the least eigenvalue is a number in float64: positive and above the {@link #roundoff} floor. */
+        public boolean resolvesMin(int n) { return min > roundoff(n); }
     }
 
     private static final double ABSTOL = 2 * Double.MIN_NORMAL;

@@ -22,7 +22,7 @@ class TheoremQuantitiesTest {
         assertEquals(Math.sqrt(0.75), Theorems.aroraBound(0.75, 2), 1e-15);
         assertEquals(0.9, Theorems.predictedRate(0.1, 2), 1e-15);                  // 1 - 0.1 * 2 / 2
         assertEquals(0.9 * 0.9 * 3, Theorems.lossBound(3, 0.1, 2, 2), 1e-15);
-        TheoremQuantities q = new TheoremQuantities(new Spectrum.Extremes(2, 4), new Spectrum.Extremes(4, 8), 0.75, 0.375,
+        TheoremQuantities q = new TheoremQuantities(2, new Spectrum.Extremes(2, 4), new Spectrum.Extremes(4, 8), 0.75, 0.375,
                 Math.sqrt(0.75), 1, List.of());
         assertEquals(2, q.lambda0(), 0.0);
         assertEquals(0.9, q.predictedRate(0.1), 1e-15);

@@ -21,11 +21,13 @@ public final class Theory implements AutoCloseable {
 
     /** The theory block's numbers, in summary.json's order; an experiment's store reads the same keys back as run values. */
     public enum Scalar {
-        LAMBDA_0("lambda_0", (q, eta) -> q.lambda0()),
+        /** lambda_0, null when it is below its round-off floor (then lambda_0_roundoff is what float64 can say: |lambda_0| < it). */
+        LAMBDA_0("lambda_0", (q, eta) -> q.lambda0Resolved() ? q.lambda0() : Double.NaN),
+        LAMBDA_0_ROUNDOFF("lambda_0_roundoff", (q, eta) -> q.lambda0Roundoff()),
         LIMIT_GRAM_LAMBDA_MAX("limit_gram_lambda_max", (q, eta) -> q.limitGramExtremes().max()),
         LIMIT_NTK_LAMBDA_MIN("limit_ntk_lambda_min", (q, eta) -> q.limitNtkExtremes().min()),
         LIMIT_NTK_LAMBDA_MAX("limit_ntk_lambda_max", (q, eta) -> q.limitNtkExtremes().max()),
-        PREDICTED_RATE("predicted_rate", (q, eta) -> q.predictedRate(eta)),
+        PREDICTED_RATE("predicted_rate", (q, eta) -> q.lambda0Resolved() ? q.predictedRate(eta) : Double.NaN),
         ETA_STABLE_BELOW("eta_stable_below", (q, eta) -> q.etaStableBelow()),
         Y_K_INV_Y("y_K_inv_y", (q, eta) -> q.labelComplexity()),
         Y_NTK_INV_Y("y_ntk_inv_y", (q, eta) -> q.labelComplexityNtk()),
