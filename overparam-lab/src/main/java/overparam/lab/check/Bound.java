@@ -37,8 +37,10 @@ public record Bound(String name, String metric, String bound, Map<String, String
             used++;
             for (var e : mv.entrySet()) {
                 Double bound = constant != null ? constant : bv.get(e.getKey());
-                if (bound == null || e.getValue() == null || bound <= 0) continue;
-                double ratio = e.getValue() / bound;
+                if (bound == null || e.getValue() == null || Double.isNaN(bound)) continue;
+                // a bound at or below 0 (a least eigenvalue that is round-off of either sign) holds only a metric at or
+                // below it: the ratio is then 0, else infinite, never a silent skip
+                double ratio = bound > 0 ? e.getValue() / bound : e.getValue() <= bound ? 0 : Double.POSITIVE_INFINITY;
                 boolean first = e.getKey().equals(mv.firstKey());
                 if (first ? ratio > 1 + s && ratio > worst : ratio > worst) { worst = ratio; at = c.cell() + ", step " + e.getKey(); }
             }

@@ -6,7 +6,8 @@ import overparam.lab.store.Configured;
 
 /**
  * A cell filter from a spec: field -> condition, all of which must hold. A condition is a value (equality, numeric
- * when both sides are numbers) or one prefixed by >=, <=, >, < or != (e.g. width: ">=1024").
+ * when both sides are numbers) or one prefixed by >=, <=, >, < or != (e.g. width: ">=1024"), or alternatives separated by
+ * | of which one must hold (activation: "softplus|tanh|erf").
  */
 public final class Where {
     private Where() {}
@@ -31,6 +32,10 @@ public final class Where {
                     default -> left < right;
                 };
             }
+        }
+        if (cond.contains("|")) {                                                  // alternatives: "softplus|tanh|erf"
+            for (String alternative : cond.split("\\|")) if (!alternative.isBlank() && holds(c, field, alternative)) return true;
+            return false;
         }
         double left = c.number(field), right = parse(cond);
         return !Double.isNaN(left) && !Double.isNaN(right) ? left == right : c.field(field).equals(cond);

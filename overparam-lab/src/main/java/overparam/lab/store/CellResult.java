@@ -33,9 +33,19 @@ public record CellResult(long runId, String cell, JsonNode config, RunStatus sta
      * What checks and figures call y: a per-run value (lambda_0, final_loss, ...) when the cell has it, else the
      * metric's last recorded value. "steps_to:METRIC<=V" (or >=) is the first recorded step at which the metric
      * reached V: how long training took to get there (NaN when it never did). "relative:METRIC" is its last value over
-     * its first (how much of the way a distance has closed).
+     * its first (how much of the way a distance has closed). "initial:METRIC" is its first recorded value (at
+     * initialization). "log10:Y" is the base-10 logarithm of any of these, NaN when Y <= 0 (for quantities spanning orders
+     * of magnitude, whose means and intervals belong on a log scale).
      */
     public double valueOf(String name) {
+        if (name.startsWith("log10:")) {
+            double v = valueOf(name.substring("log10:".length()));
+            return v > 0 ? Math.log10(v) : Double.NaN;
+        }
+        if (name.startsWith("initial:")) {
+            var s = series(name.substring("initial:".length()));
+            return s.isEmpty() || s.firstEntry().getValue() == null ? Double.NaN : s.firstEntry().getValue();
+        }
         if (name.startsWith("steps_to:")) return stepsTo(name.substring("steps_to:".length()));
         if (name.startsWith("relative:")) {
             var s = series(name.substring("relative:".length()));

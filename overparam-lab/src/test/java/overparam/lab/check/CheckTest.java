@@ -434,6 +434,27 @@ class CheckTest {
         assertFalse(Where.of(Map.of("width", ">256")).test(c));
         assertTrue(Where.of(Map.of("arch", "!=resnet")).test(c));
         assertTrue(Where.of(Map.of("width", "256.0")).test(c));
+        assertTrue(Where.of(Map.of("arch", "resnet|fc")).test(c));
+        assertFalse(Where.of(Map.of("arch", "resnet|two-layer")).test(c));
+        assertTrue(Where.of(Map.of("width", "128|256", "arch", "fc|")).test(c));
+    }
+
+    /**
+     * A bound that is a least eigenvalue at round-off level may be 0 or negative: the metric (its round-off floor) then
+     * exceeds it, which must fail the claim "the floor lies below lambda_min", never be skipped; a metric at or below a
+     * non-positive bound meets it.
+     */
+    @Test
+    void aNonPositiveBoundIsAViolationNotASkip() {
+        Bound resolved = new Bound("lambda_min above its round-off floor", "floor", "lambda_min", null, null);
+        CellResult above = cell(Map.of(), Map.of(), Map.of("floor", new double[] {1e-13, 1e-13}, "lambda_min", new double[] {0.1, 0.2}), "done");
+        CellResult negative = cell(Map.of(), Map.of(), Map.of("floor", new double[] {1e-13, 1e-13}, "lambda_min", new double[] {0.1, -2e-15}), "done");
+        CellResult zero = cell(Map.of(), Map.of(), Map.of("floor", new double[] {1e-13}, "lambda_min", new double[] {0.0}), "done");
+        assertVerdict(HOLDS, resolved.evaluate(results(List.of(above))));
+        assertVerdict(FAILS, resolved.evaluate(results(List.of(above, negative))));
+        assertVerdict(FAILS, resolved.evaluate(results(List.of(zero))));
+        Bound belowZero = new Bound("m below b", "m", "b", null, null);
+        assertVerdict(HOLDS, belowZero.evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("m", new double[] {-3}, "b", new double[] {-2}), "done")))));
     }
 
     @Test

@@ -34,4 +34,14 @@ class CellResultTest {
         assertEquals(1.0, cell(Map.of(), "loss", 4, 2, 1).valueOf("loss"), 0.0);
         assertTrue(Double.isNaN(c.valueOf("never_recorded")));
     }
+
+    @Test
+    void initialIsTheFirstRecordAndLog10TakesAnyOfThem() {
+        CellResult c = cell(Map.of("lambda_0", 0.01), "gram_lambda_min", 0.5, 0.2, -1e-16);
+        assertEquals(0.5, c.valueOf("initial:gram_lambda_min"), 0.0);
+        assertEquals(-2.0, c.valueOf("log10:lambda_0"), 1e-15);
+        assertEquals(Math.log10(0.5), c.valueOf("log10:initial:gram_lambda_min"), 1e-15);
+        assertTrue(Double.isNaN(c.valueOf("log10:gram_lambda_min")), "the last record is below 0: no logarithm");
+        assertTrue(Double.isNaN(c.valueOf("initial:never_recorded")));
+    }
 }
