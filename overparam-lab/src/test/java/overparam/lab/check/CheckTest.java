@@ -453,6 +453,12 @@ class CheckTest {
         assertVerdict(HOLDS, resolved.evaluate(results(List.of(above))));
         assertVerdict(FAILS, resolved.evaluate(results(List.of(above, negative))));
         assertVerdict(FAILS, resolved.evaluate(results(List.of(zero))));
+        Bound atInit = new Bound("resolved at initialization", "floor", "lambda_min", null, null, 0);
+        Verdict init = atInit.evaluate(results(List.of(above, negative)));                       // negative's excursion is at step 10
+        assertVerdict(HOLDS, init);
+        assertEquals(1e-12, init.estimate(), 1e-24);                                              // 1e-13 / 0.1, the worst at step 0
+        assertVerdict(FAILS, atInit.evaluate(results(List.of(zero))));
+        assertVerdict(INCONCLUSIVE, new Bound("x", "floor", "lambda_min", null, null, 20).evaluate(results(List.of(above))));   // never recorded there
         Bound belowZero = new Bound("m below b", "m", "b", null, null);
         assertVerdict(HOLDS, belowZero.evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("m", new double[] {-3}, "b", new double[] {-2}), "done")))));
     }
