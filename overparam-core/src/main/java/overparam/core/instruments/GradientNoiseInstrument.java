@@ -85,7 +85,7 @@ public final class GradientNoiseInstrument implements Observer {
     }
 
     /** Native bytes for K batches of b over n samples: the K noise vectors, the full gradient, two workspaces, the batch. */
-    public static double bytes(NetworkSpec spec, long parameters, int n, int batches, int batchSize) {
+    public static double bytes(NetworkSpec spec, double parameters, int n, int batches, int batchSize) {
         return (batches + 1.0) * parameters * Double.BYTES + overparam.core.nn.Workspace.bytes(spec, n)
                 + overparam.core.nn.Workspace.bytes(spec, batchSize) + Matrix.bytes(batchSize, spec.inputDim() + 1);
     }
