@@ -123,22 +123,7 @@ public final class GradientNoiseInstrument implements Observer {
             layers[b] = batches * size < 4 ? Double.NaN : TailIndex.estimate(batches * size, j -> xi.get((j / size) * p + offset + j % size));
         }
         record.put("tail_index_layer", layers);
-        record.put("tail_index_standardized", standardized(xi));
-    }
-
-    /** The pooled index of the noise with each coordinate divided by its standard deviation over the K vectors. */
-    private double standardized(DoubleBuffer xi) {
-        int count = 0;
-        for (int c = 0; c < p; c++) {
-            double mean = 0, ss = 0;
-            for (int k = 0; k < batches; k++) mean += xi.get(k * p + c);
-            mean /= batches;
-            for (int k = 0; k < batches; k++) { double v = xi.get(k * p + c) - mean; ss += v * v; }
-            sd[c] = Math.sqrt(ss / (batches - 1));
-            if (sd[c] > 0) kept[count++] = c;
-        }
-        int used = count;
-        return batches * used < 4 ? Double.NaN : TailIndex.estimate(batches * used, j -> xi.get((j / used) * p + kept[j % used]) / sd[kept[j % used]]);
+        record.put("tail_index_standardized", TailIndex.standardized(batches, p, xi::get, sd, kept));
     }
 
     /** b distinct samples (a partial Fisher-Yates shuffle) gathered into the batch buffers. */

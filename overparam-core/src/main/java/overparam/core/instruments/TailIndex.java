@@ -40,6 +40,27 @@ public final class TailIndex {
 
     public static double estimate(double[] x) { return estimate(x.length, j -> x[j]); }
 
+    /**
+     * alpha_hat of K noise vectors of P coordinates (x.get(k P + c), row-major as the pooled estimate reads them) with each
+     * coordinate c divided by its standard deviation over the K vectors, then pooled; coordinates without spread (sd = 0,
+     * such as a dead unit's weights) are left out. sd (length P) and kept (length P) are the caller's scratch, so that a
+     * record allocates nothing of size P. NaN when fewer than 4 values remain.
+     */
+    public static double standardized(int vectors, int coordinates, Values x, double[] sd, int[] kept) {
+        int count = 0;
+        for (int c = 0; c < coordinates; c++) {
+            double mean = 0, ss = 0;
+            for (int k = 0; k < vectors; k++) mean += x.get(k * coordinates + c);
+            mean /= vectors;
+            for (int k = 0; k < vectors; k++) { double v = x.get(k * coordinates + c) - mean; ss += v * v; }
+            sd[c] = Math.sqrt(ss / (vectors - 1));
+            if (sd[c] > 0) kept[count++] = c;
+        }
+        int used = count;
+        if ((long) vectors * used < 4) return Double.NaN;
+        return estimate(vectors * used, j -> x.get((j / used) * coordinates + kept[j % used]) / sd[kept[j % used]]);
+    }
+
     /** 1/alpha_hat, the unbiased form (Corollary 2.4 as written). */
     public static double reciprocal(int count, Values x) {
         int m = blockSize(count), blocks = count / m, used = m * blocks;
