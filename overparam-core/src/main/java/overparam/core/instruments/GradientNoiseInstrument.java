@@ -31,7 +31,9 @@ import overparam.core.nn.TrainedLayers;
  *       networks only), and grad_noise_trace_batch = s^2 (n - b) / (b (n - 1)) tr Sigma, E ||xi||^2 at batch size b;</li>
  *   <li>grad_noise_sq_mean: (1/K) sum_k ||xi_k||^2 over the K drawn batches (Monte Carlo of the same, any network);</li>
  *   <li>tail_index_pooled: {@link TailIndex} over all K P coordinates of the K noise vectors, as their code pools them;
- *       tail_index_layer: the same per parameter block (W1..WH, a: the trained ones, in order);</li>
+ *       tail_index_layer: the same per parameter block (W1..WH, a: the trained ones, in order). Under softmax cross-entropy
+       the output layer's noise sums to zero over the k classes of each hidden unit, so a block of whole rows of a sums to
+       ~0 and its estimate (negative) is no tail index: the estimator assumes independent coordinates;</li>
  *   <li>tail_index_standardized: the same after dividing each coordinate by its standard deviation over the K vectors
  *       (coordinates without noise, such as a dead unit's weights, left out): pooling coordinates of very different
  *       scales reads Gaussian noise as heavy-tailed (TailIndexTest), and this version does not.</li>
