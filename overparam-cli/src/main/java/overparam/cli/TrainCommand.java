@@ -37,6 +37,8 @@ import overparam.lab.run.TrainRun;
             "  ./overparam train --arch linear --depth 3 --width 16 --init-scheme balanced --init-scale 0.5 --synthetic gaussian --n 50 --d 10 --labels-from teacher --eta 0.02 --steps 500 --instruments balance,end-to-end --out runs/linear",
             "  # the diagonal network in the rich regime on a 3-sparse teacher, with its distances to the l1 and l2 interpolants:",
             "  ./overparam train --arch diagonal --init-scale 0.01 --synthetic gaussian --n 40 --d 100 --labels-from sparse:3 --eta 5e-3 --steps 5000 --instruments end-to-end --out runs/rich",
+            "  # SGD's gradient noise and its tail index (Simsekli et al. 2019) on a bias-free ReLU network:",
+            "  ./overparam train --arch fc --depth 2 --width 64 --activation relu --data fashion-mnist --classes 0,1 --per-class 200 --batch-size 50 --eta 0.005 --steps 200 --record-every 100 --instruments gradient-noise --noise-batches 16 --out runs/noise",
             "  # seed 002's network, SGD on Fashion-MNIST (./overparam setup installs it; slow: a smaller --steps or --per-class is fine):",
             "  ./overparam train --arch identity-mapping --activation prelu --leaky-slope 0.25 --data fashion-mnist --loss cross-entropy --batch-size 128 --eta 0.05 --momentum 0.9 --weight-decay 5e-4 --steps 2000 --record-every 200 --out runs/c1"})
 final class TrainCommand implements Callable<Integer> {
@@ -104,8 +106,12 @@ final class TrainCommand implements Callable<Integer> {
     Long dataSeed;
     @Option(names = "--dump-gram", description = "Also write G^(H)(k) and G(k) of every record as .npy.")
     Boolean dumpGram;
-    @Option(names = "--instruments", paramLabel = "LIST", description = "all (those that apply), none, or a list of gram, movement, pattern, predictions, balance (||W_{h+1}||^2 - ||W_h||^2, Du et al. 2018), margin (normalized margin, Lyu and Li 2020), end-to-end (linear models: W_e, its singular values, distances to the minimum-norm and SVM solutions), ridge-path (--arch linear --depth 1 by plain GD from --init-scheme zero on a linear teacher: exact risks of GD and of ridge at lambda = 1/(eta k), Ali et al. 2019). A test set adds test loss and accuracy. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--instruments", paramLabel = "LIST", description = "all (those that apply), none, or a list of gram, movement, pattern, predictions, balance (||W_{h+1}||^2 - ||W_h||^2, Du et al. 2018), margin (normalized margin, Lyu and Li 2020), end-to-end (linear models: W_e, its singular values, distances to the minimum-norm and SVM solutions), ridge-path (--arch linear --depth 1 by plain GD from --init-scheme zero on a linear teacher: exact risks of GD and of ridge at lambda = 1/(eta k), Ali et al. 2019), gradient-noise (not in all: minibatch gradient noise, its tail index pooled and standardized, tr Sigma; Simsekli et al. 2019). A test set adds test loss and accuracy. Default: ${DEFAULT-VALUE}.")
     String instruments;
+    @Option(names = "--noise-batches", paramLabel = "K", description = "gradient-noise: minibatches per record, each one's gradient minus the full gradient a noise vector (Simsekli et al. 2019). Default: 32.")
+    Integer noiseBatches;
+    @Option(names = "--noise-batch-size", paramLabel = "B", description = "gradient-noise: samples per noise minibatch. Default: --batch-size.")
+    Integer noiseBatchSize;
     @Option(names = "--limit-kernel", paramLabel = "MODE", description = "Compute the infinite-width kernels of the run's data (lambda_0, loss bound, infinite twin): auto (n <= 4000), on, off. Default: ${DEFAULT-VALUE}.")
     String limitKernel;
     @Option(names = "--out", paramLabel = "DIR", description = "A new folder for the run.")

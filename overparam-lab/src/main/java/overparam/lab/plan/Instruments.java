@@ -26,7 +26,12 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
         /** The linear models' end-to-end map W_e, its singular values, and its distance to reference solutions. */
         END_TO_END,
         /** Ali, Kolter, Tibshirani (2019): gradient descent's exact risk against ridge's at lambda = 1 / (eta k), and the run's own. */
-        RIDGE_PATH;
+        RIDGE_PATH,
+        /**
+         * Simsekli, Sagun, Gurbuzbalaban (2019): minibatch gradient noise, its tail index (pooled and standardized) and tr Sigma.
+         * Not part of "all": it costs K + 1 gradient evaluations per record.
+         */
+        GRADIENT_NOISE;
 
         public String cliName() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
     }
@@ -103,13 +108,17 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
                     : "needs a network linear in x (--arch linear or diagonal, or fc with --activation identity); this is --arch " + spec.arch() + " with " + spec.activation().name();
             case PATTERN -> spec.arch().isLinearModel() ? "has no activation pattern to watch in a linear model" : null;
             case RIDGE_PATH -> ridgePathMissing(spec, plan, linearTeacher);
+            case GRADIENT_NOISE -> !overparam.core.nn.ParameterVector.supports(spec)
+                    ? "needs every trained parameter in one vector; a learned PReLU slope is not (use --activation relu or leaky-relu)"
+                    : plan.train().noise().batchSize() < 1 ? "needs a minibatch size: --batch-size B (SGD) or --noise-batch-size B" : null;
             case MOVEMENT, PREDICTIONS -> null;
         };
     }
 
     /** Whether any chosen instrument reads a pass over the whole training set. */
     public boolean needWholePass() {
-        return has(Instrument.GRAM) || has(Instrument.PATTERN) || has(Instrument.PREDICTIONS) || has(Instrument.MARGIN);
+        return has(Instrument.GRAM) || has(Instrument.PATTERN) || has(Instrument.PREDICTIONS) || has(Instrument.MARGIN)
+                || has(Instrument.GRADIENT_NOISE);
     }
 
     @Override public String toString() {
@@ -118,7 +127,7 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
 
     static Instruments parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("all")) return new Instruments(EnumSet.allOf(Instrument.class), true);
+        if (t.equals("all")) return new Instruments(EnumSet.complementOf(EnumSet.of(Instrument.GRADIENT_NOISE)), true);
         EnumSet<Instrument> set = EnumSet.noneOf(Instrument.class);
         if (t.equals("none")) return new Instruments(set, false);
         for (String part : t.split(",")) {

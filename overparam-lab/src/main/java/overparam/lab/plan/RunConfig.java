@@ -26,7 +26,7 @@ public record RunConfig(
         String classes, Integer perClass, Integer testPerClass, Boolean unitNorm, Double labelNoise, Double testFraction,
         String testData, String testLabels, Integer testN, Double momentum, Double weightDecay, String lrSchedule,
         String initScheme, Double teacherNorm, Boolean center, Boolean freshSamples, Double initScale, Double labelNoiseSd, String widths,
-        Integer subspaceDim) {
+        Integer subspaceDim, Integer noiseBatches, Integer noiseBatchSize) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -43,13 +43,14 @@ public record RunConfig(
             null, null, null, true, 0.0, null,
             null, null, 0, 0.0, 0.0, "constant",
             "standard", null, false, false, null, null, null,
-            null);
+            null, null, null);
 
     /**
      * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's
      * networks, 3 otherwise; the activation to softplus (seed 004's guide), identity for the linear models, quadratic for the
      * quadratic network. init_scale (1) and label_noise_sd (0) stay unset so configurations written before they existed
-     * read the same.
+     * read the same. noise_batches and noise_batch_size (the gradient-noise instrument's K and b) stay unset too: unset, K is
+     * {@link NoisePlan#DEFAULT_BATCHES} and b the run's batch_size.
      */
     public RunConfig withDefaults() {
         ObjectNode merged = JSON.valueToTree(DEFAULTS);

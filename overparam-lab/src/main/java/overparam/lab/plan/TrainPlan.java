@@ -8,10 +8,11 @@ import overparam.core.optim.Optimizer;
 /**
  * How a run trains: the loss, the step size (a number or auto), K steps recorded every R (and at K), full-batch
  * gradient descent (batch size 0, the theorems' algorithm) or minibatch SGD, momentum, weight decay, the
- * learning-rate schedule, and the seed of initialization and sampler.
+ * learning-rate schedule, and the seed of initialization and sampler; and the gradient-noise instrument's minibatches.
  */
 public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int batchSize, double momentum, double weightDecay,
-                        Optimizer.Schedule schedule, long seed) {
+                        Optimizer.Schedule schedule, long seed,
+                        NoisePlan noise) {
 
     /** The optimizer at a step size (the given one, or auto's once computed). */
     public Optimizer optimizer(double stepSize) {
@@ -34,7 +35,8 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
         if (c.steps() < 0) throw BadInputException.of("--steps " + c.steps(), c.steps(), "a number of steps >= 0", "e.g. --steps 500");
         if (c.recordEvery() < 1)
             throw BadInputException.of("--record-every " + c.recordEvery(), c.recordEvery(), "an interval >= 1", "e.g. --record-every 25");
-        return new TrainPlan(loss, eta, c.steps(), c.recordEvery(), c.batchSize(), c.momentum(), c.weightDecay(), schedule, c.seed());
+        return new TrainPlan(loss, eta, c.steps(), c.recordEvery(), c.batchSize(), c.momentum(), c.weightDecay(), schedule, c.seed(),
+                NoisePlan.parse(c, c.batchSize()));
     }
 
     /** A loss's name (Loss.parse), or lp:P with a finite P >= 2: below 2 the gradient |r|^(P-1) sign(r) is not smooth at r = 0. */

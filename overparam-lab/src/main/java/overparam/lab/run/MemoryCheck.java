@@ -10,6 +10,7 @@ import overparam.core.BadInputException;
 import overparam.core.data.Npy;
 import overparam.core.instruments.BalanceInstrument;
 import overparam.core.instruments.EndToEndInstrument;
+import overparam.core.instruments.GradientNoiseInstrument;
 import overparam.core.instruments.GramInstrument;
 import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
@@ -125,6 +126,13 @@ final class MemoryCheck {
             parts.add(new Part("recovery matrices", RecoveryInstrument.bytes(spec.inputDim()), "W^T W", spec.inputDim(), spec.inputDim()));
         if (instruments.has(Instrument.RIDGE_PATH))
             parts.add(new Part("ridge path (SVD of X)", RidgePathInstrument.bytes(n, spec.inputDim()), "X", n, spec.inputDim()));
+        if (instruments.has(Instrument.GRADIENT_NOISE)) {                        // K noise vectors of P coordinates, two workspaces
+            overparam.lab.plan.NoisePlan noise = plan.train().noise();
+            double parameters = 0;
+            for (int h = 1; h <= spec.parameterCount(); h++) parameters += (double) spec.parameterShape(h)[0] * spec.parameterShape(h)[1];
+            parts.add(new Part("gradient noise", GradientNoiseInstrument.bytes(spec, parameters, n, noise.batches(), Math.min(noise.batchSize(), n)),
+                    "the noise vectors", noise.batches(), parameters));
+        }
         if (limitKernel) parts.add(new Part("limit kernels", Theory.bytes(n, spec.pixels()), "the limit kernel", p * n, n));
         // the inputs are read past 2 GiB, and plain BLAS products take them so; generated inputs, minibatches and patches
         // go through one buffer
@@ -206,6 +214,7 @@ final class MemoryCheck {
             case "activations" -> "Use a smaller --width, fewer samples, or --batch-size B.";
             case "Gram matrices" -> "Use fewer samples" + (gram ? ", or --instruments without gram" : "") + (autoEta ? " and a fixed --eta" : "") + ".";
             case "limit kernels" -> "Use fewer samples, or --limit-kernel off.";
+            case "gradient noise" -> "Use fewer --noise-batches, a smaller --width, or --instruments without gradient-noise.";
             default -> "Use fewer samples (--n) or a smaller input dimension (--d).";
         };
     }

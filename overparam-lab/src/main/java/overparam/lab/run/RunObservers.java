@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import overparam.core.instruments.BalanceInstrument;
 import overparam.core.instruments.EndToEndInstrument;
+import overparam.core.instruments.GradientNoiseInstrument;
 import overparam.core.instruments.GramInstrument;
 import overparam.core.instruments.MarginInstrument;
 import overparam.core.instruments.MovementInstrument;
@@ -74,6 +75,14 @@ final class RunObservers implements AutoCloseable {
     private static MarginInstrument.Smoothing smoothing(Loss loss) {
         if (loss == Loss.EXPONENTIAL) return MarginInstrument.Smoothing.EXPONENTIAL;
         return loss == Loss.LOGISTIC ? MarginInstrument.Smoothing.LOGISTIC : MarginInstrument.Smoothing.NONE;
+    }
+
+    /**
+     * The gradient-noise instrument (Simsekli et al. 2019) with its K minibatches of b samples, drawn from the run's seed on a
+     * stream of their own (TrainRun has checked b < n).
+     */
+    void gradientNoise(Network network, RunData data, TrainSpec train, overparam.lab.plan.NoisePlan noise) {
+        list.add(new GradientNoiseInstrument(network, train.trained(), train.loss(), data.train(), noise.batches(), noise.batchSize(), train.seed()));
     }
 
     /** --dump-gram: G^(H)(k) and G(k) of every record as gram_step{k}.npy and ntk_step{k}.npy (the run checked that gram is on). */

@@ -75,6 +75,7 @@ public final class TrainRun {
                 throw new BadInputException("--eta auto: 1 / lambda_max(G(0)) needs the NTK of a one-output network with dense hidden layers; give --eta.");
             if (plan.dumpGram() && !instruments.has(Instruments.Instrument.GRAM))
                 throw new BadInputException("--dump-gram needs the gram instrument: add gram to --instruments.");
+            if (instruments.has(Instruments.Instrument.GRADIENT_NOISE)) plan.train().noise().requireBelow(train.n());
             MemoryCheck.require(plan, spec, data, instruments, limit);
             try (Theory theory = limit ? Theory.of(spec, train, trained) : null;
                  Network network = plan.network().init() != null ? loadInit(plan.network().init(), spec)
@@ -96,6 +97,7 @@ public final class TrainRun {
              RunFolder folder = RunFolder.create(out)) {
             RunSummary summary = RunSummary.start(plan, spec, data, trainSpec, theory, startedAt);
             folder.writeSummary(summary.json());
+            if (instruments.has(Instruments.Instrument.GRADIENT_NOISE)) observers.gradientNoise(network, data, trainSpec, plan.train().noise());
             if (plan.dumpGram()) observers.dumpGram(folder);
             TrainingListener both = new TrainingListener() {
                 @Override public void onStep(int step, double loss) { progress.onStep(step, loss); }

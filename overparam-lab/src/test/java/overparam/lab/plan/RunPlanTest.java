@@ -135,4 +135,18 @@ class RunPlanTest {
         assertTrue(refusal(base().with("threads", 0)).contains("--threads 0"));
         assertTrue(refusal(base().with("arch", "conv-resnet").with("pixels", "4x4").with("patch", 2)).contains("--patch 2"));
     }
+
+    /** The gradient-noise instrument's K and b: defaults, and each refusal names its option. */
+    @Test
+    void gradientNoiseOptions() {
+        RunConfig noise = base().with("instruments", "gradient-noise").with("batch_size", 8);
+        assertEquals(new NoisePlan(NoisePlan.DEFAULT_BATCHES, 8, false), RunPlan.parse(noise).train().noise());
+        assertEquals(new NoisePlan(5, 4, true), RunPlan.parse(noise.with("noise_batches", 5).with("noise_batch_size", 4)).train().noise());
+        assertFalse(RunPlan.parse(base()).instruments().has(Instruments.Instrument.GRADIENT_NOISE), "all leaves out the costly gradient-noise");
+        assertTrue(refusal(noise.with("noise_batches", 1)).startsWith("--noise-batches 1"));
+        assertTrue(refusal(noise.with("noise_batch_size", 0)).startsWith("--noise-batch-size 0"));
+        assertTrue(refusal(noise.with("noise_batch_size", 64).with("n", 64)).startsWith("--noise-batch-size 64"));
+        assertTrue(refusal(noise.with("batch_size", 64).with("n", 64)).startsWith("--batch-size 64"));
+        assertTrue(refusal(base().with("noise_batches", 8)).contains("add gradient-noise to --instruments".replace("add", "Add")));
+    }
 }
