@@ -39,7 +39,7 @@ public final class Trainer {
              Batch batch = fullBatch ? null : new Batch(data, rows, spec.seed(), fresh);
              Evaluator wholeLoss = fullBatch ? null : new Evaluator(network.spec(), data);
              WholePass whole = fullBatch ? null : new WholePass(network, data, spec.loss());
-             Descent descent = new Descent(opt.chain(n, summed, spec.steps()), network.gradients(ws, spec.trained()))) {
+             Descent descent = new Descent(opt.chain(n, summed, spec.steps(), spec.seed()), network.gradients(ws, spec.trained()))) {
             Matrix x = fullBatch ? data.x() : batch.x, y = fullBatch ? data.y() : batch.y;
             long start = System.nanoTime();
             long observing = 0;
