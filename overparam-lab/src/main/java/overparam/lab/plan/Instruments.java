@@ -77,6 +77,7 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
         if (t.batchSize() != 0) return "needs full-batch gradient descent; this run takes minibatches (--batch-size " + t.batchSize() + ")";
         if (t.momentum() != 0 || t.weightDecay() != 0)
             return "needs plain gradient descent; this run has " + (t.momentum() != 0 ? "--momentum " + t.momentum() : "--weight-decay " + t.weightDecay());
+        if (!t.shaping().isNone()) return "needs plain gradient descent; this run clips, normalizes or adds noise to its gradient";
         if (!(t.schedule() instanceof overparam.core.optim.Optimizer.Schedule.Constant))
             return "needs a constant step size; this run has --lr-schedule " + t.schedule().describe();
         if (plan.network().init() != null || plan.network().initScheme() != overparam.core.nn.Init.ZERO)

@@ -103,7 +103,8 @@ final class MemoryCheck {
         List<Part> parts = new ArrayList<>();
 
         int copies = 1 + (plan.train().hasVelocity() ? 1 : 0) + (instruments.has(Instrument.MOVEMENT) ? 1 : 0)
-                + (plan.network().init() != null ? 1 : 0);       // momentum trace, the movement's W(0), --init's arrays while copied
+                + (plan.network().init() != null ? 1 : 0)        // momentum trace, the movement's W(0), --init's arrays while copied
+                + plan.train().shaping().buffers();              // clipping's or normalization's formed gradient, Langevin's noise
         double q = spec.patches().size(), inputFanIn = q * spec.channels();
         boolean inputLayer = spec.depth() == 1 || inputFanIn > m;                // W1 (m x d) is the largest layer when d > m
         parts.add(new Part(inputLayer && inputFanIn > m ? "input weights" : "weights", copies * Network.bytes(spec),
