@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import overparam.core.BadInputException;
 import overparam.core.instruments.BalanceInstrument;
 import overparam.core.instruments.EndToEndInstrument;
+import overparam.core.instruments.SmoothnessInstrument;
 import overparam.core.nn.Arch;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.TrainedLayers;
@@ -26,7 +27,12 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
         /** The linear models' end-to-end map W_e, its singular values, and its distance to reference solutions. */
         END_TO_END,
         /** Ali, Kolter, Tibshirani (2019): gradient descent's exact risk against ridge's at lambda = 1 / (eta k), and the run's own. */
-        RIDGE_PATH;
+        RIDGE_PATH,
+        /**
+         * Zhang, He, Sra, Jadbabaie (2020): local smoothness along the trajectory against the gradient norm. Not in "all": it
+         * costs two gradients over the training set per record.
+         */
+        SMOOTHNESS;
 
         public String cliName() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
     }
@@ -104,6 +110,8 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
                     : "needs a network linear in x (--arch linear or diagonal, or fc with --activation identity); this is --arch " + spec.arch() + " with " + spec.activation().name();
             case PATTERN -> spec.arch().isLinearModel() ? "has no activation pattern to watch in a linear model" : null;
             case RIDGE_PATH -> ridgePathMissing(spec, plan, linearTeacher);
+            case SMOOTHNESS -> SmoothnessInstrument.applies(spec) ? null
+                    : "needs every trained parameter to be a matrix of the gradient vector; --activation prelu's learned slope is not";
             case MOVEMENT, PREDICTIONS -> null;
         };
     }
@@ -119,7 +127,7 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
 
     static Instruments parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("all")) return new Instruments(EnumSet.allOf(Instrument.class), true);
+        if (t.equals("all")) return new Instruments(EnumSet.complementOf(EnumSet.of(Instrument.SMOOTHNESS)), true);
         EnumSet<Instrument> set = EnumSet.noneOf(Instrument.class);
         if (t.equals("none")) return new Instruments(set, false);
         for (String part : t.split(",")) {

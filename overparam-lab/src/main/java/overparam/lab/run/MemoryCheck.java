@@ -15,6 +15,7 @@ import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
 import overparam.core.instruments.RecoveryInstrument;
 import overparam.core.instruments.RidgePathInstrument;
+import overparam.core.instruments.SmoothnessInstrument;
 import overparam.core.instruments.TestInstrument;
 import overparam.core.linalg.Matrix;
 import overparam.core.linalg.Memory;
@@ -126,6 +127,8 @@ final class MemoryCheck {
             parts.add(new Part("recovery matrices", RecoveryInstrument.bytes(spec.inputDim()), "W^T W", spec.inputDim(), spec.inputDim()));
         if (instruments.has(Instrument.RIDGE_PATH))
             parts.add(new Part("ridge path (SVD of X)", RidgePathInstrument.bytes(n, spec.inputDim()), "X", n, spec.inputDim()));
+        if (instruments.has(Instrument.SMOOTHNESS))
+            parts.add(new Part("smoothness (weights copy, pass over n)", SmoothnessInstrument.bytes(spec, n), "the activations of one layer", n, p * m));
         if (limitKernel) parts.add(new Part("limit kernels", Theory.bytes(n, spec.pixels()), "the limit kernel", p * n, n));
         // the inputs are read past 2 GiB, and plain BLAS products take them so; generated inputs, minibatches and patches
         // go through one buffer
