@@ -30,8 +30,10 @@ import overparam.lab.store.Results;
     @JsonSubTypes.Type(value = Compare.class, name = "compare"),
     @JsonSubTypes.Type(value = Trend.class, name = "trend"),
     @JsonSubTypes.Type(value = Mean.class, name = "mean"),
-    @JsonSubTypes.Type(value = Fraction.class, name = "fraction")})
-public sealed interface Check permits Bound, Slope, SlopeCompare, Monotone, Converges, Rate, Threshold, Reaches, Compare, Trend, Mean, Fraction {
+    @JsonSubTypes.Type(value = Fraction.class, name = "fraction"),
+    @JsonSubTypes.Type(value = Relation.class, name = "relation")})
+public sealed interface Check permits Bound, Slope, SlopeCompare, Monotone, Converges, Rate, Threshold, Reaches, Compare, Trend, Mean, Fraction,
+        Relation {
     String name();
 
     Verdict evaluate(Results results);

@@ -483,6 +483,45 @@ class CheckTest {
     }
 
     /**
+     * Relation: x = 1, 2, 3, 4 and y = 1 + 2 x + e with e = (a, -a, -a, a), orthogonal to 1 and to x, so the OLS slope is 2
+     * exactly, the residual sum of squares 4 a^2 on 2 degrees of freedom and S_xx = 5: standard error a sqrt(0.4), interval
+     * 2 +- t(0.975; 2) a sqrt(0.4) = 2 +- 2.72131 a. a = 0.1: [1.728, 2.272] above 0, HOLDS; y = 1 - 2 x + e: FAILS; a = 1:
+     * [-0.72, 4.72] straddles 0, INCONCLUSIVE. from_step drops a first record that would break the line; a cell with two
+     * points is undecided. On log-log axes y = 3 x^2 gives slope 2 exactly.
+     */
+    @Test
+    void relation() {
+        double t = 4.302652729696142;                                     // t(0.975; 2)
+        java.util.function.BiFunction<Double, Double, double[]> line = (slope, a) -> new double[] {
+            1 + slope * 1 + a, 1 + slope * 2 - a, 1 + slope * 3 - a, 1 + slope * 4 + a};
+        double[] grad = {1, 2, 3, 4};
+        Relation grows = new Relation("smoothness grows with the gradient norm", "smooth", "grad", null, null, null, null, null);
+        CellResult tight = cell(Map.of("s", 0), Map.of(), Map.of("grad", grad, "smooth", line.apply(2.0, 0.1)), "done");
+        Verdict v = grows.evaluate(results(List.of(tight)));
+        assertVerdict(HOLDS, v);
+        assertEquals(2, v.estimate(), 1e-12);
+        assertEquals(2 - t * 0.1 * Math.sqrt(0.4), v.ciLow(), 1e-9);
+        assertEquals(2 + t * 0.1 * Math.sqrt(0.4), v.ciHigh(), 1e-9);
+        CellResult falling = cell(Map.of("s", 1), Map.of(), Map.of("grad", grad, "smooth", line.apply(-2.0, 0.1)), "done");
+        assertVerdict(FAILS, grows.evaluate(results(List.of(tight, falling))));
+        CellResult noisy = cell(Map.of("s", 2), Map.of(), Map.of("grad", grad, "smooth", line.apply(2.0, 1.0)), "done");
+        Verdict undecided = grows.evaluate(results(List.of(tight, noisy)));
+        assertVerdict(INCONCLUSIVE, undecided);
+        assertEquals(2 - t * Math.sqrt(0.4), undecided.ciLow(), 1e-9, "the cell nearest to failing is shown");
+        CellResult kinked = cell(Map.of("s", 3), Map.of(), Map.of("grad", new double[] {9, 1, 2, 3, 4}, "smooth", new double[] {-50, 3.1, 4.9, 6.9, 9.1}), "done");
+        assertVerdict(FAILS, grows.evaluate(results(List.of(kinked))));
+        assertVerdict(HOLDS, new Relation("from 10", "smooth", "grad", null, null, null, 10, null).evaluate(results(List.of(kinked))));
+        CellResult two = cell(Map.of("s", 4), Map.of(), Map.of("grad", new double[] {1, 2}, "smooth", new double[] {1, 2}), "done");
+        assertVerdict(INCONCLUSIVE, grows.evaluate(results(List.of(tight, two))));
+        assertVerdict(FAILS, new Relation("at most 1", "smooth", "grad", "linear", null, 1.0, null, null).evaluate(results(List.of(tight))));
+        double[] power = {3, 12, 27, 48};                                    // 3 x^2
+        Verdict log = new Relation("power 2", "smooth", "grad", "loglog", 1.9, 2.1, null, null)
+                .evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("grad", grad, "smooth", power), "done"))));
+        assertVerdict(HOLDS, log);
+        assertEquals(2, log.estimate(), 1e-12);
+    }
+
+    /**
      * Fraction: 10 of 10 cells converged has the Clopper-Pearson interval [0.692, 1] (0.025^(1/10) = 0.6915), inside
      * [0.5, 1]: HOLDS; 0 of 10 is [0, 0.308]: FAILS against [0.5, 1]; 3 of 5 is [0.147, 0.947], which straddles 0.5:
      * INCONCLUSIVE. A diverged cell does not count as converged.
