@@ -522,6 +522,54 @@ class CheckTest {
     }
 
     /**
+     * CompareBest: steps to a target, clipped at eta 1 (100, 110, 120) and 3 (50, 60, 70), fixed at eta 0.3 (200, 210, 220),
+     * 1 (150, 160, 170) and 3 (never: NaN). Best settings: clipped eta 3 (mean 60), fixed eta 1 (160): difference -100, Welch
+     * standard error sqrt(100 / 3 + 100 / 3) = 8.165 on 4 degrees of freedom, [-122.7, -77.3]: HOLDS for lower, FAILS for
+     * higher. A setting where one seed never got there is not the best while another always did; a fixed method that
+     * never got there anywhere loses exactly; clipped at (50, 60, 250) alone against 160 straddles 0: INCONCLUSIVE.
+     */
+    @Test
+    void compareBest() {
+        java.util.function.BiFunction<String, Double, java.util.function.DoubleFunction<CellResult>> at = (method, eta) ->
+                steps -> cell(Map.of("method", method, "eta", eta), Map.of("steps", steps), Map.of(), "done");
+        List<CellResult> cells = new java.util.ArrayList<>();
+        for (double v : new double[] {100, 110, 120}) cells.add(at.apply("clip", 1.0).apply(v));
+        for (double v : new double[] {50, 60, 70}) cells.add(at.apply("clip", 3.0).apply(v));
+        for (double v : new double[] {200, 210, 220}) cells.add(at.apply("fixed", 0.3).apply(v));
+        for (double v : new double[] {150, 160, 170}) cells.add(at.apply("fixed", 1.0).apply(v));
+        for (int i = 0; i < 3; i++) cells.add(at.apply("fixed", 3.0).apply(Double.NaN));
+        CompareBest sooner = new CompareBest("clipped sooner", "steps", "method", "clip", "fixed", "eta", "lower", null);
+        Verdict v = sooner.evaluate(results(cells));
+        assertVerdict(HOLDS, v);
+        assertEquals(-100, v.estimate(), 1e-12);
+        double half = 2.7764451051977987 * Math.sqrt(200.0 / 3);             // t(0.975; 4) x standard error
+        assertEquals(-100 - half, v.ciLow(), 1e-6);
+        assertTrue(v.measured().contains("clip best at eta=3.0") && v.measured().contains("fixed best at eta=1.0"), v.measured());
+        assertVerdict(FAILS, new CompareBest("x", "steps", "method", "clip", "fixed", "eta", "higher", null).evaluate(results(cells)));
+
+        List<CellResult> missing = new java.util.ArrayList<>();
+        for (double v2 : new double[] {50, 60, Double.NaN}) missing.add(at.apply("clip", 3.0).apply(v2));
+        for (double v2 : new double[] {100, 110, 120}) missing.add(at.apply("clip", 1.0).apply(v2));
+        for (int i = 0; i < 3; i++) missing.add(at.apply("fixed", 1.0).apply(Double.NaN));
+        Verdict exact = sooner.evaluate(results(missing));
+        assertVerdict(HOLDS, exact);
+        assertEquals(110, exact.estimate(), 1e-12, "clipped's best is eta 1, where every seed got there");
+
+        List<CellResult> wide = new java.util.ArrayList<>();
+        for (double v2 : new double[] {50, 60, 250}) wide.add(at.apply("clip", 3.0).apply(v2));
+        for (double v2 : new double[] {150, 160, 170}) wide.add(at.apply("fixed", 1.0).apply(v2));
+        assertVerdict(INCONCLUSIVE, sooner.evaluate(results(wide)));
+        List<CellResult> clipMissed = new java.util.ArrayList<>();
+        for (double v2 : new double[] {50, Double.NaN, 70}) clipMissed.add(at.apply("clip", 3.0).apply(v2));
+        for (double v2 : new double[] {150, 160, 170}) clipMissed.add(at.apply("fixed", 1.0).apply(v2));
+        assertVerdict(INCONCLUSIVE, sooner.evaluate(results(clipMissed)));
+        List<CellResult> clipNever = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) clipNever.add(at.apply("clip", 3.0).apply(Double.NaN));
+        clipNever.addAll(wide.subList(3, 6));
+        assertVerdict(FAILS, sooner.evaluate(results(clipNever)));
+    }
+
+    /**
      * Fraction: 10 of 10 cells converged has the Clopper-Pearson interval [0.692, 1] (0.025^(1/10) = 0.6915), inside
      * [0.5, 1]: HOLDS; 0 of 10 is [0, 0.308]: FAILS against [0.5, 1]; 3 of 5 is [0.147, 0.947], which straddles 0.5:
      * INCONCLUSIVE. A diverged cell does not count as converged.
