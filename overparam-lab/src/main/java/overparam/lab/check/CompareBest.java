@@ -24,28 +24,28 @@ public record CompareBest(String name, String y, String group, String first, Str
                           Map<String, String> where) implements Check {
     public Verdict evaluate(Results results) {
         boolean lower = !"higher".equals(expect);
-        String expected = "mean " + y + " of " + group + "=" + first + (lower ? " < " : " > ") + "that of " + group + "=" + second
+        String expected = "mean " + y + " of " + label(first) + (lower ? " < " : " > ") + "that of " + label(second)
                 + ", each at its best " + over + " (Welch's 95% interval of the difference; never = worst), " + Check.describe(where);
         Best a = best(results, first, lower), b = best(results, second, lower);
         Coverage coverage = Check.coverage(results, c -> Where.of(where).test(c)
                 && (Where.holds(c, group, first) || Where.holds(c, group, second)), a.cells + b.cells);
         if (a.values == null || b.values == null)
             return Verdict.noEvidence(name, "no cells with " + group + "=" + (a.values == null ? first : second), expected, coverage);
-        String measured = first + " best at " + over + "=" + a.setting + ": " + describe(a.values) + "; " + second + " best at " + over + "="
-                + b.setting + ": " + describe(b.values);
+        String measured = label(first) + " best at " + over + "=" + a.setting + ": " + describe(a.values) + "; " + label(second) + " best at "
+                + over + "=" + b.setting + ": " + describe(b.values);
         int missedA = never(a.values), missedB = never(b.values);
         if (missedA == a.values.length)
-            return Verdict.everyCell(name, Verdict.Outcome.FAILS, Evidence.exact(Double.NaN), measured + "; " + first + " never got there",
+            return Verdict.everyCell(name, Verdict.Outcome.FAILS, Evidence.exact(Double.NaN), measured + "; " + label(first) + " never got there",
                     expected, coverage, "");
         if (missedA > 0)
             return Verdict.everyCell(name, Verdict.Outcome.INCONCLUSIVE, Evidence.exact(Double.NaN), measured, expected, coverage,
-                    first + " at its best " + over + " missed in " + missedA + " of " + a.values.length + " seeds");
+                    label(first) + " at its best " + over + " missed in " + missedA + " of " + a.values.length + " seeds");
         if (missedB == b.values.length)
-            return Verdict.everyCell(name, Verdict.Outcome.HOLDS, Evidence.exact(Statistics.mean(a.values)), measured + "; " + second
+            return Verdict.everyCell(name, Verdict.Outcome.HOLDS, Evidence.exact(Statistics.mean(a.values)), measured + "; " + label(second)
                     + " never got there at any " + over, expected, coverage, "");
         if (missedB > 0)
             return Verdict.everyCell(name, Verdict.Outcome.INCONCLUSIVE, Evidence.exact(Double.NaN), measured, expected, coverage,
-                    second + " at its best " + over + " missed in " + missedB + " of " + b.values.length + " seeds");
+                    label(second) + " at its best " + over + " missed in " + missedB + " of " + b.values.length + " seeds");
         Evidence e = Statistics.welch(a.values, b.values, Math.max(a.values.length, b.values.length), Evidence.ALPHA);
         Prediction p = lower ? Prediction.below(0) : Prediction.above(0);
         return Verdict.decide(name, e, p, measured + "; difference " + Slope.interval(e) + " (95%)", expected, coverage);
@@ -72,6 +72,9 @@ public record CompareBest(String name, String y, String group, String first, Str
         }
         return new Best(setting, values, count);
     }
+
+    /** "clip_norm=0.1", or "clip_norm unset" for the empty value (the cells without the field). */
+    private String label(String value) { return value.isEmpty() ? group + " unset" : group + "=" + value; }
 
     private record Best(String setting, double[] values, int cells) {}
 

@@ -544,7 +544,7 @@ class CheckTest {
         assertEquals(-100, v.estimate(), 1e-12);
         double half = 2.7764451051977987 * Math.sqrt(200.0 / 3);             // t(0.975; 4) x standard error
         assertEquals(-100 - half, v.ciLow(), 1e-6);
-        assertTrue(v.measured().contains("clip best at eta=3.0") && v.measured().contains("fixed best at eta=1.0"), v.measured());
+        assertTrue(v.measured().contains("method=clip best at eta=3.0") && v.measured().contains("method=fixed best at eta=1.0"), v.measured());
         assertVerdict(FAILS, new CompareBest("x", "steps", "method", "clip", "fixed", "eta", "higher", null).evaluate(results(cells)));
 
         List<CellResult> missing = new java.util.ArrayList<>();
