@@ -94,6 +94,14 @@ final class TrainCommand implements Callable<Integer> {
     Double weightDecay;
     @Option(names = "--lr-schedule", paramLabel = "S", description = "constant, cosine (to 0 over the run) or step:S:G (times G every S steps). Default: ${DEFAULT-VALUE}.")
     String lrSchedule;
+    @Option(names = "--clip-norm", paramLabel = "G", description = "Clip the gradient to global norm G (over all trained parameters) before weight decay and momentum, as torch's clip_grad_norm_: a step is min(eta, eta G / ||g||) g, Zhang et al. 2020's clipped GD (eq. 5) with their eta_c = --eta and gamma = G. Default: off.")
+    Double clipNorm;
+    @Option(names = "--normalized", description = "Normalized GD: a step is eta g / ||g|| (Zhang et al. 2020 eq. 6 with beta = 0), ||g|| over all trained parameters. Default: off.")
+    Boolean normalized;
+    @Option(names = "--langevin", paramLabel = "SHAPE", description = "Add Gaussian noise to the gradient every step, theta <- theta - eta (g + eps), eps ~ N(0, Sigma) with tr Sigma = --noise-trace (Zhu et al. 2019's GLD; SGD's own noise is g_B - g): isotropic (Sigma = T / P I). Default: off.")
+    String langevin;
+    @Option(names = "--noise-trace", paramLabel = "T", description = "With --langevin: tr Sigma, the noise covariance's trace per step (match it to SGD's tr Sigma_sgd to compare noise shapes).")
+    Double noiseTrace;
     @Option(names = "--init", paramLabel = "W.npz", description = "Start from these weights (keys W1..WH, a; alpha1.. for prelu) instead of a random draw.")
     String init;
     @Option(names = "--init-scheme", paramLabel = "S", description = "standard (N(0,1); seed 002's nets N(0,1/d); linear: N(0,1/fan-in); diagonal: w = alpha), small (hidden weights x 0.05), zero, or for --arch linear balanced (Arora et al. 2019: W_{j+1}^T W_{j+1} = W_j W_j^T) or identity. Default: ${DEFAULT-VALUE}.")
@@ -106,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
     Long dataSeed;
     @Option(names = "--dump-gram", description = "Also write G^(H)(k) and G(k) of every record as .npy.")
     Boolean dumpGram;
-    @Option(names = "--instruments", paramLabel = "LIST", description = "all (those that apply), none, or a list of gram, movement, pattern, predictions, balance (||W_{h+1}||^2 - ||W_h||^2, Du et al. 2018), margin (normalized margin, Lyu and Li 2020), end-to-end (linear models: W_e, its singular values, distances to the minimum-norm and SVM solutions), ridge-path (--arch linear --depth 1 by plain GD from --init-scheme zero on a linear teacher: exact risks of GD and of ridge at lambda = 1/(eta k), Ali et al. 2019), gradient-noise (not in all: minibatch gradient noise, its tail index pooled and standardized, tr Sigma; Simsekli et al. 2019). A test set adds test loss and accuracy. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--instruments", paramLabel = "LIST", description = "all (those that apply), none, or a list of gram, movement, pattern, predictions, balance (||W_{h+1}||^2 - ||W_h||^2, Du et al. 2018), margin (normalized margin, Lyu and Li 2020), end-to-end (linear models: W_e, its singular values, distances to the minimum-norm and SVM solutions), ridge-path (--arch linear --depth 1 by plain GD from --init-scheme zero on a linear teacher: exact risks of GD and of ridge at lambda = 1/(eta k), Ali et al. 2019), gradient-noise (not in all: minibatch gradient noise, its tail index pooled and standardized, tr Sigma; Simsekli et al. 2019), smoothness (not in all: local smoothness ||grad f(x + d/2) - grad f(x)|| / (||d||/2) along each step d into a record, and the gradient norm, Zhang et al. 2020 Fig. 1; two gradients over the training set per record). A test set adds test loss and accuracy. Default: ${DEFAULT-VALUE}.")
     String instruments;
     @Option(names = "--noise-batches", paramLabel = "K", description = "gradient-noise: minibatches per record, each one's gradient minus the full gradient a noise vector (Simsekli et al. 2019). Default: 32.")
     Integer noiseBatches;

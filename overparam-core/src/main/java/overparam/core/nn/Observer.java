@@ -9,6 +9,13 @@ public interface Observer extends AutoCloseable {
     /** Called at step 0, every R steps and at the last step, after that step's forward pass and before its update. */
     void onRecord(RunView view, StepRecord record);
 
+    /**
+     * Called at step t - 1 when step t will be recorded, after that step's forward pass and before its update, with the
+     * weights theta(t - 1) (live: read, never write). For an instrument that needs the step into a record, d = theta(t) -
+     * theta(t - 1) (the local smoothness of Zhang et al. 2020); most observers ignore it.
+     */
+    default void beforeRecordedStep(int step, Network network) {}
+
     /** Releases native buffers. */
     @Override default void close() {}
 }

@@ -39,7 +39,7 @@ public final class Trainer {
              Batch batch = fullBatch ? null : new Batch(data, rows, spec.seed(), fresh);
              Evaluator wholeLoss = fullBatch ? null : new Evaluator(network.spec(), data);
              WholePass whole = fullBatch ? null : new WholePass(network, data, spec.loss());
-             Descent descent = new Descent(opt.chain(n, summed, spec.steps()), network.gradients(ws, spec.trained()))) {
+             Descent descent = new Descent(opt.chain(n, summed, spec.steps(), spec.seed()), network.gradients(ws, spec.trained()))) {
             Matrix x = fullBatch ? data.x() : batch.x, y = fullBatch ? data.y() : batch.y;
             long start = System.nanoTime();
             long observing = 0;
@@ -66,6 +66,7 @@ public final class Trainer {
                 }
                 listener.onStep(k, loss);
                 if (k == spec.steps()) break;
+                if (spec.records(k + 1) && !observers.isEmpty()) observing += beforeRecordedStep(k, network, observers);
                 descent.step();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -82,6 +83,13 @@ public final class Trainer {
     private static Workspace signals(Network network, Workspace pass, int lowest) {
         if (lowest <= network.depth()) network.backSignals(pass, Math.max(1, lowest));
         return pass;
+    }
+
+    /** Lets the observers see theta(k) when step k + 1 will be recorded; returns the nanoseconds they took. */
+    private static long beforeRecordedStep(int step, Network network, List<Observer> observers) {
+        long t0 = System.nanoTime();
+        for (Observer o : observers) o.beforeRecordedStep(step, network);
+        return System.nanoTime() - t0;
     }
 
     /** Runs the observers on a whole-data pass; returns the nanoseconds they took. */

@@ -11,14 +11,36 @@ import java.util.List;
  * unbiased estimate of the full gradient and eta means the same in both; a mean loss needs no scaling.
  * As in optax, the optimizer is a {@link #chain} of small gradient transformations.
  */
-public record Optimizer(double eta, int batchSize, double momentum, double weightDecay, Schedule schedule) {
+public record Optimizer(double eta, int batchSize, double momentum, double weightDecay, Schedule schedule,
+                        double clipNorm, boolean normalized, Langevin langevin) {
     public Optimizer {
+        if (clipNorm != 0 && (!(clipNorm > 0) || !Double.isFinite(clipNorm)))
+            throw new IllegalArgumentException("clipNorm must be a positive finite number (0: no clipping), got " + clipNorm);
+        if (clipNorm > 0 && normalized) throw new IllegalArgumentException("clipping and normalization exclude each other");
         if (!(eta > 0) || !Double.isFinite(eta)) throw new IllegalArgumentException("eta must be a positive finite number, got " + eta);
         if (batchSize < 0) throw new IllegalArgumentException("batchSize must be >= 0 (0: full batch), got " + batchSize);
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
         if (!(weightDecay >= 0) || !Double.isFinite(weightDecay))
             throw new IllegalArgumentException("weightDecay must be a finite number >= 0, got " + weightDecay);
         if (schedule == null) schedule = Schedule.CONSTANT;
+    }
+
+    /** Without clipping, normalization or noise. */
+    public Optimizer(double eta, int batchSize, double momentum, double weightDecay, Schedule schedule) {
+        this(eta, batchSize, momentum, weightDecay, schedule, 0, false, null);
+    }
+
+    /** The same optimizer with the gradient clipped to global norm G, normalized, and/or Langevin noise (null: none). */
+    public Optimizer shaped(double clipNorm, boolean normalized, Langevin langevin) {
+        return new Optimizer(eta, batchSize, momentum, weightDecay, schedule, clipNorm, normalized, langevin);
+    }
+
+    /** Langevin noise of a shape and a covariance trace per step (see {@link AddNoise}). */
+    public record Langevin(NoiseShape shape, double trace) {
+        public Langevin {
+            if (shape == null) throw new IllegalArgumentException("a noise shape is needed");
+            if (!(trace > 0) || !Double.isFinite(trace)) throw new IllegalArgumentException("the noise trace must be a positive finite number, got " + trace);
+        }
     }
 
     /** Plain gradient descent or SGD at a constant step. */
@@ -34,6 +56,9 @@ public record Optimizer(double eta, int batchSize, double momentum, double weigh
         String base = isFullBatch(n) ? "gd" : "sgd";
         if (momentum > 0) base += " momentum " + momentum;
         if (weightDecay > 0) base += " weight decay " + weightDecay;
+        if (clipNorm > 0) base += " clip norm " + clipNorm;
+        if (normalized) base += " normalized";
+        if (langevin != null) base += " langevin " + langevin.shape().describe() + " noise trace " + langevin.trace();
         return schedule instanceof Schedule.Constant ? base : base + ", schedule " + schedule.describe();
     }
 
@@ -41,11 +66,21 @@ public record Optimizer(double eta, int batchSize, double momentum, double weigh
      * The transformations of a run of K steps on n samples whose step gradient sums batch rows (n when it needs no
      * n / b: full batch, or a mean loss): [scale_by_batch(n / b)] [add_decayed_weights(lambda) trace(mu)]
      * scale_by_learning_rate(eta, schedule). Weight decay without momentum keeps a trace of decay 0, in which
-     * g + lambda theta is formed before the step, as PyTorch does.
+     * g + lambda theta is formed before the step, as PyTorch does. Clipping (or normalization) and Langevin noise act
+     * on the batch-scaled gradient before weight decay and momentum, as torch's clip_grad_norm_ before optimizer.step():
+     * [scale_by_batch] [clip_by_global_norm | normalize_by_global_norm] [add_noise] [add_decayed_weights, trace] scale_by_learning_rate.
      */
     public Chain chain(int n, int batch, int steps) {
+        return chain(n, batch, steps, 0);
+    }
+
+    /** The same, the Langevin noise drawn from the run's seed. */
+    public Chain chain(int n, int batch, int steps, long seed) {
         List<GradientTransformation> transforms = new ArrayList<>();
         if (batch != n) transforms.add(new ScaleByBatch(n, batch));
+        if (clipNorm > 0) transforms.add(new ClipByGlobalNorm(clipNorm));
+        if (normalized) transforms.add(new NormalizeByGlobalNorm(0));
+        if (langevin != null) transforms.add(new AddNoise(langevin.shape(), langevin.trace(), seed));
         if (weightDecay > 0) transforms.add(new AddDecayedWeights(weightDecay));
         if (momentum > 0 || weightDecay > 0) transforms.add(new Trace(momentum));
         transforms.add(new ScaleByLearningRate(eta, schedule, steps));

@@ -79,6 +79,18 @@ public final class Update {
         count = 0;
     }
 
+    /**
+     * ||u||^2 of a materialized update (after {@link #accumulateInto}, no terms pending), for transforms that act on
+     * the norm of the whole gradient (clipping, normalization): a sum over parameters of these is ||u||^2 in R^P.
+     */
+    public double squaredNorm() {
+        if (count != 0) throw new IllegalStateException("the norm of an update with pending terms: materialize it first");
+        if (scalar) return value * value;
+        if (materialized == null) throw new IllegalStateException("the norm of a lazy update: materialize it first (accumulateInto)");
+        double f = alpha * Linalg.normF(materialized);
+        return f * f;
+    }
+
     /** theta += u: the terms first (theta read before it moves), then alpha G, lazily by BLAS with beta = 1. */
     void apply() {
         if (scalar) {

@@ -31,9 +31,11 @@ import overparam.lab.store.Results;
     @JsonSubTypes.Type(value = Trend.class, name = "trend"),
     @JsonSubTypes.Type(value = Mean.class, name = "mean"),
     @JsonSubTypes.Type(value = Fraction.class, name = "fraction"),
-    @JsonSubTypes.Type(value = MomentRatio.class, name = "moment_ratio")})
+    @JsonSubTypes.Type(value = MomentRatio.class, name = "moment_ratio"),
+    @JsonSubTypes.Type(value = Relation.class, name = "relation"),
+    @JsonSubTypes.Type(value = CompareBest.class, name = "compare_best")})
 public sealed interface Check permits Bound, Slope, SlopeCompare, Monotone, Converges, Rate, Threshold, Reaches, Compare, Trend, Mean, Fraction,
-        MomentRatio {
+        MomentRatio, Relation, CompareBest {
     String name();
 
     Verdict evaluate(Results results);

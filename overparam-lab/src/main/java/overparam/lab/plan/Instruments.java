@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import overparam.core.BadInputException;
 import overparam.core.instruments.BalanceInstrument;
 import overparam.core.instruments.EndToEndInstrument;
+import overparam.core.instruments.SmoothnessInstrument;
 import overparam.core.nn.Arch;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.TrainedLayers;
@@ -31,7 +32,12 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
          * Simsekli, Sagun, Gurbuzbalaban (2019): minibatch gradient noise, its tail index (pooled and standardized) and tr Sigma.
          * Not part of "all": it costs K + 1 gradient evaluations per record.
          */
-        GRADIENT_NOISE;
+        GRADIENT_NOISE,
+        /**
+         * Zhang, He, Sra, Jadbabaie (2020): local smoothness along the trajectory against the gradient norm. Not in "all": it
+         * costs two gradients over the training set per record.
+         */
+        SMOOTHNESS;
 
         public String cliName() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
     }
@@ -82,6 +88,7 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
         if (t.batchSize() != 0) return "needs full-batch gradient descent; this run takes minibatches (--batch-size " + t.batchSize() + ")";
         if (t.momentum() != 0 || t.weightDecay() != 0)
             return "needs plain gradient descent; this run has " + (t.momentum() != 0 ? "--momentum " + t.momentum() : "--weight-decay " + t.weightDecay());
+        if (!t.shaping().isNone()) return "needs plain gradient descent; this run clips, normalizes or adds noise to its gradient";
         if (!(t.schedule() instanceof overparam.core.optim.Optimizer.Schedule.Constant))
             return "needs a constant step size; this run has --lr-schedule " + t.schedule().describe();
         if (plan.network().init() != null || plan.network().initScheme() != overparam.core.nn.Init.ZERO)
@@ -111,6 +118,8 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
             case GRADIENT_NOISE -> !overparam.core.nn.ParameterVector.supports(spec)
                     ? "needs every trained parameter in one vector; a learned PReLU slope is not (use --activation relu or leaky-relu)"
                     : plan.train().noise().batchSize() < 1 ? "needs a minibatch size: --batch-size B (SGD) or --noise-batch-size B" : null;
+            case SMOOTHNESS -> SmoothnessInstrument.applies(spec) ? null
+                    : "needs every trained parameter to be a matrix of the gradient vector; --activation prelu's learned slope is not";
             case MOVEMENT, PREDICTIONS -> null;
         };
     }
@@ -127,7 +136,7 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
 
     static Instruments parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("all")) return new Instruments(EnumSet.complementOf(EnumSet.of(Instrument.GRADIENT_NOISE)), true);
+        if (t.equals("all")) return new Instruments(EnumSet.complementOf(EnumSet.of(Instrument.GRADIENT_NOISE, Instrument.SMOOTHNESS)), true);
         EnumSet<Instrument> set = EnumSet.noneOf(Instrument.class);
         if (t.equals("none")) return new Instruments(set, false);
         for (String part : t.split(",")) {

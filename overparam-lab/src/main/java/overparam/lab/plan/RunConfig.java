@@ -26,7 +26,9 @@ public record RunConfig(
         String classes, Integer perClass, Integer testPerClass, Boolean unitNorm, Double labelNoise, Double testFraction,
         String testData, String testLabels, Integer testN, Double momentum, Double weightDecay, String lrSchedule,
         String initScheme, Double teacherNorm, Boolean center, Boolean freshSamples, Double initScale, Double labelNoiseSd, String widths,
-        Integer subspaceDim, Integer noiseBatches, Integer noiseBatchSize) {
+        Integer subspaceDim, Integer noiseBatches, Integer noiseBatchSize,
+        // optimizer shaping (Zhang et al. 2020; Zhu et al. 2019): clip_norm, normalized, langevin + noise_trace; unset = off
+        Double clipNorm, Boolean normalized, String langevin, Double noiseTrace) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -43,7 +45,7 @@ public record RunConfig(
             null, null, null, true, 0.0, null,
             null, null, 0, 0.0, 0.0, "constant",
             "standard", null, false, false, null, null, null,
-            null, null, null);
+            null, null, null, null, null, null, null);
 
     /**
      * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's
@@ -51,6 +53,7 @@ public record RunConfig(
      * quadratic network. init_scale (1) and label_noise_sd (0) stay unset so configurations written before they existed
      * read the same. noise_batches and noise_batch_size (the gradient-noise instrument's K and b) stay unset too: unset, K is
      * {@link NoisePlan#DEFAULT_BATCHES} and b the run's batch_size.
+     * clip_norm, normalized, langevin and noise_trace stay unset too (off): a run without them resumes as it was.
      */
     public RunConfig withDefaults() {
         ObjectNode merged = JSON.valueToTree(DEFAULTS);

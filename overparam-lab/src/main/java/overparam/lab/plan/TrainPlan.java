@@ -3,6 +3,7 @@ package overparam.lab.plan;
 import java.util.Locale;
 import overparam.core.BadInputException;
 import overparam.core.nn.Loss;
+import overparam.core.optim.NoiseShape;
 import overparam.core.optim.Optimizer;
 
 /**
@@ -12,11 +13,49 @@ import overparam.core.optim.Optimizer;
  */
 public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int batchSize, double momentum, double weightDecay,
                         Optimizer.Schedule schedule, long seed,
-                        NoisePlan noise) {
+                        NoisePlan noise, Shaping shaping) {
+
 
     /** The optimizer at a step size (the given one, or auto's once computed). */
     public Optimizer optimizer(double stepSize) {
-        return new Optimizer(stepSize, batchSize, momentum, weightDecay, schedule);
+        return new Optimizer(stepSize, batchSize, momentum, weightDecay, schedule).shaped(shaping.clipNorm(), shaping.normalized(), shaping.langevin());
+    }
+
+    /**
+     * What acts on the gradient before weight decay and momentum: clipping to global norm G (--clip-norm; 0: none), or
+     * normalization (--normalized), and Langevin noise (--langevin with --noise-trace; null: none).
+     */
+    public record Shaping(double clipNorm, boolean normalized, Optimizer.Langevin langevin) {
+        public static final Shaping NONE = new Shaping(0, false, null);
+
+        /** Parameter-sized buffers these transforms keep: the formed gradient (clip, normalize), the noise draw (Langevin). */
+        public int buffers() { return (clipNorm > 0 || normalized ? 1 : 0) + (langevin != null ? 1 : 0); }
+
+        public boolean isNone() { return clipNorm == 0 && !normalized && langevin == null; }
+
+        static Shaping parse(RunConfig c) {
+            double clip = 0;
+            if (c.clipNorm() != null) {
+                if (!(c.clipNorm() > 0) || !Double.isFinite(c.clipNorm()))
+                    throw BadInputException.of("--clip-norm " + c.clipNorm(), c.clipNorm(), "a positive finite norm G", "e.g. --clip-norm 1");
+                clip = c.clipNorm();
+            }
+            boolean normalized = Boolean.TRUE.equals(c.normalized());
+            if (normalized && clip > 0)
+                throw new BadInputException("--normalized with --clip-norm " + c.clipNorm() + ": normalized GD already sets every step's norm to eta; drop one of them.");
+            Optimizer.Langevin langevin = null;
+            if (c.langevin() != null) {
+                if (!"isotropic".equals(c.langevin().trim().toLowerCase(Locale.ROOT)))
+                    throw BadInputException.of("--langevin " + c.langevin(), "'" + c.langevin() + "'", "isotropic", "e.g. --langevin isotropic --noise-trace 0.1");
+                if (c.noiseTrace() == null)
+                    throw new BadInputException("--langevin " + c.langevin() + " needs --noise-trace T, the trace of the noise covariance per step, e.g. --noise-trace 0.1.");
+                if (!(c.noiseTrace() > 0) || !Double.isFinite(c.noiseTrace()))
+                    throw BadInputException.of("--noise-trace " + c.noiseTrace(), c.noiseTrace(), "a positive finite trace", "e.g. --noise-trace 0.1");
+                langevin = new Optimizer.Langevin(NoiseShape.ISOTROPIC, c.noiseTrace());
+            } else if (c.noiseTrace() != null)
+                throw new BadInputException("--noise-trace " + c.noiseTrace() + " without --langevin: add --langevin isotropic, or drop --noise-trace.");
+            return new Shaping(clip, normalized, langevin);
+        }
     }
 
     /** Whether the optimizer keeps a velocity buffer (momentum or weight decay). */
@@ -36,7 +75,7 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
         if (c.recordEvery() < 1)
             throw BadInputException.of("--record-every " + c.recordEvery(), c.recordEvery(), "an interval >= 1", "e.g. --record-every 25");
         return new TrainPlan(loss, eta, c.steps(), c.recordEvery(), c.batchSize(), c.momentum(), c.weightDecay(), schedule, c.seed(),
-                NoisePlan.parse(c, c.batchSize()));
+                NoisePlan.parse(c, c.batchSize()), Shaping.parse(c));
     }
 
     /** A loss's name (Loss.parse), or lp:P with a finite P >= 2: below 2 the gradient |r|^(P-1) sign(r) is not smooth at r = 0. */

@@ -16,6 +16,7 @@ import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
 import overparam.core.instruments.RecoveryInstrument;
 import overparam.core.instruments.RidgePathInstrument;
+import overparam.core.instruments.SmoothnessInstrument;
 import overparam.core.instruments.TestInstrument;
 import overparam.core.linalg.Matrix;
 import overparam.core.linalg.Memory;
@@ -104,7 +105,8 @@ final class MemoryCheck {
         List<Part> parts = new ArrayList<>();
 
         int copies = 1 + (plan.train().hasVelocity() ? 1 : 0) + (instruments.has(Instrument.MOVEMENT) ? 1 : 0)
-                + (plan.network().init() != null ? 1 : 0);       // momentum trace, the movement's W(0), --init's arrays while copied
+                + (plan.network().init() != null ? 1 : 0)        // momentum trace, the movement's W(0), --init's arrays while copied
+                + plan.train().shaping().buffers();              // clipping's or normalization's formed gradient, Langevin's noise
         double q = spec.patches().size(), inputFanIn = q * spec.channels();
         boolean inputLayer = spec.depth() == 1 || inputFanIn > m;                // W1 (m x d) is the largest layer when d > m
         parts.add(new Part(inputLayer && inputFanIn > m ? "input weights" : "weights", copies * Network.bytes(spec),
@@ -133,6 +135,8 @@ final class MemoryCheck {
             parts.add(new Part("gradient noise", GradientNoiseInstrument.bytes(spec, parameters, n, noise.batches(), Math.min(noise.batchSize(), n)),
                     "the noise vectors", noise.batches(), parameters));
         }
+        if (instruments.has(Instrument.SMOOTHNESS))
+            parts.add(new Part("smoothness (weights copy, pass over n)", SmoothnessInstrument.bytes(spec, n), "the activations of one layer", n, p * m));
         if (limitKernel) parts.add(new Part("limit kernels", Theory.bytes(n, spec.pixels()), "the limit kernel", p * n, n));
         // the inputs are read past 2 GiB, and plain BLAS products take them so; generated inputs, minibatches and patches
         // go through one buffer

@@ -12,6 +12,7 @@ import overparam.core.instruments.PatternInstrument;
 import overparam.core.instruments.PredictionInstrument;
 import overparam.core.instruments.RecoveryInstrument;
 import overparam.core.instruments.RidgePathInstrument;
+import overparam.core.instruments.SmoothnessInstrument;
 import overparam.core.instruments.TeacherDistance;
 import overparam.core.instruments.TestInstrument;
 import overparam.core.instruments.TheoremTwin;
@@ -57,6 +58,7 @@ final class RunObservers implements AutoCloseable {
             if (instruments.has(Instrument.RIDGE_PATH))
                 o.list.add(new RidgePathInstrument(RidgePath.of(data.train().x(), data.train().y().toArray()), References.teacherBeta(spec, data),
                         labelNoiseSd, train.optimizer().eta()));
+            if (instruments.has(Instrument.SMOOTHNESS)) o.list.add(new SmoothnessInstrument(network, train.trained(), data.train(), train.loss()));
             if (data.test() != null) o.list.add(new TestInstrument(spec, data.test(), train.loss()));
             if (data.teacher() != null && TeacherDistance.comparable(data.teacher(), network)) o.list.add(new TeacherDistance(data.teacher()));
             if (data.teacher() != null && RecoveryInstrument.applies(data.teacher(), network)) o.list.add(new RecoveryInstrument(data.teacher()));

@@ -510,6 +510,93 @@ class CheckTest {
     }
 
     /**
+     * Relation: x = 1, 2, 3, 4 and y = 1 + 2 x + e with e = (a, -a, -a, a), orthogonal to 1 and to x, so the OLS slope is 2
+     * exactly, the residual sum of squares 4 a^2 on 2 degrees of freedom and S_xx = 5: standard error a sqrt(0.4), interval
+     * 2 +- t(0.975; 2) a sqrt(0.4) = 2 +- 2.72131 a. a = 0.1: [1.728, 2.272] above 0, HOLDS; y = 1 - 2 x + e: FAILS; a = 1:
+     * [-0.72, 4.72] straddles 0, INCONCLUSIVE. from_step drops a first record that would break the line; a cell with two
+     * points is undecided. On log-log axes y = 3 x^2 gives slope 2 exactly.
+     */
+    @Test
+    void relation() {
+        double t = 4.302652729696142;                                     // t(0.975; 2)
+        java.util.function.BiFunction<Double, Double, double[]> line = (slope, a) -> new double[] {
+            1 + slope * 1 + a, 1 + slope * 2 - a, 1 + slope * 3 - a, 1 + slope * 4 + a};
+        double[] grad = {1, 2, 3, 4};
+        Relation grows = new Relation("smoothness grows with the gradient norm", "smooth", "grad", null, null, null, null, null);
+        CellResult tight = cell(Map.of("s", 0), Map.of(), Map.of("grad", grad, "smooth", line.apply(2.0, 0.1)), "done");
+        Verdict v = grows.evaluate(results(List.of(tight)));
+        assertVerdict(HOLDS, v);
+        assertEquals(2, v.estimate(), 1e-12);
+        assertEquals(2 - t * 0.1 * Math.sqrt(0.4), v.ciLow(), 1e-9);
+        assertEquals(2 + t * 0.1 * Math.sqrt(0.4), v.ciHigh(), 1e-9);
+        CellResult falling = cell(Map.of("s", 1), Map.of(), Map.of("grad", grad, "smooth", line.apply(-2.0, 0.1)), "done");
+        assertVerdict(FAILS, grows.evaluate(results(List.of(tight, falling))));
+        CellResult noisy = cell(Map.of("s", 2), Map.of(), Map.of("grad", grad, "smooth", line.apply(2.0, 1.0)), "done");
+        Verdict undecided = grows.evaluate(results(List.of(tight, noisy)));
+        assertVerdict(INCONCLUSIVE, undecided);
+        assertEquals(2 - t * Math.sqrt(0.4), undecided.ciLow(), 1e-9, "the cell nearest to failing is shown");
+        CellResult kinked = cell(Map.of("s", 3), Map.of(), Map.of("grad", new double[] {9, 1, 2, 3, 4}, "smooth", new double[] {-50, 3.1, 4.9, 6.9, 9.1}), "done");
+        assertVerdict(FAILS, grows.evaluate(results(List.of(kinked))));
+        assertVerdict(HOLDS, new Relation("from 10", "smooth", "grad", null, null, null, 10, null).evaluate(results(List.of(kinked))));
+        CellResult two = cell(Map.of("s", 4), Map.of(), Map.of("grad", new double[] {1, 2}, "smooth", new double[] {1, 2}), "done");
+        assertVerdict(INCONCLUSIVE, grows.evaluate(results(List.of(tight, two))));
+        assertVerdict(FAILS, new Relation("at most 1", "smooth", "grad", "linear", null, 1.0, null, null).evaluate(results(List.of(tight))));
+        double[] power = {3, 12, 27, 48};                                    // 3 x^2
+        Verdict log = new Relation("power 2", "smooth", "grad", "loglog", 1.9, 2.1, null, null)
+                .evaluate(results(List.of(cell(Map.of(), Map.of(), Map.of("grad", grad, "smooth", power), "done"))));
+        assertVerdict(HOLDS, log);
+        assertEquals(2, log.estimate(), 1e-12);
+    }
+
+    /**
+     * CompareBest: steps to a target, clipped at eta 1 (100, 110, 120) and 3 (50, 60, 70), fixed at eta 0.3 (200, 210, 220),
+     * 1 (150, 160, 170) and 3 (never: NaN). Best settings: clipped eta 3 (mean 60), fixed eta 1 (160): difference -100, Welch
+     * standard error sqrt(100 / 3 + 100 / 3) = 8.165 on 4 degrees of freedom, [-122.7, -77.3]: HOLDS for lower, FAILS for
+     * higher. A setting where one seed never got there is not the best while another always did; a fixed method that
+     * never got there anywhere loses exactly; clipped at (50, 60, 250) alone against 160 straddles 0: INCONCLUSIVE.
+     */
+    @Test
+    void compareBest() {
+        java.util.function.BiFunction<String, Double, java.util.function.DoubleFunction<CellResult>> at = (method, eta) ->
+                steps -> cell(Map.of("method", method, "eta", eta), Map.of("steps", steps), Map.of(), "done");
+        List<CellResult> cells = new java.util.ArrayList<>();
+        for (double v : new double[] {100, 110, 120}) cells.add(at.apply("clip", 1.0).apply(v));
+        for (double v : new double[] {50, 60, 70}) cells.add(at.apply("clip", 3.0).apply(v));
+        for (double v : new double[] {200, 210, 220}) cells.add(at.apply("fixed", 0.3).apply(v));
+        for (double v : new double[] {150, 160, 170}) cells.add(at.apply("fixed", 1.0).apply(v));
+        for (int i = 0; i < 3; i++) cells.add(at.apply("fixed", 3.0).apply(Double.NaN));
+        CompareBest sooner = new CompareBest("clipped sooner", "steps", "method", "clip", "fixed", "eta", "lower", null);
+        Verdict v = sooner.evaluate(results(cells));
+        assertVerdict(HOLDS, v);
+        assertEquals(-100, v.estimate(), 1e-12);
+        double half = 2.7764451051977987 * Math.sqrt(200.0 / 3);             // t(0.975; 4) x standard error
+        assertEquals(-100 - half, v.ciLow(), 1e-6);
+        assertTrue(v.measured().contains("method=clip best at eta=3.0") && v.measured().contains("method=fixed best at eta=1.0"), v.measured());
+        assertVerdict(FAILS, new CompareBest("x", "steps", "method", "clip", "fixed", "eta", "higher", null).evaluate(results(cells)));
+
+        List<CellResult> missing = new java.util.ArrayList<>();
+        for (double v2 : new double[] {50, 60, Double.NaN}) missing.add(at.apply("clip", 3.0).apply(v2));
+        for (double v2 : new double[] {100, 110, 120}) missing.add(at.apply("clip", 1.0).apply(v2));
+        for (int i = 0; i < 3; i++) missing.add(at.apply("fixed", 1.0).apply(Double.NaN));
+        Verdict exact = sooner.evaluate(results(missing));
+        assertVerdict(HOLDS, exact);
+        assertEquals(110, exact.estimate(), 1e-12, "clipped's best is eta 1, where every seed got there");
+
+        List<CellResult> wide = new java.util.ArrayList<>();
+        for (double v2 : new double[] {50, 60, 250}) wide.add(at.apply("clip", 3.0).apply(v2));
+        for (double v2 : new double[] {150, 160, 170}) wide.add(at.apply("fixed", 1.0).apply(v2));
+        assertVerdict(INCONCLUSIVE, sooner.evaluate(results(wide)));
+        List<CellResult> clipMissed = new java.util.ArrayList<>();
+        for (double v2 : new double[] {50, Double.NaN, 70}) clipMissed.add(at.apply("clip", 3.0).apply(v2));
+        for (double v2 : new double[] {150, 160, 170}) clipMissed.add(at.apply("fixed", 1.0).apply(v2));
+        assertVerdict(INCONCLUSIVE, sooner.evaluate(results(clipMissed)));
+        List<CellResult> clipNever = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) clipNever.add(at.apply("clip", 3.0).apply(Double.NaN));
+        clipNever.addAll(wide.subList(3, 6));
+        assertVerdict(FAILS, sooner.evaluate(results(clipNever)));
+    }
+
+    /**
      * Fraction: 10 of 10 cells converged has the Clopper-Pearson interval [0.692, 1] (0.025^(1/10) = 0.6915), inside
      * [0.5, 1]: HOLDS; 0 of 10 is [0, 0.308]: FAILS against [0.5, 1]; 3 of 5 is [0.147, 0.947], which straddles 0.5:
      * INCONCLUSIVE. A diverged cell does not count as converged.

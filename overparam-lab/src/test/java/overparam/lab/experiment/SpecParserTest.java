@@ -98,7 +98,8 @@ class SpecParserTest {
         assertEquals(List.of("du2019-depth", "du2019-width", "du2019-conv", "du2018-two-layer", "width-threshold", "random-labels", "sgd-ridge",
                 "cs260-prelu", "cs260-identity", "cs260-zero-init", "cs260-teacher-student", "kernel-vs-rich", "linear-acceleration",
                 "balancedness", "margin-maximization", "matrix-sensing", "linear-convergence", "activation-choice",
-                "sgd-tail-index", "ntk-fluctuations"), Catalog.names());
+                "sgd-tail-index", "ntk-fluctuations",
+                "gradient-clipping"), Catalog.names());
         for (String name : Catalog.names()) {
             ExperimentSpec s = Catalog.spec(name);
             assertEquals(name, s.name());
