@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
 import overparam.core.BadInputException;
 import overparam.core.instruments.BalanceInstrument;
 import overparam.core.instruments.EndToEndInstrument;
+import overparam.core.instruments.HessianInstrument;
+import overparam.core.nn.HessianVectorProduct;
 import overparam.core.nn.Arch;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.TrainedLayers;
@@ -16,7 +18,12 @@ import overparam.core.nn.TrainedLayers;
  * The instruments a run carries (--instruments): all (every one that applies to the network), none, or a list.
  * A test set, a teacher and the infinite twin add their own observers; these are the ones the user chooses.
  */
-public record Instruments(Set<Instrument> chosen, boolean all) {
+public record Instruments(Set<Instrument> chosen, boolean all, HessianInstrument.Settings hessian) {
+    /** The hessian instrument's defaults: the top 3 eigenvalues, 10 Hutchinson probes, at most 50 Lanczos vectors. */
+    public static final HessianInstrument.Settings HESSIAN_DEFAULTS = new HessianInstrument.Settings(3, 10, 50);
+
+    public Instruments(Set<Instrument> chosen, boolean all) { this(chosen, all, HESSIAN_DEFAULTS); }
+
     public enum Instrument {
         GRAM, MOVEMENT, PATTERN, PREDICTIONS,
         /** Du, Hu, Lee (2018): per-layer and per-neuron balancedness of a homogeneous network. */
@@ -26,7 +33,12 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
         /** The linear models' end-to-end map W_e, its singular values, and its distance to reference solutions. */
         END_TO_END,
         /** Ali, Kolter, Tibshirani (2019): gradient descent's exact risk against ridge's at lambda = 1 / (eta k), and the run's own. */
-        RIDGE_PATH;
+        RIDGE_PATH,
+        /**
+         * Exact Hessian-vector products (Pearlmutter 1994): the top eigenvalues by Lanczos, Hutchinson's trace, Tr(H Sigma)
+         * (Zhu et al. 2019). Only by name, never in "all": a record costs about 2 (iterations + probes + n) training steps.
+         */
+        HESSIAN;
 
         public String cliName() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
     }
@@ -53,7 +65,7 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
             if (!all) throw new BadInputException("--instruments " + this + ": " + i.cliName() + " " + missing + ". Drop " + i.cliName() + " from --instruments.");
             rest.remove(i);
         }
-        return new Instruments(rest, all);
+        return new Instruments(rest, all, hessian);
     }
 
     /** Before the labels are read: everything but margin's labels (assumed to classify) and ridge-path's teacher (as the plan says). */
@@ -103,8 +115,36 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
                     : "needs a network linear in x (--arch linear or diagonal, or fc with --activation identity); this is --arch " + spec.arch() + " with " + spec.activation().name();
             case PATTERN -> spec.arch().isLinearModel() ? "has no activation pattern to watch in a linear model" : null;
             case RIDGE_PATH -> ridgePathMissing(spec, plan, linearTeacher);
+            case HESSIAN -> hessianMissing(spec, trained);
             case MOVEMENT, PREDICTIONS -> null;
         };
+    }
+
+    /** What the Hessian-vector product lacks for this network (HessianVectorProduct.unsupported), or null. */
+    private static String hessianMissing(NetworkSpec spec, TrainedLayers trained) {
+        return HessianVectorProduct.unsupported(spec).map(reason -> "has no exact Hessian-vector product for " + reason).orElse(null);
+    }
+
+    /**
+     * The hessian instrument's settings from --hessian-top, --hessian-probes and --hessian-iterations (unset: {@link
+     * #HESSIAN_DEFAULTS}), refused when out of range or given without the instrument.
+     */
+    Instruments withHessian(RunConfig c) {
+        Integer top = c.hessianTop(), probes = c.hessianProbes(), iterations = c.hessianIterations();
+        if (!has(Instrument.HESSIAN)) {
+            String given = top != null ? "--hessian-top" : probes != null ? "--hessian-probes" : iterations != null ? "--hessian-iterations" : null;
+            if (given != null)
+                throw new BadInputException(given + ": only the hessian instrument reads it, and --instruments " + this + " does not have it. "
+                        + "Add hessian to --instruments, or drop " + given + ".");
+            return this;
+        }
+        int k = top != null ? top : HESSIAN_DEFAULTS.top(), n = probes != null ? probes : HESSIAN_DEFAULTS.probes();
+        int iters = iterations != null ? iterations : Math.max(HESSIAN_DEFAULTS.iterations(), k);
+        if (k < 1) throw BadInputException.of("--hessian-top " + k, k, "at least 1 eigenvalue", "e.g. --hessian-top 3");
+        if (n < 2) throw BadInputException.of("--hessian-probes " + n, n, "at least 2 probes (a standard error needs two)", "e.g. --hessian-probes 10");
+        if (iters < k)
+            throw BadInputException.of("--hessian-iterations " + iters, iters, "at least --hessian-top (" + k + ") Lanczos vectors", "e.g. --hessian-iterations " + Math.max(50, 4 * k));
+        return new Instruments(chosen, all, new HessianInstrument.Settings(k, n, iters));
     }
 
     /** Whether any chosen instrument reads a pass over the whole training set. */
@@ -118,7 +158,7 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
 
     static Instruments parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("all")) return new Instruments(EnumSet.allOf(Instrument.class), true);
+        if (t.equals("all")) return new Instruments(EnumSet.complementOf(EnumSet.of(Instrument.HESSIAN)), true);   // hessian: by name
         EnumSet<Instrument> set = EnumSet.noneOf(Instrument.class);
         if (t.equals("none")) return new Instruments(set, false);
         for (String part : t.split(",")) {

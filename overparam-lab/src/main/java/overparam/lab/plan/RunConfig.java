@@ -25,7 +25,8 @@ public record RunConfig(
         String init, Long seed, Long dataSeed, Integer threads, Boolean dumpGram, String instruments, String limitKernel, String out,
         String classes, Integer perClass, Integer testPerClass, Boolean unitNorm, Double labelNoise, Double testFraction,
         String testData, String testLabels, Integer testN, Double momentum, Double weightDecay, String lrSchedule,
-        String initScheme, Double teacherNorm, Boolean center, Boolean freshSamples, Double initScale, Double labelNoiseSd, String widths) {
+        String initScheme, Double teacherNorm, Boolean center, Boolean freshSamples, Double initScale, Double labelNoiseSd, String widths,
+        Integer hessianTop, Integer hessianProbes, Integer hessianIterations) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -41,13 +42,15 @@ public record RunConfig(
             null, 0L, null, Runtime.getRuntime().availableProcessors(), false, "all", "auto", null,
             null, null, null, true, 0.0, null,
             null, null, 0, 0.0, 0.0, "constant",
-            "standard", null, false, false, null, null, null);
+            "standard", null, false, false, null, null, null,
+            null, null, null);
 
     /**
      * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's
      * networks, 3 otherwise; the activation to softplus (seed 004's guide), identity for the linear models, quadratic for the
      * quadratic network. init_scale (1) and label_noise_sd (0) stay unset so configurations written before they existed
-     * read the same.
+     * read the same. So do the hessian instrument's hessian_top, hessian_probes and hessian_iterations (unset: its defaults,
+     * {@link Instruments#HESSIAN_DEFAULTS}).
      */
     public RunConfig withDefaults() {
         ObjectNode merged = JSON.valueToTree(DEFAULTS);

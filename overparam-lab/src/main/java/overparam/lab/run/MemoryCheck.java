@@ -11,6 +11,7 @@ import overparam.core.data.Npy;
 import overparam.core.instruments.BalanceInstrument;
 import overparam.core.instruments.EndToEndInstrument;
 import overparam.core.instruments.GramInstrument;
+import overparam.core.instruments.HessianInstrument;
 import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
 import overparam.core.instruments.RecoveryInstrument;
@@ -125,6 +126,11 @@ final class MemoryCheck {
             parts.add(new Part("recovery matrices", RecoveryInstrument.bytes(spec.inputDim()), "W^T W", spec.inputDim(), spec.inputDim()));
         if (instruments.has(Instrument.RIDGE_PATH))
             parts.add(new Part("ridge path (SVD of X)", RidgePathInstrument.bytes(n, spec.inputDim()), "X", n, spec.inputDim()));
+        if (instruments.has(Instrument.HESSIAN)) {            // P <= every parameter; the Lanczos basis is min(iterations, P) x P
+            double parameters = Network.bytes(spec) / Double.BYTES;
+            parts.add(new Part("Hessian", HessianInstrument.bytes(spec, n, (long) parameters, instruments.hessian()), "the Lanczos vectors",
+                    Math.min(instruments.hessian().iterations(), parameters), parameters));
+        }
         if (limitKernel) parts.add(new Part("limit kernels", Theory.bytes(n, spec.pixels()), "the limit kernel", p * n, n));
         // the inputs are read past 2 GiB, and plain BLAS products take them so; generated inputs, minibatches and patches
         // go through one buffer
@@ -195,6 +201,7 @@ final class MemoryCheck {
             case "weights" -> width;
             case "input weights" -> "--width " + (long) part.rows() + " with input dimension d = " + (long) part.cols();
             case "activations" -> width + " with " + samples;
+            case "Hessian" -> "--instruments hessian with " + (long) part.rows() + " Lanczos vectors (--hessian-iterations) and P = " + count(part.cols()) + " parameters";
             default -> samples;
         };
     }
@@ -206,6 +213,7 @@ final class MemoryCheck {
             case "activations" -> "Use a smaller --width, fewer samples, or --batch-size B.";
             case "Gram matrices" -> "Use fewer samples" + (gram ? ", or --instruments without gram" : "") + (autoEta ? " and a fixed --eta" : "") + ".";
             case "limit kernels" -> "Use fewer samples, or --limit-kernel off.";
+            case "Hessian" -> "A Hessian request too large for memory: lower --hessian-iterations (Lanczos vectors of P values each), or use a smaller --width.";
             default -> "Use fewer samples (--n) or a smaller input dimension (--d).";
         };
     }
