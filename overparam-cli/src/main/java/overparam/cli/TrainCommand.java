@@ -114,12 +114,18 @@ final class TrainCommand implements Callable<Integer> {
     Long dataSeed;
     @Option(names = "--dump-gram", description = "Also write G^(H)(k) and G(k) of every record as .npy.")
     Boolean dumpGram;
-    @Option(names = "--instruments", paramLabel = "LIST", description = "all (those that apply), none, or a list of gram, movement, pattern, predictions, balance (||W_{h+1}||^2 - ||W_h||^2, Du et al. 2018), margin (normalized margin, Lyu and Li 2020), end-to-end (linear models: W_e, its singular values, distances to the minimum-norm and SVM solutions), ridge-path (--arch linear --depth 1 by plain GD from --init-scheme zero on a linear teacher: exact risks of GD and of ridge at lambda = 1/(eta k), Ali et al. 2019), gradient-noise (not in all: minibatch gradient noise, its tail index pooled and standardized, tr Sigma; Simsekli et al. 2019), smoothness (not in all: local smoothness ||grad f(x + d/2) - grad f(x)|| / (||d||/2) along each step d into a record, and the gradient norm, Zhang et al. 2020 Fig. 1; two gradients over the training set per record). A test set adds test loss and accuracy. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--instruments", paramLabel = "LIST", description = "all (those that apply), none, or a list of gram, movement, pattern, predictions, balance (||W_{h+1}||^2 - ||W_h||^2, Du et al. 2018), margin (normalized margin, Lyu and Li 2020), end-to-end (linear models: W_e, its singular values, distances to the minimum-norm and SVM solutions), ridge-path (--arch linear --depth 1 by plain GD from --init-scheme zero on a linear teacher: exact risks of GD and of ridge at lambda = 1/(eta k), Ali et al. 2019), gradient-noise (not in all: minibatch gradient noise, its tail index pooled and standardized, tr Sigma; Simsekli et al. 2019), smoothness (not in all: local smoothness ||grad f(x + d/2) - grad f(x)|| / (||d||/2) along each step d into a record, and the gradient norm, Zhang et al. 2020 Fig. 1; two gradients over the training set per record), hessian (only by name: top eigenvalues, trace and Tr(H Sigma) of the loss's Hessian from exact Hessian-vector products; Tr(H Sigma) when n <= 512). A test set adds test loss and accuracy. Default: ${DEFAULT-VALUE}.")
     String instruments;
     @Option(names = "--noise-batches", paramLabel = "K", description = "gradient-noise: minibatches per record, each one's gradient minus the full gradient a noise vector (Simsekli et al. 2019). Default: 32.")
     Integer noiseBatches;
     @Option(names = "--noise-batch-size", paramLabel = "B", description = "gradient-noise: samples per noise minibatch. Default: --batch-size.")
     Integer noiseBatchSize;
+    @Option(names = "--hessian-top", paramLabel = "K", description = "--instruments hessian: record the K largest Hessian eigenvalues (Lanczos). Default: 3.")
+    Integer hessianTop;
+    @Option(names = "--hessian-probes", paramLabel = "N", description = "--instruments hessian: Rademacher probes of Hutchinson's trace estimate (its standard error needs N >= 2). Default: 10.")
+    Integer hessianProbes;
+    @Option(names = "--hessian-iterations", paramLabel = "L", description = "--instruments hessian: at most L Lanczos vectors (L x P doubles of memory, P the trained parameters). Default: 50.")
+    Integer hessianIterations;
     @Option(names = "--limit-kernel", paramLabel = "MODE", description = "Compute the infinite-width kernels of the run's data (lambda_0, loss bound, infinite twin): auto (n <= 4000), on, off. Default: ${DEFAULT-VALUE}.")
     String limitKernel;
     @Option(names = "--out", paramLabel = "DIR", description = "A new folder for the run.")

@@ -186,6 +186,12 @@ public final class Linalg {
         }
     }
 
+    /** x . y over all elements (same size, below 2^31 elements: a parameter vector). */
+    public static double dot(Matrix x, Matrix y) {
+        if (x.size() != y.size() || x.size() > Integer.MAX_VALUE) throw Shapes.mismatch("dot", x, y);
+        return cblas_ddot((int) x.size(), x.data, 1, y.data, 1);
+    }
+
     /** Frobenius norm (the 2-norm of a vector). */
     public static double normF(Matrix x) {
         double scale = 0, sumSq = 1;     // scaled accumulation across chunks, as dnrm2 does within one

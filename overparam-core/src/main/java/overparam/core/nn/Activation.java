@@ -38,6 +38,13 @@ public sealed interface Activation {
 
     double derivative(double z);
 
+    /**
+     * sigma''(z), what the curvature term of a Hessian-vector product multiplies (Pearlmutter 1994: R{sigma'(pre)} =
+     * sigma''(pre) R{pre}). 0 for the piecewise-linear activations (relu, leaky-relu, prelu, identity), exactly so away
+     * from the kink, where sigma'' is a Dirac mass the Hessian of a finite network never sees almost surely.
+     */
+    double secondDerivative(double z);
+
     /** 1 / E[sigma(z)^2] for z ~ N(0, 1): closed form where one exists, else quadrature (about 1e-16 relative). */
     double cSigma();
 
@@ -75,6 +82,7 @@ public sealed interface Activation {
         public String name() { return "relu"; }
         public double value(double z) { return z > 0 ? z : 0; }
         public double derivative(double z) { return z > 0 ? 1 : 0; }
+        public double secondDerivative(double z) { return 0; }
         public double cSigma() { return 2; }
         public GaussianMaps gaussianMaps() { return new ClosedFormMaps(this); }
         public double mean(double a) { return Math.sqrt(a / (2 * Math.PI)); }
@@ -105,6 +113,7 @@ public sealed interface Activation {
         public String name() { return "leaky-relu"; }
         public double value(double z) { return z > 0 ? z : slope * z; }
         public double derivative(double z) { return z > 0 ? 1 : slope; }
+        public double secondDerivative(double z) { return 0; }
         /** E[sigma^2] = (1 + slope^2) / 2. */
         public double cSigma() { return 2 / (1 + slope * slope); }
         public GaussianMaps gaussianMaps() { return new ClosedFormMaps(this); }
@@ -137,6 +146,8 @@ public sealed interface Activation {
         public String name() { return "softplus"; }
         public double value(double z) { return softplus(z); }
         public double derivative(double z) { return sigmoid(z); }
+        /** The sigmoid's derivative s (1 - s) = e^-|z| / (1 + e^-|z|)^2, without cancellation. */
+        public double secondDerivative(double z) { double e = Math.exp(-Math.abs(z)); return e / ((1 + e) * (1 + e)); }
         public double cSigma() { return C_SIGMA; }
         public GaussianMaps gaussianMaps() { return new MehlerMaps(this::value, this::derivative); }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
@@ -160,6 +171,8 @@ public sealed interface Activation {
         public String name() { return "sigmoid"; }
         public double value(double z) { return sigmoid(z); }
         public double derivative(double z) { double e = Math.exp(-Math.abs(z)); return e / ((1 + e) * (1 + e)); }
+        /** (s (1 - s))' = s (1 - s) (1 - 2 s), with 1 - 2 s = tanh(-z / 2). */
+        public double secondDerivative(double z) { return derivative(z) * Math.tanh(-z / 2); }
         public double cSigma() { return C_SIGMA; }
         public GaussianMaps gaussianMaps() { return new MehlerMaps(this::value, this::derivative); }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
@@ -179,6 +192,8 @@ public sealed interface Activation {
         public String name() { return "tanh"; }
         public double value(double z) { return Math.tanh(z); }
         public double derivative(double z) { double e = Math.exp(-2 * Math.abs(z)); return 4 * e / ((1 + e) * (1 + e)); }
+        /** (1 - tanh^2)' = -2 tanh (1 - tanh^2). */
+        public double secondDerivative(double z) { return -2 * Math.tanh(z) * derivative(z); }
         public double cSigma() { return C_SIGMA; }
         public GaussianMaps gaussianMaps() { return new MehlerMaps(this::value, this::derivative); }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
@@ -202,6 +217,8 @@ public sealed interface Activation {
         public String name() { return "erf"; }
         public double value(double z) { return ErfFunction.erf(z); }
         public double derivative(double z) { return TWO_OVER_SQRT_PI * Math.exp(-z * z); }
+        /** (2/sqrt(pi) e^(-z^2))' = -2 z erf'(z). */
+        public double secondDerivative(double z) { return -2 * z * derivative(z); }
         public double cSigma() { return Math.PI / (2 * Math.asin(2.0 / 3.0)); }
         public GaussianMaps gaussianMaps() { return new ClosedFormMaps(this); }
         public double mean(double a) { return 0; }
@@ -225,6 +242,7 @@ public sealed interface Activation {
         public String name() { return "identity"; }
         public double value(double z) { return z; }
         public double derivative(double z) { return 1; }
+        public double secondDerivative(double z) { return 0; }
         public double cSigma() { return 1; }
         public GaussianMaps gaussianMaps() { return new ClosedFormMaps(this); }
         public double mean(double a) { return 0; }
@@ -243,6 +261,7 @@ public sealed interface Activation {
         public String name() { return "quadratic"; }
         public double value(double z) { return z * z; }
         public double derivative(double z) { return 2 * z; }
+        public double secondDerivative(double z) { return 2; }
         public double cSigma() { return 1.0 / 3.0; }
         public GaussianMaps gaussianMaps() { return new ClosedFormMaps(this); }
         public double mean(double a) { return a; }
@@ -303,6 +322,7 @@ public sealed interface Activation {
         public String name() { return "prelu"; }
         public double value(double z) { return z > 0 ? z : alpha() * z; }
         public double derivative(double z) { return z > 0 ? 1 : alpha(); }
+        public double secondDerivative(double z) { return 0; }
         /** At the current slope, as leaky-relu's. */
         public double cSigma() { return 2 / (1 + alpha() * alpha()); }
         public GaussianMaps gaussianMaps() {

@@ -14,6 +14,11 @@ final class Elementwise {
         for (int i = from; i < to; i++) z.put(i, x.get(i) * y.get(i));
     };
 
+    private static final ParallelLoops.Kernel MULTIPLY_ADD = (s, from, to) -> {
+        DoubleBuffer x = s.x, y = s.y, z = s.z;
+        for (int i = from; i < to; i++) z.put(i, z.get(i) + x.get(i) * y.get(i));
+    };
+
     private static final ParallelLoops.Kernel SCALE_ROWS = (s, from, to) -> {        // units are rows
         DoubleBuffer x = s.x, f = s.y, z = s.z;
         int cols = s.cols;
@@ -42,6 +47,13 @@ final class Elementwise {
         ParallelLoops.Slots s = ParallelLoops.slots();
         s.x = a.buffer(); s.y = b.buffer(); s.z = c.buffer();
         ParallelLoops.run(MULTIPLY, (int) c.size(), 1);
+    }
+
+    /** c += a o b (same shapes; c aliasing neither): the curvature term of a Hessian-vector product. */
+    static void multiplyAdd(Matrix a, Matrix b, Matrix c) {
+        ParallelLoops.Slots s = ParallelLoops.slots();
+        s.x = a.buffer(); s.y = b.buffer(); s.z = c.buffer();
+        ParallelLoops.run(MULTIPLY_ADD, (int) c.size(), 1);
     }
 
     /** out = diag(rowScale) in: row i of in times rowScale[i]. */

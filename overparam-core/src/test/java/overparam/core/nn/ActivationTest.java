@@ -27,6 +27,22 @@ class ActivationTest {
         }
     }
 
+    /**
+     * sigma'' against central differences of sigma' (the Hessian-vector product's curvature term rests on it); the points
+     * stay off relu's kink, where both sides see the same piece and sigma'' = 0 holds exactly. Truncation h^2 |f''''| / 6 ~
+     * 1e-12, rounding eps |f'| / h ~ 2e-10 |f'|.
+     */
+    @ParameterizedTest
+    @MethodSource("names")
+    void secondDerivativeAgreesWithCentralDifferencesOfTheDerivative(String name) {
+        Activation f = Activation.parse(name, 0.1);
+        double h = 1e-6;
+        for (double z : POINTS) {
+            double numeric = (f.derivative(z + h) - f.derivative(z - h)) / (2 * h);
+            assertEquals(numeric, f.secondDerivative(z), 1e-8 * Math.max(1, Math.abs(f.derivative(z))), name + "''(" + z + ")");
+        }
+    }
+
     /** The fused loop of the forward pass computes exactly scale * value and scale * derivative. */
     @ParameterizedTest
     @MethodSource("names")

@@ -9,6 +9,8 @@ import overparam.core.BadInputException;
 import overparam.core.instruments.BalanceInstrument;
 import overparam.core.instruments.EndToEndInstrument;
 import overparam.core.instruments.SmoothnessInstrument;
+import overparam.core.instruments.HessianInstrument;
+import overparam.core.nn.HessianVectorProduct;
 import overparam.core.nn.Arch;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.TrainedLayers;
@@ -17,7 +19,12 @@ import overparam.core.nn.TrainedLayers;
  * The instruments a run carries (--instruments): all (every one that applies to the network), none, or a list.
  * A test set, a teacher and the infinite twin add their own observers; these are the ones the user chooses.
  */
-public record Instruments(Set<Instrument> chosen, boolean all) {
+public record Instruments(Set<Instrument> chosen, boolean all, HessianInstrument.Settings hessian) {
+    /** The hessian instrument's defaults: the top 3 eigenvalues, 10 Hutchinson probes, at most 50 Lanczos vectors. */
+    public static final HessianInstrument.Settings HESSIAN_DEFAULTS = new HessianInstrument.Settings(3, 10, 50);
+
+    public Instruments(Set<Instrument> chosen, boolean all) { this(chosen, all, HESSIAN_DEFAULTS); }
+
     public enum Instrument {
         GRAM, MOVEMENT, PATTERN, PREDICTIONS,
         /** Du, Hu, Lee (2018): per-layer and per-neuron balancedness of a homogeneous network. */
@@ -37,7 +44,12 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
          * Zhang, He, Sra, Jadbabaie (2020): local smoothness along the trajectory against the gradient norm. Not in "all": it
          * costs two gradients over the training set per record.
          */
-        SMOOTHNESS;
+        SMOOTHNESS,
+        /**
+         * Exact Hessian-vector products (Pearlmutter 1994): the top eigenvalues by Lanczos, Hutchinson's trace, Tr(H Sigma)
+         * (Zhu et al. 2019). Only by name, never in "all": a record costs about 2 (iterations + probes + n) training steps.
+         */
+        HESSIAN;
 
         public String cliName() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
     }
@@ -64,7 +76,7 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
             if (!all) throw new BadInputException("--instruments " + this + ": " + i.cliName() + " " + missing + ". Drop " + i.cliName() + " from --instruments.");
             rest.remove(i);
         }
-        return new Instruments(rest, all);
+        return new Instruments(rest, all, hessian);
     }
 
     /** Before the labels are read: everything but margin's labels (assumed to classify) and ridge-path's teacher (as the plan says). */
@@ -120,8 +132,36 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
                     : plan.train().noise().batchSize() < 1 ? "needs a minibatch size: --batch-size B (SGD) or --noise-batch-size B" : null;
             case SMOOTHNESS -> SmoothnessInstrument.applies(spec) ? null
                     : "needs every trained parameter to be a matrix of the gradient vector; --activation prelu's learned slope is not";
+            case HESSIAN -> hessianMissing(spec, trained);
             case MOVEMENT, PREDICTIONS -> null;
         };
+    }
+
+    /** What the Hessian-vector product lacks for this network (HessianVectorProduct.unsupported), or null. */
+    private static String hessianMissing(NetworkSpec spec, TrainedLayers trained) {
+        return HessianVectorProduct.unsupported(spec).map(reason -> "has no exact Hessian-vector product for " + reason).orElse(null);
+    }
+
+    /**
+     * The hessian instrument's settings from --hessian-top, --hessian-probes and --hessian-iterations (unset: {@link
+     * #HESSIAN_DEFAULTS}), refused when out of range or given without the instrument.
+     */
+    Instruments withHessian(RunConfig c) {
+        Integer top = c.hessianTop(), probes = c.hessianProbes(), iterations = c.hessianIterations();
+        if (!has(Instrument.HESSIAN)) {
+            String given = top != null ? "--hessian-top" : probes != null ? "--hessian-probes" : iterations != null ? "--hessian-iterations" : null;
+            if (given != null)
+                throw new BadInputException(given + ": only the hessian instrument reads it, and --instruments " + this + " does not have it. "
+                        + "Add hessian to --instruments, or drop " + given + ".");
+            return this;
+        }
+        int k = top != null ? top : HESSIAN_DEFAULTS.top(), n = probes != null ? probes : HESSIAN_DEFAULTS.probes();
+        int iters = iterations != null ? iterations : Math.max(HESSIAN_DEFAULTS.iterations(), k);
+        if (k < 1) throw BadInputException.of("--hessian-top " + k, k, "at least 1 eigenvalue", "e.g. --hessian-top 3");
+        if (n < 2) throw BadInputException.of("--hessian-probes " + n, n, "at least 2 probes (a standard error needs two)", "e.g. --hessian-probes 10");
+        if (iters < k)
+            throw BadInputException.of("--hessian-iterations " + iters, iters, "at least --hessian-top (" + k + ") Lanczos vectors", "e.g. --hessian-iterations " + Math.max(50, 4 * k));
+        return new Instruments(chosen, all, new HessianInstrument.Settings(k, n, iters));
     }
 
     /** Whether any chosen instrument reads a pass over the whole training set. */
@@ -136,7 +176,7 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
 
     static Instruments parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("all")) return new Instruments(EnumSet.complementOf(EnumSet.of(Instrument.GRADIENT_NOISE, Instrument.SMOOTHNESS)), true);
+        if (t.equals("all")) return new Instruments(EnumSet.complementOf(EnumSet.of(Instrument.GRADIENT_NOISE, Instrument.SMOOTHNESS, Instrument.HESSIAN)), true);   // by name only: each costs many steps a record
         EnumSet<Instrument> set = EnumSet.noneOf(Instrument.class);
         if (t.equals("none")) return new Instruments(set, false);
         for (String part : t.split(",")) {

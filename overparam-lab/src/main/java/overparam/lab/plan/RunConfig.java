@@ -28,7 +28,8 @@ public record RunConfig(
         String initScheme, Double teacherNorm, Boolean center, Boolean freshSamples, Double initScale, Double labelNoiseSd, String widths,
         Integer subspaceDim, Integer noiseBatches, Integer noiseBatchSize,
         // optimizer shaping (Zhang et al. 2020; Zhu et al. 2019): clip_norm, normalized, langevin + noise_trace; unset = off
-        Double clipNorm, Boolean normalized, String langevin, Double noiseTrace) {
+        Double clipNorm, Boolean normalized, String langevin, Double noiseTrace,
+        Integer hessianTop, Integer hessianProbes, Integer hessianIterations) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -45,7 +46,7 @@ public record RunConfig(
             null, null, null, true, 0.0, null,
             null, null, 0, 0.0, 0.0, "constant",
             "standard", null, false, false, null, null, null,
-            null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null);
 
     /**
      * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's
@@ -54,6 +55,8 @@ public record RunConfig(
      * read the same. noise_batches and noise_batch_size (the gradient-noise instrument's K and b) stay unset too: unset, K is
      * {@link NoisePlan#DEFAULT_BATCHES} and b the run's batch_size.
      * clip_norm, normalized, langevin and noise_trace stay unset too (off): a run without them resumes as it was.
+     * So do the hessian instrument's hessian_top, hessian_probes and hessian_iterations (unset: its defaults,
+     * {@link Instruments#HESSIAN_DEFAULTS}).
      */
     public RunConfig withDefaults() {
         ObjectNode merged = JSON.valueToTree(DEFAULTS);

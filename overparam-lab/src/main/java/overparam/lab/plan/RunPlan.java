@@ -17,7 +17,7 @@ public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instr
         RunConfig c = raw.withDefaults();
         NetworkPlan network = NetworkPlan.parse(c);
         TrainPlan train = TrainPlan.parse(c);
-        Instruments instruments = Instruments.parse(c.instruments());
+        Instruments instruments = Instruments.parse(c.instruments()).withHessian(c);
         LimitMode limit = LimitMode.parse(c.limitKernel());
         DataPlan data = DataPlan.parse(c, network.arch(), train);
         if (c.threads() < 1) throw BadInputException.of("--threads " + c.threads(), c.threads(), "at least 1", "e.g. --threads 2");

@@ -12,6 +12,7 @@ import overparam.core.instruments.BalanceInstrument;
 import overparam.core.instruments.EndToEndInstrument;
 import overparam.core.instruments.GradientNoiseInstrument;
 import overparam.core.instruments.GramInstrument;
+import overparam.core.instruments.HessianInstrument;
 import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
 import overparam.core.instruments.RecoveryInstrument;
@@ -137,6 +138,11 @@ final class MemoryCheck {
         }
         if (instruments.has(Instrument.SMOOTHNESS))
             parts.add(new Part("smoothness (weights copy, pass over n)", SmoothnessInstrument.bytes(spec, n), "the activations of one layer", n, p * m));
+        if (instruments.has(Instrument.HESSIAN)) {            // P <= every parameter; the Lanczos basis is min(iterations, P) x P
+            double parameters = Network.bytes(spec) / Double.BYTES;
+            parts.add(new Part("Hessian", HessianInstrument.bytes(spec, n, (long) parameters, instruments.hessian()), "the Lanczos vectors",
+                    Math.min(instruments.hessian().iterations(), parameters), parameters));
+        }
         if (limitKernel) parts.add(new Part("limit kernels", Theory.bytes(n, spec.pixels()), "the limit kernel", p * n, n));
         // the inputs are read past 2 GiB, and plain BLAS products take them so; generated inputs, minibatches and patches
         // go through one buffer
@@ -207,6 +213,7 @@ final class MemoryCheck {
             case "weights" -> width;
             case "input weights" -> "--width " + (long) part.rows() + " with input dimension d = " + (long) part.cols();
             case "activations" -> width + " with " + samples;
+            case "Hessian" -> "--instruments hessian with " + (long) part.rows() + " Lanczos vectors (--hessian-iterations) and P = " + count(part.cols()) + " parameters";
             default -> samples;
         };
     }
@@ -219,6 +226,7 @@ final class MemoryCheck {
             case "Gram matrices" -> "Use fewer samples" + (gram ? ", or --instruments without gram" : "") + (autoEta ? " and a fixed --eta" : "") + ".";
             case "limit kernels" -> "Use fewer samples, or --limit-kernel off.";
             case "gradient noise" -> "Use fewer --noise-batches, a smaller --width, or --instruments without gradient-noise.";
+            case "Hessian" -> "A Hessian request too large for memory: lower --hessian-iterations (Lanczos vectors of P values each), or use a smaller --width.";
             default -> "Use fewer samples (--n) or a smaller input dimension (--d).";
         };
     }

@@ -6,6 +6,7 @@ import overparam.core.instruments.BalanceInstrument;
 import overparam.core.instruments.EndToEndInstrument;
 import overparam.core.instruments.GradientNoiseInstrument;
 import overparam.core.instruments.GramInstrument;
+import overparam.core.instruments.HessianInstrument;
 import overparam.core.instruments.MarginInstrument;
 import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
@@ -59,6 +60,8 @@ final class RunObservers implements AutoCloseable {
                 o.list.add(new RidgePathInstrument(RidgePath.of(data.train().x(), data.train().y().toArray()), References.teacherBeta(spec, data),
                         labelNoiseSd, train.optimizer().eta()));
             if (instruments.has(Instrument.SMOOTHNESS)) o.list.add(new SmoothnessInstrument(network, train.trained(), data.train(), train.loss()));
+            if (instruments.has(Instrument.HESSIAN))
+                o.list.add(new HessianInstrument(network, train.trained(), train.loss(), data.train().n(), instruments.hessian(), train.seed()));
             if (data.test() != null) o.list.add(new TestInstrument(spec, data.test(), train.loss()));
             if (data.teacher() != null && TeacherDistance.comparable(data.teacher(), network)) o.list.add(new TeacherDistance(data.teacher()));
             if (data.teacher() != null && RecoveryInstrument.applies(data.teacher(), network)) o.list.add(new RecoveryInstrument(data.teacher()));
