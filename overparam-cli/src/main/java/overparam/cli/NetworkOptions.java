@@ -14,6 +14,8 @@ final class NetworkOptions {
     Double leakySlope;
     @Option(names = "--c-res", paramLabel = "C", description = "ResNet branch scale c_res in c_res / (H sqrt m) (0 < c_res < 1 in the seed). Default: ${DEFAULT-VALUE}.")
     Double cRes;
+    @Option(names = "--branch-scale", paramLabel = "S", description = "--arch resnet: du (seed 004's c_res / (H sqrt m) on one matrix a block) or unit (the standard block x + s W_out s sigma(W_in x), He's s = sqrt(c_sigma / m), two matrices a block, odd --depth H = 2L + 1; no infinite-width kernel). Default: du.")
+    String branchScale;
     @Option(names = "--patch", paramLabel = "K", description = "conv-resnet: patch size, K pixels of a signal or K x K of an image (odd). Default: ${DEFAULT-VALUE}.")
     Integer patch;
     @Option(names = "--train-layers", paramLabel = "LIST", description = "The trained parameters (Theta sums over them): all, or a list of W1..WH and a, e.g. W1. Default: ${DEFAULT-VALUE}.")

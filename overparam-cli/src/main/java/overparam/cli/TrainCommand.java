@@ -37,6 +37,8 @@ import overparam.lab.run.TrainRun;
             "  ./overparam train --arch linear --depth 3 --width 16 --init-scheme balanced --init-scale 0.5 --synthetic gaussian --n 50 --d 10 --labels-from teacher --eta 0.02 --steps 500 --instruments balance,end-to-end --out runs/linear",
             "  # the diagonal network in the rich regime on a 3-sparse teacher, with its distances to the l1 and l2 interpolants:",
             "  ./overparam train --arch diagonal --init-scale 0.01 --synthetic gaussian --n 40 --d 100 --labels-from sparse:3 --eta 5e-3 --steps 5000 --instruments end-to-end --out runs/rich",
+            "  # input gradients along a line at initialization, a 21-block residual MLP with unit branches (Balduzzi et al. 2017):",
+            "  ./overparam train --arch resnet --branch-scale unit --depth 43 --width 128 --activation relu --synthetic line --n 256 --d 2 --eta 0.01 --steps 0 --instruments input-gradient,forward-signal --out runs/shattered",
             "  # seed 002's network, SGD on Fashion-MNIST (./overparam setup installs it; slow: a smaller --steps or --per-class is fine):",
             "  ./overparam train --arch identity-mapping --activation prelu --leaky-slope 0.25 --data fashion-mnist --loss cross-entropy --batch-size 128 --eta 0.05 --momentum 0.9 --weight-decay 5e-4 --steps 2000 --record-every 200 --out runs/c1"})
 final class TrainCommand implements Callable<Integer> {
@@ -94,7 +96,7 @@ final class TrainCommand implements Callable<Integer> {
     String lrSchedule;
     @Option(names = "--init", paramLabel = "W.npz", description = "Start from these weights (keys W1..WH, a; alpha1.. for prelu) instead of a random draw.")
     String init;
-    @Option(names = "--init-scheme", paramLabel = "S", description = "standard (N(0,1); seed 002's nets N(0,1/d); linear: N(0,1/fan-in); diagonal: w = alpha), small (hidden weights x 0.05), zero, or for --arch linear balanced (Arora et al. 2019: W_{j+1}^T W_{j+1} = W_j W_j^T) or identity. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--init-scheme", paramLabel = "S", description = "standard (N(0,1); seed 002's nets N(0,1/d); linear: N(0,1/fan-in); diagonal: w = alpha), small (hidden weights x 0.05), zero, fixup (--arch resnet --branch-scale unit: W_out = a = 0, W_in x L^-1/2, Zhang et al. 2019), or for --arch linear balanced (Arora et al. 2019: W_{j+1}^T W_{j+1} = W_j W_j^T) or identity. Default: ${DEFAULT-VALUE}.")
     String initScheme;
     @Option(names = "--init-scale", paramLabel = "ALPHA", description = "Multiplies every trained initial weight by ALPHA (the diagonal network starts at w_+ = w_- = ALPHA: Woodworth et al. 2020's kernel (large) and rich (small) regimes). Default: 1.")
     Double initScale;
@@ -104,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
     Long dataSeed;
     @Option(names = "--dump-gram", description = "Also write G^(H)(k) and G(k) of every record as .npy.")
     Boolean dumpGram;
-    @Option(names = "--instruments", paramLabel = "LIST", description = "all (those that apply), none, or a list of gram, movement, pattern, predictions, balance (||W_{h+1}||^2 - ||W_h||^2, Du et al. 2018), margin (normalized margin, Lyu and Li 2020), end-to-end (linear models: W_e, its singular values, distances to the minimum-norm and SVM solutions), ridge-path (--arch linear --depth 1 by plain GD from --init-scheme zero on a linear teacher: exact risks of GD and of ridge at lambda = 1/(eta k), Ali et al. 2019). A test set adds test loss and accuracy. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--instruments", paramLabel = "LIST", description = "all (those that apply), none, or a list of gram, movement, pattern, predictions, balance (||W_{h+1}||^2 - ||W_h||^2, Du et al. 2018), margin (normalized margin, Lyu and Li 2020), end-to-end (linear models: W_e, its singular values, distances to the minimum-norm and SVM solutions), ridge-path (--arch linear --depth 1 by plain GD from --init-scheme zero on a linear teacher: exact risks of GD and of ridge at lambda = 1/(eta k), Ali et al. 2019); named only: input-gradient (df/dx, and along --synthetic line the lag-k autocorrelations of Balduzzi et al. 2017), forward-signal (log10 ||x^(h)||^2 / ||x||^2 per layer). A test set adds test loss and accuracy. Default: ${DEFAULT-VALUE}.")
     String instruments;
     @Option(names = "--limit-kernel", paramLabel = "MODE", description = "Compute the infinite-width kernels of the run's data (lambda_0, loss bound, infinite twin): auto (n <= 4000), on, off. Default: ${DEFAULT-VALUE}.")
     String limitKernel;

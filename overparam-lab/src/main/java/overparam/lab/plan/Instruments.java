@@ -26,9 +26,17 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
         /** The linear models' end-to-end map W_e, its singular values, and its distance to reference solutions. */
         END_TO_END,
         /** Ali, Kolter, Tibshirani (2019): gradient descent's exact risk against ridge's at lambda = 1 / (eta k), and the run's own. */
-        RIDGE_PATH;
+        RIDGE_PATH,
+        // signal propagation (issue 16); opt-in: "all" leaves them out, so runs with "all" keep their cost and metrics
+        /** Balduzzi et al. (2017): input gradients df/dx, and along --synthetic line their lag-k autocorrelations. */
+        INPUT_GRADIENT,
+        /** Zhang et al. (2019): log10 ||x^(h)||^2 / ||x||^2 at every hidden layer, the forward signal Fixup controls. */
+        FORWARD_SIGNAL;
 
         public String cliName() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
+
+        /** Named only: "all" does not add it (an extra backward pass, metrics the other runs do not have). */
+        public boolean optIn() { return this == INPUT_GRADIENT || this == FORWARD_SIGNAL; }
     }
 
     public Instruments {
@@ -104,12 +112,18 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
             case PATTERN -> spec.arch().isLinearModel() ? "has no activation pattern to watch in a linear model" : null;
             case RIDGE_PATH -> ridgePathMissing(spec, plan, linearTeacher);
             case MOVEMENT, PREDICTIONS -> null;
+            case INPUT_GRADIENT -> overparam.core.instruments.InputGradientInstrument.applies(spec) ? null
+                    : "needs df/dx = B_1 W1: one output, fixed activations and a dense first layer (not conv-resnet, seed 002's networks or diagonal); this is --arch "
+                    + spec.arch().cliName() + " with " + spec.outputs() + " output(s) and " + spec.activation().name();
+            case FORWARD_SIGNAL -> overparam.core.instruments.ForwardSignalInstrument.applies(spec) ? null
+                    : "needs a dense network with hidden layers; this is --arch " + spec.arch().cliName();
         };
     }
 
     /** Whether any chosen instrument reads a pass over the whole training set. */
     public boolean needWholePass() {
-        return has(Instrument.GRAM) || has(Instrument.PATTERN) || has(Instrument.PREDICTIONS) || has(Instrument.MARGIN);
+        return has(Instrument.GRAM) || has(Instrument.PATTERN) || has(Instrument.PREDICTIONS) || has(Instrument.MARGIN)
+                || has(Instrument.INPUT_GRADIENT) || has(Instrument.FORWARD_SIGNAL);
     }
 
     @Override public String toString() {
@@ -118,7 +132,11 @@ public record Instruments(Set<Instrument> chosen, boolean all) {
 
     static Instruments parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("all")) return new Instruments(EnumSet.allOf(Instrument.class), true);
+        if (t.equals("all")) {
+            EnumSet<Instrument> every = EnumSet.allOf(Instrument.class);
+            every.removeIf(Instrument::optIn);
+            return new Instruments(every, true);
+        }
         EnumSet<Instrument> set = EnumSet.noneOf(Instrument.class);
         if (t.equals("none")) return new Instruments(set, false);
         for (String part : t.split(",")) {

@@ -25,7 +25,9 @@ public record RunConfig(
         String init, Long seed, Long dataSeed, Integer threads, Boolean dumpGram, String instruments, String limitKernel, String out,
         String classes, Integer perClass, Integer testPerClass, Boolean unitNorm, Double labelNoise, Double testFraction,
         String testData, String testLabels, Integer testN, Double momentum, Double weightDecay, String lrSchedule,
-        String initScheme, Double teacherNorm, Boolean center, Boolean freshSamples, Double initScale, Double labelNoiseSd, String widths) {
+        String initScheme, Double teacherNorm, Boolean center, Boolean freshSamples, Double initScale, Double labelNoiseSd, String widths,
+        // signal propagation (issue 16): unset = seed 004's branch scale c_res / (H sqrt m)
+        String branchScale) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -41,7 +43,8 @@ public record RunConfig(
             null, 0L, null, Runtime.getRuntime().availableProcessors(), false, "all", "auto", null,
             null, null, null, true, 0.0, null,
             null, null, 0, 0.0, 0.0, "constant",
-            "standard", null, false, false, null, null, null);
+            "standard", null, false, false, null, null, null,
+            null);
 
     /**
      * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's
