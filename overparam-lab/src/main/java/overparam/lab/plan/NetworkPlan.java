@@ -145,20 +145,24 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
 
     static Arch arch(String name) {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-        for (Arch a : Arch.values()) if (a != Arch.RESNET_UNIT && a.cliName().equals(key)) return a;
+        for (Arch a : Arch.values()) if (a.cliName().equals(key)) return a;
         throw BadInputException.of("--arch " + name, "an unknown architecture",
-                "one of " + Arrays.stream(Arch.values()).filter(a -> a != Arch.RESNET_UNIT).map(Arch::cliName).toList(),
-                Arch.RESNET_UNIT.cliName().equals(key) ? "For the standard residual block use --arch resnet --branch-scale unit." : "e.g. --arch resnet");
+                "one of " + Arrays.stream(Arch.values()).map(Arch::cliName).toList(), "e.g. --arch resnet");
     }
 
     /**
      * --branch-scale du (unset: seed 004's c_res / (H sqrt m)) or unit (the standard residual block x + s W_out s sigma(W_in x),
      * He's s = sqrt(c_sigma / m), {@link Arch#RESNET_UNIT}), for --arch resnet only; unit blocks take two weight matrices
-     * each, so --depth H = 2L + 1 is odd (W1, then L blocks).
+     * each, so --depth H = 2L + 1 is odd (W1, then L blocks). --arch resnet-unit is the same network in one word (a sweep over
+     * architectures can then name fc, resnet and resnet-unit on one axis).
      */
     static Arch branchScale(Arch arch, String text, Integer depth) {
-        if (text == null) return arch;
-        String key = text.trim().toLowerCase(Locale.ROOT);
+        if (text == null && arch != Arch.RESNET_UNIT) return arch;
+        String key = text == null ? "unit" : text.trim().toLowerCase(Locale.ROOT);
+        if (arch == Arch.RESNET_UNIT && key.equals("du"))
+            throw BadInputException.of("--branch-scale du", "--arch resnet-unit", "unit (resnet-unit is --arch resnet --branch-scale unit)",
+                    "Use --arch resnet for seed 004's branch scale.");
+        if (arch == Arch.RESNET_UNIT) arch = Arch.RESNET;
         if (!key.equals("du") && !key.equals("unit"))
             throw BadInputException.of("--branch-scale " + text, "'" + text + "'", "du (seed 004: c_res / (H sqrt m)) or unit (He's scale, two matrices a block)",
                     "e.g. --branch-scale unit");

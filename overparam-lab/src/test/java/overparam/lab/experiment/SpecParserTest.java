@@ -97,7 +97,8 @@ class SpecParserTest {
         assertEquals(Catalog.names(), Catalog.names().stream().distinct().toList());
         assertEquals(List.of("du2019-depth", "du2019-width", "du2019-conv", "du2018-two-layer", "width-threshold", "random-labels", "sgd-ridge",
                 "cs260-prelu", "cs260-identity", "cs260-zero-init", "cs260-teacher-student", "kernel-vs-rich", "linear-acceleration",
-                "balancedness", "margin-maximization", "matrix-sensing", "linear-convergence"), Catalog.names());
+                "balancedness", "margin-maximization", "matrix-sensing", "linear-convergence",
+                "shattered-gradients", "fixup"), Catalog.names());
         for (String name : Catalog.names()) {
             ExperimentSpec s = Catalog.spec(name);
             assertEquals(name, s.name());

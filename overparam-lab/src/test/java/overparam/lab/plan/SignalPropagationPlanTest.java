@@ -31,8 +31,11 @@ class SignalPropagationPlanTest {
         assertTrue(bad.startsWith("--branch-scale he") && bad.contains("unit"), bad);
         String fixup = RunPlanTest.refusal(resnet().with("init_scheme", "fixup"));
         assertTrue(fixup.startsWith("--init-scheme fixup") && fixup.contains("--branch-scale unit"), fixup);
-        String hidden = RunPlanTest.refusal(RunPlanTest.base().with("arch", "resnet-unit"));
-        assertTrue(hidden.contains("--branch-scale unit"), hidden);
+        assertEquals(Arch.RESNET_UNIT, RunPlan.parse(RunPlanTest.base().with("arch", "resnet-unit").with("depth", 5)).network().arch());
+        String du = RunPlanTest.refusal(RunPlanTest.base().with("arch", "resnet-unit").with("depth", 5).with("branch_scale", "du"));
+        assertTrue(du.startsWith("--branch-scale du") && du.contains("--arch resnet"), du);
+        String evenAlias = RunPlanTest.refusal(RunPlanTest.base().with("arch", "resnet-unit").with("depth", 4));
+        assertTrue(evenAlias.startsWith("--depth 4"), evenAlias);
     }
 
     @Test void theLineIsOneWholePath() {
