@@ -3,6 +3,7 @@ package overparam.core.instruments;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -67,6 +68,16 @@ class InputGradientInstrumentTest {
                 assertEquals(norms, r.number("input_grad_norm"), 1e-8 * Math.max(1, norms), spec.arch() + " input_grad_norm");
             }
         }
+    }
+
+    /** The line: row i is x(t_i) = t_i e_1 + e_2 with t_i = -2 + 4 i / (n - 1), zeros elsewhere; d = 1 is refused. */
+    @Test void theLineIsEvenlySpacedFromMinusTwoToTwo() {
+        try (Matrix x = Synthetic.Kind.LINE.draw(5, 3, 9)) {
+            double[][] expected = {{-2, 1, 0}, {-1, 1, 0}, {0, 1, 0}, {1, 1, 0}, {2, 1, 0}};
+            for (int i = 0; i < 5; i++) for (int c = 0; c < 3; c++) assertEquals(expected[i][c], x.get(i, c), 1e-15, "x[" + i + "," + c + "]");
+        }
+        assertArrayEquals(V, Synthetic.Kind.lineDirection(3), 0.0);
+        assertThrows(IllegalArgumentException.class, () -> Synthetic.Kind.LINE.draw(4, 1, 0));
     }
 
     /** A linear network (identity activation) has one gradient everywhere: the uncentred autocorrelation is exactly 1 at every lag. */
