@@ -8,7 +8,7 @@ final class InputOptions {
     String data;
     @Option(names = "--labels", paramLabel = "y.npy", description = "Labels, n values (.npy or .csv); kernel uses them for y^T K^-1 y.")
     String labels;
-    @Option(names = "--synthetic", paramLabel = "KIND", description = "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)), normal (x_i ~ N(0, I), seed 002) or subspace (the unit sphere of a random --subspace-dim D subspace of R^d).")
+    @Option(names = "--synthetic", paramLabel = "KIND", description = "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)), normal (x_i ~ N(0, I), seed 002), subspace (the unit sphere of a random --subspace-dim D subspace of R^d) or line (the path x(t) = t e_1 + e_2, t evenly over [-2, 2], d >= 2).")
     String synthetic;
     @Option(names = "--subspace-dim", paramLabel = "D", description = "--synthetic subspace: the dimension d' of the random subspace the points span (1 to --d).")
     Integer subspaceDim;

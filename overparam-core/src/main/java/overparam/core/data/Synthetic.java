@@ -14,14 +14,34 @@ public final class Synthetic {
     /**
      * The input distributions: SPHERE (uniform on the unit sphere: standard Gaussian vectors normalized, ||x_i|| = 1 as
      * Theorems 5.1 and 6.1 assume), GAUSSIAN (x_i ~ N(0, I/d), E ||x_i||^2 = 1 but norms vary), NORMAL (x_i ~ N(0, I),
-     * seed 002's inputs, which Li and Yuan's analysis assumes).
+     * seed 002's inputs, which Li and Yuan's analysis assumes), LINE (no draw: the 1-D path x_i = t_i e_1 + e_2, t_i from
+     * -2 to 2 evenly over the n rows, d >= 2; Balduzzi et al., ICML 2017, Figure 1, take 256 scalar inputs in [-2, 2] with
+     * biases in every layer; the lab's networks have none, and a bias-free network of a scalar input is piecewise linear with
+     * one kink at 0, so the constant coordinate e_2 plays the first layer's bias and the path avoids the origin).
      */
     public enum Kind {
-        SPHERE, GAUSSIAN, NORMAL;
+        SPHERE, GAUSSIAN, NORMAL, LINE;
 
-        /** Fills every row of x with a draw, from rng, in place (no allocation: fresh SGD batches use it every step). */
+        /** The line's direction v = e_1 in R^d: its inputs in row order are x(t_i) = t_i v + e_2. */
+        public static double[] lineDirection(int d) {
+            double[] v = new double[d];
+            v[0] = 1;
+            return v;
+        }
+
+        /** Fills every row of x with a draw, from rng, in place (no allocation: fresh SGD batches use it every step); LINE draws nothing. */
         public void fill(Matrix x, RandomGenerator rng) {
             DoubleBuffer e = x.buffer();
+            if (this == LINE) {
+                if (x.cols() < 2) throw new IllegalArgumentException("the line x(t) = t e_1 + e_2 needs d >= 2, got " + x.cols());
+                int n = x.rows(), d = x.cols();
+                for (int i = 0; i < n; i++) {
+                    for (int c = 0; c < d; c++) e.put(i * d + c, 0);
+                    e.put(i * d, n == 1 ? 0 : -2 + 4.0 * i / (n - 1));                       // t_i over [-2, 2]
+                    e.put(i * d + 1, 1);                                                      // the constant coordinate
+                }
+                return;
+            }
             double sd = this == GAUSSIAN ? 1.0 / Math.sqrt(x.cols()) : 1.0;
             for (int i = 0; i < e.capacity(); i++) e.put(i, sd * rng.nextGaussian());
             if (this == SPHERE) Subsets.scaleToUnitNorm(x, "sphere");
@@ -34,10 +54,10 @@ public final class Synthetic {
             return x;
         }
 
-        /** sphere, gaussian or normal, as --synthetic names it. */
+        /** sphere, gaussian, normal or line, as --synthetic names it. */
         public String cliName() { return name().toLowerCase(java.util.Locale.ROOT); }
 
-        /** sphere, gaussian or normal; null when the name is none of them. */
+        /** sphere, gaussian, normal or line; null when the name is none of them. */
         public static Kind named(String name) {
             for (Kind k : values()) if (k.name().equalsIgnoreCase(name == null ? "" : name.trim())) return k;
             return null;

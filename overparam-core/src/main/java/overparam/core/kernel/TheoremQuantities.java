@@ -57,7 +57,7 @@ public record TheoremQuantities(int n, Spectrum.Extremes limitGramExtremes, Spec
             case RESNET -> Theorems.resNet(n, depth, lambda0, DELTA);
             case TWO_LAYER -> Theorems.twoLayer(n, lambda0, DELTA);
             case CONV_RESNET -> Theorems.convResNet(n, depth, spec.pixels(), lambda0, DELTA);
-            case IDENTITY_MAPPING, NO_IDENTITY, LINEAR, DIAGONAL, QUADRATIC -> throw new IllegalArgumentException(spec.arch() + " has no limit kernel");
+            case IDENTITY_MAPPING, NO_IDENTITY, LINEAR, DIAGONAL, QUADRATIC, RESNET_UNIT -> throw new IllegalArgumentException(spec.arch() + " has no limit kernel");
         });
         if (spec.activation().name().equals("relu") && (spec.arch() == Arch.FC || spec.arch() == Arch.RESNET))
             reqs.addAll(Theorems.deepReluTable(n, depth, separation));

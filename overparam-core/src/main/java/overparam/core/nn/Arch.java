@@ -41,7 +41,15 @@ public enum Arch {
      * m units with the quadratic activation and scale 1, read out by the fixed a = 1 (every output weight +1), no width
      * scaling. Fitting y = x^T M* x is matrix sensing with the rank-one measurements x x^T.
      */
-    QUADRATIC("quadratic");
+    QUADRATIC("quadratic"),
+    /**
+     * The standard residual MLP without normalization (--arch resnet --branch-scale unit): the fc first layer
+     * x^(1) = sqrt(c_sigma/m) sigma(W^(1) x), then L = (H - 1) / 2 blocks x_{l+1} = x_l + s W_out s sigma(W_in x_l) of two
+     * weight matrices each, He's scale s = sqrt(c_sigma / m) on both ({@link BranchLayer}), u = a^T x^(H). H is odd and
+     * counts weight matrices, as everywhere. The branch is not scaled down with depth (seed 004's resnet scales it by
+     * c_res / H), so ||x^(H)||^2 grows like 3^L at initialization unless Fixup (Zhang et al. 2019) starts it.
+     */
+    RESNET_UNIT("resnet-unit");
 
     private final String cliName;
 
@@ -55,9 +63,9 @@ public enum Arch {
         throw new IllegalArgumentException("unknown architecture '" + name + "': expected one of " + Arrays.stream(values()).map(Arch::cliName).toList());
     }
 
-    /** Seed 004's networks (and Du et al. 2018's), the ones with infinite-width limits. */
+    /** Seed 004's networks (and Du et al. 2018's), the ones with infinite-width limits (not the unit-branch residual MLP). */
     public static java.util.List<Arch> seed004() {
-        return Arrays.stream(values()).filter(a -> !a.isSeed002() && !a.isLinearModel() && a != QUADRATIC).toList();
+        return Arrays.stream(values()).filter(a -> !a.isSeed002() && !a.isLinearModel() && a != QUADRATIC && a != RESNET_UNIT).toList();
     }
 
     /** The implicit-bias models of seed 000's reading list: f is linear in x (deep linear, diagonal). */
@@ -79,8 +87,12 @@ public enum Arch {
             case LINEAR -> DenseLayer.LINEAR_KIND;                                   // W x, scale 1
             case DIAGONAL -> DiagonalLayer.KIND;                                     // x o w o w
             case QUADRATIC -> DenseLayer.QUADRATIC_KIND;                             // (W x)^2, scale 1
+            case RESNET_UNIT -> h == 1 ? DenseLayer.KIND : h % 2 == 0 ? BranchLayer.IN_KIND : BranchLayer.OUT_KIND;   // W1, then (W_in, W_out) blocks
         };
     }
+
+    /** The number of residual blocks L = (H - 1) / 2 of the unit-branch residual MLP of depth H (its weight matrices). */
+    public static int branches(int depth) { return (depth - 1) / 2; }
 
     @Override public String toString() { return cliName; }
 }

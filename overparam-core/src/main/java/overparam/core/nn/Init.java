@@ -19,15 +19,38 @@ public enum Init {
      */
     BALANCED,
     /** Deep linear networks only: every W_h (and a) the rectangular identity times the init scale. */
-    IDENTITY;
+    IDENTITY,
+    /**
+     * The unit-branch residual MLP only ({@link Arch#RESNET_UNIT}): Fixup (Zhang, Dauphin, Ma, ICLR 2019, Section 3, rules 2
+     * and 3): the last layer of each branch (W_out) and the output layer a start at 0; the other branch layer (W_in) is the
+     * standard draw times L^(-1/(2m - 2)) = L^(-1/2) for m = 2 layers a branch and L branches; W1 is standard. The
+     * network is then exactly x -> x^(1) followed by L identities, and u = 0. Fixup's scalar biases and multipliers are
+     * not part of this network (its layers have no biases).
+     */
+    FIXUP;
 
     /** SMALL's factor on the standard deviation of the hidden weights. */
     public static final double SMALL_FACTOR = 0.05;
 
     /** The factor on a hidden weight's standard draw. */
     double hiddenFactor() {
-        return switch (this) { case STANDARD, BALANCED, IDENTITY -> 1; case SMALL -> SMALL_FACTOR; case ZERO -> 0; };
+        return switch (this) { case STANDARD, BALANCED, IDENTITY, FIXUP -> 1; case SMALL -> SMALL_FACTOR; case ZERO -> 0; };
     }
+
+    /**
+     * The factor on hidden layer h's standard draw in a network of this spec: Fixup's per-layer rule (W1: 1; W_in:
+     * L^(-1/2); W_out: 0), else {@link #hiddenFactor}.
+     */
+    double hiddenFactor(NetworkSpec spec, int h) {
+        if (this != FIXUP) return hiddenFactor();
+        if (spec.arch() != Arch.RESNET_UNIT) throw new IllegalArgumentException("fixup initialization is for the unit-branch residual MLP, not " + spec.arch());
+        if (h == 1) return 1;
+        int branches = Arch.branches(spec.depth());
+        return h % 2 == 0 ? Math.pow(branches, -1.0 / (2 * 2 - 2)) : 0;              // L^(-1/(2m-2)), m = 2; W_out = 0
+    }
+
+    /** Whether a trained output layer starts at 0 (zero initialization, and Fixup's rule 2). */
+    boolean zeroOutput() { return this == ZERO || this == FIXUP; }
 
     public String cliName() { return name().toLowerCase(Locale.ROOT); }
 

@@ -76,14 +76,14 @@ public final class Network implements AutoCloseable {
         List<Matrix> ws = new ArrayList<>();
         for (int h = 1; h <= spec.depth(); h++) {
             Matrix w = Matrix.zeros(spec.width(h), spec.fanIn(h));
-            fillGaussian(w, Seeds.stream(seed, "init/" + spec.parameterName(h)), sd * init.hiddenFactor());
+            fillGaussian(w, Seeds.stream(seed, "init/" + spec.parameterName(h)), sd * init.hiddenFactor(spec, h));
             ws.add(w);
         }
         Matrix a = Matrix.zeros(spec.pixels() * spec.width(), spec.outputs());
         RandomGenerator rng = Seeds.stream(seed, "init/a");
         if (spec.arch() == Arch.TWO_LAYER) for (int r = 0; r < spec.width(); r++) a.set(r, rng.nextBoolean() ? 1.0 : -1.0);
         else if (spec.outputFixed()) a.fill(1.0);                  // seed 002: u = ||x^(N)||_1; quadratic: u = sum_r (w_r^T x)^2
-        else fillGaussian(a, rng, init == Init.ZERO ? 0 : sd);
+        else fillGaussian(a, rng, init.zeroOutput() ? 0 : sd);
         return new Network(spec, ws, a, layerActivations(spec));
     }
 

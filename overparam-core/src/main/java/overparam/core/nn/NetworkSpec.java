@@ -78,6 +78,8 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
         require(arch != Arch.QUADRATIC || depth == 1 && outputs == 1 && activation instanceof Activation.Quadratic,
                 "the quadratic network: one hidden layer, the quadratic activation, one output");
         require(!(arch == Arch.RESNET || arch == Arch.CONV_RESNET) || cRes > 0 && Double.isFinite(cRes), "c_res > 0");
+        require(arch != Arch.RESNET_UNIT || depth >= 3 && depth % 2 == 1,
+                "the unit-branch residual MLP: an odd depth H >= 3 (W1, then two weight matrices a block)");
     }
 
     private static void require(boolean holds, String what) {
@@ -109,6 +111,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
             case RESNET, CONV_RESNET -> h == 1 ? Math.sqrt(cSigma() / width) : cRes / (depth * Math.sqrt(width));
             case TWO_LAYER -> 1 / Math.sqrt(width);
             case IDENTITY_MAPPING, NO_IDENTITY, LINEAR, DIAGONAL, QUADRATIC -> 1;
+            case RESNET_UNIT -> Math.sqrt(cSigma() / width);                        // He's scale on W1 and both branch matrices
         };
     }
 
@@ -125,7 +128,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     public LayerKind layerKind(int h) { return arch.layerKind(h); }
 
     /** Hidden layer h is a residual block (adds its input). */
-    public boolean isResidual(int h) { return layerKind(h) == ResidualLayer.KIND; }
+    public boolean isResidual(int h) { return layerKind(h) == ResidualLayer.KIND || layerKind(h) == BranchLayer.OUT_KIND; }
 
     /** Whether the network convolves (its inputs are images or signals). */
     public boolean isConvolutional() { return arch == Arch.CONV_RESNET; }

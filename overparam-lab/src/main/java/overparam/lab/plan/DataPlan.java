@@ -118,6 +118,7 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
             throw new BadInputException("--test-data " + c.testData() + ": only with --data files; "
                     + (synthetic ? "--synthetic data take --test-n N fresh samples." : "an image set brings its own test images (--test-per-class)."));
         TestSet test = new TestSet(c.testData(), c.testLabels(), c.testFraction(), c.testN() == null ? 0 : c.testN());
+        if (inputs instanceof SyntheticInputs s && s.kind() == Synthetic.Kind.LINE) requireWholeLine(c, fresh, test);
         int sparsity = labelsFrom == LabelSource.SPARSE ? sparsity(c.labelsFrom(), inputs) : 0;
         double sd = labelNoiseSd(c, inputs, train == null ? null : train.loss(), fresh);      // the kernel command has no training
         return new DataPlan(inputs, labelsFrom, new Teacher(c.teacherWidth(), c.teacherNorm(), sparsity), test, noise, c.dataSeed(), fresh,
@@ -149,16 +150,31 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
         return data != null && (data.equalsIgnoreCase(ImageSet.FASHION_MNIST_NAME) || Files.isDirectory(Path.of(data)));
     }
 
+    /**
+     * --synthetic line is one path, in order, every point a training input (input-gradient reads its autocorrelations along
+     * it): no held-out fraction, fresh samples or fresh test points, which would be the same path again.
+     */
+    private static void requireWholeLine(RunConfig c, boolean fresh, TestSet test) {
+        String option = fresh ? "--fresh-samples" : test.fraction() != null && test.fraction() > 0 ? "--test-fraction " + test.fraction()
+                : test.n() > 0 ? "--test-n " + test.n() : null;
+        if (option != null)
+            throw new BadInputException(option + ": --synthetic line is one fixed path x(t) = t e_1 + e_2 over [-2, 2], every point a training input "
+                    + "in order; drop " + option.split(" ")[0] + ", or use --synthetic sphere.");
+    }
+
     private static SyntheticInputs syntheticInputs(RunConfig c, Arch arch) {
         boolean subspace = c.synthetic().trim().equalsIgnoreCase("subspace");
         Synthetic.Kind kind = subspace ? Synthetic.Kind.SPHERE : Synthetic.Kind.named(c.synthetic());
         if (kind == null)
             throw BadInputException.of("--synthetic " + c.synthetic(), "an unknown generator",
-                    "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)), normal (x_i ~ N(0, I), seed 002) or subspace "
-                            + "(the unit sphere of a random --subspace-dim D subspace)", "e.g. --synthetic sphere");
+                    "sphere (x_i uniform on the unit sphere), gaussian (x_i ~ N(0, I/d)), normal (x_i ~ N(0, I), seed 002), subspace "
+                            + "(the unit sphere of a random --subspace-dim D subspace) or line (x(t) = t e_1 + e_2, t in [-2, 2])", "e.g. --synthetic sphere");
         int[] shape = InputShape.synthetic(arch, c.d(), c.pixels());
         if (c.n() < 1) throw BadInputException.of("--n " + c.n(), c.n(), "a positive number of samples", "e.g. --n 64");
         if (c.d() < 1) throw BadInputException.of("--d " + c.d(), c.d(), "a positive input dimension", "e.g. --d 10");
+        if (kind == Synthetic.Kind.LINE && (c.d() < 2 || c.pixels() != null))
+            throw BadInputException.of(c.pixels() != null ? "--pixels " + c.pixels() : "--d " + c.d(), "--synthetic line",
+                    "a dense input of d >= 2 values (x(t) = t e_1 + e_2: the constant e_2 plays the first layer's bias)", "e.g. --d 2");
         Integer dim = c.subspaceDim();
         if (subspace != (dim != null))
             throw new BadInputException(subspace ? "--synthetic subspace: needs --subspace-dim D, the subspace's dimension (1 to --d); e.g. --subspace-dim 3."

@@ -49,9 +49,23 @@ public record Instruments(Set<Instrument> chosen, boolean all, HessianInstrument
          * Exact Hessian-vector products (Pearlmutter 1994): the top eigenvalues by Lanczos, Hutchinson's trace, Tr(H Sigma)
          * (Zhu et al. 2019). Only by name, never in "all": a record costs about 2 (iterations + probes + n) training steps.
          */
-        HESSIAN;
+        HESSIAN,
+        // signal propagation (issue 16); opt-in: "all" leaves them out, so runs with "all" keep their cost and metrics
+        /** Balduzzi et al. (2017): input gradients df/dx, and along --synthetic line their lag-k autocorrelations. */
+        INPUT_GRADIENT,
+        /** Zhang et al. (2019): log10 ||x^(h)||^2 / ||x||^2 at every hidden layer, the forward signal Fixup controls. */
+        FORWARD_SIGNAL;
 
         public String cliName() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
+
+        /**
+         * Named only: "all" does not add it (gradient-noise, smoothness and hessian cost from a few to hundreds of training
+         * steps a record; input-gradient and forward-signal an extra pass and metrics the other runs do not have), so a run
+         * with "all" keeps the cost and metrics it had before they existed.
+         */
+        public boolean optIn() {
+            return this == GRADIENT_NOISE || this == SMOOTHNESS || this == HESSIAN || this == INPUT_GRADIENT || this == FORWARD_SIGNAL;
+        }
     }
 
     public Instruments {
@@ -134,6 +148,11 @@ public record Instruments(Set<Instrument> chosen, boolean all, HessianInstrument
                     : "needs every trained parameter to be a matrix of the gradient vector; --activation prelu's learned slope is not";
             case HESSIAN -> hessianMissing(spec, trained);
             case MOVEMENT, PREDICTIONS -> null;
+            case INPUT_GRADIENT -> overparam.core.instruments.InputGradientInstrument.applies(spec) ? null
+                    : "needs df/dx = B_1 W1: one output, fixed activations and a dense first layer (not conv-resnet, seed 002's networks or diagonal); this is --arch "
+                    + spec.arch().cliName() + " with " + spec.outputs() + " output(s) and " + spec.activation().name();
+            case FORWARD_SIGNAL -> overparam.core.instruments.ForwardSignalInstrument.applies(spec) ? null
+                    : "needs a dense network with hidden layers; this is --arch " + spec.arch().cliName();
         };
     }
 
@@ -167,7 +186,7 @@ public record Instruments(Set<Instrument> chosen, boolean all, HessianInstrument
     /** Whether any chosen instrument reads a pass over the whole training set. */
     public boolean needWholePass() {
         return has(Instrument.GRAM) || has(Instrument.PATTERN) || has(Instrument.PREDICTIONS) || has(Instrument.MARGIN)
-                || has(Instrument.GRADIENT_NOISE);
+                || has(Instrument.GRADIENT_NOISE) || has(Instrument.INPUT_GRADIENT) || has(Instrument.FORWARD_SIGNAL);
     }
 
     @Override public String toString() {
@@ -176,7 +195,11 @@ public record Instruments(Set<Instrument> chosen, boolean all, HessianInstrument
 
     static Instruments parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("all")) return new Instruments(EnumSet.complementOf(EnumSet.of(Instrument.GRADIENT_NOISE, Instrument.SMOOTHNESS, Instrument.HESSIAN)), true);   // by name only: each costs many steps a record
+        if (t.equals("all")) {
+            EnumSet<Instrument> every = EnumSet.allOf(Instrument.class);
+            every.removeIf(Instrument::optIn);
+            return new Instruments(every, true);
+        }
         EnumSet<Instrument> set = EnumSet.noneOf(Instrument.class);
         if (t.equals("none")) return new Instruments(set, false);
         for (String part : t.split(",")) {

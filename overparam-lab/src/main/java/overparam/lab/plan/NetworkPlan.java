@@ -72,7 +72,7 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
      * 3 otherwise (for --arch linear, N = 3 weight matrices).
      */
     static NetworkPlan parse(RunConfig c) {
-        Arch arch = arch(c.arch());
+        Arch arch = branchScale(arch(c.arch()), c.branchScale(), c.depth());
         int depth = c.depth();
         Activation activation = activation(c.activation(), c.leakySlope());
         if (!arch.isSeed002() && c.width() < 1) throw BadInputException.of("--width " + c.width(), c.width(), "a positive integer", "e.g. --width 512");
@@ -96,6 +96,9 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
             throw BadInputException.of("--activation " + activation.name(), "--arch " + arch, "identity (the linear models compute a linear map of x)",
                     "Drop --activation, or use --arch fc --activation " + activation.name() + " for a nonlinear network.");
         Init scheme = initScheme(c.initScheme());
+        if (scheme == Init.FIXUP && arch != Arch.RESNET_UNIT)
+            throw BadInputException.of("--init-scheme fixup", "--arch " + arch.cliName(), "the residual MLP with unit branches (Zhang et al. 2019's setting)",
+                    "Use --arch resnet --branch-scale unit --depth 2L+1, or another --init-scheme.");
         if (scheme.linearOnly() && arch != Arch.LINEAR)
             throw BadInputException.of("--init-scheme " + scheme.cliName(), "--arch " + arch, "--arch linear (Arora et al. 2019's deep linear network)",
                     "Use --init-scheme standard, small or zero, or --arch linear.");
@@ -147,6 +150,32 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
                 "one of " + Arrays.stream(Arch.values()).map(Arch::cliName).toList(), "e.g. --arch resnet");
     }
 
+    /**
+     * --branch-scale du (unset: seed 004's c_res / (H sqrt m)) or unit (the standard residual block x + s W_out s sigma(W_in x),
+     * He's s = sqrt(c_sigma / m), {@link Arch#RESNET_UNIT}), for --arch resnet only; unit blocks take two weight matrices
+     * each, so --depth H = 2L + 1 is odd (W1, then L blocks). --arch resnet-unit is the same network in one word (a sweep over
+     * architectures can then name fc, resnet and resnet-unit on one axis).
+     */
+    static Arch branchScale(Arch arch, String text, Integer depth) {
+        if (text == null && arch != Arch.RESNET_UNIT) return arch;
+        String key = text == null ? "unit" : text.trim().toLowerCase(Locale.ROOT);
+        if (arch == Arch.RESNET_UNIT && key.equals("du"))
+            throw BadInputException.of("--branch-scale du", "--arch resnet-unit", "unit (resnet-unit is --arch resnet --branch-scale unit)",
+                    "Use --arch resnet for seed 004's branch scale.");
+        if (arch == Arch.RESNET_UNIT) arch = Arch.RESNET;
+        if (!key.equals("du") && !key.equals("unit"))
+            throw BadInputException.of("--branch-scale " + text, "'" + text + "'", "du (seed 004: c_res / (H sqrt m)) or unit (He's scale, two matrices a block)",
+                    "e.g. --branch-scale unit");
+        if (arch != Arch.RESNET)
+            throw BadInputException.of("--branch-scale " + text, "--arch " + arch.cliName(), "--arch resnet (the dense residual network)",
+                    "Drop --branch-scale, or use --arch resnet.");
+        if (key.equals("du")) return arch;
+        if (depth != null && (depth < 3 || depth % 2 == 0))
+            throw BadInputException.of("--depth " + depth, "depth " + depth + " with --branch-scale unit", "an odd depth H = 2L + 1 >= 3 (W1, then L blocks of two weight matrices)",
+                    "Use --depth " + Math.max(3, depth % 2 == 0 ? depth + 1 : depth) + ".");
+        return Arch.RESNET_UNIT;
+    }
+
     /** The activation named; leakySlope is leaky-relu's slope and prelu's initial slope. */
     static Activation activation(String name, double leakySlope) {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
@@ -165,7 +194,7 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
     static Init initScheme(String text) {
         String key = text == null ? "standard" : text.trim().toLowerCase(Locale.ROOT);
         for (Init i : Init.values()) if (i.cliName().equals(key)) return i;
-        throw BadInputException.of("--init-scheme " + text, "'" + text + "'", "standard, small, zero, balanced or identity (the last two for --arch linear)",
+        throw BadInputException.of("--init-scheme " + text, "'" + text + "'", "standard, small, zero, balanced or identity (the last two for --arch linear), fixup (--arch resnet --branch-scale unit)",
                 "e.g. --init-scheme zero");
     }
 }

@@ -29,7 +29,9 @@ public record RunConfig(
         Integer subspaceDim, Integer noiseBatches, Integer noiseBatchSize,
         // optimizer shaping (Zhang et al. 2020; Zhu et al. 2019): clip_norm, normalized, langevin + noise_trace; unset = off
         Double clipNorm, Boolean normalized, String langevin, Double noiseTrace,
-        Integer hessianTop, Integer hessianProbes, Integer hessianIterations) {
+        Integer hessianTop, Integer hessianProbes, Integer hessianIterations,
+        // signal propagation (issue 16): unset = seed 004's branch scale c_res / (H sqrt m)
+        String branchScale) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -46,7 +48,7 @@ public record RunConfig(
             null, null, null, true, 0.0, null,
             null, null, 0, 0.0, 0.0, "constant",
             "standard", null, false, false, null, null, null,
-            null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's

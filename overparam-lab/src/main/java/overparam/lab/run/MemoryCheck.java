@@ -127,6 +127,8 @@ final class MemoryCheck {
             parts.add(new Part("end-to-end map", EndToEndInstrument.bytes(spec), "W_e", spec.inputDim(), spec.outputs()));
         if (spec.arch() == Arch.QUADRATIC && plan.data().labelsFrom() == DataPlan.LabelSource.TEACHER)
             parts.add(new Part("recovery matrices", RecoveryInstrument.bytes(spec.inputDim()), "W^T W", spec.inputDim(), spec.inputDim()));
+        if (instruments.has(Instrument.INPUT_GRADIENT))
+            parts.add(new Part("input gradients", overparam.core.instruments.InputGradientInstrument.bytes(spec, n), "df/dX", n, spec.inputDim()));
         if (instruments.has(Instrument.RIDGE_PATH))
             parts.add(new Part("ridge path (SVD of X)", RidgePathInstrument.bytes(n, spec.inputDim()), "X", n, spec.inputDim()));
         if (instruments.has(Instrument.GRADIENT_NOISE)) {                        // K noise vectors of P coordinates, two workspaces

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import overparam.core.instruments.BalanceInstrument;
 import overparam.core.instruments.EndToEndInstrument;
+import overparam.core.instruments.ForwardSignalInstrument;
 import overparam.core.instruments.GradientNoiseInstrument;
 import overparam.core.instruments.GramInstrument;
 import overparam.core.instruments.HessianInstrument;
+import overparam.core.instruments.InputGradientInstrument;
 import overparam.core.instruments.MarginInstrument;
 import overparam.core.instruments.MovementInstrument;
 import overparam.core.instruments.PatternInstrument;
@@ -43,10 +45,11 @@ final class RunObservers implements AutoCloseable {
 
     /**
      * initScale: the diagonal network's alpha when it starts at w = alpha 1 (the standard scheme), else 0; labelNoiseSd: the
-     * sigma of the Gaussian noise on the labels (--label-noise-sd), which the ridge path's exact risks take.
+     * sigma of the Gaussian noise on the labels (--label-noise-sd), which the ridge path's exact risks take; path: the direction of
+     * --synthetic line's inputs (input-gradient's autocorrelations along it), or null.
      */
     static RunObservers of(NetworkSpec spec, RunData data, Network network, TrainSpec train, Instruments instruments, Theory theory, double initScale,
-                           double labelNoiseSd) {
+                           double labelNoiseSd, double[] path) {
         RunObservers o = new RunObservers();
         try {
             if (instruments.has(Instrument.GRAM)) o.list.add(o.gram = new GramInstrument(spec, data.train().n(), train.trained()));
@@ -62,6 +65,9 @@ final class RunObservers implements AutoCloseable {
             if (instruments.has(Instrument.SMOOTHNESS)) o.list.add(new SmoothnessInstrument(network, train.trained(), data.train(), train.loss()));
             if (instruments.has(Instrument.HESSIAN))
                 o.list.add(new HessianInstrument(network, train.trained(), train.loss(), data.train().n(), instruments.hessian(), train.seed()));
+            // signal propagation (issue 16): path = the line's direction when the inputs are --synthetic line, else null
+            if (instruments.has(Instrument.INPUT_GRADIENT)) o.list.add(new InputGradientInstrument(spec, data.train().n(), path));
+            if (instruments.has(Instrument.FORWARD_SIGNAL)) o.list.add(new ForwardSignalInstrument(spec));
             if (data.test() != null) o.list.add(new TestInstrument(spec, data.test(), train.loss()));
             if (data.teacher() != null && TeacherDistance.comparable(data.teacher(), network)) o.list.add(new TeacherDistance(data.teacher()));
             if (data.teacher() != null && RecoveryInstrument.applies(data.teacher(), network)) o.list.add(new RecoveryInstrument(data.teacher()));

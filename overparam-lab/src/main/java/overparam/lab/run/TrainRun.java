@@ -90,10 +90,17 @@ public final class TrainRun {
         }
     }
 
+    /** The direction of --synthetic line's path (its inputs in order), or null for other inputs. */
+    private static double[] linePath(RunPlan plan, NetworkSpec spec) {
+        return plan.data().inputs() instanceof overparam.lab.plan.DataPlan.SyntheticInputs s && s.kind() == overparam.core.data.Synthetic.Kind.LINE
+                ? overparam.core.data.Synthetic.Kind.lineDirection(spec.inputDim()) : null;
+    }
+
     private static Outcome train(RunPlan plan, NetworkSpec spec, RunData data, Network network, TrainSpec trainSpec, Instruments instruments,
                                  Theory theory, Path out, TrainingListener progress, Instant startedAt, double setupSeconds) {
         double alpha = plan.network().init() == null && plan.network().initScheme() == overparam.core.nn.Init.STANDARD ? plan.network().initScale() : 0;
-        try (RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd());
+        try (RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd(),
+                linePath(plan, spec));
              RunFolder folder = RunFolder.create(out)) {
             RunSummary summary = RunSummary.start(plan, spec, data, trainSpec, theory, startedAt);
             folder.writeSummary(summary.json());
