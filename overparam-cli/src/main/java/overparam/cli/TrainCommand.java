@@ -100,10 +100,14 @@ final class TrainCommand implements Callable<Integer> {
     Double clipNorm;
     @Option(names = "--normalized", description = "Normalized GD: a step is eta g / ||g|| (Zhang et al. 2020 eq. 6 with beta = 0), ||g|| over all trained parameters. Default: off.")
     Boolean normalized;
-    @Option(names = "--langevin", paramLabel = "SHAPE", description = "Add Gaussian noise to the gradient every step, theta <- theta - eta (g + eps), eps ~ N(0, Sigma) with tr Sigma = --noise-trace (Zhu et al. 2019's GLD; SGD's own noise is g_B - g): isotropic (Sigma = T / P I). Default: off.")
+    @Option(names = "--langevin", paramLabel = "SHAPE", description = "Add Gaussian noise to the gradient every step, theta <- theta - eta (g + eps), eps ~ N(0, Sigma) with tr Sigma = --noise-trace (Zhu et al. 2019's GLD; SGD's own noise is g_B - g): isotropic (Sigma = T / P I) or hessian (Sigma = c sum_j lambda_j u_j u_j^T over the top --langevin-top eigenpairs of the loss's Hessian, c = T / sum_j lambda_j). Default: off.")
     String langevin;
     @Option(names = "--noise-trace", paramLabel = "T", description = "With --langevin: tr Sigma, the noise covariance's trace per step (match it to SGD's tr Sigma_sgd to compare noise shapes).")
     Double noiseTrace;
+    @Option(names = "--langevin-top", paramLabel = "K", description = "--langevin hessian: the noise follows the top K eigenvectors of the loss's Hessian (Zhu et al. 2019's GLD Hessian). Default: 10.")
+    Integer langevinTop;
+    @Option(names = "--langevin-every", paramLabel = "S", description = "--langevin hessian: recompute the eigenvectors (Lanczos on exact Hessian-vector products over the training set) every S steps. Default: 10.")
+    Integer langevinEvery;
     @Option(names = "--init", paramLabel = "W.npz", description = "Start from these weights (keys W1..WH, a; alpha1.. for prelu) instead of a random draw.")
     String init;
     @Option(names = "--init-scheme", paramLabel = "S", description = "standard (N(0,1); seed 002's nets N(0,1/d); linear: N(0,1/fan-in); diagonal: w = alpha), small (hidden weights x 0.05), zero, fixup (--arch resnet --branch-scale unit: W_out = a = 0, W_in x L^-1/2, Zhang et al. 2019), or for --arch linear balanced (Arora et al. 2019: W_{j+1}^T W_{j+1} = W_j W_j^T) or identity. Default: ${DEFAULT-VALUE}.")

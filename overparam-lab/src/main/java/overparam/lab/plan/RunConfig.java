@@ -31,7 +31,9 @@ public record RunConfig(
         Double clipNorm, Boolean normalized, String langevin, Double noiseTrace,
         Integer hessianTop, Integer hessianProbes, Integer hessianIterations,
         // signal propagation (issue 16): unset = seed 004's branch scale c_res / (H sqrt m)
-        String branchScale) {
+        String branchScale,
+        // --langevin hessian: the top-k eigenpairs its noise follows, recomputed every S steps; unset = 10 and 10
+        Integer langevinTop, Integer langevinEvery) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -48,7 +50,7 @@ public record RunConfig(
             null, null, null, true, 0.0, null,
             null, null, 0, 0.0, 0.0, "constant",
             "standard", null, false, false, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's

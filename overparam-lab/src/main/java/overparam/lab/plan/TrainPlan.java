@@ -16,22 +16,40 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
                         NoisePlan noise, Shaping shaping) {
 
 
-    /** The optimizer at a step size (the given one, or auto's once computed). */
+    /** The optimizer at a step size (the given one, or auto's once computed), without Hessian-shaped noise. */
     public Optimizer optimizer(double stepSize) {
-        return new Optimizer(stepSize, batchSize, momentum, weightDecay, schedule).shaped(shaping.clipNorm(), shaping.normalized(), shaping.langevin());
+        if (shaping.hessian() != null) throw new IllegalStateException("--langevin hessian: the run supplies the noise shape (optimizer(eta, shape))");
+        return optimizer(stepSize, null);
+    }
+
+    /**
+     * The optimizer at a step size; with --langevin hessian its noise shape, made by the run from its network and data
+     * ({@code core/curvature/HessianNoise}), which the plan cannot make.
+     */
+    public Optimizer optimizer(double stepSize, NoiseShape hessianShape) {
+        Optimizer.Langevin langevin = shaping.hessian() != null ? new Optimizer.Langevin(hessianShape, shaping.hessian().trace()) : shaping.langevin();
+        return new Optimizer(stepSize, batchSize, momentum, weightDecay, schedule).shaped(shaping.clipNorm(), shaping.normalized(), langevin);
     }
 
     /**
      * What acts on the gradient before weight decay and momentum: clipping to global norm G (--clip-norm; 0: none), or
      * normalization (--normalized), and Langevin noise (--langevin with --noise-trace; null: none).
      */
-    public record Shaping(double clipNorm, boolean normalized, Optimizer.Langevin langevin) {
-        public static final Shaping NONE = new Shaping(0, false, null);
+    public record Shaping(double clipNorm, boolean normalized, Optimizer.Langevin langevin, HessianLangevin hessian) {
+        public static final Shaping NONE = new Shaping(0, false, null, null);
+
+        /**
+         * --langevin hessian: noise along the top {@code top} Hessian eigenvectors with covariance trace {@code trace}, the
+         * eigenpairs recomputed every {@code every} steps (Zhu et al. 2019's GLD Hessian).
+         */
+        public record HessianLangevin(int top, int every, double trace) {
+            public static final int DEFAULT_TOP = 10, DEFAULT_EVERY = 10;
+        }
 
         /** Parameter-sized buffers these transforms keep: the formed gradient (clip, normalize), the noise draw (Langevin). */
-        public int buffers() { return (clipNorm > 0 || normalized ? 1 : 0) + (langevin != null ? 1 : 0); }
+        public int buffers() { return (clipNorm > 0 || normalized ? 1 : 0) + (langevin != null || hessian != null ? 1 : 0); }
 
-        public boolean isNone() { return clipNorm == 0 && !normalized && langevin == null; }
+        public boolean isNone() { return clipNorm == 0 && !normalized && langevin == null && hessian == null; }
 
         static Shaping parse(RunConfig c) {
             double clip = 0;
@@ -44,17 +62,32 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
             if (normalized && clip > 0)
                 throw new BadInputException("--normalized with --clip-norm " + c.clipNorm() + ": normalized GD already sets every step's norm to eta; drop one of them.");
             Optimizer.Langevin langevin = null;
+            HessianLangevin hessian = null;
+            String kind = c.langevin() == null ? null : c.langevin().trim().toLowerCase(Locale.ROOT);
+            if (kind == null && (c.langevinTop() != null || c.langevinEvery() != null))
+                throw new BadInputException((c.langevinTop() != null ? "--langevin-top" : "--langevin-every")
+                        + ": only --langevin hessian reads it; add --langevin hessian --noise-trace T, or drop it.");
+            if (kind != null && !kind.equals("hessian") && (c.langevinTop() != null || c.langevinEvery() != null))
+                throw new BadInputException("--langevin " + c.langevin() + " with " + (c.langevinTop() != null ? "--langevin-top" : "--langevin-every")
+                        + ": only --langevin hessian follows eigenvectors; drop it or use --langevin hessian.");
             if (c.langevin() != null) {
-                if (!"isotropic".equals(c.langevin().trim().toLowerCase(Locale.ROOT)))
-                    throw BadInputException.of("--langevin " + c.langevin(), "'" + c.langevin() + "'", "isotropic", "e.g. --langevin isotropic --noise-trace 0.1");
+                if (!"isotropic".equals(kind) && !"hessian".equals(kind))
+                    throw BadInputException.of("--langevin " + c.langevin(), "'" + c.langevin() + "'", "isotropic or hessian", "e.g. --langevin isotropic --noise-trace 0.1");
                 if (c.noiseTrace() == null)
                     throw new BadInputException("--langevin " + c.langevin() + " needs --noise-trace T, the trace of the noise covariance per step, e.g. --noise-trace 0.1.");
                 if (!(c.noiseTrace() > 0) || !Double.isFinite(c.noiseTrace()))
                     throw BadInputException.of("--noise-trace " + c.noiseTrace(), c.noiseTrace(), "a positive finite trace", "e.g. --noise-trace 0.1");
-                langevin = new Optimizer.Langevin(NoiseShape.ISOTROPIC, c.noiseTrace());
+                if (kind.equals("isotropic")) langevin = new Optimizer.Langevin(NoiseShape.ISOTROPIC, c.noiseTrace());
+                else {
+                    int top = c.langevinTop() == null ? HessianLangevin.DEFAULT_TOP : c.langevinTop();
+                    int every = c.langevinEvery() == null ? HessianLangevin.DEFAULT_EVERY : c.langevinEvery();
+                    if (top < 1) throw BadInputException.of("--langevin-top " + top, top, "at least one eigenvector", "e.g. --langevin-top 10");
+                    if (every < 1) throw BadInputException.of("--langevin-every " + every, every, "a refresh every S >= 1 steps", "e.g. --langevin-every 10");
+                    hessian = new HessianLangevin(top, every, c.noiseTrace());
+                }
             } else if (c.noiseTrace() != null)
-                throw new BadInputException("--noise-trace " + c.noiseTrace() + " without --langevin: add --langevin isotropic, or drop --noise-trace.");
-            return new Shaping(clip, normalized, langevin);
+                throw new BadInputException("--noise-trace " + c.noiseTrace() + " without --langevin: add --langevin isotropic (or hessian), or drop --noise-trace.");
+            return new Shaping(clip, normalized, langevin, hessian);
         }
     }
 

@@ -140,6 +140,12 @@ final class MemoryCheck {
         }
         if (instruments.has(Instrument.SMOOTHNESS))
             parts.add(new Part("smoothness (weights copy, pass over n)", SmoothnessInstrument.bytes(spec, n), "the activations of one layer", n, p * m));
+        if (plan.train().shaping().hessian() != null) {        // --langevin hessian: Lanczos basis and the P x k directions
+            double parameters = Network.bytes(spec) / Double.BYTES;
+            int top = plan.train().shaping().hessian().top();
+            parts.add(new Part("Hessian noise", overparam.core.curvature.HessianNoise.bytes(spec, n, (long) parameters, top),
+                    "the Lanczos vectors and eigenvectors", Math.min(3.0 * top + 10, parameters), parameters));
+        }
         if (instruments.has(Instrument.HESSIAN)) {            // P <= every parameter; the Lanczos basis is min(iterations, P) x P
             double parameters = Network.bytes(spec) / Double.BYTES;
             parts.add(new Part("Hessian", HessianInstrument.bytes(spec, n, (long) parameters, instruments.hessian()), "the Lanczos vectors",
@@ -215,6 +221,7 @@ final class MemoryCheck {
             case "weights" -> width;
             case "input weights" -> "--width " + (long) part.rows() + " with input dimension d = " + (long) part.cols();
             case "activations" -> width + " with " + samples;
+            case "Hessian noise" -> "--langevin hessian with --langevin-top " + (long) ((part.rows() - 10) / 3) + " and P = " + count(part.cols()) + " parameters";
             case "Hessian" -> "--instruments hessian with " + (long) part.rows() + " Lanczos vectors (--hessian-iterations) and P = " + count(part.cols()) + " parameters";
             default -> samples;
         };
@@ -228,6 +235,7 @@ final class MemoryCheck {
             case "Gram matrices" -> "Use fewer samples" + (gram ? ", or --instruments without gram" : "") + (autoEta ? " and a fixed --eta" : "") + ".";
             case "limit kernels" -> "Use fewer samples, or --limit-kernel off.";
             case "gradient noise" -> "Use fewer --noise-batches, a smaller --width, or --instruments without gradient-noise.";
+            case "Hessian noise" -> "Lower --langevin-top (its eigenvectors and Lanczos vectors are P values each), or use a smaller --width.";
             case "Hessian" -> "A Hessian request too large for memory: lower --hessian-iterations (Lanczos vectors of P values each), or use a smaller --width.";
             default -> "Use fewer samples (--n) or a smaller input dimension (--d).";
         };

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import overparam.core.BadInputException;
+import overparam.core.curvature.HessianNoise;
 import overparam.core.data.Dataset;
 import overparam.core.data.NdArray;
 import overparam.core.data.Npz;
@@ -29,6 +30,7 @@ import overparam.lab.plan.Instruments;
 import overparam.lab.plan.RunConfig;
 import overparam.lab.plan.RunPlan;
 import overparam.lab.plan.StepSize;
+import overparam.lab.plan.TrainPlan;
 
 /**
  * One training run from its {@link RunPlan} to a finished run folder, in the order a run happens: data, network,
@@ -76,18 +78,33 @@ public final class TrainRun {
             if (plan.dumpGram() && !instruments.has(Instruments.Instrument.GRAM))
                 throw new BadInputException("--dump-gram needs the gram instrument: add gram to --instruments.");
             if (instruments.has(Instruments.Instrument.GRADIENT_NOISE)) plan.train().noise().requireBelow(train.n());
+            if (plan.train().shaping().hessian() != null) {
+                var unsupported = overparam.core.nn.HessianVectorProduct.unsupported(spec);
+                if (unsupported.isPresent())
+                    throw new BadInputException("--langevin hessian: its noise follows Hessian eigenvectors from exact Hessian-vector products, and "
+                            + unsupported.get() + "; use --langevin isotropic, or another --arch.");
+            }
             MemoryCheck.require(plan, spec, data, instruments, limit);
             try (Theory theory = limit ? Theory.of(spec, train, trained) : null;
                  Network network = plan.network().init() != null ? loadInit(plan.network().init(), spec)
                                                                  : Network.initialize(spec, plan.train().seed(), plan.network().initScheme(),
                                                                                       plan.network().initScale())) {
                 double eta = plan.train().eta() instanceof StepSize.Fixed f ? f.eta() : autoEta(network, train, trained);
-                TrainSpec trainSpec = new TrainSpec(loss, plan.train().optimizer(eta), plan.train().steps(), plan.train().recordEvery(),
-                        trained, plan.train().seed());
-                double setupSeconds = (System.nanoTime() - t0) / 1e9;
-                return train(plan, spec, data, network, trainSpec, instruments, theory, out, progress, startedAt, setupSeconds);
+                TrainPlan.Shaping.HessianLangevin hessian = plan.train().shaping().hessian();
+                try (HessianNoiseHolder noise = hessian == null ? null : new HessianNoiseHolder(
+                        new HessianNoise(network, trained, loss, train, hessian.top(), hessian.every(), plan.train().seed()))) {
+                    TrainSpec trainSpec = new TrainSpec(loss, plan.train().optimizer(eta, noise == null ? null : noise.shape()), plan.train().steps(),
+                            plan.train().recordEvery(), trained, plan.train().seed());
+                    double setupSeconds = (System.nanoTime() - t0) / 1e9;
+                    return train(plan, spec, data, network, trainSpec, instruments, theory, out, progress, startedAt, setupSeconds);
+                }
             }
         }
+    }
+
+    /** The run's Hessian-shaped noise, closed with the run (the optimizer's chain does not own its shape). */
+    private record HessianNoiseHolder(HessianNoise shape) implements AutoCloseable {
+        @Override public void close() { shape.close(); }
     }
 
     /** The direction of --synthetic line's path (its inputs in order), or null for other inputs. */

@@ -42,7 +42,17 @@ class ShapedOptimizerRunTest {
         assertTrue(planRefusal(fc("a").with("clip_norm", Double.POSITIVE_INFINITY)).contains("--clip-norm"));
         String both = planRefusal(fc("a").with("clip_norm", 1.0).with("normalized", true));
         assertTrue(both.contains("--normalized") && both.contains("--clip-norm") && both.contains("drop one"), both);
-        assertTrue(planRefusal(fc("a").with("langevin", "hessian").with("noise_trace", 0.1)).contains("--langevin hessian"));
+        assertTrue(planRefusal(fc("a").with("langevin", "brownian").with("noise_trace", 0.1)).contains("--langevin brownian"));
+        assertTrue(planRefusal(fc("a").with("langevin", "hessian")).contains("needs --noise-trace"));
+        assertTrue(planRefusal(fc("a").with("langevin_top", 5)).startsWith("--langevin-top: only --langevin hessian"));
+        assertTrue(planRefusal(fc("a").with("langevin", "isotropic").with("noise_trace", 0.1).with("langevin_every", 5)).contains("--langevin-every"));
+        assertTrue(planRefusal(fc("a").with("langevin", "hessian").with("noise_trace", 0.1).with("langevin_top", 0)).startsWith("--langevin-top 0"));
+        assertTrue(planRefusal(fc("a").with("langevin", "hessian").with("noise_trace", 0.1).with("langevin_every", 0)).startsWith("--langevin-every 0"));
+        String conv = LinearModelRunTest.refusal(RunConfigTest.empty().with("arch", "conv-resnet").with("depth", 2).with("width", 4).with("synthetic", "sphere")
+                .with("n", 6).with("d", 1).with("pixels", "8").with("eta", "0.05").with("steps", 2).with("instruments", "none").with("limit_kernel", "off")
+                .with("langevin", "hessian").with("noise_trace", 0.1).with("out", tmp.resolve("conv").toString()));
+        assertTrue(conv.startsWith("--langevin hessian:") && conv.contains("conv-resnet"), conv);
+        assertFalse(Files.exists(tmp.resolve("conv")), "a refused run leaves no folder");
         assertTrue(planRefusal(fc("a").with("langevin", "isotropic")).contains("needs --noise-trace"));
         assertTrue(planRefusal(fc("a").with("langevin", "isotropic").with("noise_trace", 0.0)).contains("--noise-trace 0.0"));
         assertTrue(planRefusal(fc("a").with("noise_trace", 0.1)).contains("without --langevin"));
@@ -75,5 +85,20 @@ class ShapedOptimizerRunTest {
         TrainRun.Outcome plain = TrainRun.execute(c.with("langevin", null).with("noise_trace", null).with("clip_norm", null)
                 .with("out", tmp.resolve("plain").toString()), TrainingListener.NONE);
         assertEquals("sgd", TrainRunTest.summary(plain.folder()).get("optimizer").asText());
+    }
+
+    /** Hessian-shaped noise through the lab: the summary names it, the run repeats bit for bit and differs from isotropic noise. */
+    @Test
+    void hessianShapedNoiseRunsAndRepeatsBitForBit() throws IOException {
+        RunConfig c = fc("h1").with("instruments", "none").with("langevin", "hessian").with("noise_trace", 1e-3).with("langevin_top", 3)
+                .with("langevin_every", 4);
+        TrainRun.Outcome o = TrainRun.execute(c, TrainingListener.NONE);
+        assertEquals("gd langevin hessian top 3 every 4 noise trace 0.001", TrainRunTest.summary(o.folder()).get("optimizer").asText());
+        TrainRun.Outcome again = TrainRun.execute(c.with("out", tmp.resolve("h2").toString()), TrainingListener.NONE);
+        assertArrayEquals(Files.readAllBytes(o.folder().resolve("weights_final.npz")), Files.readAllBytes(again.folder().resolve("weights_final.npz")));
+        TrainRun.Outcome iso = TrainRun.execute(c.with("langevin", "isotropic").with("langevin_top", null).with("langevin_every", null)
+                .with("out", tmp.resolve("iso").toString()), TrainingListener.NONE);
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(o.folder().resolve("weights_final.npz")),
+                Files.readAllBytes(iso.folder().resolve("weights_final.npz"))), "the two shapes drew the same noise");
     }
 }
