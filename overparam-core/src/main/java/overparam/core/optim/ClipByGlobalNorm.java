@@ -10,7 +10,6 @@ package overparam.core.optim;
 public final class ClipByGlobalNorm implements GradientTransformation {
     private final double maxNorm;
     private final GlobalNorm norm = new GlobalNorm();
-    private double lastNorm = Double.NaN;
 
     public ClipByGlobalNorm(double maxNorm) {
         if (!(maxNorm > 0) || !Double.isFinite(maxNorm)) throw new IllegalArgumentException("the clipping norm must be a positive finite number, got " + maxNorm);
@@ -20,12 +19,9 @@ public final class ClipByGlobalNorm implements GradientTransformation {
     @Override public void init(Update[] updates) { norm.init(updates); }
 
     @Override public void update(Update[] updates) {
-        lastNorm = norm.materialize(updates);
-        if (lastNorm > maxNorm) for (Update u : updates) u.scale(maxNorm / lastNorm);
+        double g = norm.materialize(updates);
+        if (g > maxNorm) for (Update u : updates) u.scale(maxNorm / g);
     }
-
-    /** ||g|| of the last step, before clipping. */
-    double lastNorm() { return lastNorm; }
 
     @Override public void close() { norm.close(); }
 
