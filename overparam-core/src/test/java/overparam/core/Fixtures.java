@@ -122,4 +122,44 @@ public final class Fixtures {
         }
         return min;
     }
+
+    /** H e_j for every j: the explicit P x P Hessian at the curvature's point (its asymmetry is rounding only). */
+    public static Matrix explicitHessian(overparam.core.curvature.Curvature c) {
+        int p = c.layout().size();
+        Matrix h = Matrix.zeros(p, p);
+        try (Matrix e = Matrix.vector(p); Matrix column = Matrix.vector(p)) {
+            for (int j = 0; j < p; j++) {
+                e.fill(0);
+                e.set(j, 1);
+                c.apply(e, column);
+                for (int i = 0; i < p; i++) h.set(i, j, column.get(i));
+            }
+        }
+        return h;
+    }
+
+    /**
+     * Every parameter's backward-pass gradient of the squared loss against central differences of the loss, h = 1e-5
+     * (truncation O(h^2) ~ 1e-10, rounding O(eps / h) ~ 1e-11), to 1e-7 relative.
+     */
+    public static void assertGradientMatchesCentralDifferences(Network net, Dataset data) {
+        NetworkSpec spec = net.spec();
+        Matrix[] grad = gradient(net, data, Loss.SQUARED);
+        double h = 1e-5;
+        for (int p = 1; p <= spec.parameterCount(); p++) {
+            Matrix w = net.parameter(p);
+            for (int i = 0; i < w.rows(); i++) for (int j = 0; j < w.cols(); j++) {
+                double original = w.get(i, j);
+                w.set(i, j, original + h);
+                double plus = loss(net, data, Loss.SQUARED);
+                w.set(i, j, original - h);
+                double minus = loss(net, data, Loss.SQUARED);
+                w.set(i, j, original);
+                double numeric = (plus - minus) / (2 * h);
+                org.junit.jupiter.api.Assertions.assertEquals(numeric, grad[p - 1].get(i, j), 1e-7 * Math.max(1, Math.abs(numeric)),
+                        spec.parameterName(p) + "[" + i + "," + j + "]");
+            }
+        }
+        for (Matrix g : grad) g.close();
+    }
 }

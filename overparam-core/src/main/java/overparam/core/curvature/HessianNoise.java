@@ -35,6 +35,7 @@ public final class HessianNoise implements NoiseShape {
     private final RandomGenerator lanczosRng;
     private final Matrix directions, weights, epsilon;     // P x k eigenvectors, the k coefficients, the P-vector draw
     private final double[] values;
+    private double scale;                                 // c = T / sum_j lambda_j+ per unit trace: 1 / sum_j lambda_j+
     private Matrix[] epsilonOf = new Matrix[0];           // the draw's block of each parameter
     private int step;
 
@@ -47,7 +48,8 @@ public final class HessianNoise implements NoiseShape {
         this.network = network;
         this.data = data;
         this.refresh = refresh;
-        this.curvature = new Curvature(network, trained, loss, data.n(), lanczosIterations(k, ParameterVector.of(network, trained).size()), false);
+        int parameters = ParameterVector.of(network, trained).size();
+        this.curvature = new Curvature(network, trained, loss, data.n(), lanczosIterations(k, parameters), false);
         this.layout = curvature.layout();
         this.k = Math.min(k, layout.size());
         this.lanczosRng = Seeds.stream(seed, "langevin/hessian");
@@ -75,9 +77,7 @@ public final class HessianNoise implements NoiseShape {
 
     @Override public void draw(RandomGenerator rng, double trace, Matrix[] noise) {
         if (step++ % refresh == 0) recompute();
-        double positive = 0;
-        for (double v : values) positive += Math.max(v, 0);
-        double c = positive > 0 ? trace / positive : 0;
+        double c = trace * scale;
         for (int j = 0; j < k; j++) weights.set(j, Math.sqrt(c * Math.max(values[j], 0)) * rng.nextGaussian());
         Linalg.multVec(1.0, directions, weights, 0.0, epsilon);                      // epsilon = U (sqrt(c lambda+) o z)
         for (int b = 0; b < noise.length; b++) noise[b].copyFrom(epsilonOf[b]);
@@ -90,6 +90,9 @@ public final class HessianNoise implements NoiseShape {
             for (int j = 0; j < k; j++) values[j] = top.values()[j];
             directions.copyFrom(top.vectors());
         }
+        double positive = 0;
+        for (double v : values) positive += Math.max(v, 0);
+        scale = positive > 0 ? 1 / positive : 0;                  // no positive curvature: no noise
     }
 
     /** The eigenvalues the last recomputation found, descending (for tests and reports). */

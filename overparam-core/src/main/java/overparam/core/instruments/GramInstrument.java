@@ -75,7 +75,7 @@ public final class GramInstrument implements Observer {
         // what float64 can resolve: an eigenvalue below n eps ||G|| is indistinguishable from 0 (Spectrum.Extremes.roundoff)
         int n = gram().rows();
         record.put("gram_lambda_min", layerMin[depth - 1]);
-        record.put("gram_lambda_min_roundoff", n * Math.ulp(1.0) * Math.max(Math.abs(layerMin[depth - 1]), Math.abs(layerMax[depth - 1])));
+        record.put("gram_lambda_min_roundoff", new Spectrum.Extremes(layerMin[depth - 1], layerMax[depth - 1]).roundoff(n));
         record.put("ntk_lambda_min_roundoff", ntkExtremes.roundoff(n));
         record.put("gram_lambda_max", layerMax[depth - 1]);
         record.put("ntk_lambda_min", ntkExtremes.min());

@@ -10,7 +10,7 @@ import overparam.core.data.Dataset;
 import overparam.core.linalg.Hutchinson;
 import overparam.core.linalg.Lanczos;
 import overparam.core.linalg.Matrix;
-import overparam.core.linalg.SymmetricEigen;
+import overparam.core.linalg.Spectrum;
 import overparam.core.nn.Arch;
 import overparam.core.nn.Loss;
 import overparam.core.nn.LossGradient;
@@ -20,25 +20,10 @@ import overparam.core.nn.TrainedLayers;
 
 /**
  * The curvature quantities against explicit routes: a small network's Hessian assembled column by column from P products
- * and decomposed by dsyev (top eigenpairs, exact trace), and Tr(H Sigma) against the linear model's closed form (H = X^T X,
- * g_i = r_i x_i) and against the explicit Hessian with per-sample gradients in the uncentred form.
+ * (Fixtures.explicitHessian) and decomposed by dsyevd (top eigenpairs, exact trace), and Tr(H Sigma) against the linear
+ * model's closed form (H = X^T X, g_i = r_i x_i) and against the explicit Hessian with per-sample gradients in the uncentred form.
  */
 class CurvatureTest {
-    /** H e_j for every j: the explicit P x P Hessian (its asymmetry is rounding only). */
-    static Matrix explicitHessian(Curvature c) {
-        int p = c.layout().size();
-        Matrix h = Matrix.zeros(p, p), e = Matrix.vector(p), column = Matrix.vector(p);
-        for (int j = 0; j < p; j++) {
-            e.fill(0);
-            e.set(j, 1);
-            c.apply(e, column);
-            for (int i = 0; i < p; i++) h.set(i, j, column.get(i));
-        }
-        e.close();
-        column.close();
-        return h;
-    }
-
     @Test
     void lanczosAndHutchinsonAgreeWithTheExplicitHessian() {
         NetworkSpec spec = Fixtures.spec(Arch.FC, "tanh", 3, 4, 2, 1);
@@ -47,14 +32,14 @@ class CurvatureTest {
             c.at(data.x(), data.y());
             int p = c.layout().size();
             assertEquals(12 + 16 + 4, p);
-            try (Matrix h = explicitHessian(c)) {
+            try (Matrix h = Fixtures.explicitHessian(c)) {
                 double trace = 0, asym = 0, scale = 0;
                 for (int i = 0; i < p; i++) {
                     trace += h.get(i, i);
                     for (int j = 0; j < p; j++) { asym = Math.max(asym, Math.abs(h.get(i, j) - h.get(j, i))); scale = Math.max(scale, Math.abs(h.get(i, j))); }
                 }
                 assertTrue(asym <= 1e-13 * scale, "asymmetry " + asym);
-                try (SymmetricEigen exact = SymmetricEigen.of(h); Lanczos.Eigenpairs top = c.topEigenpairs(3, 1e-10, new SplittableRandom(1))) {
+                try (Spectrum.Decomposition exact = Spectrum.decompose(h); Lanczos.Eigenpairs top = c.topEigenpairs(3, 1e-10, new SplittableRandom(1))) {
                     for (int k = 0; k < 3; k++) {
                         double lambda = exact.values()[p - 1 - k];
                         assertEquals(lambda, top.values()[k], top.residuals()[k] + 1e-12 * Math.abs(exact.values()[p - 1]), "eigenvalue " + k);
@@ -116,7 +101,7 @@ class CurvatureTest {
                  LossGradient one = new LossGradient(net, TrainedLayers.all(spec), Loss.CROSS_ENTROPY, 1)) {
                 c.at(data.x(), data.y());
                 int p = c.layout().size();
-                try (Matrix h = explicitHessian(c); Matrix g = Matrix.vector(p)) {
+                try (Matrix h = Fixtures.explicitHessian(c); Matrix g = Matrix.vector(p)) {
                     double[] gbar = new double[p];
                     double quad = 0;
                     for (int i = 0; i < n; i++) {

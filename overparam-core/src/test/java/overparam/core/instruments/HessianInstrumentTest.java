@@ -12,7 +12,7 @@ import overparam.core.Fixtures;
 import overparam.core.curvature.Curvature;
 import overparam.core.data.Dataset;
 import overparam.core.linalg.Matrix;
-import overparam.core.linalg.SymmetricEigen;
+import overparam.core.linalg.Spectrum;
 import overparam.core.nn.Arch;
 import overparam.core.nn.Loss;
 import overparam.core.nn.Network;
@@ -27,7 +27,7 @@ import overparam.core.optim.Optimizer;
 
 /**
  * The hessian instrument on a tiny run: every metric at every record, the final record's top eigenvalues equal to those of
- * the explicit Hessian at the final weights (assembled from P products, dsyev) to 1e-8, its trace within four standard
+ * the explicit Hessian at the final weights (assembled from P products, dsyevd) to 1e-8, its trace within four standard
  * errors of the exact one; the run's weights bit-identical with the instrument on or off; the same records twice.
  */
 class HessianInstrumentTest {
@@ -61,7 +61,7 @@ class HessianInstrumentTest {
             try (Curvature c = new Curvature(net, TrainedLayers.all(spec), Loss.SQUARED, 6, 8, false)) {
                 c.at(data.x(), data.y());
                 int p = c.layout().size();
-                try (Matrix h = explicitHessian(c, p); SymmetricEigen exact = SymmetricEigen.of(h)) {
+                try (Matrix h = Fixtures.explicitHessian(c); Spectrum.Decomposition exact = Spectrum.decompose(h)) {
                     double[] top = last.list("hessian_top_eigenvalues");
                     for (int k = 0; k < 3; k++)
                         assertEquals(exact.values()[p - 1 - k], top[k], 1e-8 * Math.max(1, Math.abs(exact.values()[p - 1])), "eigenvalue " + k);
@@ -114,19 +114,6 @@ class HessianInstrumentTest {
                     List.of(hessian));
             assertEquals(2, records.get(0).list("hessian_top_eigenvalues").length);
         }
-    }
-
-    private static Matrix explicitHessian(Curvature c, int p) {
-        Matrix h = Matrix.zeros(p, p), e = Matrix.vector(p), column = Matrix.vector(p);
-        for (int j = 0; j < p; j++) {
-            e.fill(0);
-            e.set(j, 1);
-            c.apply(e, column);
-            for (int i = 0; i < p; i++) h.set(i, j, column.get(i));
-        }
-        e.close();
-        column.close();
-        return h;
     }
 
     private static double[][] weights(Network net) {

@@ -7,16 +7,16 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lanczos with full reorthogonalization against LAPACK dsyev on explicit symmetric matrices: the top k eigenvalues
+ * Lanczos with full reorthogonalization against LAPACK dsyevd on explicit symmetric matrices: the top k eigenvalues
  * within their own reported residual (for symmetric A, |theta - lambda| <= ||A y - theta y|| for unit y), the residuals
- * recomputed by hand, the Ritz vectors aligned with dsyev's, and an invariant subspace stopping the iteration early.
+ * recomputed by hand, the Ritz vectors aligned with dsyevd's, and an invariant subspace stopping the iteration early.
  */
 class LanczosTest {
-    /** Q diag(lambda) Q^T with Q orthogonal (dsyev's vectors of a random symmetric matrix) and the given spectrum. */
+    /** Q diag(lambda) Q^T with Q orthogonal (dsyevd's vectors of a random symmetric matrix) and the given spectrum. */
     static Matrix withSpectrum(double[] lambda, long seed) {
         int n = lambda.length;
         Matrix g = random(n, seed), a = Matrix.zeros(n, n);
-        try (SymmetricEigen e = SymmetricEigen.of(g); Matrix scaled = e.vectors().copy()) {
+        try (Spectrum.Decomposition e = Spectrum.decompose(g); Matrix scaled = e.vectors().copy()) {
             for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) scaled.set(i, j, scaled.get(i, j) * lambda[j]);
             Linalg.multTransB(1.0, scaled, e.vectors(), 0.0, a);
         }
@@ -42,7 +42,7 @@ class LanczosTest {
     @Test
     void topEigenpairsAgreeWithDsyev() {
         int n = 80, k = 4;
-        try (Matrix a = random(n, 3); SymmetricEigen exact = SymmetricEigen.of(a); Lanczos lanczos = new Lanczos(n, n);
+        try (Matrix a = random(n, 3); Spectrum.Decomposition exact = Spectrum.decompose(a); Lanczos lanczos = new Lanczos(n, n);
              Matrix v = start(n, 4); Matrix ay = Matrix.vector(n); Matrix y = Matrix.vector(n)) {
             double tolerance = 1e-10;
             try (Lanczos.Eigenpairs top = lanczos.top((x, out) -> Linalg.multVec(1.0, a, x, 0.0, out), k, tolerance, v)) {
@@ -58,7 +58,7 @@ class LanczosTest {
                         ynorm += y.get(i) * y.get(i);
                     }
                     assertEquals(1.0, ynorm, 1e-12, "unit Ritz vector");
-                    assertEquals(1.0, Math.abs(dot), 1e-8, "Ritz vector " + c + " along dsyev's");
+                    assertEquals(1.0, Math.abs(dot), 1e-8, "Ritz vector " + c + " along dsyevd's");
                     Linalg.multVec(1.0, a, y, 0.0, ay);                                   // the residual by hand
                     Linalg.addScaled(-top.values()[c], y, ay);
                     assertEquals(Linalg.normF(ay), top.residuals()[c], 1e-14 * Math.abs(lambda));

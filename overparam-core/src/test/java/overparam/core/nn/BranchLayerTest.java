@@ -37,21 +37,7 @@ class BranchLayerTest {
             if (Fixtures.distanceToKink(net, data) > 1e-3) break;
             net.close(); data.close(); seed++;
         }
-        Matrix[] grad = Fixtures.gradient(net, data, Loss.SQUARED);
-        double h = 1e-5;                                   // truncation O(h^2) ~ 1e-10, rounding O(eps / h) ~ 1e-11
-        for (int p = 1; p <= spec.parameterCount(); p++) {
-            Matrix w = net.parameter(p);
-            for (int i = 0; i < w.rows(); i++) for (int j = 0; j < w.cols(); j++) {
-                double original = w.get(i, j);
-                w.set(i, j, original + h);
-                double plus = Fixtures.loss(net, data, Loss.SQUARED);
-                w.set(i, j, original - h);
-                double minus = Fixtures.loss(net, data, Loss.SQUARED);
-                w.set(i, j, original);
-                double numeric = (plus - minus) / (2 * h);
-                assertEquals(numeric, grad[p - 1].get(i, j), 1e-7 * Math.max(1, Math.abs(numeric)), spec.parameterName(p) + "[" + i + "," + j + "]");
-            }
-        }
+        Fixtures.assertGradientMatchesCentralDifferences(net, data);
         net.close(); data.close();
     }
 

@@ -65,6 +65,31 @@ class GramRoundoffTest {
         }
     }
 
+    /**
+     * The floor is n eps ||A||_2, LAPACK's backward-error bound (Users' Guide, Section 4.7), by hand: for extremes (-1, 3)
+     * of a 5 x 5 matrix, 5 * 2^-52 * 3. (No matrix built here rounds a zero eigenvalue beyond eps ||A||, so only this
+     * definition, not an example, tells n eps from eps.) The Gram instrument records the same floor for G^(H) and Theta.
+     */
+    @Test
+    void theFloorIsNEpsTheSpectralNormAndTheInstrumentRecordsIt() {
+        Spectrum.Extremes e = new Spectrum.Extremes(-1, 3);
+        assertEquals(5 * 3 * Math.pow(2, -52), e.roundoff(5), 0.0);
+        assertFalse(e.resolvesMin(5));
+        assertTrue(new Spectrum.Extremes(1e-12, 3).resolvesMin(5) && !new Spectrum.Extremes(1e-15, 3).resolvesMin(5));
+        NetworkSpec spec = new NetworkSpec(Arch.TWO_LAYER, D, 64, 1, new Activation.Relu(), 0.5);
+        java.util.List<StepRecord> records = new java.util.ArrayList<>();
+        try (Dataset data = points(); Network net = Network.initialize(spec, 2);
+             GramInstrument gram = new GramInstrument(spec, N, TrainedLayers.all(spec))) {
+            Trainer.train(net, data, new TrainSpec(Loss.SQUARED, overparam.core.optim.Optimizer.gradientDescent(0.1), 0, 1, TrainedLayers.all(spec), 0),
+                    java.util.List.of(gram), new TrainingListener() {
+                        @Override public void onRecord(StepRecord r) { records.add(r); }
+                    });
+            Spectrum.Extremes g = Spectrum.of(gram.gram()), ntk = Spectrum.of(gram.ntk());
+            assertEquals(g.roundoff(N), records.get(0).number("gram_lambda_min_roundoff"), 0.0);
+            assertEquals(ntk.roundoff(N), records.get(0).number("ntk_lambda_min_roundoff"), 0.0);
+        }
+    }
+
     private static double dot(Matrix x, int i, int j) {
         double s = 0;
         for (int c = 0; c < x.cols(); c++) s += x.get(i, c) * x.get(j, c);

@@ -118,22 +118,7 @@ class LinearModelsTest {
         }
         NetworkSpec one = NetworkSpec.linear(4, new int[] {5, 3, 7}, 1);
         try (Network net = Network.initialize(one, 7, Init.STANDARD, 1.0); Dataset data = Fixtures.sphere(6, 4, 3)) {
-            Matrix[] grad = Fixtures.gradient(net, data, Loss.SQUARED);
-            double h = 1e-5;
-            for (int p = 1; p <= one.parameterCount(); p++) {
-                Matrix w = net.parameter(p);
-                for (int i = 0; i < w.rows(); i++) for (int j = 0; j < w.cols(); j++) {
-                    double original = w.get(i, j);
-                    w.set(i, j, original + h);
-                    double plus = Fixtures.loss(net, data, Loss.SQUARED);
-                    w.set(i, j, original - h);
-                    double minus = Fixtures.loss(net, data, Loss.SQUARED);
-                    w.set(i, j, original);
-                    double numeric = (plus - minus) / (2 * h);
-                    assertEquals(numeric, grad[p - 1].get(i, j), 1e-7 * Math.max(1, Math.abs(numeric)), one.parameterName(p) + "[" + i + "," + j + "]");
-                }
-            }
-            for (Matrix g : grad) g.close();
+            Fixtures.assertGradientMatchesCentralDifferences(net, data);
         }
         try (Network net = Network.initialize(spec, 6, Init.BALANCED, 1.0)) {
             for (int h = 1; h < 4; h++) {

@@ -12,7 +12,7 @@ import overparam.core.curvature.HessianNoise;
 import overparam.core.data.Dataset;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
-import overparam.core.linalg.SymmetricEigen;
+import overparam.core.linalg.Spectrum;
 import overparam.core.nn.Arch;
 import overparam.core.nn.Loss;
 import overparam.core.nn.Network;
@@ -23,7 +23,7 @@ import overparam.core.nn.Workspace;
 
 /**
  * Hessian-shaped Langevin noise against the explicit Hessian (P = 32, assembled column by column from P exact products and
- * diagonalized by LAPACK dsyev): every draw lies in the span of its top-k eigenvectors, and over N draws the noise has the
+ * diagonalized by LAPACK dsyevd): every draw lies in the span of its top-k eigenvectors, and over N draws the noise has the
  * prescribed trace and variance c lambda_j along each u_j, c = T / sum lambda_j, each within 4 standard errors of the
  * Gaussian's (Var ||eps||^2 = 2 sum (c lambda_j)^2, Var (u_j . eps)^2 = 2 (c lambda_j)^2).
  */
@@ -39,8 +39,8 @@ class HessianNoiseTest {
              Curvature explicit = new Curvature(net, all, Loss.SQUARED, 5, 32, false)) {
             explicit.at(data.x(), data.y());
             int p = explicit.layout().size();
-            Matrix h = explicitHessian(explicit);
-            SymmetricEigen exact = SymmetricEigen.of(h);
+            Matrix h = Fixtures.explicitHessian(explicit);
+            Spectrum.Decomposition exact = Spectrum.decompose(h);
             double[] lambda = new double[K];
             Matrix[] u = new Matrix[K];
             double positive = 0;
@@ -71,7 +71,7 @@ class HessianNoiseTest {
                     along[j] += a * a;
                     inSpan += a * a;
                 }
-                // the Ritz vectors match dsyev's to Lanczos's tolerance 1e-6 (relative residual) over the spectral gap
+                // the Ritz vectors match dsyevd's to Lanczos's tolerance 1e-6 (relative residual) over the spectral gap
                 assertTrue(norm2 - inSpan <= 1e-8 * norm2, "draw " + draw + " leaves the top-" + K + " span: " + (norm2 - inSpan) + " of " + norm2);
                 sumSq += norm2;
             }
@@ -121,19 +121,5 @@ class HessianNoiseTest {
         Update[] u = new Update[g.count()];
         for (int i = 0; i < u.length; i++) u[i] = new Update(g, i);
         return u;
-    }
-
-    static Matrix explicitHessian(Curvature c) {
-        int p = c.layout().size();
-        Matrix h = Matrix.zeros(p, p), e = Matrix.vector(p), column = Matrix.vector(p);
-        for (int j = 0; j < p; j++) {
-            e.fill(0);
-            e.set(j, 1);
-            c.apply(e, column);
-            for (int i = 0; i < p; i++) h.set(i, j, column.get(i));
-        }
-        e.close();
-        column.close();
-        return h;
     }
 }

@@ -700,7 +700,14 @@ class CheckTest {
         Verdict v = fits.evaluate(results(many));
         assertVerdict(HOLDS, v);
         assertEquals(5, v.estimate(), 1.0);
+        assertTrue(v.ciLow() < v.estimate() && v.estimate() < v.ciHigh(), "a bootstrap interval around the slope: " + v.ciLow() + ", " + v.ciHigh());
         assertVerdict(FAILS, new MomentRatio("at most exp(3 beta)", "k", "depth/width", null, 0, 3).evaluate(results(many)));
+        // 40 seeds a group: the slope's interval is several units wide, so a claim of [4.5, 5.5] is undecided (a bootstrap
+        // that did not resample would collapse the interval to the point and decide it either way)
+        List<CellResult> forty = many.stream().filter(c -> c.number("seed") < 40).toList();
+        Verdict wide = new MomentRatio("within 0.5 of 5", "k", "depth/width", null, 4.5, 5.5).evaluate(results(forty));
+        assertVerdict(INCONCLUSIVE, wide);
+        assertTrue(wide.ciHigh() - wide.ciLow() > 1, wide.toString());
         assertVerdict(INCONCLUSIVE, fits.evaluate(results(few)));
         assertVerdict(INCONCLUSIVE, new MomentRatio("one group", "k", "depth/width", Map.of("depth", "1", "width", "64"), 4, 6).evaluate(results(many)));
     }

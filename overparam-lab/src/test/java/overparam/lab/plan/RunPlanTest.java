@@ -16,12 +16,12 @@ import overparam.core.nn.Init;
 import overparam.core.nn.Loss;
 
 /** The typed plan: every field parsed once, with the option's spelling in each refusal. */
-class RunPlanTest {
+public class RunPlanTest {
     static RunConfig base() {
         return RunConfigTest.empty().with("arch", "fc").with("depth", 2).with("width", 16).with("synthetic", "sphere").with("eta", "0.05");
     }
 
-    static String refusal(RunConfig c) {
+    public static String refusal(RunConfig c) {
         BadInputException e = assertThrows(BadInputException.class, () -> RunPlan.parse(c));
         assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
         return e.getMessage();

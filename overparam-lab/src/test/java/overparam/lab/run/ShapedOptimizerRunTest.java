@@ -3,7 +3,6 @@ package overparam.lab.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,11 +12,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import overparam.core.BadInputException;
 import overparam.core.nn.TrainingListener;
 import overparam.lab.plan.RunConfig;
 import overparam.lab.plan.RunConfigTest;
-import overparam.lab.plan.RunPlan;
+import overparam.lab.plan.RunPlanTest;
 
 /** --clip-norm, --normalized, --langevin with --noise-trace, and the smoothness instrument through the lab. */
 class ShapedOptimizerRunTest {
@@ -29,33 +27,28 @@ class ShapedOptimizerRunTest {
                 .with("limit_kernel", "off").with("instruments", "smoothness").with("out", tmp.resolve(out).toString());
     }
 
-    static String planRefusal(RunConfig c) {
-        BadInputException e = assertThrows(BadInputException.class, () -> RunPlan.parse(c));
-        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
-        return e.getMessage();
-    }
 
     @Test
     void refusalsNameTheOptionAndTheFix() {
-        assertTrue(planRefusal(fc("a").with("clip_norm", 0.0)).contains("--clip-norm 0.0"));
-        assertTrue(planRefusal(fc("a").with("clip_norm", -1.0)).contains("--clip-norm -1.0"));
-        assertTrue(planRefusal(fc("a").with("clip_norm", Double.POSITIVE_INFINITY)).contains("--clip-norm"));
-        String both = planRefusal(fc("a").with("clip_norm", 1.0).with("normalized", true));
+        assertTrue(RunPlanTest.refusal(fc("a").with("clip_norm", 0.0)).contains("--clip-norm 0.0"));
+        assertTrue(RunPlanTest.refusal(fc("a").with("clip_norm", -1.0)).contains("--clip-norm -1.0"));
+        assertTrue(RunPlanTest.refusal(fc("a").with("clip_norm", Double.POSITIVE_INFINITY)).contains("--clip-norm"));
+        String both = RunPlanTest.refusal(fc("a").with("clip_norm", 1.0).with("normalized", true));
         assertTrue(both.contains("--normalized") && both.contains("--clip-norm") && both.contains("drop one"), both);
-        assertTrue(planRefusal(fc("a").with("langevin", "brownian").with("noise_trace", 0.1)).contains("--langevin brownian"));
-        assertTrue(planRefusal(fc("a").with("langevin", "hessian")).contains("needs --noise-trace"));
-        assertTrue(planRefusal(fc("a").with("langevin_top", 5)).startsWith("--langevin-top: only --langevin hessian"));
-        assertTrue(planRefusal(fc("a").with("langevin", "isotropic").with("noise_trace", 0.1).with("langevin_every", 5)).contains("--langevin-every"));
-        assertTrue(planRefusal(fc("a").with("langevin", "hessian").with("noise_trace", 0.1).with("langevin_top", 0)).startsWith("--langevin-top 0"));
-        assertTrue(planRefusal(fc("a").with("langevin", "hessian").with("noise_trace", 0.1).with("langevin_every", 0)).startsWith("--langevin-every 0"));
+        assertTrue(RunPlanTest.refusal(fc("a").with("langevin", "brownian").with("noise_trace", 0.1)).contains("--langevin brownian"));
+        assertTrue(RunPlanTest.refusal(fc("a").with("langevin", "hessian")).contains("needs --noise-trace"));
+        assertTrue(RunPlanTest.refusal(fc("a").with("langevin_top", 5)).startsWith("--langevin-top: only --langevin hessian"));
+        assertTrue(RunPlanTest.refusal(fc("a").with("langevin", "isotropic").with("noise_trace", 0.1).with("langevin_every", 5)).contains("--langevin-every"));
+        assertTrue(RunPlanTest.refusal(fc("a").with("langevin", "hessian").with("noise_trace", 0.1).with("langevin_top", 0)).startsWith("--langevin-top 0"));
+        assertTrue(RunPlanTest.refusal(fc("a").with("langevin", "hessian").with("noise_trace", 0.1).with("langevin_every", 0)).startsWith("--langevin-every 0"));
         String conv = LinearModelRunTest.refusal(RunConfigTest.empty().with("arch", "conv-resnet").with("depth", 2).with("width", 4).with("synthetic", "sphere")
                 .with("n", 6).with("d", 1).with("pixels", "8").with("eta", "0.05").with("steps", 2).with("instruments", "none").with("limit_kernel", "off")
                 .with("langevin", "hessian").with("noise_trace", 0.1).with("out", tmp.resolve("conv").toString()));
         assertTrue(conv.startsWith("--langevin hessian:") && conv.contains("conv-resnet"), conv);
         assertFalse(Files.exists(tmp.resolve("conv")), "a refused run leaves no folder");
-        assertTrue(planRefusal(fc("a").with("langevin", "isotropic")).contains("needs --noise-trace"));
-        assertTrue(planRefusal(fc("a").with("langevin", "isotropic").with("noise_trace", 0.0)).contains("--noise-trace 0.0"));
-        assertTrue(planRefusal(fc("a").with("noise_trace", 0.1)).contains("without --langevin"));
+        assertTrue(RunPlanTest.refusal(fc("a").with("langevin", "isotropic")).contains("needs --noise-trace"));
+        assertTrue(RunPlanTest.refusal(fc("a").with("langevin", "isotropic").with("noise_trace", 0.0)).contains("--noise-trace 0.0"));
+        assertTrue(RunPlanTest.refusal(fc("a").with("noise_trace", 0.1)).contains("without --langevin"));
         RunConfig prelu = RunConfigTest.empty().with("arch", "identity-mapping").with("activation", "prelu").with("synthetic", "gaussian")
                 .with("n", 8).with("d", 4).with("labels_from", "teacher").with("eta", "0.05").with("steps", 2).with("instruments", "smoothness")
                 .with("limit_kernel", "off").with("out", tmp.resolve("prelu").toString());
