@@ -8,7 +8,8 @@ import overparam.core.optim.Gradients;
  * of the caller's choosing (the whole training set, a minibatch, one sample): L(theta) = the loss as {@link Loss}
  * defines it over those rows (a sum for seed 004's squared loss, a mean for the mean losses), and dL/dtheta by the same
  * backward pass training uses ({@link Network#gradients}), each block formed by BLAS straight into its slice of the
- * vector. Its workspace and views are made once, for a fixed number of rows; an evaluation allocates nothing.
+ * vector. Its workspace is made once, for a fixed number of rows, and the block views once per target vector; evaluating
+ * into the same vector again allocates nothing.
  * <p>
  * Bound to one network: pass the run's network to read the gradient at the run's weights (nothing is written to
  * them), or a network of one's own whose weights were set through {@link ParameterVector#write} to evaluate elsewhere.
@@ -19,6 +20,8 @@ public final class LossGradient implements AutoCloseable {
     private final ParameterVector layout;
     private final Workspace ws;
     private final Gradients gradients;
+    private Matrix lastTarget;                  // the P-vector of the last evaluation and its block views, reused when it comes again
+    private Matrix[] targetViews;
 
     public LossGradient(Network network, TrainedLayers trained, Loss loss, int rows) {
         this.network = network;
@@ -40,7 +43,11 @@ public final class LossGradient implements AutoCloseable {
         network.forward(ws, x);
         double value = loss.evaluate(ws.predictions, y, ws.residuals);
         gradients.prepare();
-        for (int b = 0; b < layout.blocks(); b++) try (Matrix block = layout.view(g, b)) { gradients.accumulate(b, 1.0, 0.0, block); }
+        if (g != lastTarget) {                  // callers evaluate into the same vector many times (noise batches, smoothness)
+            targetViews = layout.views(g);
+            lastTarget = g;
+        }
+        for (int b = 0; b < layout.blocks(); b++) gradients.accumulate(b, 1.0, 0.0, targetViews[b]);
         return value;
     }
 
