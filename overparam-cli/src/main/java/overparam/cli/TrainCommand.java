@@ -108,6 +108,12 @@ final class TrainCommand implements Callable<Integer> {
     Integer langevinTop;
     @Option(names = "--langevin-every", paramLabel = "S", description = "--langevin hessian: recompute the eigenvectors (Lanczos on exact Hessian-vector products over the training set) every S steps. Default: 10.")
     Integer langevinEvery;
+    @Option(names = "--noise-match-sgd", paramLabel = "B", description = "With --langevin, instead of --noise-trace: the trace of minibatch SGD's noise with batches of B at the point training starts, s^2 (n - B) / (B (n - 1)) tr Sigma from the per-sample gradients (Zhu et al. 2019 compare noise shapes at SGD's magnitude); summary.json's start.noise_trace says what it was.")
+    Integer noiseMatchSgd;
+    @Option(names = "--gd-start", paramLabel = "K", description = "Start from where K steps of plain full-batch gradient descent at --eta take the initialization (no noise, clipping or records), then train --steps steps as configured, recorded from 0 (Zhu et al. 2019: every dynamics from one minimum GD found). summary.json's start.loss is the loss there. Default: none.")
+    Integer gdStart;
+    @Option(names = "--label", paramLabel = "NAME", description = "A name for the run, kept in its config (an experiment's variants set it, and its checks and figures group by it).")
+    String label;
     @Option(names = "--init", paramLabel = "W.npz", description = "Start from these weights (keys W1..WH, a; alpha1.. for prelu) instead of a random draw.")
     String init;
     @Option(names = "--init-scheme", paramLabel = "S", description = "standard (N(0,1); seed 002's nets N(0,1/d); linear: N(0,1/fan-in); diagonal: w = alpha), small (hidden weights x 0.05), zero, fixup (--arch resnet --branch-scale unit: W_out = a = 0, W_in x L^-1/2, Zhang et al. 2019), or for --arch linear balanced (Arora et al. 2019: W_{j+1}^T W_{j+1} = W_j W_j^T) or identity. Default: ${DEFAULT-VALUE}.")

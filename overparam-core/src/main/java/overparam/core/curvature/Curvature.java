@@ -7,7 +7,6 @@ import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
 import overparam.core.nn.HessianVectorProduct;
 import overparam.core.nn.Loss;
-import overparam.core.nn.LossGradient;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.ParameterVector;
@@ -30,14 +29,14 @@ import overparam.core.nn.TrainedLayers;
  * to cancellation when the noise is small against the mean gradient.
  * <p>
  * Buffers are made once: the products' ({@link HessianVectorProduct#bytes}), the Lanczos basis (iterations x P), two
- * probe vectors, and for Tr(H Sigma) a one-row gradient and three P-vectors.
+ * probe vectors, and for Tr(H Sigma) the {@link GradientCovariance}'s and one P-vector.
  */
 public final class Curvature implements AutoCloseable {
     private final HessianVectorProduct hvp;
     private final Lanczos lanczos;
     private final Hutchinson hutchinson;
-    private final LossGradient perSample;            // null without Tr(H Sigma)
-    private final Matrix start, g, gbar, hg;
+    private final GradientCovariance covariance;     // null without Tr(H Sigma)
+    private final Matrix start, hg;
     private Matrix x, y;
 
     public Curvature(Network network, TrainedLayers trained, Loss loss, int rows, int lanczosIterations, boolean noiseTrace) {
@@ -46,9 +45,7 @@ public final class Curvature implements AutoCloseable {
         lanczos = new Lanczos(size, lanczosIterations);
         hutchinson = new Hutchinson(size);
         start = Matrix.vector(size);
-        perSample = noiseTrace ? new LossGradient(network, trained, loss, 1) : null;
-        g = noiseTrace ? Matrix.vector(size) : null;
-        gbar = noiseTrace ? Matrix.vector(size) : null;
+        covariance = noiseTrace ? new GradientCovariance(network, trained, loss) : null;
         hg = noiseTrace ? Matrix.vector(size) : null;
     }
 
@@ -56,7 +53,7 @@ public final class Curvature implements AutoCloseable {
     public static double bytes(NetworkSpec spec, long rows, long parameters, int lanczosIterations, boolean noiseTrace) {
         double total = HessianVectorProduct.bytes(spec, rows, parameters) + Lanczos.bytes(parameters, lanczosIterations)
                 + Hutchinson.bytes(parameters) + Matrix.bytes(parameters, 1);
-        if (noiseTrace) total += overparam.core.nn.Workspace.bytes(spec, 1) + 3 * Matrix.bytes(parameters, 1);
+        if (noiseTrace) total += GradientCovariance.bytes(spec, parameters) + Matrix.bytes(parameters, 1);
         return total;
     }
 
@@ -84,27 +81,28 @@ public final class Curvature implements AutoCloseable {
     /** Hutchinson's estimate of tr(H) from Rademacher probes drawn from rng. */
     public Hutchinson.Estimate trace(int probes, RandomGenerator rng) { return hutchinson.trace(hvp::apply, probes, rng); }
 
-    /** Tr(H Sigma) at the point (n products of H and as many one-row gradients twice); needs noiseTrace at construction. */
-    public double traceTimesNoiseCovariance() {
-        if (perSample == null) throw new IllegalStateException("made without the per-sample gradients Tr(H Sigma) needs");
-        int n = x.rows();
-        gbar.fill(0);
-        for (int i = 0; i < n; i++) {
-            sampleGradient(i);
-            Linalg.addScaled(1.0 / n, g, gbar);
-        }
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sampleGradient(i);
-            Linalg.addScaled(-1.0, gbar, g);                        // g_i - gbar
-            hvp.apply(g, hg);
-            sum += Linalg.dot(g, hg);
-        }
-        return sum / n;
+    /**
+     * Sigma's trace and Tr(H Sigma) at the point, and Tr(H Sigma_iso) for isotropic noise of the same trace,
+     * Sigma_iso = (tr Sigma / P) I, with the given estimate of tr H (Zhu et al.'s comparison: their indicator for noise of
+     * equal magnitude). n products of H and 2n one-row gradients; needs noiseTrace at construction.
+     */
+    public NoiseAlignment noiseAlignment(double traceH) {
+        if (covariance == null) throw new IllegalStateException("made without the per-sample gradients Tr(H Sigma) needs");
+        double[] sum = {0};
+        double traceSigma = covariance.forEachCentred(x, y, centred -> {
+            hvp.apply(centred, hg);
+            sum[0] += Linalg.dot(centred, hg);
+        });
+        double traceHSigma = sum[0] / x.rows();
+        return new NoiseAlignment(traceSigma, traceHSigma, traceSigma * traceH / layout().size());
     }
 
-    private void sampleGradient(int i) {
-        try (Matrix xi = x.rowRange(i, 1); Matrix yi = y.rowRange(i, 1)) { perSample.evaluate(xi, yi, g); }
+    /**
+     * tr Sigma, Tr(H Sigma), and Tr(H Sigma_iso) = tr Sigma tr H / P; their ratio Tr(H Sigma) / Tr(H Sigma_iso) above 1 is
+     * Zhu et al.'s condition for the noise to escape sharp minima faster than isotropic noise of the same magnitude.
+     */
+    public record NoiseAlignment(double traceSigma, double traceHSigma, double traceHSigmaIsotropic) {
+        public double ratio() { return traceHSigma / traceHSigmaIsotropic; }
     }
 
     @Override public void close() {
@@ -112,10 +110,8 @@ public final class Curvature implements AutoCloseable {
         lanczos.close();
         hutchinson.close();
         start.close();
-        if (perSample != null) {
-            perSample.close();
-            g.close();
-            gbar.close();
+        if (covariance != null) {
+            covariance.close();
             hg.close();
         }
     }

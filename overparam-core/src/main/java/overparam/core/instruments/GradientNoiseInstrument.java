@@ -103,9 +103,8 @@ public final class GradientNoiseInstrument implements Observer {
             mean /= n;
             double gbar = loss.isMean() ? gradNorm : gradNorm / n;              // gbar = grad L for a mean, grad L / n for a sum
             double trace = Math.max(mean - gbar * gbar, 0);
-            double s = loss.isMean() ? 1 : n;
             record.put("grad_noise_trace", trace);
-            record.put("grad_noise_trace_batch", n > 1 ? s * s * (n - batchSize) / ((double) batchSize * (n - 1)) * trace : 0);
+            record.put("grad_noise_trace_batch", overparam.core.curvature.GradientCovariance.batchNoiseTrace(trace, n, batchSize, loss));
         }
         double sq = 0;
         for (int k = 0; k < batches; k++) {

@@ -23,7 +23,11 @@ import overparam.core.nn.TrainedLayers;
  *       this), and hessian_lanczos_iterations, the products Lanczos took;</li>
  *   <li>hessian_trace and hessian_trace_se: Hutchinson's estimate of tr(H) and its standard error (Rademacher probes);</li>
  *   <li>hessian_trace_sigma: Tr(H Sigma), Sigma the covariance of the per-sample gradients (Zhu et al., ICML 2019), when
- *       n <= {@link #NOISE_TRACE_MAX_SAMPLES}: it costs n more products, one per sample.</li>
+ *       n <= {@link #NOISE_TRACE_MAX_SAMPLES}: it costs n more products, one per sample; with it hessian_noise_trace, tr Sigma,
+ *       hessian_trace_sigma_isotropic, Tr(H Sigma_iso) = tr Sigma tr H / P for isotropic noise of the same trace (tr H from
+ *       Hutchinson's estimate, so it carries hessian_trace_se's relative error), and hessian_noise_alignment, the ratio of
+ *       the two: above 1, the noise lies along the curvature more than isotropic noise of its magnitude (Zhu et al.'s
+ *       condition for escaping sharp minima faster).</li>
  * </ul>
  * The start vector and the probes come from a stream of the run's seed and the step, never from the run's own
  * generators, and every buffer is the instrument's: the run's weights are read, never written.
@@ -76,7 +80,13 @@ public final class HessianInstrument implements Observer {
         Hutchinson.Estimate trace = curvature.trace(settings.probes(), Seeds.stream(seed, "hessian/probes/" + view.step()));
         record.put("hessian_trace", trace.trace());
         record.put("hessian_trace_se", trace.standardError());
-        if (noiseTrace) record.put("hessian_trace_sigma", curvature.traceTimesNoiseCovariance());
+        if (noiseTrace) {
+            Curvature.NoiseAlignment alignment = curvature.noiseAlignment(trace.trace());
+            record.put("hessian_trace_sigma", alignment.traceHSigma());
+            record.put("hessian_noise_trace", alignment.traceSigma());
+            record.put("hessian_trace_sigma_isotropic", alignment.traceHSigmaIsotropic());
+            record.put("hessian_noise_alignment", alignment.ratio());
+        }
     }
 
     @Override public void close() { curvature.close(); }

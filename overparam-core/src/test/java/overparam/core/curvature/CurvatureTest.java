@@ -76,16 +76,21 @@ class CurvatureTest {
                     for (int j = 0; j < d; j++) { g[i][j] = gScale * r * x.get(i, j); gbar[j] += g[i][j] / n; }
                     for (int j = 0; j < d; j++) for (int k = 0; k < d; k++) h[j][k] += hScale * x.get(i, j) * x.get(i, k);
                 }
-                double expected = 0;                                     // sum_jk H_jk Sigma_kj
+                double expected = 0, traceSigma = 0, traceH = 0;          // sum_jk H_jk Sigma_kj, sum_k Sigma_kk, sum_k H_kk
                 for (int j = 0; j < d; j++) for (int k = 0; k < d; k++) {
                     double sigma = -gbar[k] * gbar[j];
                     for (int i = 0; i < n; i++) sigma += g[i][k] * g[i][j] / n;
                     expected += h[j][k] * sigma;
+                    if (j == k) { traceSigma += sigma; traceH += h[j][j]; }
                 }
                 c.at(x, data.y());
-                double got = c.traceTimesNoiseCovariance();
+                Curvature.NoiseAlignment got = c.noiseAlignment(traceH);
                 assertTrue(expected > 0);
-                assertEquals(expected, got, 1e-13 * expected, loss.cliName());
+                assertEquals(expected, got.traceHSigma(), 1e-13 * expected, loss.cliName());
+                assertEquals(traceSigma, got.traceSigma(), 1e-13 * traceSigma, loss.cliName());
+                // isotropic noise of the same trace, (tr Sigma / P) I with P = d: Tr(H Sigma_iso) = tr Sigma tr H / d
+                assertEquals(traceSigma * traceH / d, got.traceHSigmaIsotropic(), 1e-13 * traceSigma * traceH, loss.cliName());
+                assertEquals(expected / (traceSigma * traceH / d), got.ratio(), 1e-12 * got.ratio(), loss.cliName());
             }
         }
     }
@@ -110,7 +115,7 @@ class CurvatureTest {
                         quad += quadratic(h, g.toArray()) / n;
                     }
                     double expected = quad - quadratic(h, gbar);
-                    double got = c.traceTimesNoiseCovariance();
+                    double got = c.noiseAlignment(1).traceHSigma();
                     assertTrue(expected > 0);
                     assertEquals(expected, got, 1e-10 * Math.abs(quad));
                 }

@@ -12,7 +12,10 @@ import overparam.lab.plan.RunConfig;
 
 /**
  * An experiment is data: a base configuration (any RunConfig field), sweep axes (field -> values; the cells are
- * their Cartesian product, in the order written), figures and checks. Or, instead of a sweep, a search: the
+ * their Cartesian product, in the order written), figures and checks. A value may be a variant: a map of fields set
+ * together, which must name the axis's own field (e.g. an axis {@code label} of {label: sgd, batch_size: 50} and
+ * {label: langevin, langevin: isotropic, noise_match_sgd: 50}): the cell key shows that field's value, and checks and
+ * figures group by it like any field. Or, instead of a sweep, a search: the
  * smallest width at which gradient descent converges at the theorem's rate in at least 1 - delta of the seeds,
  * found by bisection over powers of two.
  */
@@ -64,8 +67,20 @@ public record ExperimentSpec(String name, String title, String paper, String cla
     private void expand(List<String> axes, int i, LinkedHashMap<String, Object> chosen, List<Cell> out) {
         if (i == axes.size()) {
             RunConfig c = base;
-            for (Map.Entry<String, Object> e : chosen.entrySet()) c = c.with(e.getKey(), e.getValue());
-            out.add(new Cell(Cell.key(chosen), c));
+            LinkedHashMap<String, Object> shown = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : chosen.entrySet()) {
+                if (e.getValue() instanceof Map<?, ?> variant) {
+                    if (!variant.containsKey(e.getKey()))
+                        throw new overparam.core.BadInputException("sweep axis '" + e.getKey() + "': the variant " + variant + " does not set "
+                                + e.getKey() + "; every map of fields set together names its value on the axis, e.g. {" + e.getKey() + ": NAME, ...}.");
+                    for (Map.Entry<?, ?> f : variant.entrySet()) c = c.with(String.valueOf(f.getKey()), f.getValue());
+                    shown.put(e.getKey(), variant.get(e.getKey()));
+                } else {
+                    c = c.with(e.getKey(), e.getValue());
+                    shown.put(e.getKey(), e.getValue());
+                }
+            }
+            out.add(new Cell(Cell.key(shown), c));
             return;
         }
         for (Object v : sweep.get(axes.get(i))) {

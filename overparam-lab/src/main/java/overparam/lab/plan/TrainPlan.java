@@ -9,47 +9,60 @@ import overparam.core.optim.Optimizer;
 /**
  * How a run trains: the loss, the step size (a number or auto), K steps recorded every R (and at K), full-batch
  * gradient descent (batch size 0, the theorems' algorithm) or minibatch SGD, momentum, weight decay, the
- * learning-rate schedule, and the seed of initialization and sampler; and the gradient-noise instrument's minibatches.
+ * learning-rate schedule, and the seed of initialization and sampler; the gradient-noise instrument's minibatches; what shapes
+ * the gradient (clipping, normalization, Langevin noise); and gdStart, the steps of plain full-batch gradient descent that
+ * find the point training starts from (Zhu et al. 2019 start every dynamics from a minimum GD found), unrecorded.
  */
 public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int batchSize, double momentum, double weightDecay,
                         Optimizer.Schedule schedule, long seed,
-                        NoisePlan noise, Shaping shaping) {
+                        NoisePlan noise, Shaping shaping, int gdStart) {
 
 
-    /** The optimizer at a step size (the given one, or auto's once computed), without Hessian-shaped noise. */
+    /** The optimizer at a step size (the given one, or auto's once computed), without noise the run must supply. */
     public Optimizer optimizer(double stepSize) {
-        if (shaping.hessian() != null) throw new IllegalStateException("--langevin hessian: the run supplies the noise shape (optimizer(eta, shape))");
-        return optimizer(stepSize, null);
+        if (shaping.langevin() != null && (shaping.langevin().hessian() || shaping.langevin().matchesSgd()))
+            throw new IllegalStateException("--langevin hessian or --noise-match-sgd: the run supplies the noise (optimizer(eta, shape, trace))");
+        return optimizer(stepSize, null, Double.NaN);
     }
 
     /**
-     * The optimizer at a step size; with --langevin hessian its noise shape, made by the run from its network and data
-     * ({@code core/curvature/HessianNoise}), which the plan cannot make.
+     * The optimizer at a step size; with --langevin hessian its noise shape, and with --noise-match-sgd its trace, made by
+     * the run from its network and data ({@code core/curvature/HessianNoise}, {@code GradientCovariance}), which the plan
+     * cannot make (NaN: the plan's own --noise-trace).
      */
-    public Optimizer optimizer(double stepSize, NoiseShape hessianShape) {
-        Optimizer.Langevin langevin = shaping.hessian() != null ? new Optimizer.Langevin(hessianShape, shaping.hessian().trace()) : shaping.langevin();
+    public Optimizer optimizer(double stepSize, NoiseShape hessianShape, double matchedTrace) {
+        Shaping.LangevinPlan l = shaping.langevin();
+        Optimizer.Langevin langevin = l == null ? null
+                : new Optimizer.Langevin(l.hessian() ? hessianShape : NoiseShape.ISOTROPIC, l.matchesSgd() ? matchedTrace : l.trace());
         return new Optimizer(stepSize, batchSize, momentum, weightDecay, schedule).shaped(shaping.clipNorm(), shaping.normalized(), langevin);
     }
 
     /**
      * What acts on the gradient before weight decay and momentum: clipping to global norm G (--clip-norm; 0: none), or
-     * normalization (--normalized), and Langevin noise (--langevin with --noise-trace; null: none).
+     * normalization (--normalized), and Langevin noise (--langevin; null: none).
      */
-    public record Shaping(double clipNorm, boolean normalized, Optimizer.Langevin langevin, HessianLangevin hessian) {
-        public static final Shaping NONE = new Shaping(0, false, null, null);
+    public record Shaping(double clipNorm, boolean normalized, LangevinPlan langevin) {
+        public static final Shaping NONE = new Shaping(0, false, null);
 
         /**
-         * --langevin hessian: noise along the top {@code top} Hessian eigenvectors with covariance trace {@code trace}, the
-         * eigenpairs recomputed every {@code every} steps (Zhu et al. 2019's GLD Hessian).
+         * --langevin isotropic|hessian: Gaussian noise on the gradient with covariance trace {@code trace} (--noise-trace), or,
+         * when {@code matchSgdBatch} > 0 (--noise-match-sgd B), the trace of minibatch SGD's noise with batches of B at the
+         * point training starts (Zhu et al. 2019 match GLD's noise magnitude to SGD's); hessian: along the top {@code top}
+         * Hessian eigenvectors, recomputed every {@code every} steps (their GLD Hessian).
          */
-        public record HessianLangevin(int top, int every, double trace) {
+        public record LangevinPlan(boolean hessian, double trace, int matchSgdBatch, int top, int every) {
             public static final int DEFAULT_TOP = 10, DEFAULT_EVERY = 10;
+
+            public boolean matchesSgd() { return matchSgdBatch > 0; }
         }
 
         /** Parameter-sized buffers these transforms keep: the formed gradient (clip, normalize), the noise draw (Langevin). */
-        public int buffers() { return (clipNorm > 0 || normalized ? 1 : 0) + (langevin != null || hessian != null ? 1 : 0); }
+        public int buffers() { return (clipNorm > 0 || normalized ? 1 : 0) + (langevin != null ? 1 : 0); }
 
-        public boolean isNone() { return clipNorm == 0 && !normalized && langevin == null && hessian == null; }
+        public boolean isNone() { return clipNorm == 0 && !normalized && langevin == null; }
+
+        /** The Hessian-shaped noise's settings, or null when the noise (if any) is isotropic. */
+        public LangevinPlan hessian() { return langevin != null && langevin.hessian() ? langevin : null; }
 
         static Shaping parse(RunConfig c) {
             double clip = 0;
@@ -61,8 +74,6 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
             boolean normalized = Boolean.TRUE.equals(c.normalized());
             if (normalized && clip > 0)
                 throw new BadInputException("--normalized with --clip-norm " + c.clipNorm() + ": normalized GD already sets every step's norm to eta; drop one of them.");
-            Optimizer.Langevin langevin = null;
-            HessianLangevin hessian = null;
             String kind = c.langevin() == null ? null : c.langevin().trim().toLowerCase(Locale.ROOT);
             if (kind == null && (c.langevinTop() != null || c.langevinEvery() != null))
                 throw new BadInputException((c.langevinTop() != null ? "--langevin-top" : "--langevin-every")
@@ -70,24 +81,48 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
             if (kind != null && !kind.equals("hessian") && (c.langevinTop() != null || c.langevinEvery() != null))
                 throw new BadInputException("--langevin " + c.langevin() + " with " + (c.langevinTop() != null ? "--langevin-top" : "--langevin-every")
                         + ": only --langevin hessian follows eigenvectors; drop it or use --langevin hessian.");
-            if (c.langevin() != null) {
-                if (!"isotropic".equals(kind) && !"hessian".equals(kind))
-                    throw BadInputException.of("--langevin " + c.langevin(), "'" + c.langevin() + "'", "isotropic or hessian", "e.g. --langevin isotropic --noise-trace 0.1");
-                if (c.noiseTrace() == null)
-                    throw new BadInputException("--langevin " + c.langevin() + " needs --noise-trace T, the trace of the noise covariance per step, e.g. --noise-trace 0.1.");
+            if (c.langevin() == null) {
+                if (c.noiseTrace() != null)
+                    throw new BadInputException("--noise-trace " + c.noiseTrace() + " without --langevin: add --langevin isotropic (or hessian), or drop --noise-trace.");
+                if (c.noiseMatchSgd() != null)
+                    throw new BadInputException("--noise-match-sgd " + c.noiseMatchSgd() + " without --langevin: add --langevin isotropic (or hessian), or drop it.");
+                return new Shaping(clip, normalized, null);
+            }
+            if (!"isotropic".equals(kind) && !"hessian".equals(kind))
+                throw BadInputException.of("--langevin " + c.langevin(), "'" + c.langevin() + "'", "isotropic or hessian", "e.g. --langevin isotropic --noise-trace 0.1");
+            if (c.noiseTrace() != null && c.noiseMatchSgd() != null)
+                throw new BadInputException("--noise-trace " + c.noiseTrace() + " with --noise-match-sgd " + c.noiseMatchSgd()
+                        + ": the second sets the trace from SGD's noise; drop one of them.");
+            if (c.noiseTrace() == null && c.noiseMatchSgd() == null)
+                throw new BadInputException("--langevin " + c.langevin() + " needs --noise-trace T, the trace of the noise covariance per step (e.g. --noise-trace 0.1),"
+                        + " or --noise-match-sgd B, SGD's with batches of B.");
+            double trace = Double.NaN;
+            int match = 0;
+            if (c.noiseTrace() != null) {
                 if (!(c.noiseTrace() > 0) || !Double.isFinite(c.noiseTrace()))
                     throw BadInputException.of("--noise-trace " + c.noiseTrace(), c.noiseTrace(), "a positive finite trace", "e.g. --noise-trace 0.1");
-                if (kind.equals("isotropic")) langevin = new Optimizer.Langevin(NoiseShape.ISOTROPIC, c.noiseTrace());
-                else {
-                    int top = c.langevinTop() == null ? HessianLangevin.DEFAULT_TOP : c.langevinTop();
-                    int every = c.langevinEvery() == null ? HessianLangevin.DEFAULT_EVERY : c.langevinEvery();
-                    if (top < 1) throw BadInputException.of("--langevin-top " + top, top, "at least one eigenvector", "e.g. --langevin-top 10");
-                    if (every < 1) throw BadInputException.of("--langevin-every " + every, every, "a refresh every S >= 1 steps", "e.g. --langevin-every 10");
-                    hessian = new HessianLangevin(top, every, c.noiseTrace());
-                }
-            } else if (c.noiseTrace() != null)
-                throw new BadInputException("--noise-trace " + c.noiseTrace() + " without --langevin: add --langevin isotropic (or hessian), or drop --noise-trace.");
-            return new Shaping(clip, normalized, langevin, hessian);
+                trace = c.noiseTrace();
+            } else {
+                if (c.noiseMatchSgd() < 1)
+                    throw BadInputException.of("--noise-match-sgd " + c.noiseMatchSgd(), c.noiseMatchSgd(), "a positive SGD batch size B", "e.g. --noise-match-sgd 50");
+                if (c.n() != null && c.synthetic() != null && c.noiseMatchSgd() >= c.n()) throw matchTooLarge(c.noiseMatchSgd(), c.n());
+                match = c.noiseMatchSgd();
+            }
+            int top = c.langevinTop() == null ? LangevinPlan.DEFAULT_TOP : c.langevinTop();
+            int every = c.langevinEvery() == null ? LangevinPlan.DEFAULT_EVERY : c.langevinEvery();
+            if (top < 1) throw BadInputException.of("--langevin-top " + top, top, "at least one eigenvector", "e.g. --langevin-top 10");
+            if (every < 1) throw BadInputException.of("--langevin-every " + every, every, "a refresh every S >= 1 steps", "e.g. --langevin-every 10");
+            return new Shaping(clip, normalized, new LangevinPlan(kind.equals("hessian"), trace, match, top, every));
+        }
+
+        /** With the data: SGD with batches of all n samples has no noise to match. */
+        public void requireMatchBelow(int n) {
+            if (langevin != null && langevin.matchesSgd() && langevin.matchSgdBatch() >= n) throw matchTooLarge(langevin.matchSgdBatch(), n);
+        }
+
+        private static BadInputException matchTooLarge(int batch, int n) {
+            return new BadInputException("--noise-match-sgd " + batch + ": SGD's batch must be smaller than the n = " + n
+                    + " training samples (a batch of all of them has no noise). Use e.g. --noise-match-sgd " + Math.max(1, n / 10) + ".");
         }
     }
 
@@ -108,7 +143,14 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
         if (c.recordEvery() < 1)
             throw BadInputException.of("--record-every " + c.recordEvery(), c.recordEvery(), "an interval >= 1", "e.g. --record-every 25");
         return new TrainPlan(loss, eta, c.steps(), c.recordEvery(), c.batchSize(), c.momentum(), c.weightDecay(), schedule, c.seed(),
-                NoisePlan.parse(c, c.batchSize()), Shaping.parse(c));
+                NoisePlan.parse(c, c.batchSize()), Shaping.parse(c), gdStart(c));
+    }
+
+    /** --gd-start K: K >= 0 steps of plain full-batch GD before the run's own K steps (0: none). */
+    static int gdStart(RunConfig c) {
+        if (c.gdStart() == null) return 0;
+        if (c.gdStart() < 0) throw BadInputException.of("--gd-start " + c.gdStart(), c.gdStart(), "a number of steps >= 0", "e.g. --gd-start 2000");
+        return c.gdStart();
     }
 
     /** A loss's name (Loss.parse), or lp:P with a finite P >= 2: below 2 the gradient |r|^(P-1) sign(r) is not smooth at r = 0. */

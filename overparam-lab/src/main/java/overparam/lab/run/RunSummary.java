@@ -27,12 +27,12 @@ public final class RunSummary {
     // the keys that are written here and read back by the store (read): one spelling each
     static final String STATUS = "status", CONFIG = "config", ETA = "eta", NETWORK = "network", PARAMETERS = "parameters",
             THEORY = "theory", DIVERGED_AT_STEP = "diverged_at_step", TIMINGS = "timings", TRAIN_SECONDS = "train_seconds",
-            STEPS_PER_SECOND = "steps_per_second";
+            STEPS_PER_SECOND = "steps_per_second", START = "start", NOISE_TRACE = "noise_trace", GD_START_LOSS = "gd_start_loss";
 
     /**
      * What the store keeps of a summary: the run's status, its parameter names (W1..WH, a: the parts of per-parameter
      * metrics), and its per-run values: the theory's scalars, the first width and step requirement, eta, the step it
-     * diverged at, the training time and speed.
+     * diverged at, the training time and speed, and where training started (gd_start_loss, noise_trace: {@link #startPoint}).
      */
     public record Read(RunStatus status, List<String> parameters, Map<String, Double> values) {}
 
@@ -98,6 +98,22 @@ public final class RunSummary {
         t.trained().names(spec).forEach(trained::add);
     }
 
+    /**
+     * Where training started (--gd-start, --noise-match-sgd): "start": the plain GD steps taken first, the loss they reached
+     * (or the step they diverged at) and their seconds; the Langevin noise trace matched to SGD's there. The store reads
+     * the loss as gd_start_loss and the trace as noise_trace.
+     */
+    void startPoint(int steps, double loss, double seconds, int divergedAt, double matchedTrace) {
+        ObjectNode start = json.putObject(START);
+        start.put("gd_steps", steps);
+        if (steps > 0) {
+            Json.putNumber(start, "loss", loss);
+            start.put("seconds", seconds);
+            if (divergedAt >= 0) start.put("diverged_at_step", divergedAt);
+        }
+        if (!Double.isNaN(matchedTrace)) start.put(NOISE_TRACE, matchedTrace);
+    }
+
     /** The run's end: status (and the step it diverged at), final loss, timings; returns the training steps per second. */
     double finish(TrainResult result, double setupSeconds, double writeSeconds) {
         json.put(STATUS, result.status().word());
@@ -134,6 +150,11 @@ public final class RunSummary {
                 }
         }
         v.put(ETA, summary.get(CONFIG).get(ETA).asDouble());
+        JsonNode start = summary.get(START);
+        if (start != null) {
+            if (start.has("loss") && start.get("loss").isNumber()) v.put(GD_START_LOSS, start.get("loss").asDouble());
+            if (start.has(NOISE_TRACE)) v.put(NOISE_TRACE, start.get(NOISE_TRACE).asDouble());
+        }
         if (summary.has(DIVERGED_AT_STEP)) v.put(DIVERGED_AT_STEP, summary.get(DIVERGED_AT_STEP).asDouble());
         JsonNode timings = summary.get(TIMINGS);
         if (timings != null) {

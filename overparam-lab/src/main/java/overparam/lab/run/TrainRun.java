@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import overparam.core.BadInputException;
+import overparam.core.curvature.GradientCovariance;
 import overparam.core.curvature.HessianNoise;
 import overparam.core.data.Dataset;
 import overparam.core.data.NdArray;
@@ -78,6 +79,11 @@ public final class TrainRun {
             if (plan.dumpGram() && !instruments.has(Instruments.Instrument.GRAM))
                 throw new BadInputException("--dump-gram needs the gram instrument: add gram to --instruments.");
             if (instruments.has(Instruments.Instrument.GRADIENT_NOISE)) plan.train().noise().requireBelow(train.n());
+            plan.train().shaping().requireMatchBelow(train.n());
+            TrainPlan.Shaping.LangevinPlan langevin = plan.train().shaping().langevin();
+            if (langevin != null && langevin.matchesSgd() && !overparam.core.nn.ParameterVector.supports(spec))
+                throw new BadInputException("--noise-match-sgd: SGD's noise trace comes from per-sample gradients of every trained parameter, and a"
+                        + " learned PReLU slope is not among them; give --noise-trace T instead.");
             if (plan.train().shaping().hessian() != null) {
                 var unsupported = overparam.core.nn.HessianVectorProduct.unsupported(spec);
                 if (unsupported.isPresent())
@@ -90,15 +96,53 @@ public final class TrainRun {
                                                                  : Network.initialize(spec, plan.train().seed(), plan.network().initScheme(),
                                                                                       plan.network().initScale())) {
                 double eta = plan.train().eta() instanceof StepSize.Fixed f ? f.eta() : autoEta(network, train, trained);
-                TrainPlan.Shaping.HessianLangevin hessian = plan.train().shaping().hessian();
+                StartPoint start = StartPoint.reach(plan, network, train, loss, eta, trained);
+                TrainPlan.Shaping.LangevinPlan hessian = plan.train().shaping().hessian();
                 try (HessianNoiseHolder noise = hessian == null ? null : new HessianNoiseHolder(
                         new HessianNoise(network, trained, loss, train, hessian.top(), hessian.every(), plan.train().seed()))) {
-                    TrainSpec trainSpec = new TrainSpec(loss, plan.train().optimizer(eta, noise == null ? null : noise.shape()), plan.train().steps(),
-                            plan.train().recordEvery(), trained, plan.train().seed());
+                    TrainSpec trainSpec = new TrainSpec(loss, plan.train().optimizer(eta, noise == null ? null : noise.shape(), start.matchedTrace()),
+                            plan.train().steps(), plan.train().recordEvery(), trained, plan.train().seed());
                     double setupSeconds = (System.nanoTime() - t0) / 1e9;
-                    return train(plan, spec, data, network, trainSpec, instruments, theory, out, progress, startedAt, setupSeconds);
+                    return train(plan, spec, data, network, trainSpec, instruments, theory, out, progress, startedAt, setupSeconds, start);
                 }
             }
+        }
+    }
+
+    /**
+     * Where training starts: the initialization, or (--gd-start K) the point K steps of plain full-batch gradient descent
+     * at the run's eta reach from it, unrecorded (Zhu et al. 2019 start each dynamics from a minimum GD found: the same
+     * point for every optimizer of the same seed, bit for bit); and there, with --noise-match-sgd B, the trace of minibatch
+     * SGD's noise at batch size B, s^2 (n - B) / (B (n - 1)) tr Sigma ({@link GradientCovariance}), which the Langevin noise
+     * takes. NaN fields: not asked for; divergedAt >= 0: the start phase diverged at that step.
+     */
+    record StartPoint(int steps, double loss, double seconds, int divergedAt, double matchedTrace) {
+        static final StartPoint NONE = new StartPoint(0, Double.NaN, 0, -1, Double.NaN);
+
+        boolean diverged() { return divergedAt >= 0; }
+
+        static StartPoint reach(RunPlan plan, Network network, Dataset train, Loss loss, double eta, TrainedLayers trained) {
+            int steps = plan.train().gdStart();
+            double startLoss = Double.NaN, seconds = 0;
+            if (steps > 0) {
+                TrainResult gd = Trainer.train(network, train, new TrainSpec(loss, Optimizer.gradientDescent(eta), steps, steps, trained,
+                        plan.train().seed()), List.of(), new TrainingListener() {});
+                if (gd.diverged()) return new StartPoint(steps, Double.NaN, gd.trainSeconds(), gd.divergedStep(), Double.NaN);
+                startLoss = gd.finalLoss();
+                seconds = gd.trainSeconds();
+            }
+            TrainPlan.Shaping.LangevinPlan langevin = plan.train().shaping().langevin();
+            double trace = Double.NaN;
+            if (langevin != null && langevin.matchesSgd()) {
+                try (GradientCovariance covariance = new GradientCovariance(network, trained, loss)) {
+                    trace = GradientCovariance.batchNoiseTrace(covariance.trace(train.x(), train.y()), train.n(), langevin.matchSgdBatch(), loss);
+                }
+                if (!(trace > 0) || !Double.isFinite(trace))
+                    throw new BadInputException("--noise-match-sgd " + langevin.matchSgdBatch() + ": SGD's noise at the start point has trace " + trace
+                            + " (every per-sample gradient equal, e.g. at an interpolating minimum of a realizable problem): there is no noise to match;"
+                            + " give --noise-trace T instead.");
+            }
+            return steps == 0 && Double.isNaN(trace) ? NONE : new StartPoint(steps, startLoss, seconds, -1, trace);
         }
     }
 
@@ -114,13 +158,22 @@ public final class TrainRun {
     }
 
     private static Outcome train(RunPlan plan, NetworkSpec spec, RunData data, Network network, TrainSpec trainSpec, Instruments instruments,
-                                 Theory theory, Path out, TrainingListener progress, Instant startedAt, double setupSeconds) {
+                                 Theory theory, Path out, TrainingListener progress, Instant startedAt, double setupSeconds,
+                                 StartPoint start) {
         double alpha = plan.network().init() == null && plan.network().initScheme() == overparam.core.nn.Init.STANDARD ? plan.network().initScale() : 0;
         try (RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd(),
                 linePath(plan, spec));
              RunFolder folder = RunFolder.create(out)) {
             RunSummary summary = RunSummary.start(plan, spec, data, trainSpec, theory, startedAt);
+            if (start != StartPoint.NONE) summary.startPoint(start.steps(), start.loss(), start.seconds(), start.divergedAt(), start.matchedTrace());
             folder.writeSummary(summary.json());
+            if (start.diverged()) {                                                   // the GD start phase diverged: so did the run
+                TrainResult diverged = new TrainResult(TrainResult.DIVERGED, 0, 0, Double.NaN, start.seconds(), 0);
+                folder.finish();
+                summary.finish(diverged, setupSeconds, 0);
+                folder.writeSummary(summary.json());
+                return new Outcome(folder.dir(), diverged, trainSpec.optimizer().eta(), data.train().n(), data.train().d(), Double.NaN);
+            }
             if (instruments.has(Instruments.Instrument.GRADIENT_NOISE)) observers.gradientNoise(network, data, trainSpec, plan.train().noise());
             if (plan.dumpGram()) observers.dumpGram(folder);
             TrainingListener both = new TrainingListener() {

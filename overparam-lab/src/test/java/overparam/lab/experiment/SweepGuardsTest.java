@@ -25,6 +25,26 @@ class SweepGuardsTest {
         return "name: " + name + "\nbase: {arch: fc, depth: 2, width: 16, synthetic: sphere, n: 8, d: 3, eta: \"0.1\", steps: 1}\nsweep:\n" + sweep;
     }
 
+    /** A sweep value may be a variant: fields set together, shown on its axis by the axis's own field. */
+    @Test void variantsSetSeveralFieldsAndAreKeyedByTheAxisField() {
+        ExperimentSpec s = SpecParser.parse(spec("variants", "  label:\n    - {label: gd}\n    - {label: sgd, batch_size: 4, eta: \"0.2\"}\n"
+                + "  seed: [0, 1]\n"), "variants.yaml");
+        var cells = s.cells();
+        assertEquals(4, cells.size());
+        assertEquals("label=gd,seed=0", cells.get(0).key());
+        assertEquals("label=sgd,seed=1", cells.get(3).key());
+        assertEquals(null, cells.get(0).config().batchSize());
+        assertEquals(4, cells.get(3).config().batchSize());
+        assertEquals("0.2", cells.get(3).config().eta());
+        assertEquals("sgd", cells.get(3).config().label());
+        assertEquals(1L, cells.get(3).config().seed());
+        ExperimentSpec bad = SpecParser.parse(spec("bad", "  label:\n    - {batch_size: 4}\n"), "bad.yaml");
+        BadInputException e = assertThrows(BadInputException.class, bad::cells);
+        assertTrue(e.getMessage().startsWith("sweep axis 'label': the variant {batch_size=4} does not set label"), e.getMessage());
+        ExperimentSpec unknown = SpecParser.parse(spec("unknown", "  label:\n    - {label: x, batch: 4}\n"), "unknown.yaml");
+        assertTrue(assertThrows(BadInputException.class, unknown::cells).getMessage().contains("unknown config field 'batch'"));
+    }
+
     @Test void aMillionCellsNeedYesAndAreCountedWithoutExpanding() {
         ExperimentSpec s = SpecParser.parse(spec("big", "  seed: " + values(1000) + "\n  data_seed: " + values(1000) + "\n"), "big.yaml");
         assertEquals(1_000_000, s.cellCount());
