@@ -106,9 +106,9 @@ final class TrainCommand implements Callable<Integer> {
     Double noiseTrace;
     @Option(names = "--langevin-top", paramLabel = "K", description = "--langevin hessian: the noise follows the top K eigenvectors of the loss's Hessian (Zhu et al. 2019's GLD Hessian). Default: 10.")
     Integer langevinTop;
-    @Option(names = "--langevin-every", paramLabel = "S", description = "--langevin hessian: recompute the eigenvectors (Lanczos on exact Hessian-vector products over the training set) every S steps. Default: 10.")
+    @Option(names = "--langevin-every", paramLabel = "S", description = "--langevin hessian: recompute the eigenvectors (Lanczos on exact Hessian-vector products over the training set) every S steps; with --noise-match-sgd, SGD's trace as well. Default: 10.")
     Integer langevinEvery;
-    @Option(names = "--noise-match-sgd", paramLabel = "B", description = "With --langevin, instead of --noise-trace: the trace of minibatch SGD's noise with batches of B at the point training starts, s^2 (n - B) / (B (n - 1)) tr Sigma from the per-sample gradients (Zhu et al. 2019 compare noise shapes at SGD's magnitude); summary.json's start.noise_trace says what it was.")
+    @Option(names = "--noise-match-sgd", paramLabel = "B", description = "With --langevin, instead of --noise-trace: the trace of minibatch SGD's noise with batches of B at the current weights, s^2 (n - B) / (B (n - 1)) tr Sigma from the per-sample gradients, recomputed every --langevin-every steps (Zhu et al. 2019 compare noise shapes at SGD's magnitude); summary.json's start.noise_trace is its value where training starts.")
     Integer noiseMatchSgd;
     @Option(names = "--gd-start", paramLabel = "K", description = "Start from where K steps of plain full-batch gradient descent at --eta take the initialization (no noise, clipping or records), then train --steps steps as configured, recorded from 0 (Zhu et al. 2019: every dynamics from one minimum GD found). summary.json's start.loss is the loss there. Default: none.")
     Integer gdStart;

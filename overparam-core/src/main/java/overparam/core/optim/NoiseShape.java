@@ -5,8 +5,9 @@ import overparam.core.linalg.Matrix;
 
 /**
  * The covariance of Langevin noise: how a draw epsilon ~ N(0, Sigma) with a prescribed trace tr(Sigma) = T spreads over
- * the P trained coordinates. Isotropic now (Sigma = (T / P) I, Zhu et al. 2019's "GLD const"); a Hessian-shaped one
- * (epsilon = sum_j sqrt(c lambda_j) u_j z_j over the top-k eigenpairs, c = T / sum_j lambda_j: their "GLD Hessian") plugs in here.
+ * the P trained coordinates: isotropic here (Sigma = (T / P) I, Zhu et al. 2019's "GLD const"); shapes that need the
+ * network and the data live in core/curvature: Hessian-shaped ({@code HessianNoise}, epsilon = sum_j sqrt(c lambda_j) u_j z_j
+ * over the top-k eigenpairs, c = T / sum_j lambda_j: their "GLD Hessian"), and any shape at SGD's trace ({@code SgdMatchedNoise}).
  */
 public interface NoiseShape {
     /** Called once with the parameters' shapes; P is the total count of their entries. */

@@ -20,20 +20,20 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
 
     /** The optimizer at a step size (the given one, or auto's once computed), without noise the run must supply. */
     public Optimizer optimizer(double stepSize) {
-        if (shaping.langevin() != null && (shaping.langevin().hessian() || shaping.langevin().matchesSgd()))
+        if (shaping.langevin() != null && shaping.langevin().runSupplied())
             throw new IllegalStateException("--langevin hessian or --noise-match-sgd: the run supplies the noise (optimizer(eta, shape, trace))");
         return optimizer(stepSize, null, Double.NaN);
     }
 
     /**
-     * The optimizer at a step size; with --langevin hessian its noise shape, and with --noise-match-sgd its trace, made by
-     * the run from its network and data ({@code core/curvature/HessianNoise}, {@code GradientCovariance}), which the plan
-     * cannot make (NaN: the plan's own --noise-trace).
+     * The optimizer at a step size; with --langevin hessian or --noise-match-sgd the noise shape and the start point's trace
+     * the run made from its network and data ({@code core/curvature/HessianNoise}, {@code SgdMatchedNoise}), which the plan
+     * cannot make (null and NaN: the plan's own isotropic shape and --noise-trace).
      */
-    public Optimizer optimizer(double stepSize, NoiseShape hessianShape, double matchedTrace) {
+    public Optimizer optimizer(double stepSize, NoiseShape runShape, double startTrace) {
         Shaping.LangevinPlan l = shaping.langevin();
         Optimizer.Langevin langevin = l == null ? null
-                : new Optimizer.Langevin(l.hessian() ? hessianShape : NoiseShape.ISOTROPIC, l.matchesSgd() ? matchedTrace : l.trace());
+                : new Optimizer.Langevin(l.runSupplied() ? runShape : NoiseShape.ISOTROPIC, l.matchesSgd() ? startTrace : l.trace());
         return new Optimizer(stepSize, batchSize, momentum, weightDecay, schedule).shaped(shaping.clipNorm(), shaping.normalized(), langevin);
     }
 
@@ -47,13 +47,16 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
         /**
          * --langevin isotropic|hessian: Gaussian noise on the gradient with covariance trace {@code trace} (--noise-trace), or,
          * when {@code matchSgdBatch} > 0 (--noise-match-sgd B), the trace of minibatch SGD's noise with batches of B at the
-         * point training starts (Zhu et al. 2019 match GLD's noise magnitude to SGD's); hessian: along the top {@code top}
-         * Hessian eigenvectors, recomputed every {@code every} steps (their GLD Hessian).
+         * current weights, recomputed every {@code every} steps (Zhu et al. 2019's code matches GLD's magnitude to SGD's so);
+         * hessian: along the top {@code top} Hessian eigenvectors, recomputed every {@code every} steps (their GLD Hessian).
          */
         public record LangevinPlan(boolean hessian, double trace, int matchSgdBatch, int top, int every) {
             public static final int DEFAULT_TOP = 10, DEFAULT_EVERY = 10;
 
             public boolean matchesSgd() { return matchSgdBatch > 0; }
+
+            /** Whether the run must make the noise shape (it needs the network and the data). */
+            public boolean runSupplied() { return hessian || matchesSgd(); }
         }
 
         /** Parameter-sized buffers these transforms keep: the formed gradient (clip, normalize), the noise draw (Langevin). */
@@ -78,9 +81,11 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
             if (kind == null && (c.langevinTop() != null || c.langevinEvery() != null))
                 throw new BadInputException((c.langevinTop() != null ? "--langevin-top" : "--langevin-every")
                         + ": only --langevin hessian reads it; add --langevin hessian --noise-trace T, or drop it.");
-            if (kind != null && !kind.equals("hessian") && (c.langevinTop() != null || c.langevinEvery() != null))
-                throw new BadInputException("--langevin " + c.langevin() + " with " + (c.langevinTop() != null ? "--langevin-top" : "--langevin-every")
-                        + ": only --langevin hessian follows eigenvectors; drop it or use --langevin hessian.");
+            if (kind != null && !kind.equals("hessian") && c.langevinTop() != null)
+                throw new BadInputException("--langevin " + c.langevin() + " with --langevin-top: only --langevin hessian follows eigenvectors; drop it or use --langevin hessian.");
+            if (kind != null && !kind.equals("hessian") && c.langevinEvery() != null && c.noiseMatchSgd() == null)
+                throw new BadInputException("--langevin " + c.langevin() + " with --langevin-every: isotropic noise of a fixed --noise-trace has nothing to"
+                        + " recompute; drop it, or match SGD's trace with --noise-match-sgd B.");
             if (c.langevin() == null) {
                 if (c.noiseTrace() != null)
                     throw new BadInputException("--noise-trace " + c.noiseTrace() + " without --langevin: add --langevin isotropic (or hessian), or drop --noise-trace.");

@@ -146,6 +146,11 @@ final class MemoryCheck {
             parts.add(new Part("Hessian noise", overparam.core.curvature.HessianNoise.bytes(spec, n, (long) parameters, top),
                     "the Lanczos vectors and eigenvectors", Math.min(3.0 * top + 10, parameters), parameters));
         }
+        if (plan.train().shaping().langevin() != null && plan.train().shaping().langevin().matchesSgd()) {   // a one-row pass, gbar, g_i
+            double parameters = Network.bytes(spec) / Double.BYTES;
+            parts.add(new Part("SGD-matched noise", overparam.core.curvature.GradientCovariance.bytes(spec, (long) parameters),
+                    "the per-sample gradients", 2, parameters));
+        }
         if (instruments.has(Instrument.HESSIAN)) {            // P <= every parameter; the Lanczos basis is min(iterations, P) x P
             double parameters = Network.bytes(spec) / Double.BYTES;
             parts.add(new Part("Hessian", HessianInstrument.bytes(spec, n, (long) parameters, instruments.hessian()), "the Lanczos vectors",

@@ -6,6 +6,8 @@ import java.util.List;
 import overparam.core.BadInputException;
 import overparam.core.curvature.GradientCovariance;
 import overparam.core.curvature.HessianNoise;
+import overparam.core.curvature.SgdMatchedNoise;
+import overparam.core.optim.NoiseShape;
 import overparam.core.data.Dataset;
 import overparam.core.data.NdArray;
 import overparam.core.data.Npz;
@@ -97,9 +99,7 @@ public final class TrainRun {
                                                                                       plan.network().initScale())) {
                 double eta = plan.train().eta() instanceof StepSize.Fixed f ? f.eta() : autoEta(network, train, trained);
                 StartPoint start = StartPoint.reach(plan, network, train, loss, eta, trained);
-                TrainPlan.Shaping.LangevinPlan hessian = plan.train().shaping().hessian();
-                try (HessianNoiseHolder noise = hessian == null ? null : new HessianNoiseHolder(
-                        new HessianNoise(network, trained, loss, train, hessian.top(), hessian.every(), plan.train().seed()))) {
+                try (RunNoise noise = RunNoise.of(plan.train().shaping().langevin(), network, trained, loss, train, plan.train().seed())) {
                     TrainSpec trainSpec = new TrainSpec(loss, plan.train().optimizer(eta, noise == null ? null : noise.shape(), start.matchedTrace()),
                             plan.train().steps(), plan.train().recordEvery(), trained, plan.train().seed());
                     double setupSeconds = (System.nanoTime() - t0) / 1e9;
@@ -114,7 +114,8 @@ public final class TrainRun {
      * at the run's eta reach from it, unrecorded (Zhu et al. 2019 start each dynamics from a minimum GD found: the same
      * point for every optimizer of the same seed, bit for bit); and there, with --noise-match-sgd B, the trace of minibatch
      * SGD's noise at batch size B, s^2 (n - B) / (B (n - 1)) tr Sigma ({@link GradientCovariance}), which the Langevin noise
-     * takes. NaN fields: not asked for; divergedAt >= 0: the start phase diverged at that step.
+     * starts at ({@link SgdMatchedNoise} follows it from there). NaN fields: not asked for; divergedAt >= 0: the start phase
+     * diverged at that step.
      */
     record StartPoint(int steps, double loss, double seconds, int divergedAt, double matchedTrace) {
         static final StartPoint NONE = new StartPoint(0, Double.NaN, 0, -1, Double.NaN);
@@ -146,9 +147,23 @@ public final class TrainRun {
         }
     }
 
-    /** The run's Hessian-shaped noise, closed with the run (the optimizer's chain does not own its shape). */
-    private record HessianNoiseHolder(HessianNoise shape) implements AutoCloseable {
-        @Override public void close() { shape.close(); }
+    /**
+     * The noise shape a run makes from its network and data (--langevin hessian, --noise-match-sgd), closed with the run (the
+     * optimizer's chain does not own it); null when the plan's own isotropic shape of a fixed trace serves.
+     */
+    private record RunNoise(NoiseShape shape, HessianNoise hessian, SgdMatchedNoise matched) implements AutoCloseable {
+        static RunNoise of(TrainPlan.Shaping.LangevinPlan l, Network network, TrainedLayers trained, Loss loss, Dataset train, long seed) {
+            if (l == null || !l.runSupplied()) return null;
+            HessianNoise hessian = l.hessian() ? new HessianNoise(network, trained, loss, train, l.top(), l.every(), seed) : null;
+            NoiseShape inner = hessian != null ? hessian : NoiseShape.ISOTROPIC;
+            SgdMatchedNoise matched = l.matchesSgd() ? new SgdMatchedNoise(inner, network, trained, loss, train, l.matchSgdBatch(), l.every()) : null;
+            return new RunNoise(matched != null ? matched : inner, hessian, matched);
+        }
+
+        @Override public void close() {
+            if (hessian != null) hessian.close();
+            if (matched != null) matched.close();
+        }
     }
 
     /** The direction of --synthetic line's path (its inputs in order), or null for other inputs. */

@@ -34,7 +34,8 @@ public record CellResult(long runId, String cell, JsonNode config, RunStatus sta
      * metric's last recorded value. "steps_to:METRIC<=V" (or >=) is the first recorded step at which the metric
      * reached V: how long training took to get there (NaN when it never did). "relative:METRIC" is its last value over
      * its first (how much of the way a distance has closed). "initial:METRIC" is its first recorded value (at
-     * initialization). "log10:Y" is the base-10 logarithm of any of these, NaN when Y <= 0 (for quantities spanning orders
+     * initialization). "max:METRIC" is its largest recorded value (how far a run climbed, e.g. a loss escaping a
+     * minimum). "log10:Y" is the base-10 logarithm of any of these, NaN when Y <= 0 (for quantities spanning orders
      * of magnitude, whose means and intervals belong on a log scale).
      */
     public double valueOf(String name) {
@@ -45,6 +46,11 @@ public record CellResult(long runId, String cell, JsonNode config, RunStatus sta
         if (name.startsWith("initial:")) {
             var s = series(name.substring("initial:".length()));
             return s.isEmpty() || s.firstEntry().getValue() == null ? Double.NaN : s.firstEntry().getValue();
+        }
+        if (name.startsWith("max:")) {
+            double max = Double.NaN;
+            for (Double v : series(name.substring("max:".length())).values()) if (v != null && !Double.isNaN(v) && (Double.isNaN(max) || v > max)) max = v;
+            return max;
         }
         if (name.startsWith("steps_to:")) return stepsTo(name.substring("steps_to:".length()));
         if (name.startsWith("relative:")) {

@@ -277,6 +277,40 @@ class CheckTest {
         assertVerdict(HOLDS, relative.evaluate(results(stays)));
     }
 
+    /**
+     * Two dynamics from each seed's shared start: the seeds spread by 0.1, the paired difference is 0.01 +- 0.001. Welch
+     * counts the shared spread and cannot decide; pairing by seed removes it. Differences 0.009, 0.010, 0.011: mean
+     * 0.010, sd 0.001, se 0.001 / sqrt(3), t(0.975; 2) = 4.302653: half-width 0.0024841.
+     */
+    @Test
+    void comparePairedBySeedCancelsTheSpreadTheGroupsShare() {
+        List<CellResult> cells = new ArrayList<>();
+        double[] start = {0.5, 0.6, 0.7}, gap = {0.009, 0.010, 0.011};
+        for (int seed = 0; seed < 3; seed++) {
+            cells.add(cell(Map.of("label", "sgd", "seed", seed, "batch_size", 10), Map.of("test_accuracy", start[seed] + gap[seed]), Map.of(), "done"));
+            cells.add(cell(Map.of("label", "gd", "seed", seed), Map.of("test_accuracy", start[seed]), Map.of(), "done"));
+        }
+        Compare welch = new Compare("sgd above gd", "test_accuracy", "label", "sgd", "gd", "higher", null, null);
+        assertVerdict(INCONCLUSIVE, welch.evaluate(results(cells)));
+        Compare paired = new Compare("sgd above gd", "test_accuracy", "label", "sgd", "gd", "higher", null, null, "seed");
+        Verdict v = paired.evaluate(results(cells));
+        assertVerdict(HOLDS, v);
+        assertEquals(0.010, v.estimate(), 1e-12);
+        assertEquals(0.010 - 4.302653 * 0.001 / Math.sqrt(3), v.ciLow(), 1e-6);
+        assertVerdict(FAILS, new Compare("gd above sgd", "test_accuracy", "label", "gd", "sgd", "higher", null, null, "seed").evaluate(results(cells)));
+        // a seed missing from one group is left out, not paired with another
+        List<CellResult> missing = new ArrayList<>(cells.subList(0, 5));
+        Verdict two = paired.evaluate(results(missing));
+        assertTrue(two.measured().contains("over 2 pairs"), two.toString());
+        assertEquals(4, two.cellsUsed());
+        // a pairing field that repeats within a group is refused, not guessed
+        List<CellResult> twice = new ArrayList<>(cells);
+        twice.add(cell(Map.of("label", "gd", "seed", 0), Map.of("test_accuracy", 0.4), Map.of(), "done"));
+        Verdict refused = paired.evaluate(results(twice));
+        assertVerdict(INCONCLUSIVE, refused);
+        assertTrue(refused.measured().contains("share seed=0"), refused.toString());
+    }
+
     @Test
     void boundIsDecidedCellByCellWithARoundingSlackOnly() {
         Bound check = new Bound("loss under the bound", "loss", "loss_bound", null, null);

@@ -44,4 +44,13 @@ class CellResultTest {
         assertTrue(Double.isNaN(c.valueOf("log10:gram_lambda_min")), "the last record is below 0: no logarithm");
         assertTrue(Double.isNaN(c.valueOf("initial:never_recorded")));
     }
+
+    @Test
+    void maxIsTheLargestRecordWhereverItFalls() {
+        CellResult c = cell(Map.of(), "loss", 0.01, 3.0, 0.5, 0.02);
+        assertEquals(3.0, c.valueOf("max:loss"), 0.0);
+        assertEquals(Math.log10(3.0), c.valueOf("log10:max:loss"), 1e-15);
+        assertEquals(-1.0, cell(Map.of(), "x", -4, -1, -2).valueOf("max:x"), 0.0);
+        assertTrue(Double.isNaN(c.valueOf("max:never_recorded")));
+    }
 }
