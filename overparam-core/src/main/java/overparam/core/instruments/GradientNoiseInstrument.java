@@ -27,8 +27,9 @@ import overparam.core.nn.TrainedLayers;
  * covariance s^2 (n - b) / (b (n - 1)) Sigma (sampling without replacement). Records:
  * <ul>
  *   <li>grad_norm: ||grad L|| over the whole training set (L as the run's loss defines it);</li>
- *   <li>grad_noise_trace: tr Sigma = (1/n) sum_i ||g_i||^2 - ||gbar||^2 ({@link PerExampleGradients}; one-output dense
- *       networks only), and grad_noise_trace_batch = s^2 (n - b) / (b (n - 1)) tr Sigma, E ||xi||^2 at batch size b;</li>
+ *   <li>grad_noise_trace: tr Sigma = (1/n) sum_i ||g_i||^2 - ||gbar||^2 ({@link PerExampleGradients}, from the back-propagated
+ *       signals, for one-output dense networks; for any other network, k-output heads and cross-entropy among them, by one
+ *       row at a time, {@link overparam.core.curvature.GradientCovariance}), and grad_noise_trace_batch = s^2 (n - b) / (b (n - 1)) tr Sigma, E ||xi||^2 at batch size b;</li>
  *   <li>grad_noise_sq_mean: (1/K) sum_k ||xi_k||^2 over the K drawn batches (Monte Carlo of the same, any network);</li>
  *   <li>tail_index_pooled: {@link TailIndex} over all K P coordinates of the K noise vectors, as their code pools them;
  *       tail_index_layer: the same per parameter block (W1..WH, a: the trained ones, in order). Under softmax cross-entropy
@@ -47,6 +48,7 @@ public final class GradientNoiseInstrument implements Observer {
     private final Dataset data;
     private final int batches, batchSize, n, p;
     private final boolean perExample;
+    private final overparam.core.curvature.GradientCovariance covariance;   // tr Sigma where the signals' formula does not apply
     private final double scale;                 // s: n / b for a summed loss (applied to the batch's sum), 1 for a mean
     private final LossGradient full, batch;
     private final ParameterVector layout;
@@ -67,6 +69,7 @@ public final class GradientNoiseInstrument implements Observer {
         this.batchSize = batchSize;
         this.n = data.n();
         this.perExample = PerExampleGradients.applies(spec);
+        this.covariance = perExample ? null : new overparam.core.curvature.GradientCovariance(network, trained, loss);
         this.scale = loss.isMean() ? 1 : (double) n / batchSize;
         this.full = new LossGradient(network, trained, loss, n);
         this.batch = new LossGradient(network, trained, loss, batchSize);
@@ -89,7 +92,8 @@ public final class GradientNoiseInstrument implements Observer {
     /** Native bytes for K batches of b over n samples: the K noise vectors, the full gradient, two workspaces, the batch. */
     public static double bytes(NetworkSpec spec, double parameters, int n, int batches, int batchSize) {
         return (batches + 1.0) * parameters * Double.BYTES + overparam.core.nn.Workspace.bytes(spec, n)
-                + overparam.core.nn.Workspace.bytes(spec, batchSize) + Matrix.bytes(batchSize, spec.inputDim() + 1);
+                + overparam.core.nn.Workspace.bytes(spec, batchSize) + Matrix.bytes(batchSize, spec.inputDim() + 1)
+                + (PerExampleGradients.applies(spec) ? 0 : overparam.core.curvature.GradientCovariance.bytes(spec, (long) parameters));
     }
 
     @Override public void onRecord(RunView view, StepRecord record) {
@@ -97,12 +101,17 @@ public final class GradientNoiseInstrument implements Observer {
         full.evaluate(data.x(), data.y(), fullGradient);
         double gradNorm = Linalg.normF(fullGradient);
         record.put("grad_norm", gradNorm);
-        if (perExample) {
-            double mean = 0;
-            for (double v : exampleNorms) mean += v;
-            mean /= n;
-            double gbar = loss.isMean() ? gradNorm : gradNorm / n;              // gbar = grad L for a mean, grad L / n for a sum
-            double trace = Math.max(mean - gbar * gbar, 0);
+        {
+            double trace;
+            if (perExample) {
+                double mean = 0;
+                for (double v : exampleNorms) mean += v;
+                mean /= n;
+                double gbar = loss.isMean() ? gradNorm : gradNorm / n;          // gbar = grad L for a mean, grad L / n for a sum
+                trace = Math.max(mean - gbar * gbar, 0);
+            } else {
+                trace = covariance.trace(data.x(), data.y());                    // 2n one-row passes: any network
+            }
             record.put("grad_noise_trace", trace);
             record.put("grad_noise_trace_batch", overparam.core.curvature.GradientCovariance.batchNoiseTrace(trace, n, batchSize, loss));
         }
@@ -151,5 +160,6 @@ public final class GradientNoiseInstrument implements Observer {
         noise.close();
         batchX.close();
         batchY.close();
+        if (covariance != null) covariance.close();
     }
 }

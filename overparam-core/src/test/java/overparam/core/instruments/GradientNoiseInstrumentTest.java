@@ -38,6 +38,12 @@ import overparam.core.reference.MinimumNormInterpolant;
 class GradientNoiseInstrumentTest {
     private static final int N = 8, D = 4;
 
+    /** The data with class labels 0, 1, 2, 0, ... for cross-entropy (its labels are classes), else as drawn. */
+    private static Dataset labelled(Dataset data, Loss loss) {
+        if (loss == Loss.CROSS_ENTROPY) for (int i = 0; i < data.n(); i++) data.y().set(i, 0, i % 3);
+        return data;
+    }
+
     /** The per-example gradients g_i, one LossGradient evaluation per row: the independent route. */
     private static Matrix[] perExampleLoop(Network net, Dataset data, Loss loss) {
         TrainedLayers trained = TrainedLayers.all(net.spec());
@@ -122,12 +128,13 @@ class GradientNoiseInstrumentTest {
      * enumeration.
      */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"squared", "mse"})
+    @CsvSource({"squared", "mse", "cross-entropy"})
     void batchNoiseMatchesTheEnumerationOfEveryBatch(String lossName) {
-        NetworkSpec spec = spec("fc", 2);
         Loss loss = Loss.parse(lossName);
+        // cross-entropy: three outputs, whose tr Sigma comes by rows (GradientCovariance), not from the one-output signals
+        NetworkSpec spec = loss == Loss.CROSS_ENTROPY ? Fixtures.spec(Arch.FC, "softplus", D, 6, 2, 3) : spec("fc", 2);
         int b = 3, k = 3000;
-        try (Network net = Network.initialize(spec, 9); Dataset data = Fixtures.sphere(N, D, 8);
+        try (Network net = Network.initialize(spec, 9); Dataset data = labelled(Fixtures.sphere(N, D, 8), loss);
              GradientNoiseInstrument noise = new GradientNoiseInstrument(net, TrainedLayers.all(spec), loss, data, k, b, 2);
              LossGradient full = new LossGradient(net, TrainedLayers.all(spec), loss, N);
              LossGradient batch = new LossGradient(net, TrainedLayers.all(spec), loss, b)) {
