@@ -17,8 +17,9 @@ import overparam.lab.store.Store;
 
 /**
  * A finished cell's run folder as rows for the store: each metrics.jsonl line's numbers (lists flattened per
- * parameter: weight_movement.W1 .. .a, with .total the root sum of squares for the movement norms; singular values,
- * the lists named *_sv, by rank: recovery_sv.1 the largest), and the
+ * parameter: weight_movement.W1 .. .a, with .total the root sum of squares for the movement norms; lists by rank or
+ * position, {@link #BY_POSITION}, numbered from 1: recovery_sv.1 the largest singular value, hessian_top_eigenvalues.1
+ * the largest eigenvalue, input_grad_autocorr.1 lag 1, input_grad_path.1 the first point), and the
  * run's values from summary.json (lambda_0, width_requirement, final and initial loss, eta, timings).
  */
 record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
@@ -44,6 +45,14 @@ record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
         return new CellFiles(steps, values(read, steps));
     }
 
+    /** Suffixes of the list metrics whose entries are ranks or positions, not parameters. */
+    static final List<String> BY_POSITION = List.of("_sv", "_eigenvalues", "_path", "_autocorr", "_autocorr_centred");
+
+    static boolean byPosition(String name) {
+        for (String suffix : BY_POSITION) if (name.endsWith(suffix)) return true;
+        return false;
+    }
+
     private static Store.StepRow row(JsonNode line, List<String> parameters) {
         Map<String, Double> v = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = line.fields(); it.hasNext(); ) {
@@ -54,7 +63,7 @@ record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
             if (value.isNumber()) v.put(name, value.asDouble());
             else if (value.isNull()) v.put(name, null);
             else if (value.isArray()) {
-                boolean spectrum = name.endsWith("_sv");                           // singular values by rank: NAME.1 the largest
+                boolean spectrum = byPosition(name);
                 double sumSq = 0;
                 for (int i = 0; i < value.size(); i++) {
                     JsonNode x = value.get(i);
