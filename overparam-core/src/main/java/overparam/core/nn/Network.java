@@ -16,7 +16,8 @@ import overparam.core.optim.Gradients;
  * One of seed 004's (or seed 002's) networks with its weights: hidden layers 1..H and the output layer a, u = a^T x^(H)
  * (u = <a, x^(H)> with a in R^{m x p} for the convolutional ResNet; a in R^{m x k} for a k-output head, and a = 1,
  * fixed, for seed 002's u = ||x^(N)||_1). Parameters are numbered h = 1..H for W^(h) and H + 1 for a, as the Gram
- * matrices G^(h) are; a learned PReLU slope belongs to its layer. Inside, a is laid out like a sample's activations
+ * matrices G^(h) are; a learned PReLU slope belongs to its layer, and so do Fixup's scalars ({@link #scalars}: the
+ * branch layers', and the bias before a, whose forward pass leaves x^(H) + b in the workspace's top output). Inside, a is laid out like a sample's activations
  * (pixel-major, index l m + r), so U = X^(H) a is one product for every network; the weights files keep seed 004's
  * m x p ({@link #weightArrays}).
  */
@@ -102,6 +103,9 @@ public final class Network implements AutoCloseable {
      * alphaH for PReLU); copied.
      */
     public static Network fromWeights(NetworkSpec spec, Map<String, Matrix> weights, String source) {
+        if (!spec.fixupScalars() && weights.containsKey(OUTPUT_BIAS))
+            throw BadInputException.of(source, "Fixup's scalar biases and multipliers (keys " + OUTPUT_BIAS + ", branch1_b1, ...)",
+                    "the weights of a network without them", "Start a network with Fixup's scalars from these weights; dropping them would change its function.");
         List<Activation> acts = layerActivations(spec);
         for (int h = 1; h <= spec.depth() && spec.activation() instanceof Activation.PRelu; h++) {
             Matrix alpha = weights.get("alpha" + h);
@@ -229,6 +233,17 @@ public final class Network implements AutoCloseable {
     public Map<String, Matrix> parameters() {
         Map<String, Matrix> map = new LinkedHashMap<>();
         for (int h = 1; h <= spec.parameterCount(); h++) map.put(spec.parameterName(h), parameter(h));
+        return map;
+    }
+
+    /**
+     * {@link #parameters} and Fixup's trained scalars by their weights-file keys (live): what {@link #fromWeights} needs
+     * for a network of one's own with the same function.
+     */
+    public Map<String, Matrix> parametersAndScalars() {
+        Map<String, Matrix> map = parameters();
+        for (int h = 1; h <= spec.parameterCount(); h++)
+            for (int k = 0; k < scalars(h).size(); k++) map.put(scalarNames(h).get(k), scalars(h).get(k));
         return map;
     }
 

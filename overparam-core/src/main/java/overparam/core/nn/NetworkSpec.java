@@ -8,7 +8,8 @@ import overparam.core.BadInputException;
  * branch scale c_res, and for the convolutional ResNet its {@link Patches} (image shape and patch size; NONE
  * for the dense networks). The input dimension is the length of a sample's row: d0 p for a convolutional net
  * (d0 channels of p pixels, channel-major as numpy stores n x d0 x p). Everything else (layer scales,
- * c_sigma) follows from these.
+ * c_sigma) follows from these. fixupScalars adds Fixup's trained scalar biases and multipliers to the unit-branch residual
+ * MLP ({@link BranchLayer}).
  */
 public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches, int outputs,
                           int[] hiddenWidths, boolean fixupScalars) {

@@ -33,7 +33,9 @@ public record RunConfig(
         // signal propagation (issue 16): unset = seed 004's branch scale c_res / (H sqrt m)
         String branchScale,
         // --langevin hessian: the top-k eigenpairs its noise follows, recomputed every S steps; unset = 10 and 10
-        Integer langevinTop, Integer langevinEvery) {
+        Integer langevinTop, Integer langevinEvery,
+        // Fixup's scalar biases and multipliers (Zhang et al. 2019, rule 3) in --arch resnet-unit; unset = off
+        Boolean fixupScalars) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -50,7 +52,8 @@ public record RunConfig(
             null, null, null, true, 0.0, null,
             null, null, 0, 0.0, 0.0, "constant",
             "standard", null, false, false, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null);
 
     /**
      * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's
@@ -60,7 +63,8 @@ public record RunConfig(
      * {@link NoisePlan#DEFAULT_BATCHES} and b the run's batch_size.
      * clip_norm, normalized, langevin and noise_trace stay unset too (off): a run without them resumes as it was.
      * So do the hessian instrument's hessian_top, hessian_probes and hessian_iterations (unset: its defaults,
-     * {@link Instruments#HESSIAN_DEFAULTS}).
+     * {@link Instruments#HESSIAN_DEFAULTS}). fixup_scalars stays unset (off), also with --init-scheme fixup: a fixup run or
+     * store made before the scalars existed resumes as the same network.
      */
     public RunConfig withDefaults() {
         ObjectNode merged = JSON.valueToTree(DEFAULTS);
