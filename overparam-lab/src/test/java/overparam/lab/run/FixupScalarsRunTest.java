@@ -30,7 +30,8 @@ class FixupScalarsRunTest {
         return RunConfigTest.empty().with("arch", "resnet-unit").with("depth", 5).with("width", 8).with("activation", "relu")
                 .with("init_scheme", "fixup").with("fixup_scalars", true).with("synthetic", "sphere").with("n", 10).with("d", 4)
                 .with("eta", "0.05").with("steps", 12).with("record_every", 4).with("threads", 1).with("limit_kernel", "off")
-                .with("instruments", "smoothness").with("out", tmp.resolve(out).toString());
+                .with("instruments", "smoothness,gradient-noise").with("noise_batch_size", 5).with("noise_batches", 4)
+                .with("out", tmp.resolve(out).toString());
     }
 
     @Test void thePlanTakesTheScalarsOnlyForTheUnitBranchResidualMlp() {
@@ -45,18 +46,19 @@ class FixupScalarsRunTest {
         assertFalse(RunPlan.parse(unit("a").with("arch", "fc").with("init_scheme", "standard").with("fixup_scalars", false)).network().fixupScalars());
     }
 
-    /** The Gram and Hessian instruments do not cover the scalars: named, they are refused saying so; "all" drops them. */
+    /** The Gram and Hessian instruments do not cover the scalars: named, they are refused saying so. */
     @Test void instrumentsThatCannotSeeTheScalarsAreRefusedWithTheReason() {
-        String gram = LinearModelRunTest.refusal(unit("g").with("instruments", "gram"));
+        String gram = LinearModelRunTest.refusal(unit("g").with("instruments", "gram").with("noise_batch_size", null).with("noise_batches", null));
         assertTrue(gram.contains("gram") && gram.contains("--fixup-scalars"), gram);
-        String hessian = LinearModelRunTest.refusal(unit("h").with("instruments", "hessian"));
+        String hessian = LinearModelRunTest.refusal(unit("h").with("instruments", "hessian").with("noise_batch_size", null).with("noise_batches", null));
         assertTrue(hessian.contains("hessian") && hessian.contains("Fixup's scalar"), hessian);
         assertFalse(Files.exists(tmp.resolve("g")) || Files.exists(tmp.resolve("h")), "a refused run leaves no folder");
     }
 
     /**
-     * The weights file holds every scalar by name, moved from its start; the smoothness instrument (which evaluates the
-     * gradient over the whole parameter vector, scalars included) records and does not change the run; same seed, same bits;
+     * The weights file holds every scalar by name, moved from its start; the smoothness and gradient-noise instruments (which
+     * evaluate the gradient over the whole parameter vector, scalars included, the latter on the run's own network) record and
+     * do not change the run; same seed, same bits;
      * and --init reads the scalars back (0 further steps end where the first run ended).
      */
     @Test void aRunSavesTheScalarsRepeatsBitForBitAndResumes() throws IOException {
@@ -75,15 +77,18 @@ class FixupScalarsRunTest {
         }
         List<JsonNode> m = TrainRunTest.metrics(o.folder());
         for (JsonNode r : m.subList(1, m.size())) assertTrue(r.get("smoothness").asDouble() > 0, r.toString());
+        for (JsonNode r : m) assertEquals(6, r.get("tail_index_layer").size(), "one entry a weight matrix (W1..W5, a), none a scalar");
         TrainRun.Outcome again = TrainRun.execute(unit("two"), TrainingListener.NONE);
         assertArrayEquals(Files.readAllBytes(weights), Files.readAllBytes(again.folder().resolve("weights_final.npz")));
-        TrainRun.Outcome off = TrainRun.execute(unit("off").with("instruments", "none"), TrainingListener.NONE);
+        TrainRun.Outcome off = TrainRun.execute(unit("off").with("instruments", "none").with("noise_batch_size", null).with("noise_batches", null), TrainingListener.NONE);
         assertArrayEquals(Files.readAllBytes(weights), Files.readAllBytes(off.folder().resolve("weights_final.npz")), "the instrument changed the run");
-        TrainRun.Outcome resumed = TrainRun.execute(unit("resumed").with("init", weights.toString()).with("steps", 0).with("instruments", "none"),
+        TrainRun.Outcome resumed = TrainRun.execute(unit("resumed").with("init", weights.toString()).with("steps", 0).with("instruments", "none")
+                .with("noise_batch_size", null).with("noise_batches", null),
                 TrainingListener.NONE);
         assertEquals(TrainRunTest.metrics(o.folder()).get(m.size() - 1).get("loss").asDouble(),
                 TrainRunTest.metrics(resumed.folder()).get(0).get("loss").asDouble(), 0.0, "the loaded network is the trained one");
-        String without = LinearModelRunTest.refusal(unit("w").with("init", weights.toString()).with("fixup_scalars", null));
+        String without = LinearModelRunTest.refusal(unit("w").with("init", weights.toString()).with("fixup_scalars", null).with("instruments", "none")
+                .with("noise_batch_size", null).with("noise_batches", null));
         assertTrue(without.contains("--init") && without.contains("Fixup"), without);
     }
 }
