@@ -46,13 +46,16 @@ class FixupScalarsRunTest {
         assertFalse(RunPlan.parse(unit("a").with("arch", "fc").with("init_scheme", "standard").with("fixup_scalars", false)).network().fixupScalars());
     }
 
-    /** The Gram and Hessian instruments do not cover the scalars: named, they are refused saying so. */
+    /** The Gram and Hessian instruments (and --eta auto, 1 / lambda_max of the Gram) do not cover the scalars: refused saying so. */
     @Test void instrumentsThatCannotSeeTheScalarsAreRefusedWithTheReason() {
         String gram = LinearModelRunTest.refusal(unit("g").with("instruments", "gram").with("noise_batch_size", null).with("noise_batches", null));
         assertTrue(gram.contains("gram") && gram.contains("--fixup-scalars"), gram);
         String hessian = LinearModelRunTest.refusal(unit("h").with("instruments", "hessian").with("noise_batch_size", null).with("noise_batches", null));
         assertTrue(hessian.contains("hessian") && hessian.contains("Fixup's scalar"), hessian);
-        assertFalse(Files.exists(tmp.resolve("g")) || Files.exists(tmp.resolve("h")), "a refused run leaves no folder");
+        String auto = LinearModelRunTest.refusal(unit("e").with("eta", "auto").with("instruments", "none").with("noise_batch_size", null)
+                .with("noise_batches", null));
+        assertTrue(auto.startsWith("--eta auto") && auto.contains("--fixup-scalars"), auto);
+        assertFalse(Files.exists(tmp.resolve("g")) || Files.exists(tmp.resolve("h")) || Files.exists(tmp.resolve("e")), "a refused run leaves no folder");
     }
 
     /**
