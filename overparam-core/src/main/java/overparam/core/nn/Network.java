@@ -30,6 +30,7 @@ public final class Network implements AutoCloseable {
      * starting at 0; null without Fixup's scalars. Stored with a: the weights file's {@link #OUTPUT_BIAS}.
      */
     private final Matrix outputBias;
+    private final List<Matrix> outputScalars;       // [outputBias] or empty, made once
     private double outputBiasGradient;
 
     /** The weights-file key of the scalar bias before the output layer. */
@@ -39,6 +40,7 @@ public final class Network implements AutoCloseable {
         this.spec = spec;
         this.output = output;
         this.outputBias = spec.fixupScalars() ? Matrix.vectorOf(0.0) : null;
+        this.outputScalars = outputBias == null ? List.of() : List.of(outputBias);
         List<Layer> ls = new ArrayList<>();
         for (int h = 1; h <= spec.depth(); h++) {
             Matrix w = hiddenWeights.get(h - 1);
@@ -216,8 +218,7 @@ public final class Network implements AutoCloseable {
      * the output layer for h = H + 1; empty without them. They train when parameter h trains, after it.
      */
     public List<Matrix> scalars(int h) {
-        if (h <= spec.depth()) return layer(h).scalars();
-        return outputBias == null ? List.of() : List.of(outputBias);
+        return h <= spec.depth() ? layer(h).scalars() : outputScalars;
     }
 
     /** Their weights-file keys (branch3_b1, ..., output_b). */
