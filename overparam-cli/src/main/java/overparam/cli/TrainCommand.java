@@ -41,6 +41,8 @@ import overparam.lab.run.TrainRun;
             "  ./overparam train --arch fc --depth 2 --width 64 --activation relu --data fashion-mnist --classes 0,1 --per-class 200 --batch-size 50 --eta 0.005 --steps 200 --record-every 100 --instruments gradient-noise --noise-batches 16 --out runs/noise",
             "  # input gradients along a line at initialization, a 21-block residual MLP with unit branches (Balduzzi et al. 2017):",
             "  ./overparam train --arch resnet --branch-scale unit --depth 43 --width 128 --activation relu --synthetic line --n 256 --d 2 --eta 0.01 --steps 0 --instruments input-gradient,forward-signal --out runs/shattered",
+            "  # Fixup with its scalar biases and multipliers (Zhang et al. 2019), 10 blocks; the biases add curvature, so a smaller step than without them:",
+            "  ./overparam train --arch resnet-unit --depth 21 --width 32 --activation relu --init-scheme fixup --fixup-scalars --synthetic sphere --n 32 --d 10 --eta 0.005 --steps 200 --record-every 25 --instruments forward-signal,smoothness --out runs/fixup",
             "  # seed 002's network, SGD on Fashion-MNIST (./overparam setup installs it; slow: a smaller --steps or --per-class is fine):",
             "  ./overparam train --arch identity-mapping --activation prelu --leaky-slope 0.25 --data fashion-mnist --loss cross-entropy --batch-size 128 --eta 0.05 --momentum 0.9 --weight-decay 5e-4 --steps 2000 --record-every 200 --out runs/c1"})
 final class TrainCommand implements Callable<Integer> {
@@ -120,6 +122,8 @@ final class TrainCommand implements Callable<Integer> {
     String initScheme;
     @Option(names = "--init-scale", paramLabel = "ALPHA", description = "Multiplies every trained initial weight by ALPHA (the diagonal network starts at w_+ = w_- = ALPHA: Woodworth et al. 2020's kernel (large) and rich (small) regimes). Default: 1.")
     Double initScale;
+    @Option(names = "--fixup-scalars", description = "--arch resnet-unit: Fixup's scalar biases (start 0) before W_in, the activation, W_out and after the branch, a multiplier m (start 1) on each branch and a bias before the output layer, all trained (Zhang et al. 2019, Section 3, rule 3). Off unless given, also with --init-scheme fixup (rules 1-2 alone stay a run of their own).")
+    Boolean fixupScalars;
     @Option(names = "--widths", paramLabel = "LIST", description = "--arch linear: the hidden widths m_1,..,m_{N-1} of the N weight matrices (W_h is m_h x m_{h-1}), e.g. 32,16,8 with --depth 4; instead of one --width for all.")
     String widths;
     @Option(names = "--data-seed", paramLabel = "S", description = "Seed of the synthetic data and teacher alone (default: --seed), to vary the initialization over one data set.")

@@ -32,7 +32,8 @@ import overparam.core.nn.TrainedLayers;
  *       row at a time, {@link overparam.core.curvature.GradientCovariance}), and grad_noise_trace_batch = s^2 (n - b) / (b (n - 1)) tr Sigma, E ||xi||^2 at batch size b;</li>
  *   <li>grad_noise_sq_mean: (1/K) sum_k ||xi_k||^2 over the K drawn batches (Monte Carlo of the same, any network);</li>
  *   <li>tail_index_pooled: {@link TailIndex} over all K P coordinates of the K noise vectors, as their code pools them;
- *       tail_index_layer: the same per parameter block (W1..WH, a: the trained ones, in order). Under softmax cross-entropy
+ *       tail_index_layer: the same per parameter block (W1..WH, a: the trained ones, in order; Fixup's 1 x 1 scalars are in
+ *       the pooled and standardized estimates, not here, so entry b stays a weight matrix). Under softmax cross-entropy
        the output layer's noise sums to zero over the k classes of each hidden unit, so a block of whole rows of a sums to
        ~0 and its estimate (negative) is no tail index: the estimator assumes independent coordinates;</li>
  *   <li>tail_index_standardized: the same after dividing each coordinate by its standard deviation over the K vectors
@@ -52,6 +53,7 @@ public final class GradientNoiseInstrument implements Observer {
     private final double scale;                 // s: n / b for a summed loss (applied to the batch's sum), 1 for a mean
     private final LossGradient full, batch;
     private final ParameterVector layout;
+    private final int matrixBlocks;                 // W^(h) and a: the entries of tail_index_layer
     private final Matrix fullGradient, noise, batchX, batchY;
     private final Matrix[] noiseRows;           // the K noise vectors as P-vector views of noise (made once)
     private final int[] order, chosen, kept;
@@ -74,6 +76,9 @@ public final class GradientNoiseInstrument implements Observer {
         this.full = new LossGradient(network, trained, loss, n);
         this.batch = new LossGradient(network, trained, loss, batchSize);
         this.layout = full.layout();
+        int matrices = 0;
+        for (int b = 0; b < layout.blocks(); b++) if (!layout.isScalar(b)) matrices++;
+        this.matrixBlocks = matrices;
         this.p = layout.size();
         this.fullGradient = layout.zeros();
         this.noise = Matrix.vector(Math.multiplyExact(batches, p));
@@ -127,10 +132,11 @@ public final class GradientNoiseInstrument implements Observer {
         record.put("grad_noise_sq_mean", sq / batches);
         DoubleBuffer xi = noise.buffer();
         record.put("tail_index_pooled", TailIndex.estimate(batches * p, xi::get));
-        double[] layers = new double[layout.blocks()];
-        for (int b = 0; b < layers.length; b++) {
-            int offset = layout.offset(b), size = (b + 1 < layers.length ? layout.offset(b + 1) : p) - offset;
-            layers[b] = batches * size < 4 ? Double.NaN : TailIndex.estimate(batches * size, j -> xi.get((j / size) * p + offset + j % size));
+        double[] layers = new double[matrixBlocks];
+        for (int b = 0, entry = 0; b < layout.blocks(); b++) {
+            if (layout.isScalar(b)) continue;
+            int offset = layout.offset(b), size = (b + 1 < layout.blocks() ? layout.offset(b + 1) : p) - offset;
+            layers[entry++] = batches * size < 4 ? Double.NaN : TailIndex.estimate(batches * size, j -> xi.get((j / size) * p + offset + j % size));
         }
         record.put("tail_index_layer", layers);
         record.put("tail_index_standardized", TailIndex.standardized(batches, p, xi::get, sd, kept));

@@ -43,7 +43,7 @@ public final class SmoothnessInstrument implements Observer {
     /** network: the run's, at its initial weights (the untrained parameters, fixed through the run, are copied from it). */
     public SmoothnessInstrument(Network network, TrainedLayers trained, Dataset data, Loss loss) {
         if (!applies(network.spec())) throw new IllegalArgumentException("smoothness needs a network whose trained parameters are all matrices (no learned PReLU slope)");
-        this.own = Network.fromWeights(network.spec(), network.parameters(), "smoothness");
+        this.own = Network.fromWeights(network.spec(), network.parametersAndScalars(), "smoothness");
         this.gradient = new LossGradient(own, trained, loss, data.n());
         this.layout = gradient.layout();
         this.data = data;

@@ -69,4 +69,26 @@ final class Elementwise {
         s.x = v.buffer(); s.z = out.buffer(); s.cols = out.cols();
         ParallelLoops.run(BROADCAST_ROW, out.rows(), out.cols());
     }
+    /** out = in + c, every element (a scalar bias; out may alias in). */
+    static void shift(Matrix in, double c, Matrix out) {
+        DoubleBuffer x = in.buffer(), z = out.buffer();
+        for (int i = 0, n = (int) out.size(); i < n; i++) z.put(i, x.get(i) + c);
+    }
+
+    /** The sum of every element: the gradient of a scalar bias added to all of them (in order, so the same bits each run). */
+    static double sum(Matrix a) {
+        DoubleBuffer x = a.buffer();
+        double total = 0;
+        for (int i = 0, n = (int) a.size(); i < n; i++) total += x.get(i);
+        return total;
+    }
+
+    /** sum_{i,k} a_ik v_k: the sum of a's rows weighted by v (a vector as long as a has columns), in order. */
+    static double weightedSum(Matrix a, Matrix v) {
+        DoubleBuffer x = a.buffer(), w = v.buffer();
+        int cols = a.cols();
+        double total = 0;
+        for (int i = 0, n = (int) a.size(); i < n; i++) total += x.get(i) * w.get(i % cols);
+        return total;
+    }
 }

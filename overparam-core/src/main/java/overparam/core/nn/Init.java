@@ -24,8 +24,9 @@ public enum Init {
      * The unit-branch residual MLP only ({@link Arch#RESNET_UNIT}): Fixup (Zhang, Dauphin, Ma, ICLR 2019, Section 3, rules 2
      * and 3): the last layer of each branch (W_out) and the output layer a start at 0; the other branch layer (W_in) is the
      * standard draw times L^(-1/(2m - 2)) = L^(-1/2) for m = 2 layers a branch and L branches; W1 is standard. The
-     * network is then exactly x -> x^(1) followed by L identities, and u = 0. Fixup's scalar biases and multipliers are
-     * not part of this network (its layers have no biases).
+     * network is then exactly x -> x^(1) followed by L identities, and u = 0. Fixup's rule 3, the scalar biases (0) and
+     * multipliers (1), is the network's own choice ({@link NetworkSpec#fixupScalars}, {@link BranchLayer}); this scheme sets
+     * only the weights, and the scalars' starting values keep the network the identity above.
      */
     FIXUP;
 

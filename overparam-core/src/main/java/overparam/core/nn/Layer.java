@@ -31,6 +31,18 @@ public interface Layer {
     default int width() { return weights().rows(); }
 
     /**
+     * The trained scalars this layer holds beyond W (Fixup's biases and multiplier, {@link BranchLayer}), 1 x 1 each, in
+     * the order the parameter vector and the optimizer take them after W; live. None for every other layer.
+     */
+    default java.util.List<Matrix> scalars() { return java.util.List.of(); }
+
+    /** Their weights-file keys, in the same order. */
+    default java.util.List<String> scalarNames() { return java.util.List.of(); }
+
+    /** dL/d scalar k from the last backward pass of the loss (not of a unit output). */
+    default double scalarGradient(int k) { throw new IndexOutOfBoundsException("this layer has no trained scalars"); }
+
+    /**
      * pre = phi(in) W^T; out = the layer's output; slope = d out / d pre elementwise (scale * sigma'(pre)),
      * kept for the backward pass.
      */

@@ -16,7 +16,8 @@ import overparam.core.optim.Gradients;
  * One of seed 004's (or seed 002's) networks with its weights: hidden layers 1..H and the output layer a, u = a^T x^(H)
  * (u = <a, x^(H)> with a in R^{m x p} for the convolutional ResNet; a in R^{m x k} for a k-output head, and a = 1,
  * fixed, for seed 002's u = ||x^(N)||_1). Parameters are numbered h = 1..H for W^(h) and H + 1 for a, as the Gram
- * matrices G^(h) are; a learned PReLU slope belongs to its layer. Inside, a is laid out like a sample's activations
+ * matrices G^(h) are; a learned PReLU slope belongs to its layer, and so do Fixup's scalars ({@link #scalars}: the
+ * branch layers', and the bias before a, whose forward pass leaves x^(H) + b in the workspace's top output). Inside, a is laid out like a sample's activations
  * (pixel-major, index l m + r), so U = X^(H) a is one product for every network; the weights files keep seed 004's
  * m x p ({@link #weightArrays}).
  */
@@ -24,10 +25,22 @@ public final class Network implements AutoCloseable {
     private final NetworkSpec spec;
     private final List<Layer> layers;
     private final Matrix output;    // a, (p width) x k, pixel-major
+    /**
+     * Fixup's scalar bias before the output layer (Zhang et al. 2019, Section 3, rule 3), u = (x^(H) + b) a, 1 x 1 and
+     * starting at 0; null without Fixup's scalars. Stored with a: the weights file's {@link #OUTPUT_BIAS}.
+     */
+    private final Matrix outputBias;
+    private final List<Matrix> outputScalars;       // [outputBias] or empty, made once
+    private double outputBiasGradient;
+
+    /** The weights-file key of the scalar bias before the output layer. */
+    public static final String OUTPUT_BIAS = "output_b";
 
     private Network(NetworkSpec spec, List<Matrix> hiddenWeights, Matrix output, List<Activation> activations) {
         this.spec = spec;
         this.output = output;
+        this.outputBias = spec.fixupScalars() ? Matrix.vectorOf(0.0) : null;
+        this.outputScalars = outputBias == null ? List.of() : List.of(outputBias);
         List<Layer> ls = new ArrayList<>();
         for (int h = 1; h <= spec.depth(); h++) {
             Matrix w = hiddenWeights.get(h - 1);
@@ -92,6 +105,9 @@ public final class Network implements AutoCloseable {
      * alphaH for PReLU); copied.
      */
     public static Network fromWeights(NetworkSpec spec, Map<String, Matrix> weights, String source) {
+        if (!spec.fixupScalars() && weights.containsKey(OUTPUT_BIAS))
+            throw BadInputException.of(source, "Fixup's scalar biases and multipliers (keys " + OUTPUT_BIAS + ", branch1_b1, ...)",
+                    "the weights of a network without them", "Start a network with Fixup's scalars from these weights; dropping them would change its function.");
         List<Activation> acts = layerActivations(spec);
         for (int h = 1; h <= spec.depth() && spec.activation() instanceof Activation.PRelu; h++) {
             Matrix alpha = weights.get("alpha" + h);
@@ -115,9 +131,26 @@ public final class Network implements AutoCloseable {
             if (!given.allFinite())
                 throw BadInputException.of(source + "[" + name + "]", "NaN or infinite entries", "finite weights", "Check how the file was made.");
             if (h <= spec.depth()) ws.add(given.copy());
-            else return new Network(spec, ws, spec.outputs() > 1 ? given.copy() : outputFromFile(given, spec.pixels()), acts);
+            else {
+                Network network = new Network(spec, ws, spec.outputs() > 1 ? given.copy() : outputFromFile(given, spec.pixels()), acts);
+                for (int s = 1; s <= spec.depth() + 1; s++) {
+                    List<Matrix> values = network.scalars(s);
+                    List<String> names = network.scalarNames(s);
+                    for (int k = 0; k < values.size(); k++) values.get(k).set(0, scalarFromFile(weights, names.get(k), source));
+                }
+                return network;
+            }
         }
         throw new AssertionError("unreachable");
+    }
+
+    /** A trained scalar of the weights file (shape (1,)), which must be there and finite. */
+    private static double scalarFromFile(Map<String, Matrix> weights, String name, String source) {
+        Matrix given = weights.get(name);
+        if (given == null || given.size() != 1 || !Double.isFinite(given.get(0)))
+            throw BadInputException.of(source, "keys " + weights.keySet(), "a finite scalar '" + name + "' (shape (1,)): Fixup's biases and multipliers",
+                    "Give weights saved by a run with Fixup's scalars, or train without them.");
+        return given.get(0);
     }
 
     /** a from seed 004's m x p (index r p + l) to the pixel-major vector (index l m + r). */
@@ -139,6 +172,10 @@ public final class Network implements AutoCloseable {
         int width = spec.width(), p = spec.pixels();
         for (int h = 1; h <= spec.depth(); h++)
             if (layer(h).activation() instanceof Activation.PRelu prelu) arrays.put("alpha" + h, overparam.core.data.NdArray.vector(prelu.slope().copy()));
+        for (int h = 1; h <= spec.depth() + 1; h++) {                 // Fixup's scalars, shape (1,) each
+            List<Matrix> values = scalars(h);
+            for (int k = 0; k < values.size(); k++) arrays.put(scalarNames(h).get(k), overparam.core.data.NdArray.vector(values.get(k).copy()));
+        }
         if (spec.outputs() > 1) {
             arrays.put("a", overparam.core.data.NdArray.of(output.copy()));                     // m x k
             return arrays;
@@ -176,10 +213,38 @@ public final class Network implements AutoCloseable {
     /** Parameter h: W^(h) for h = 1..H, a for h = H + 1. The live matrix; observers must not modify it. */
     public Matrix parameter(int h) { return h == spec.depth() + 1 ? output : layers.get(h - 1).weights(); }
 
+    /**
+     * The trained scalars that belong to parameter h (Fixup's, 1 x 1 each, live): layer h's for h <= H, the bias before
+     * the output layer for h = H + 1; empty without them. They train when parameter h trains, after it.
+     */
+    public List<Matrix> scalars(int h) {
+        return h <= spec.depth() ? layer(h).scalars() : outputScalars;
+    }
+
+    /** Their weights-file keys (branch3_b1, ..., output_b). */
+    public List<String> scalarNames(int h) {
+        if (h <= spec.depth()) return layer(h).scalarNames();
+        return outputBias == null ? List.of() : List.of(OUTPUT_BIAS);
+    }
+
+    /** dL/d (scalar k of parameter h) from the last backward pass of the loss. */
+    double scalarGradient(int h, int k) { return h <= spec.depth() ? layer(h).scalarGradient(k) : outputBiasGradient; }
+
     /** Every parameter by name, W1..WH then a (the weights-file keys of DESIGN.md). Live matrices. */
     public Map<String, Matrix> parameters() {
         Map<String, Matrix> map = new LinkedHashMap<>();
         for (int h = 1; h <= spec.parameterCount(); h++) map.put(spec.parameterName(h), parameter(h));
+        return map;
+    }
+
+    /**
+     * {@link #parameters} and Fixup's trained scalars by their weights-file keys (live): what {@link #fromWeights} needs
+     * for a network of one's own with the same function.
+     */
+    public Map<String, Matrix> parametersAndScalars() {
+        Map<String, Matrix> map = parameters();
+        for (int h = 1; h <= spec.parameterCount(); h++)
+            for (int k = 0; k < scalars(h).size(); k++) map.put(scalarNames(h).get(k), scalars(h).get(k));
         return map;
     }
 
@@ -219,6 +284,7 @@ public final class Network implements AutoCloseable {
             in = ws.outPixels[h - 1];
         }
         Matrix top = ws.top(spec.depth());
+        if (outputBias != null) Elementwise.shift(top, outputBias.get(0), top);        // x^(H) + b, what a reads
         if (spec.outputs() == 1) Linalg.multVec(1.0, top, output, 0.0, ws.predictions);    // u = X^(H) a
         else Linalg.mult(1.0, top, output, 0.0, ws.predictions);                          // U = X^(H) A
         ws.lowestSignal = spec.depth() + 1;
@@ -255,6 +321,7 @@ public final class Network implements AutoCloseable {
      */
     private void lossSignals(Workspace ws, int lowest) {
         Linalg.multTransB(1.0, ws.residuals, output, 0.0, ws.topGradient());   // dL/dX^(H) = R a^T
+        if (outputBias != null) outputBiasGradient = Elementwise.sum(ws.topGradient());   // before the blocks' skips add to it
         backward(ws, lowest);
         ws.lowestSignal = spec.depth() + 1;
     }
@@ -283,35 +350,41 @@ public final class Network implements AutoCloseable {
         private final int lowest;
         private final int[] layerOf;            // parameter i belongs to layer h (H + 1: a)
         private final boolean[] slope;          // and is its learned slope
+        private final int[] scalarOf;           // or its trained scalar k (Fixup's), else -1
         private final Matrix[] parameters;
 
         LossGradients(Workspace ws, TrainedLayers trained) {
             this.ws = ws;
             this.lowest = trained.lowestHidden(spec.depth());
-            int[] layerOf = new int[2 * spec.parameterCount()];
-            boolean[] slope = new boolean[layerOf.length];
-            Matrix[] parameters = new Matrix[layerOf.length];
-            int count = 0;
+            List<Integer> layerOf = new ArrayList<>(), scalarOf = new ArrayList<>();
+            List<Boolean> slope = new ArrayList<>();
+            List<Matrix> parameters = new ArrayList<>();
             for (int h = 1; h <= spec.depth() + 1; h++) {
                 if (!trained.contains(h)) continue;
-                layerOf[count] = h;
-                parameters[count++] = Network.this.parameter(h);
+                layerOf.add(h); slope.add(false); scalarOf.add(-1);
+                parameters.add(Network.this.parameter(h));
                 if (h <= spec.depth() && layer(h).activation() instanceof Activation.PRelu p) {
-                    layerOf[count] = h;
-                    slope[count] = true;
-                    parameters[count++] = p.slope();
+                    layerOf.add(h); slope.add(true); scalarOf.add(-1);
+                    parameters.add(p.slope());
+                }
+                List<Matrix> scalars = scalars(h);                          // the parameter vector's order (ParameterVector.of)
+                for (int k = 0; k < scalars.size(); k++) {
+                    layerOf.add(h); slope.add(false); scalarOf.add(k);
+                    parameters.add(scalars.get(k));
                 }
             }
-            this.layerOf = Arrays.copyOf(layerOf, count);
-            this.slope = Arrays.copyOf(slope, count);
-            this.parameters = Arrays.copyOf(parameters, count);
+            this.layerOf = layerOf.stream().mapToInt(Integer::intValue).toArray();
+            this.scalarOf = scalarOf.stream().mapToInt(Integer::intValue).toArray();
+            this.slope = new boolean[slope.size()];
+            for (int i = 0; i < slope.size(); i++) this.slope[i] = slope.get(i);
+            this.parameters = parameters.toArray(new Matrix[0]);
         }
 
         @Override public int count() { return parameters.length; }
 
         @Override public Matrix parameter(int i) { return parameters[i]; }
 
-        @Override public boolean isScalar(int i) { return slope[i]; }
+        @Override public boolean isScalar(int i) { return slope[i] || scalarOf[i] >= 0; }
 
         @Override public void prepare() {
             if (spec.hasSampleSignals()) backSignals(ws, lowest);
@@ -319,6 +392,11 @@ public final class Network implements AutoCloseable {
         }
 
         @Override public void accumulate(int i, double alpha, double beta, Matrix target) {
+            if (isScalar(i)) {                  // a number: target = beta target + alpha g (beta = 0 ignores target, as BLAS does)
+                double g = alpha * scalar(i);
+                target.set(0, beta == 0 ? g : beta * target.get(0) + g);
+                return;
+            }
             int h = layerOf[i];
             if (h == spec.depth() + 1) {
                 Linalg.multTransA(alpha, ws.top(spec.depth()), ws.residuals, beta, target);
@@ -332,14 +410,20 @@ public final class Network implements AutoCloseable {
             layers.get(h - 1).accumulateGradient(alpha, signal, ws.layerInput(h), beta, target, ws);
         }
 
-        @Override public double scalar(int i) { return ((Activation.PRelu) layer(layerOf[i]).activation()).gradient().get(0); }
+        @Override public double scalar(int i) {
+            if (scalarOf[i] >= 0) return scalarGradient(layerOf[i], scalarOf[i]);
+            return ((Activation.PRelu) layer(layerOf[i]).activation()).gradient().get(0);
+        }
     }
 
     @Override public void close() {
         for (Layer l : layers) {
             l.weights().close();
             if (l.activation() instanceof Activation.PRelu p) { p.slope().close(); p.gradient().close(); }
+            if (l instanceof BranchLayer.In in && in.fixup() != null) in.fixup().close();
+            if (l instanceof BranchLayer.Out out && out.fixup() != null) out.fixup().close();
         }
         output.close();
+        if (outputBias != null) outputBias.close();
     }
 }

@@ -8,10 +8,11 @@ import overparam.core.BadInputException;
  * branch scale c_res, and for the convolutional ResNet its {@link Patches} (image shape and patch size; NONE
  * for the dense networks). The input dimension is the length of a sample's row: d0 p for a convolutional net
  * (d0 channels of p pixels, channel-major as numpy stores n x d0 x p). Everything else (layer scales,
- * c_sigma) follows from these.
+ * c_sigma) follows from these. fixupScalars adds Fixup's trained scalar biases and multipliers to the unit-branch residual
+ * MLP ({@link BranchLayer}).
  */
 public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches, int outputs,
-                          int[] hiddenWidths) {
+                          int[] hiddenWidths, boolean fixupScalars) {
     /**
      * Default c_res. Seed 004 asks only 0 < c_res < 1 ("a small constant"). At 0.5 the residual stream stays
      * O(1) at every depth, as eq. 3 intends: at initialization ||x^(H)|| / ||x^(1)|| stays below 1.6 for every
@@ -34,6 +35,20 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     /** A network whose hidden layers all have the width m (every network but a deep linear one with chosen widths). */
     public NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches, int outputs) {
         this(arch, inputDim, width, depth, activation, cRes, patches, outputs, null);
+    }
+
+    /** A network without Fixup's scalars (every network but a unit-branch residual MLP that asks for them). */
+    public NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches, int outputs,
+                       int[] hiddenWidths) {
+        this(arch, inputDim, width, depth, activation, cRes, patches, outputs, hiddenWidths, false);
+    }
+
+    /**
+     * The same network with or without Fixup's scalar biases and multipliers (Zhang, Dauphin, Ma 2019, Section 3, rule 3;
+     * {@link BranchLayer}): the unit-branch residual MLP only.
+     */
+    public NetworkSpec withFixupScalars(boolean scalars) {
+        return new NetworkSpec(arch, inputDim, width, depth, activation, cRes, patches, outputs, hiddenWidths, scalars);
     }
 
     /**
@@ -80,6 +95,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
         require(!(arch == Arch.RESNET || arch == Arch.CONV_RESNET) || cRes > 0 && Double.isFinite(cRes), "c_res > 0");
         require(arch != Arch.RESNET_UNIT || depth >= 3 && depth % 2 == 1,
                 "the unit-branch residual MLP: an odd depth H >= 3 (W1, then two weight matrices a block)");
+        require(!fixupScalars || arch == Arch.RESNET_UNIT, "Fixup's scalar biases and multipliers only in the unit-branch residual MLP");
     }
 
     private static void require(boolean holds, String what) {
@@ -94,11 +110,12 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     @Override public boolean equals(Object o) {
         return o instanceof NetworkSpec n && arch == n.arch && inputDim == n.inputDim && width == n.width && depth == n.depth
                 && activation.equals(n.activation) && Double.compare(cRes, n.cRes) == 0 && patches.equals(n.patches) && outputs == n.outputs
-                && java.util.Arrays.equals(hiddenWidths, n.hiddenWidths);
+                && java.util.Arrays.equals(hiddenWidths, n.hiddenWidths) && fixupScalars == n.fixupScalars;
     }
 
     @Override public int hashCode() {
-        return java.util.Objects.hash(arch, inputDim, width, depth, activation, cRes, patches, outputs) * 31 + java.util.Arrays.hashCode(hiddenWidths);
+        return (java.util.Objects.hash(arch, inputDim, width, depth, activation, cRes, patches, outputs) * 31 + java.util.Arrays.hashCode(hiddenWidths)) * 31
+                + Boolean.hashCode(fixupScalars);
     }
 
     /** c_sigma = 1 / E[sigma(z)^2] of this network's activation. */
@@ -198,9 +215,10 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     /**
      * Whether training back-propagates each sample's own output (the signals B_h of the structured Gram, one output,
      * fixed activations), so the Gram instruments and infinite-width limits apply. Otherwise (k outputs, a learned
-     * PReLU slope) the loss gradient is back-propagated directly.
+     * PReLU slope, Fixup's scalars, whose gradients the per-sample signals would have to carry weighted by dL/du) the loss
+     * gradient is back-propagated directly.
      */
-    public boolean hasSampleSignals() { return outputs == 1 && !(activation instanceof Activation.PRelu); }
+    public boolean hasSampleSignals() { return outputs == 1 && !(activation instanceof Activation.PRelu) && !fixupScalars; }
 
     /** Whether the network has an infinite-width limit: every hidden layer's kind has one, and there is one output. */
     public boolean hasLimit() { return noLimitReason().isEmpty(); }

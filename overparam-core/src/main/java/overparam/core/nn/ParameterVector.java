@@ -8,16 +8,19 @@ import overparam.core.linalg.Matrix;
  * The trained parameters of a network seen as one vector theta in R^P: W^(h) for each trained h in order, then a, each
  * row-major in its internal layout ({@link Network#parameter}). The layout a gradient, a Hessian-vector product, a
  * noise vector or an update direction shares, so instruments that need "the gradient as a vector" (gradient noise,
- * smoothness, Hessian spectra) agree on what a coordinate is. A learned PReLU slope is not part of it
- * ({@link #supports} says so).
+ * smoothness, Hessian spectra) agree on what a coordinate is. Fixup's trained scalars ({@link Network#scalars}) follow
+ * their parameter as 1 x 1 blocks (W^(h), then layer h's scalars; a, then the bias before it), the optimizer's order. A
+ * learned PReLU slope is not part of it ({@link #supports} says so).
  */
 public final class ParameterVector {
     private final int[] layers;      // the parameter h of each block, in order
+    private final int[] scalars;     // -1 for W^(h) or a itself, else the index k of its trained scalar
     private final long[] offsets;    // block b occupies [offsets[b], offsets[b + 1])
     private final int[][] shapes;    // internal {rows, cols} of each block
 
-    private ParameterVector(int[] layers, long[] offsets, int[][] shapes) {
+    private ParameterVector(int[] layers, int[] scalars, long[] offsets, int[][] shapes) {
         this.layers = layers;
+        this.scalars = scalars;
         this.offsets = offsets;
         this.shapes = shapes;
     }
@@ -29,29 +32,39 @@ public final class ParameterVector {
     public static ParameterVector of(Network network, TrainedLayers trained) {
         NetworkSpec spec = network.spec();
         if (!supports(spec)) throw new IllegalArgumentException("a learned PReLU slope has no place in the parameter vector");
-        int[] layers = new int[spec.parameterCount()];
-        long[] offsets = new long[spec.parameterCount() + 1];
-        int[][] shapes = new int[spec.parameterCount()][];
-        int count = 0;
+        java.util.List<int[]> blocks = new java.util.ArrayList<>();         // {h, k}
         for (int h = 1; h <= spec.parameterCount(); h++) {
             if (!trained.contains(h)) continue;
-            Matrix w = network.parameter(h);
-            layers[count] = h;
-            shapes[count] = new int[] {w.rows(), w.cols()};
-            offsets[count + 1] = offsets[count] + w.size();
-            count++;
+            blocks.add(new int[] {h, -1});
+            for (int k = 0; k < network.scalars(h).size(); k++) blocks.add(new int[] {h, k});
+        }
+        int count = blocks.size();
+        int[] layers = new int[count], scalars = new int[count];
+        long[] offsets = new long[count + 1];
+        int[][] shapes = new int[count][];
+        for (int b = 0; b < count; b++) {
+            layers[b] = blocks.get(b)[0];
+            scalars[b] = blocks.get(b)[1];
+            Matrix w = block(network, layers[b], scalars[b]);
+            shapes[b] = new int[] {w.rows(), w.cols()};
+            offsets[b + 1] = offsets[b] + w.size();
         }
         if (offsets[count] > Integer.MAX_VALUE) throw new IllegalArgumentException(offsets[count] + " parameters: more than one vector holds");
-        return new ParameterVector(Arrays.copyOf(layers, count), Arrays.copyOf(offsets, count + 1), Arrays.copyOf(shapes, count));
+        return new ParameterVector(layers, scalars, offsets, shapes);
     }
+
+    private static Matrix block(Network network, int h, int k) { return k < 0 ? network.parameter(h) : network.scalars(h).get(k); }
+
+    /** Whether block b is a trained scalar (Fixup's) rather than W^(h) or a. */
+    public boolean isScalar(int b) { return scalars[b] >= 0; }
 
     /** P, the number of coordinates. */
     public int size() { return (int) offsets[layers.length]; }
 
-    /** How many parameter blocks (trained W^(h) and a). */
+    /** How many parameter blocks (trained W^(h) and a, and their scalars). */
     public int blocks() { return layers.length; }
 
-    /** The parameter h (1..H+1) of block b. */
+    /** The parameter h (1..H+1) of block b (for a scalar block, the parameter it belongs to). */
     public int layer(int b) { return layers[b]; }
 
     /** Where block b starts in the vector. */
@@ -78,17 +91,17 @@ public final class ParameterVector {
 
     /** theta into v. */
     public void read(Network network, Matrix v) {
-        for (int b = 0; b < layers.length; b++) try (Matrix block = view(v, b)) { block.copyFrom(network.parameter(layers[b])); }
+        for (int b = 0; b < layers.length; b++) try (Matrix block = view(v, b)) { block.copyFrom(block(network, layers[b], scalars[b])); }
     }
 
     /** theta = v (for a network of the caller's own, never the run's). */
     public void write(Matrix v, Network network) {
-        for (int b = 0; b < layers.length; b++) try (Matrix block = view(v, b)) { network.parameter(layers[b]).copyFrom(block); }
+        for (int b = 0; b < layers.length; b++) try (Matrix block = view(v, b)) { block(network, layers[b], scalars[b]).copyFrom(block); }
     }
 
     /** theta += alpha v (for a network of the caller's own, never the run's). */
     public void add(double alpha, Matrix v, Network network) {
-        for (int b = 0; b < layers.length; b++) try (Matrix block = view(v, b)) { Linalg.addScaled(alpha, block, network.parameter(layers[b])); }
+        for (int b = 0; b < layers.length; b++) try (Matrix block = view(v, b)) { Linalg.addScaled(alpha, block, block(network, layers[b], scalars[b])); }
     }
 
     private void checkLength(Matrix v) {

@@ -34,6 +34,11 @@ public final class Workspace implements AutoCloseable {
     final Matrix[] columns;
     final int[] blockSamples;
     final int[] neighbours;
+    /**
+     * Per hidden layer (index h - 1), x^(h-1) + b1 for a branch-in layer with Fixup's scalars (what W_in reads, so the
+     * weight gradient and the layer's input are one buffer); null for every other layer.
+     */
+    final Matrix[] shifted;
     /** The pixel rows of the input of the last forward pass. */
     Matrix input;
     /** Signals B_h are valid for h >= this (depth + 1 when none has been computed since the forward pass). */
@@ -61,6 +66,8 @@ public final class Workspace implements AutoCloseable {
             slopePixels[h] = pixels(slope[h], p);
             signalPixels[h] = pixels(signal[h], p);
         }
+        shifted = new Matrix[depth];
+        if (spec.fixupScalars()) for (int h = 2; h <= depth; h += 2) shifted[h - 1] = Matrix.zeros(rows, width);
         gradA = Matrix.zeros(rows, p * width);
         gradB = Matrix.zeros(rows, p * width);
         scaledSignal = Matrix.zeros(rows, p * width);
@@ -116,6 +123,7 @@ public final class Workspace implements AutoCloseable {
         double width = spec.width(), depth = spec.depth(), p = spec.pixels();
         double total = (4 * depth + 3) * Matrix.bytes(rows, p * width) + 2 * Matrix.bytes(rows, spec.outputs());
         if (spec.isConvolutional()) total += Matrix.bytes(rows * p, spec.channels());
+        if (spec.fixupScalars()) total += (depth - 1) / 2 * Matrix.bytes(rows, width);
         if (!spec.patches().pointwise()) {
             double q = spec.patches().size();
             total += Matrix.bytes(Patches.samplesPerBlock((int) Math.min(rows, Integer.MAX_VALUE), (int) p, (int) (q * spec.channels())) * p, q * spec.channels())
@@ -137,9 +145,13 @@ public final class Workspace implements AutoCloseable {
 
     /**
      * The input of hidden layer h as pixel rows ((rows p) x channels): the data for h = 1 (for a convolutional
-     * net, transposed to pixel rows), x^(h-1) after. Not to be modified.
+     * net, transposed to pixel rows), x^(h-1) after, or x^(h-1) + b1 at a branch-in layer with Fixup's scalars (what its W
+     * multiplies). Not to be modified.
      */
-    public Matrix layerInput(int h) { return h == 1 ? input : outPixels[h - 2]; }
+    public Matrix layerInput(int h) { return h == 1 ? input : shifted[h - 1] != null ? shifted[h - 1] : outPixels[h - 2]; }
+
+    /** x_l, the stream a unit-branch block at branch-out layer h adds its branch to: x^(h-2), without any bias. */
+    Matrix blockInput(int h) { return outPixels[h - 3]; }
 
     /** B_h: row i is du_i / d(pre-activation of sample i at layer h), rows x (p width). Valid for h >= the lowest computed. */
     public Matrix signal(int h) {
@@ -160,6 +172,7 @@ public final class Workspace implements AutoCloseable {
 
     @Override public void close() {
         for (Matrix[] ms : new Matrix[][] {pre, out, slope, signal}) for (Matrix m : ms) m.close();
+        for (Matrix m : shifted) if (m != null) m.close();
         gradA.close(); gradB.close(); scaledSignal.close(); predictions.close(); residuals.close();
         if (inputPixels != null) inputPixels.close();
         if (columns != null) for (Matrix c : columns) if (c != null) c.close();

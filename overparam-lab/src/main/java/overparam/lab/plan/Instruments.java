@@ -131,7 +131,8 @@ public record Instruments(Set<Instrument> chosen, boolean all, HessianInstrument
         return switch (i) {
             case GRAM -> spec.hasDenseGram() ? null : "needs the structured Gram formula (one output, fixed activations, dense hidden layers); this network has "
                     + spec.outputs() + " outputs, " + spec.activation().name() + (spec.arch() == Arch.DIAGONAL ? ", the diagonal layer" : "")
-                    + (spec.depth() == 0 ? ", no hidden layer" : "");
+                    + (spec.depth() == 0 ? ", no hidden layer" : "")
+                    + (spec.fixupScalars() ? ", and Fixup's trained scalars (--fixup-scalars), which no per-layer Gram G^(h) covers" : "");
             case BALANCE -> !spec.isHomogeneous() ? homogeneous
                     : BalanceInstrument.applies(spec, trained) ? null : "needs two consecutive trained weight matrices (W_h and W_{h+1}); this run trains " + trained.names(spec);
             case MARGIN -> !spec.isHomogeneous() ? homogeneous
@@ -150,7 +151,8 @@ public record Instruments(Set<Instrument> chosen, boolean all, HessianInstrument
             case MOVEMENT, PREDICTIONS -> null;
             case INPUT_GRADIENT -> overparam.core.instruments.InputGradientInstrument.applies(spec) ? null
                     : "needs df/dx = B_1 W1: one output, fixed activations and a dense first layer (not conv-resnet, seed 002's networks or diagonal); this is --arch "
-                    + spec.arch().cliName() + " with " + spec.outputs() + " output(s) and " + spec.activation().name();
+                    + spec.arch().cliName() + " with " + spec.outputs() + " output(s) and " + spec.activation().name()
+                    + (spec.fixupScalars() ? " with --fixup-scalars (its per-sample signals B_h are not formed)" : "");
             case FORWARD_SIGNAL -> overparam.core.instruments.ForwardSignalInstrument.applies(spec) ? null
                     : "needs a dense network with hidden layers; this is --arch " + spec.arch().cliName();
         };

@@ -16,7 +16,13 @@ import overparam.core.nn.NetworkSpec;
  * number of outputs come from the data: {@link #spec} completes it into the core's {@link NetworkSpec}.
  */
 public record NetworkPlan(Arch arch, int depth, int width, Activation activation, double cRes, int patch,
-                          Init initScheme, double initScale, Path init, TrainedParameters trained, int[] widths) {
+                          Init initScheme, double initScale, Path init, TrainedParameters trained, int[] widths, boolean fixupScalars) {
+    /** A network without Fixup's scalars. */
+    public NetworkPlan(Arch arch, int depth, int width, Activation activation, double cRes, int patch,
+                       Init initScheme, double initScale, Path init, TrainedParameters trained, int[] widths) {
+        this(arch, depth, width, activation, cRes, patch, initScheme, initScale, init, trained, widths, false);
+    }
+
     /** The deep linear network's chosen hidden widths m_1 .. m_{N-1} (--widths), or null: every hidden layer --width wide. */
     @Override public int[] widths() { return widths == null ? null : widths.clone(); }
 
@@ -39,7 +45,7 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
 
     /** The same network at another width (the limit kernels do not depend on it). */
     public NetworkPlan withWidth(int newWidth) {
-        return new NetworkPlan(arch, depth, newWidth, activation, cRes, patch, initScheme, initScale, init, trained, null);
+        return new NetworkPlan(arch, depth, newWidth, activation, cRes, patch, initScheme, initScale, init, trained, null, fixupScalars);
     }
 
     /** The network on inputs of this shape (a sample's numpy shape without n), read from {@code source}, with k outputs. */
@@ -64,7 +70,8 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
             int max = java.util.Arrays.stream(widths).max().orElseThrow();
             return new NetworkSpec(arch, inputDim, max, hiddenLayers(), activation, cRes, overparam.core.nn.Patches.NONE, outputs, widths);
         }
-        return new NetworkSpec(arch, inputDim, widthFor(inputDim), hiddenLayers(), activation, cRes, InputShape.patches(arch, sampleShape, source, patch), outputs);
+        return new NetworkSpec(arch, inputDim, widthFor(inputDim), hiddenLayers(), activation, cRes, InputShape.patches(arch, sampleShape, source, patch), outputs)
+                .withFixupScalars(fixupScalars);
     }
 
     /**
@@ -115,7 +122,22 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
             throw BadInputException.of("--patch " + patch, patch, "an odd patch size (stride 1 with zero padding keeps p pixels only for odd sizes)", "e.g. --patch 3");
         int hidden = arch == Arch.LINEAR ? depth - 1 : depth;
         return new NetworkPlan(arch, depth, c.width(), activation, c.cRes(), patch, scheme, initScale,
-                c.init() == null ? null : Path.of(c.init()), TrainedParameters.parse(c.trainLayers(), hidden), widths(c.widths(), arch, hidden));
+                c.init() == null ? null : Path.of(c.init()), TrainedParameters.parse(c.trainLayers(), hidden), widths(c.widths(), arch, hidden),
+                fixupScalars(c.fixupScalars(), arch));
+    }
+
+    /**
+     * --fixup-scalars: Fixup's scalar biases and multipliers (Zhang et al. 2019, Section 3, rule 3) in the unit-branch
+     * residual MLP, with any --init-scheme (with standard it is Fixup's rule 3 without its rescaling, rules 1-2). Off unless
+     * given, also with --init-scheme fixup: a fixup configuration written before the scalars existed then resumes as the
+     * same network, and the rescaling alone stays a run of its own.
+     */
+    static boolean fixupScalars(Boolean given, Arch arch) {
+        if (given == null || !given) return false;
+        if (arch != Arch.RESNET_UNIT)
+            throw BadInputException.of("--fixup-scalars", "--arch " + arch.cliName(), "the residual MLP with unit branches (Fixup's scalars sit in its two-layer branches)",
+                    "Use --arch resnet-unit --depth 2L+1, or drop --fixup-scalars.");
+        return true;
     }
 
     /** --widths 32,16,8: the deep linear network's N - 1 hidden widths, each a positive integer. */

@@ -36,7 +36,9 @@ public record RunConfig(
         Integer langevinTop, Integer langevinEvery,
         // Zhu et al. 2019's protocol: K steps of plain GD first (the start point), Langevin noise matched to SGD with batch B;
         // a free-text name of the run (an experiment's variants set it); unset = none
-        Integer gdStart, Integer noiseMatchSgd, String label) {
+        Integer gdStart, Integer noiseMatchSgd, String label,
+        // Fixup's scalar biases and multipliers (Zhang et al. 2019, rule 3) in --arch resnet-unit; unset = off
+        Boolean fixupScalars) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -54,7 +56,7 @@ public record RunConfig(
             null, null, 0, 0.0, 0.0, "constant",
             "standard", null, false, false, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null);
+            null, null, null, null);
 
     /**
      * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's
@@ -65,7 +67,8 @@ public record RunConfig(
      * clip_norm, normalized, langevin and noise_trace stay unset too (off): a run without them resumes as it was.
      * So do the hessian instrument's hessian_top, hessian_probes and hessian_iterations (unset: its defaults,
      * {@link Instruments#HESSIAN_DEFAULTS}). gd_start, noise_match_sgd and label stay unset as well (no start phase, no
-     * matched trace, no name).
+     * matched trace, no name), and so does fixup_scalars (off), also with --init-scheme fixup: a fixup run or store made
+     * before the scalars existed resumes as the same network.
      */
     public RunConfig withDefaults() {
         ObjectNode merged = JSON.valueToTree(DEFAULTS);

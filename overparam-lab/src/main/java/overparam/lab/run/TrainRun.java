@@ -77,7 +77,8 @@ public final class TrainRun {
                     References.teacherBeta(spec, data) != null);
             boolean limit = limitKernel(plan, spec, train.n());
             if (plan.train().eta() instanceof StepSize.Auto && !spec.hasDenseGram())
-                throw new BadInputException("--eta auto: 1 / lambda_max(G(0)) needs the NTK of a one-output network with dense hidden layers; give --eta.");
+                throw new BadInputException("--eta auto: 1 / lambda_max(G(0)) needs the NTK of a one-output network with dense hidden layers"
+                        + (spec.fixupScalars() ? " and no trained scalars (--fixup-scalars: the per-layer Gram does not cover them)" : "") + "; give --eta.");
             if (plan.dumpGram() && !instruments.has(Instruments.Instrument.GRAM))
                 throw new BadInputException("--dump-gram needs the gram instrument: add gram to --instruments.");
             if (instruments.has(Instruments.Instrument.GRADIENT_NOISE)) plan.train().noise().requireBelow(train.n());
