@@ -62,7 +62,7 @@ class SgdMatchedNoiseTest {
     void theTraceIsRecomputedEverySSteps() {
         NetworkSpec spec = spec();
         try (Network net = Network.initialize(spec, 5); Dataset data = Fixtures.sphere(N, D, 6)) {
-            SgdMatchedNoise noise = new SgdMatchedNoise(NoiseShape.ISOTROPIC, net, TrainedLayers.all(spec), Loss.SQUARED, data, B, 3);
+            SgdMatchedNoise noise = isotropic(net, data, 3);
             Matrix[] buffers = buffers(net, noise);
             SplittableRandom rng = new SplittableRandom(1);
             double[] traces = new double[7];
@@ -85,7 +85,7 @@ class SgdMatchedNoiseTest {
     void theDrawsCarryTheMatchedTrace() {
         NetworkSpec spec = spec();
         try (Network net = Network.initialize(spec, 7); Dataset data = Fixtures.sphere(N, D, 8)) {
-            SgdMatchedNoise noise = new SgdMatchedNoise(NoiseShape.ISOTROPIC, net, TrainedLayers.all(spec), Loss.SQUARED, data, B, 1000);
+            SgdMatchedNoise noise = isotropic(net, data, 1000);
             Matrix[] buffers = buffers(net, noise);
             SplittableRandom rng = new SplittableRandom(2);
             int draws = 4000;
@@ -100,6 +100,11 @@ class SgdMatchedNoiseTest {
             for (Matrix m : buffers) m.close();
             noise.close();
         }
+    }
+
+    /** Isotropic noise at SGD's trace for batches of B under the squared loss, recomputed every {@code refresh} draws. */
+    private static SgdMatchedNoise isotropic(Network net, Dataset data, int refresh) {
+        return new SgdMatchedNoise(NoiseShape.ISOTROPIC, net, TrainedLayers.all(net.spec()), Loss.SQUARED, data, B, refresh);
     }
 
     /** One zero buffer per trained parameter, and the shape initialized on the network's updates. */
