@@ -43,10 +43,10 @@ import overparam.lab.run.KernelRun;
             "  ./overparam kernel --arch resnet --depth 4 --c-res 0.5 --activation relu --kind ntk --synthetic sphere --n 200 --d 10 --out ntk.npy",
             "  ./overparam kernel --arch conv-resnet --depth 3 --activation relu --synthetic sphere --n 64 --d 3 --pixels 8x8 --out conv.npy",
             "  # the infinite network's predictions on 50 fresh test samples, converged and after 100 steps of size 0.005 (below 2 / lambda_max(Theta)):",
-            "  ./overparam kernel --arch fc --depth 3 --activation relu --synthetic sphere --n 100 --d 5 --labels-from teacher --test-n 50 --predict --out pred",
-            "  ./overparam kernel --arch fc --depth 3 --activation relu --synthetic sphere --n 100 --d 5 --labels-from teacher --test-n 50 --predict --steps 100 --eta 0.005 --out pred100",
+            "  ./overparam kernel --arch fc --depth 3 --activation relu --synthetic sphere --n 100 --d 5 --labels-from teacher --test-n 50 --predict --out runs/pred",
+            "  ./overparam kernel --arch fc --depth 3 --activation relu --synthetic sphere --n 100 --d 5 --labels-from teacher --test-n 50 --predict --steps 100 --eta 0.005 --out runs/pred100",
             "  # Fashion-MNIST classes 0 and 6, 100 training and 50 test images each (one-hot targets, test accuracy):",
-            "  ./overparam kernel --arch fc --depth 3 --activation relu --data fashion-mnist --classes 0,6 --per-class 100 --test-per-class 50 --predict --ridge 1e-8 --out fm-pred"})
+            "  ./overparam kernel --arch fc --depth 3 --activation relu --data fashion-mnist --classes 0,6 --per-class 100 --test-per-class 50 --predict --ridge 1e-8 --out runs/fm-pred"})
 final class KernelCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NetworkOptions network;

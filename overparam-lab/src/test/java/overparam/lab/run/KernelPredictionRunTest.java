@@ -30,6 +30,9 @@ class KernelPredictionRunTest {
             KernelPredictionRun.Scores s = KernelPredictionRun.Scores.of(p, y, null);
             assertEquals(0.75, s.accuracy(), 0.0);                                   // signs for +-1 labels
         }
+        try (Matrix y = Matrix.of(new double[][] {{0, 2}, {0, 3}}); Matrix p = Matrix.of(new double[][] {{0, 1}, {1, 0}})) {
+            assertEquals(0.5, KernelPredictionRun.Scores.of(p, y, null).accuracy(), 0.0);    // k >= 2 outputs from files: the largest target
+        }
         try (Matrix y = Matrix.vectorOf(0.5, 2); Matrix p = Matrix.vectorOf(0.5, 1)) {
             KernelPredictionRun.Scores s = KernelPredictionRun.Scores.of(p, y, null);
             assertTrue(Double.isNaN(s.accuracy()), "real-valued labels have no accuracy");
