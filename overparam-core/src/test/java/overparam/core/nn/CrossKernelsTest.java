@@ -23,7 +23,11 @@ import overparam.core.linalg.Matrix;
 class CrossKernelsTest {
     static Stream<Arguments> everyNetworkAndActivation() {
         Stream.Builder<Arguments> b = Stream.builder();
-        for (String act : Activation.FIXED) for (NetworkSpec spec : Fixtures.everyArch(act, 3, 64)) b.add(Arguments.of(spec.arch(), act));
+        // conv-resnet's maps are the dense ones plus patch sums: two activations (one of zero, one of nonzero mean) check that
+        // no patch sum reaches across samples, and keep its quadrature-heavy cases (tanh: 12 s) out of the suite
+        for (String act : Activation.FIXED)
+            for (NetworkSpec spec : Fixtures.everyArch(act, 3, 64))
+                if (spec.arch() != Arch.CONV_RESNET || act.equals("relu") || act.equals("softplus")) b.add(Arguments.of(spec.arch(), act));
         return b.build();
     }
 
