@@ -28,7 +28,11 @@ import overparam.core.linalg.Spectrum;
 public final class KernelPrediction {
     private KernelPrediction() {}
 
-    /** Predictions (n* x k) and the solve's relative residual ||A alpha - B||_F / ||B||_F on the training set. */
+    /**
+     * Predictions (n* x k) and the solve's relative residual ||A alpha - B||_F / ||B||_F on the training set: for
+     * {@link #converged} A = Theta + lambda I and B = Y; for {@link #atStep} A = Theta (the matrix itself, by BLAS) and B the
+     * fitted part (I - (I - eta Theta)^k)(Y - u0(X)) formed in the eigenbasis, so it measures the eigendecomposition's accuracy.
+     */
     public record Prediction(Matrix values, double relativeResidual) implements AutoCloseable {
         @Override public void close() { values.close(); }
     }
