@@ -169,7 +169,8 @@ class HelpExamplesTest {
                 if (args.contains("--dump-gram")) files.addAll(List.of("gram_step0.npy", "ntk_step0.npy"));
                 for (String f : files) assertTrue(Files.size(out.resolve(f)) > 0, line + ": no " + f);
             }
-            case "kernel" -> assertTrue(Files.size(Path.of(value(args, "--out"))) > 0, line);
+            case "kernel" -> assertTrue(args.contains("--predict") ? Files.isRegularFile(Path.of(value(args, "--out")).resolve("summary.json"))
+                    : Files.size(Path.of(value(args, "--out"))) > 0, line);
             case "run" -> {
                 Path out = Path.of(value(args, "--out"));
                 for (String f : List.of("results.sqlite", "report.html")) assertTrue(Files.size(out.resolve(f)) > 0, line + ": no " + f);

@@ -37,6 +37,19 @@ public final class Cholesky implements AutoCloseable {
         }
     }
 
+    /** X with a X = B for every column of B (n x k, not modified; dpotrs with k right-hand sides at once). */
+    public Matrix solve(Matrix b) {
+        int n = factor.rows();
+        if (b.rows() != n) throw new IllegalArgumentException("solve: b has " + b.rows() + " rows, the matrix " + n);
+        Matrix x = b.copy();
+        int info = LAPACKE_dpotrs(LAPACK_ROW_MAJOR, (byte) 'L', n, b.cols(), factor.data, n, x.data, b.cols());
+        if (info != 0) {
+            x.close();
+            throw new IllegalArgumentException("dpotrs: argument " + (-info) + " illegal");
+        }
+        return x;
+    }
+
     /** y^T a^-1 y. */
     public double quadraticForm(double[] y) {
         double[] x = solve(y);

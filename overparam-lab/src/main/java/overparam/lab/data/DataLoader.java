@@ -64,6 +64,11 @@ public final class DataLoader {
         return read("--data", path, false);
     }
 
+    /** Test inputs alone (--test-data), for predictions whose test labels are optional. */
+    public static Inputs testInputs(String path) {
+        return read("--test-data", path, false);
+    }
+
     /** Labels alone (n values). */
     public static Matrix labels(String path) {
         return read("--labels", path, true).matrix();

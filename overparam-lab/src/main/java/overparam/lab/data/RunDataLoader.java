@@ -60,7 +60,7 @@ public final class RunDataLoader {
         }
         if (!(plan.inputs() instanceof FileInputs f))
             throw new BadInputException("--data " + ((ImageInputs) plan.inputs()).set() + ": the kernel command reads .npy or .csv inputs; "
-                    + "save the images you want as X.npy (n x 784).");
+                    + "save the images you want as X.npy (n x 784), or add --predict for the infinite network's predictions on its test images.");
         DataLoader.Inputs in = DataLoader.inputs(f.data());
         Matrix y;
         try {

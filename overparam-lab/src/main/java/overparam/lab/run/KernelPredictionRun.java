@@ -1,0 +1,241 @@
+package overparam.lab.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import overparam.core.BadInputException;
+import overparam.core.data.AtomicFile;
+import overparam.core.data.Dataset;
+import overparam.core.data.Npy;
+import overparam.core.kernel.KernelPrediction;
+import overparam.core.linalg.Linalg;
+import overparam.core.linalg.Matrix;
+import overparam.core.linalg.Spectrum;
+import overparam.core.nn.CrossKernels;
+import overparam.core.nn.Loss;
+import overparam.core.nn.NetworkSpec;
+import overparam.core.nn.TrainedLayers;
+import overparam.lab.data.DataLoader;
+import overparam.lab.data.RunData;
+import overparam.lab.data.RunDataLoader;
+import overparam.lab.plan.DataPlan;
+import overparam.lab.plan.KernelPlan;
+import overparam.lab.plan.NetworkPlan;
+
+/**
+ * ./overparam kernel --predict: what the infinitely wide network predicts on a test set. The cross kernels Theta(X*, X)
+ * and K(X*, X), the NTK prediction of gradient descent on the squared loss (converged, or after --steps K of size --eta;
+ * the mean over initializations, which drops the zero-mean u0 terms), the NNGP posterior mean and variance, and with
+ * test labels the test loss and accuracy. Files go into a new folder, each written atomically, summary.json last: a
+ * folder without summary.json is unfinished, and a failed run removes what it wrote.
+ *
+ * <p>Classification is regression on one-hot targets 0.9 for the class and -0.1 for the others (Lee et al. 2018, Section
+ * 3; Arora et al. 2019, Section 6, both on 10 classes): with 10 classes each target vector sums to zero, matching the
+ * zero prior mean of the infinite network's outputs; the predicted class is the largest output.
+ */
+public final class KernelPredictionRun {
+    /** One-hot targets: the class's entry and every other entry (Lee et al. 2018; Arora et al. 2019). */
+    public static final double TARGET_CLASS = 0.9, TARGET_OTHER = -0.1;
+
+    /** What the command prints: sizes, residuals, test loss and accuracy (NaN without test labels), time, the folder. */
+    public record Result(String description, int n, int nTest, int d, int outputs, double residualNtk, double residualNngp, double testLossNtk,
+                         double testLossNngp, double accuracyNtk, double accuracyNngp, double seconds, Path folder) {}
+
+    private KernelPredictionRun() {}
+
+    public static Result execute(KernelPlan plan) {
+        KernelPlan.Prediction p = plan.prediction();
+        Linalg.setThreads(plan.threads());
+        NetworkPlan network = plan.network();
+        try (RunData data = load(plan.data(), network)) {
+            Dataset train = data.train(), test = data.test();
+            if (test.d() != train.d())
+                throw new BadInputException(testOption(plan.data()) + ": test samples have " + test.d() + " values, the training inputs " + train.d()
+                        + "; the test set must have the training set's dimension.");
+            NetworkSpec spec = network.withWidth(1).spec(train.d(), train.sampleShape(), train.source(), 1);   // the limit does not depend on the width
+            if (!spec.hasLimit())
+                throw new BadInputException("--arch " + spec.arch() + ": " + spec.noLimitReason().orElseThrow() + ". Use --arch fc, resnet, two-layer or conv-resnet.");
+            boolean classes = data.classNames() != null;
+            boolean testLabelled = !(plan.data().inputs() instanceof DataPlan.FileInputs) || plan.data().test().labels() != null;
+            MemoryCheck.requireKernel(plan, train.n() + test.n(), spec.pixels(), 0, "n = " + train.n() + " training and n* = " + test.n() + " test samples");
+            long t0 = System.nanoTime();
+            try (Matrix y = classes ? oneHot(train.y(), data.classNames().length) : train.y().copy();
+                 Matrix yTest = !testLabelled ? null : classes ? oneHot(test.y(), data.classNames().length) : test.y().copy();
+                 CrossKernels k = CrossKernels.of(spec, test.x(), train.x(), network.trained().of(spec))) {
+                if (yTest != null && yTest.cols() != y.cols())
+                    throw new BadInputException("--test-labels " + plan.data().test().labels() + ": " + yTest.cols() + " values per sample, the training labels "
+                            + y.cols() + "; give test labels of the training labels' shape.");
+                try (KernelPrediction.Prediction ntk = ntkPrediction(k, y, p);
+                     KernelPrediction.Posterior nngp = posterior(k, y, p.ridge())) {
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    Scores sNtk = Scores.of(ntk.values(), yTest, classes ? test.y() : null), sNngp = Scores.of(nngp.mean(), yTest, classes ? test.y() : null);
+                    String description = "Theta and NNGP of " + spec.arch() + " depth " + network.depth() + " " + spec.activation().name()
+                            + (spec.isResidual(2) ? " c_res " + network.cRes() : "") + (spec.isConvolutional() ? ", " + spec.patches().describe() : "");
+                    Result r = new Result(description, train.n(), test.n(), train.d(), y.cols(), ntk.relativeResidual(), nngp.relativeResidual(),
+                            sNtk.loss, sNngp.loss, sNtk.accuracy, sNngp.accuracy, seconds, plan.out());
+                    write(plan, k, ntk, nngp, r, classes, train.source(), test.source());
+                    return r;
+                }
+            }
+        }
+    }
+
+    /** The training set and the test set the plan names; file test sets may come without labels. */
+    private static RunData load(DataPlan plan, NetworkPlan network) {
+        if (plan.inputs() instanceof DataPlan.FileInputs f) {
+            if (plan.test().labels() != null) return RunDataLoader.load(plan, network, Loss.SQUARED);
+            Dataset train = DataLoader.fromFiles(f.data(), f.labels());
+            try {
+                DataLoader.Inputs in = DataLoader.testInputs(plan.test().data());
+                return new RunData(train, new Dataset(in.matrix(), Matrix.vector(in.matrix().rows()), plan.test().data(), in.sampleShape()), null, null);
+            } catch (RuntimeException e) {
+                train.close();
+                throw e;
+            }
+        }
+        // image sets read as class indices (as for cross-entropy), synthetic sets with their --test-n fresh samples
+        return RunDataLoader.load(plan, network, plan.images() ? Loss.CROSS_ENTROPY : Loss.SQUARED);
+    }
+
+    private static String testOption(DataPlan plan) {
+        return plan.test().data() != null ? "--test-data " + plan.test().data() : "the test set";
+    }
+
+    private static KernelPrediction.Prediction ntkPrediction(CrossKernels k, Matrix y, KernelPlan.Prediction p) {
+        if (p.converged()) {
+            try {
+                return KernelPrediction.converged(k.ntk(), k.ntkCross(), y, p.ridge());
+            } catch (KernelPrediction.NotPositiveDefinite e) {
+                throw new BadInputException("--ridge " + p.ridge() + ": " + e.getMessage() + ". Add a small ridge, e.g. --ridge 1e-6, or remove duplicated inputs.");
+            }
+        }
+        double lambdaMax = Spectrum.of(k.ntk()).max();
+        if (p.eta() * lambdaMax >= 2)
+            throw new BadInputException("--eta " + p.eta() + ": the infinite network's gradient descent diverges for eta >= 2 / lambda_max(Theta) = "
+                    + 2 / lambdaMax + " on these inputs; use a smaller --eta, e.g. --eta " + (float) (1 / lambdaMax) + ".");
+        return KernelPrediction.atStep(k.ntk(), k.ntkCross(), y, p.eta(), p.steps(), null, null);
+    }
+
+    private static KernelPrediction.Posterior posterior(CrossKernels k, Matrix y, double ridge) {
+        try {
+            return KernelPrediction.nngpPosterior(k.nngp(), k.nngpCross(), k.nngpTest(), y, ridge);
+        } catch (KernelPrediction.NotPositiveDefinite e) {
+            throw new BadInputException("--ridge " + ridge + ": " + e.getMessage() + ". Add a small ridge, e.g. --ridge 1e-6, or remove duplicated inputs.");
+        }
+    }
+
+    /** n x k targets: 0.9 at the class, -0.1 elsewhere. */
+    static Matrix oneHot(Matrix classIndices, int classes) {
+        int n = classIndices.rows();
+        Matrix t = Matrix.zeros(n, classes);
+        t.fill(TARGET_OTHER);
+        for (int i = 0; i < n; i++) t.set(i, (int) classIndices.get(i), TARGET_CLASS);
+        return t;
+    }
+
+    /**
+     * Test loss (mean squared error over every entry of the n* x k targets) and accuracy: the largest output against the
+     * class (image sets), against the largest target (k >= 2 outputs from files), or the sign for +-1 labels (k = 1).
+     */
+    record Scores(double loss, double accuracy) {
+        static Scores of(Matrix predicted, Matrix targets, Matrix classIndices) {
+            if (targets == null) return new Scores(Double.NaN, Double.NaN);
+            int n = predicted.rows(), k = predicted.cols();
+            double sq = 0;
+            for (int i = 0; i < predicted.size(); i++) sq += Math.pow(predicted.get(i) - targets.get(i), 2);
+            boolean signs = k == 1;
+            for (int i = 0; i < n && signs; i++) signs = Math.abs(targets.get(i)) == 1;
+            double accuracy = Double.NaN;
+            if (k >= 2 || signs) {
+                int right = 0;
+                for (int i = 0; i < n; i++) {
+                    if (signs) right += Math.signum(predicted.get(i)) == targets.get(i) ? 1 : 0;
+                    else right += argmax(predicted, i) == (classIndices != null ? (int) classIndices.get(i) : argmax(targets, i)) ? 1 : 0;
+                }
+                accuracy = right / (double) n;
+            }
+            return new Scores(sq / predicted.size(), accuracy);
+        }
+
+        private static int argmax(Matrix m, int row) {
+            int best = 0;
+            for (int j = 1; j < m.cols(); j++) if (m.get(row, j) > m.get(row, best)) best = j;
+            return best;
+        }
+    }
+
+    /** Every file into the folder (made here), summary.json last; on a failure what was written and the folder made go. */
+    private static void write(KernelPlan plan, CrossKernels k, KernelPrediction.Prediction ntk, KernelPrediction.Posterior nngp, Result r,
+                              boolean classes, String trainSource, String testSource) {
+        Path dir = plan.out();
+        boolean made = !Files.isDirectory(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new BadInputException("--out " + dir + ": cannot create the folder (" + e.getMessage() + "). Choose another folder.");
+        }
+        try (Matrix ntkTest = Matrix.vectorOf(k.ntkTest()); Matrix nngpTest = Matrix.vectorOf(k.nngpTest());
+             Matrix variance = Matrix.vectorOf(nngp.variance())) {
+            Npy.write(dir.resolve("ntk_cross.npy"), k.ntkCross());
+            Npy.write(dir.resolve("nngp_cross.npy"), k.nngpCross());
+            Npy.write(dir.resolve("ntk_test_diagonal.npy"), ntkTest, r.nTest());
+            Npy.write(dir.resolve("nngp_test_diagonal.npy"), nngpTest, r.nTest());
+            Npy.write(dir.resolve("predictions_ntk.npy"), ntk.values());
+            Npy.write(dir.resolve("predictions_nngp.npy"), nngp.mean());
+            Npy.write(dir.resolve("nngp_variance.npy"), variance, r.nTest());
+            AtomicFile.writeString(dir.resolve("summary.json"), summary(plan, r, classes, trainSource, testSource));
+        } catch (RuntimeException e) {
+            removeWritten(dir, made);
+            throw e;
+        }
+    }
+
+    static String summary(KernelPlan plan, Result r, boolean classes, String trainSource, String testSource) {
+        KernelPlan.Prediction p = plan.prediction();
+        ObjectNode s = Json.object();
+        s.put("network", r.description());
+        s.put("train", trainSource);
+        s.put("test", testSource);
+        s.put("n", r.n());
+        s.put("n_test", r.nTest());
+        s.put("d", r.d());
+        s.put("outputs", r.outputs());
+        s.putArray("kernels").add("ntk").add("nngp");
+        s.put("targets", classes ? "one-hot " + TARGET_CLASS + " / " + TARGET_OTHER : "labels as given");
+        s.put("ridge", p.ridge());
+        if (p.converged()) s.put("steps", "converged");
+        else {
+            s.put("steps", p.steps());
+            s.put("eta", p.eta());
+        }
+        s.put("ntk_prediction", "mean over initializations (u0 = 0)" + (p.converged() ? ", converged" : ", after discrete gradient steps"));
+        Json.putNumber(s, "residual_ntk", r.residualNtk());
+        Json.putNumber(s, "residual_nngp", r.residualNngp());
+        Json.putNumber(s, "test_loss_ntk", r.testLossNtk());
+        Json.putNumber(s, "test_loss_nngp", r.testLossNngp());
+        Json.putNumber(s, "accuracy_ntk", r.accuracyNtk());
+        Json.putNumber(s, "accuracy_nngp", r.accuracyNngp());
+        s.put("seconds", r.seconds());
+        try {
+            return Json.MAPPER.writeValueAsString(s) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void removeWritten(Path dir, boolean made) {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> all = files.sorted(Comparator.reverseOrder()).toList();
+            for (Path f : all) Files.deleteIfExists(f);
+            if (made) Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
