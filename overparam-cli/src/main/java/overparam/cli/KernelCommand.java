@@ -55,12 +55,7 @@ final class KernelCommand implements Callable<Integer> {
     @Option(names = "--layer", paramLabel = "h", description = "With --kind gram: the limit of G^(h)(0) for this layer (1..H, H+1 = a) instead of K^(H).")
     Integer layer;
     @Mixin InputOptions inputs;
-    @Option(names = "--classes", paramLabel = "LIST", description = "Image data: the classes to keep, e.g. 0,6. Default: all.")
-    String classes;
-    @Option(names = "--per-class", paramLabel = "K", description = "Image data: the first K training images of each class. Default: all.")
-    Integer perClass;
-    @Option(names = "--test-per-class", paramLabel = "K", description = "Image data with --predict: the first K test images of each class. Default: all.")
-    Integer testPerClass;
+    @Mixin ImageOptions images;
     @Option(names = "--labels-from", paramLabel = "SOURCE", description = "Synthetic data: gaussian (y_i ~ N(0,1)) or teacher (a random network of the same kind). Default: ${DEFAULT-VALUE}.")
     String labelsFrom;
     @Option(names = "--predict", description = "Predict on a test set with the infinitely wide network (see above); --out is then a new folder.")

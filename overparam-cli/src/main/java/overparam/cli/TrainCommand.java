@@ -52,12 +52,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--width", paramLabel = "M", description = "Hidden width m. Default: ${DEFAULT-VALUE}.")
     Integer width;
     @Mixin InputOptions inputs;
-    @Option(names = "--classes", paramLabel = "LIST", description = "Image data: the classes to keep, e.g. 0,6 (a two-class problem). Default: all.")
-    String classes;
-    @Option(names = "--per-class", paramLabel = "K", description = "Image data: the first K training images of each class. Default: all.")
-    Integer perClass;
-    @Option(names = "--test-per-class", paramLabel = "K", description = "Image data: the first K test images of each class (0: no test set). Default: all.")
-    Integer testPerClass;
+    @Mixin ImageOptions images;
     @Option(names = "--unit-norm", paramLabel = "BOOL", arity = "1", description = "Image data: scale each image to norm 1 (else pixels / 255). Default: ${DEFAULT-VALUE}.")
     Boolean unitNorm;
     @Option(names = "--center", paramLabel = "BOOL", arity = "1", description = "Image data: subtract the training images' mean before scaling. Default: ${DEFAULT-VALUE}.")
