@@ -121,6 +121,28 @@ class KernelPredictCommandTest {
         assertFalse(r.out().contains("test loss"), "no test labels, no test loss: " + r.out());
     }
 
+    /** The infinite network's GD diverges for eta >= 2 / lambda_max(Theta): 2.1 / lambda_max is refused, 1.9 / lambda_max runs. */
+    @Test
+    void etaAtOrPastTwoOverLambdaMaxIsRefused() {
+        List<Path> f = files();
+        NetworkSpec spec = new NetworkSpec(Arch.FC, D, 1, 2, Activation.parse("softplus", 0.1), 0.5, Patches.NONE, 1);
+        double lambdaMax;
+        try (Matrix x = Npy.read(f.get(0)).data(); overparam.core.nn.LimitKernel k = overparam.core.nn.LimitKernel.of(spec, x)) {
+            lambdaMax = overparam.core.linalg.Spectrum.of(k.limitNtk()).max();
+        }
+        String[] common = {"--data", f.get(0).toString(), "--labels", f.get(1).toString(), "--test-data", f.get(2).toString(), "--steps", "20"};
+        Path past = tmp.resolve("past"), below = tmp.resolve("below");
+        List<String> a = new ArrayList<>(List.of(args(common)));
+        a.addAll(List.of("--eta", String.valueOf(2.1 / lambdaMax), "--out", past.toString()));
+        CliRun refused = CliRun.of(a.toArray(String[]::new));
+        assertEquals(2, refused.exit(), refused.err());
+        assertTrue(refused.err().contains("--eta") && refused.err().contains("2 / lambda_max"), refused.err());
+        assertFalse(Files.exists(past));
+        List<String> b = new ArrayList<>(List.of(args(common)));
+        b.addAll(List.of("--eta", String.valueOf(1.9 / lambdaMax), "--out", below.toString()));
+        assertEquals(0, CliRun.of(b.toArray(String[]::new)).exit());
+    }
+
     /** Each refusal: exit 2, one line naming the option, and no folder. */
     @Test
     void badInputIsRefusedBeforeAnythingIsWritten() throws IOException {

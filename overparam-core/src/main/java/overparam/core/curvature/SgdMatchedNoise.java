@@ -12,10 +12,11 @@ import overparam.core.optim.Update;
 /**
  * Langevin noise whose magnitude follows SGD's: a shape (isotropic, or Hessian-shaped) drawn with the trace of minibatch
  * SGD's noise at batch size b at the current weights, T = s^2 (n - b) / (b (n - 1)) tr Sigma ({@link GradientCovariance}),
- * recomputed every {@code refresh} steps, as Zhu et al.'s code does for its GLD dynamics (the minibatch covariance's trace
- * recomputed with the Hessian's eigenvectors, every 10 iterations): the comparison of noise shapes at SGD's magnitude, which
- * shrinks as the loss does. The trace {@link overparam.core.optim.AddNoise} passes is the start point's (the run computes it
- * there to name it); this shape replaces it by its own recomputation, which at the start point gives the same number.
+ * computed where it is made (the start point: the run names it from {@link #trace}) and recomputed every {@code refresh}
+ * steps after, as Zhu et al.'s code does for its GLD dynamics (the minibatch covariance's trace recomputed with the
+ * Hessian's eigenvectors, every 10 iterations): the comparison of noise shapes at SGD's magnitude, which shrinks as the
+ * loss does. The trace {@link overparam.core.optim.AddNoise} passes (the start point's, which the run took from here) is
+ * not used: this shape draws at its own.
  * Buffers are the covariance's, made once.
  */
 public final class SgdMatchedNoise implements NoiseShape {
@@ -40,6 +41,7 @@ public final class SgdMatchedNoise implements NoiseShape {
         this.loss = loss;
         this.batch = batch;
         this.refresh = refresh;
+        this.trace = currentTrace();
     }
 
     /** SGD's noise trace at batch size b at the network's current weights. */
@@ -53,11 +55,12 @@ public final class SgdMatchedNoise implements NoiseShape {
     }
 
     @Override public void draw(RandomGenerator rng, double startTrace, Matrix[] noise) {
-        if (step++ % refresh == 0) trace = currentTrace();
+        if (step > 0 && step % refresh == 0) trace = currentTrace();
+        step++;
         shape.draw(rng, trace, noise);
     }
 
-    /** The trace of the last draw (for tests and reports). */
+    /** The trace of the last draw, or before the first the trace where this shape was made. */
     public double trace() { return trace; }
 
     @Override public String describe() { return shape.describe() + " matched to SGD's at batch " + batch + " every " + refresh + " steps, start"; }

@@ -68,11 +68,18 @@ public final class KernelPrediction {
      * outputs at initialization; else u0Train n x k and u0Test n* x k, a finite network's own).
      */
     public static Prediction atStep(Matrix theta, Matrix cross, Matrix y, double eta, long steps, Matrix u0Train, Matrix u0Test) {
+        try (Spectrum.Decomposition d = Spectrum.decompose(theta)) {
+            return atStep(d, theta, cross, y, eta, steps, u0Train, u0Test);
+        }
+    }
+
+    /** The same from Theta's eigendecomposition d, made once by a caller that needs it too (e.g. for lambda_max). */
+    public static Prediction atStep(Spectrum.Decomposition d, Matrix theta, Matrix cross, Matrix y, double eta, long steps, Matrix u0Train, Matrix u0Test) {
         requireShapes(theta, cross, y);
         if (!(eta > 0) || steps < 0) throw new IllegalArgumentException("eta must be > 0 and steps >= 0, found " + eta + ", " + steps);
         if ((u0Train == null) != (u0Test == null)) throw new IllegalArgumentException("u0 needs both its training and its test outputs");
         int n = theta.rows(), k = y.cols();
-        try (Spectrum.Decomposition d = Spectrum.decompose(theta); Matrix r = y.copy(); Matrix c = Matrix.zeros(n, k);
+        try (Matrix r = y.copy(); Matrix c = Matrix.zeros(n, k);
              Matrix alpha = Matrix.zeros(n, k); Matrix fitted = Matrix.zeros(n, k)) {
             if (u0Train != null) Linalg.addScaled(-1.0, u0Train, r);                    // Y - u0(X)
             Linalg.multTransA(1.0, d.vectors(), r, 0.0, c);                             // V^T (Y - u0(X))

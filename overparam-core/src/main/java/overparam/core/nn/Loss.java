@@ -299,7 +299,7 @@ public sealed interface Loss permits Loss.Fixed, Loss.Lp {
      * The fraction of samples classified correctly: argmax_c u_ic = y_i for k outputs, sign(u_i) = y_i for one
      * output with labels +-1 (u_i = 0 counts as wrong). Ties in the argmax go to the lowest class, as numpy's.
      */
-    static double accuracy(Matrix u, Matrix y) {
+    public static double accuracy(Matrix u, Matrix y) {
         DoubleBuffer p = u.buffer(), t = y.buffer();
         int n = u.rows(), k = u.cols(), right = 0;
         for (int i = 0; i < n; i++) {

@@ -115,11 +115,13 @@ public final class KernelPredictionRun {
                 throw new BadInputException("--ridge " + p.ridge() + ": " + e.getMessage() + ". Add a small ridge, e.g. --ridge 1e-6, or remove duplicated inputs.");
             }
         }
-        double lambdaMax = Spectrum.of(k.ntk()).max();
-        if (p.eta() * lambdaMax >= 2)
-            throw new BadInputException("--eta " + p.eta() + ": the infinite network's gradient descent diverges for eta >= 2 / lambda_max(Theta) = "
-                    + 2 / lambdaMax + " on these inputs; use a smaller --eta, e.g. --eta " + (float) (1 / lambdaMax) + ".");
-        return KernelPrediction.atStep(k.ntk(), k.ntkCross(), y, p.eta(), p.steps(), null, null);
+        try (Spectrum.Decomposition d = Spectrum.decompose(k.ntk())) {           // once: lambda_max here, the eigenbasis for the steps
+            double lambdaMax = d.values()[d.values().length - 1];
+            if (p.eta() * lambdaMax >= 2)
+                throw new BadInputException("--eta " + p.eta() + ": the infinite network's gradient descent diverges for eta >= 2 / lambda_max(Theta) = "
+                        + 2 / lambdaMax + " on these inputs; use a smaller --eta, e.g. --eta " + (float) (1 / lambdaMax) + ".");
+            return KernelPrediction.atStep(d, k.ntk(), k.ntkCross(), y, p.eta(), p.steps(), null, null);
+        }
     }
 
     private static KernelPrediction.Posterior posterior(CrossKernels k, Matrix y, double ridge) {
@@ -152,12 +154,11 @@ public final class KernelPredictionRun {
             boolean signs = k == 1;
             for (int i = 0; i < n && signs; i++) signs = Math.abs(targets.get(i)) == 1;
             double accuracy = Double.NaN;
-            if (k >= 2 || signs) {
+            if (classIndices != null) accuracy = Loss.accuracy(predicted, classIndices);     // the training loop's own rule
+            else if (signs) accuracy = Loss.accuracy(predicted, targets);
+            else if (k >= 2) {                                                               // one-hot-like targets from files
                 int right = 0;
-                for (int i = 0; i < n; i++) {
-                    if (signs) right += Math.signum(predicted.get(i)) == targets.get(i) ? 1 : 0;
-                    else right += argmax(predicted, i) == (classIndices != null ? (int) classIndices.get(i) : argmax(targets, i)) ? 1 : 0;
-                }
+                for (int i = 0; i < n; i++) right += argmax(predicted, i) == argmax(targets, i) ? 1 : 0;
                 accuracy = right / (double) n;
             }
             return new Scores(sq / predicted.size(), accuracy);

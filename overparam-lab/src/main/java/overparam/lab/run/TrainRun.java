@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import overparam.core.BadInputException;
-import overparam.core.curvature.GradientCovariance;
 import overparam.core.curvature.HessianNoise;
 import overparam.core.curvature.SgdMatchedNoise;
 import overparam.core.optim.NoiseShape;
@@ -99,12 +98,21 @@ public final class TrainRun {
                                                                  : Network.initialize(spec, plan.train().seed(), plan.network().initScheme(),
                                                                                       plan.network().initScale())) {
                 double eta = plan.train().eta() instanceof StepSize.Fixed f ? f.eta() : autoEta(network, train, trained);
-                StartPoint start = StartPoint.reach(plan, network, train, loss, eta, trained);
+                StartPoint start = StartPoint.reach(plan.train().gdStart(), network, train, loss, eta, trained, plan.train().seed());
+                if (start.diverged()) {               // recorded as diverged, with the optimizer that ran: GD of the start phase
+                    TrainSpec gd = new TrainSpec(loss, Optimizer.gradientDescent(eta), start.steps(), start.steps(), trained, plan.train().seed());
+                    return train(plan, spec, data, network, gd, instruments, theory, out, progress, startedAt, (System.nanoTime() - t0) / 1e9, start, Double.NaN);
+                }
                 try (RunNoise noise = RunNoise.of(plan.train().shaping().langevin(), network, trained, loss, train, plan.train().seed())) {
-                    TrainSpec trainSpec = new TrainSpec(loss, plan.train().optimizer(eta, noise == null ? null : noise.shape(), start.matchedTrace()),
+                    double startTrace = noise == null || noise.matched() == null ? Double.NaN : noise.matched().trace();
+                    if (noise != null && noise.matched() != null && !(startTrace > 0 && Double.isFinite(startTrace)))
+                        throw new BadInputException("--noise-match-sgd " + plan.train().shaping().langevin().matchSgdBatch() + ": SGD's noise at the start point has"
+                                + " trace " + startTrace + " (every per-sample gradient equal, e.g. at an interpolating minimum of a realizable problem): there is"
+                                + " no noise to match; give --noise-trace T instead.");
+                    TrainSpec trainSpec = new TrainSpec(loss, plan.train().optimizer(eta, noise == null ? null : noise.shape(), startTrace),
                             plan.train().steps(), plan.train().recordEvery(), trained, plan.train().seed());
                     double setupSeconds = (System.nanoTime() - t0) / 1e9;
-                    return train(plan, spec, data, network, trainSpec, instruments, theory, out, progress, startedAt, setupSeconds, start);
+                    return train(plan, spec, data, network, trainSpec, instruments, theory, out, progress, startedAt, setupSeconds, start, startTrace);
                 }
             }
         }
@@ -113,38 +121,21 @@ public final class TrainRun {
     /**
      * Where training starts: the initialization, or (--gd-start K) the point K steps of plain full-batch gradient descent
      * at the run's eta reach from it, unrecorded (Zhu et al. 2019 start each dynamics from a minimum GD found: the same
-     * point for every optimizer of the same seed, bit for bit); and there, with --noise-match-sgd B, the trace of minibatch
-     * SGD's noise at batch size B, s^2 (n - B) / (B (n - 1)) tr Sigma ({@link GradientCovariance}), which the Langevin noise
-     * starts at ({@link SgdMatchedNoise} follows it from there). NaN fields: not asked for; divergedAt >= 0: the start phase
+     * point for every optimizer of the same seed, bit for bit). With --noise-match-sgd the Langevin noise takes SGD's trace
+     * there ({@link SgdMatchedNoise}, made at this point). loss NaN: no start phase; divergedAt >= 0: the start phase
      * diverged at that step.
      */
-    record StartPoint(int steps, double loss, double seconds, int divergedAt, double matchedTrace) {
-        static final StartPoint NONE = new StartPoint(0, Double.NaN, 0, -1, Double.NaN);
+    record StartPoint(int steps, double loss, double seconds, int divergedAt) {
+        static final StartPoint NONE = new StartPoint(0, Double.NaN, 0, -1);
 
         boolean diverged() { return divergedAt >= 0; }
 
-        static StartPoint reach(RunPlan plan, Network network, Dataset train, Loss loss, double eta, TrainedLayers trained) {
-            int steps = plan.train().gdStart();
-            double startLoss = Double.NaN, seconds = 0;
-            if (steps > 0) {
-                TrainResult gd = Trainer.train(network, train, new TrainSpec(loss, Optimizer.gradientDescent(eta), steps, steps, trained,
-                        plan.train().seed()), List.of(), new TrainingListener() {});
-                if (gd.diverged()) return new StartPoint(steps, Double.NaN, gd.trainSeconds(), gd.divergedStep(), Double.NaN);
-                startLoss = gd.finalLoss();
-                seconds = gd.trainSeconds();
-            }
-            TrainPlan.Shaping.LangevinPlan langevin = plan.train().shaping().langevin();
-            double trace = Double.NaN;
-            if (langevin != null && langevin.matchesSgd()) {
-                try (GradientCovariance covariance = new GradientCovariance(network, trained, loss)) {
-                    trace = GradientCovariance.batchNoiseTrace(covariance.trace(train.x(), train.y()), train.n(), langevin.matchSgdBatch(), loss);
-                }
-                if (!(trace > 0) || !Double.isFinite(trace))
-                    throw new BadInputException("--noise-match-sgd " + langevin.matchSgdBatch() + ": SGD's noise at the start point has trace " + trace
-                            + " (every per-sample gradient equal, e.g. at an interpolating minimum of a realizable problem): there is no noise to match;"
-                            + " give --noise-trace T instead.");
-            }
-            return steps == 0 && Double.isNaN(trace) ? NONE : new StartPoint(steps, startLoss, seconds, -1, trace);
+        static StartPoint reach(int steps, Network network, Dataset train, Loss loss, double eta, TrainedLayers trained, long seed) {
+            if (steps == 0) return NONE;
+            TrainResult gd = Trainer.train(network, train, new TrainSpec(loss, Optimizer.gradientDescent(eta), steps, steps, trained, seed), List.of(),
+                    new TrainingListener() {});
+            return gd.diverged() ? new StartPoint(steps, Double.NaN, gd.trainSeconds(), gd.divergedStep())
+                                 : new StartPoint(steps, gd.finalLoss(), gd.trainSeconds(), -1);
         }
     }
 
@@ -175,13 +166,14 @@ public final class TrainRun {
 
     private static Outcome train(RunPlan plan, NetworkSpec spec, RunData data, Network network, TrainSpec trainSpec, Instruments instruments,
                                  Theory theory, Path out, TrainingListener progress, Instant startedAt, double setupSeconds,
-                                 StartPoint start) {
+                                 StartPoint start, double startTrace) {
         double alpha = plan.network().init() == null && plan.network().initScheme() == overparam.core.nn.Init.STANDARD ? plan.network().initScale() : 0;
         try (RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd(),
                 linePath(plan, spec));
              RunFolder folder = RunFolder.create(out)) {
             RunSummary summary = RunSummary.start(plan, spec, data, trainSpec, theory, startedAt);
-            if (start != StartPoint.NONE) summary.startPoint(start.steps(), start.loss(), start.seconds(), start.divergedAt(), start.matchedTrace());
+            if (start != StartPoint.NONE || !Double.isNaN(startTrace))
+                summary.startPoint(start.steps(), start.loss(), start.seconds(), start.divergedAt(), startTrace);
             folder.writeSummary(summary.json());
             if (start.diverged()) {                                                   // the GD start phase diverged: so did the run
                 TrainResult diverged = new TrainResult(TrainResult.DIVERGED, 0, 0, Double.NaN, start.seconds(), 0);

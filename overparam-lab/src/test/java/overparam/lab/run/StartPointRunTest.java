@@ -73,6 +73,11 @@ class StartPointRunTest {
         JsonNode s = TrainRunTest.summary(o.folder());
         assertEquals("diverged", s.get("status").asText());
         assertTrue(s.get("start").has("diverged_at_step"), s.toString());
+        // with noise to match at a start that never came: still a diverged run, not a crash
+        TrainRun.Outcome noisy = TrainRun.execute(fc("div-noise").with("eta", "1e6").with("gd_start", 50).with("langevin", "hessian")
+                .with("noise_match_sgd", 4), TrainingListener.NONE);
+        assertTrue(noisy.result().diverged());
+        assertEquals("diverged", TrainRunTest.summary(noisy.folder()).get("status").asText());
     }
 
     @Test
