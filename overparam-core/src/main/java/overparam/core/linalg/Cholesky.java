@@ -26,6 +26,16 @@ public final class Cholesky implements AutoCloseable {
         return new Cholesky(f);
     }
 
+    /**
+     * Factors a in place: its lower triangle becomes L (dpotrf; the upper triangle is left as it was). Returns 0, or the
+     * 1-based row where a was found not positive definite (LAPACK's info), for tiled factorizations to report.
+     */
+    public static int factorInPlace(Matrix a) {
+        int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, (byte) 'L', a.rows(), a.data, a.rows());
+        if (info < 0) throw new IllegalArgumentException("dpotrf: argument " + (-info) + " illegal");
+        return info;
+    }
+
     /** x with a x = b, for a vector b (not modified). */
     public double[] solve(double[] b) {
         int n = factor.rows();

@@ -118,6 +118,9 @@ public final class Linalg {
     private static void gemmAt(int transA, int transB, int m, int n, int k, double alpha, Matrix a, int aRow, Matrix b, int bRow,
                                double beta, Matrix c, int cRow) {
         if (m == 0 || n == 0) return;
+        // one shared pointer cannot sit at two offsets: the second position would overwrite the first
+        if ((a == b && aRow != bRow) || c == a || c == b)
+            throw new IllegalArgumentException("row-offset products of one matrix with itself: pass rowRange views instead");
         try {
             a.data.position((long) aRow * a.cols());
             b.data.position((long) bRow * b.cols());
@@ -128,6 +131,24 @@ public final class Linalg {
             b.data.position(0);
             c.data.position(0);
         }
+    }
+
+    /**
+     * B = B L^-T for L lower triangular (its upper triangle is not read): the off-diagonal tiles of a tiled Cholesky
+     * factor, L_ij = A_ij L_jj^-T (dtrsm).
+     */
+    public static void solveRightLowerTransposed(Matrix l, Matrix b) {
+        if (!(l.rows() == l.cols() && b.cols() == l.rows())) throw Shapes.mismatch("solveRightLowerTransposed", l, b, b);
+        if (b.rows() == 0) return;
+        cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, b.rows(), b.cols(), 1.0, l.data, l.cols(), b.data, b.cols());
+    }
+
+    /** B = L^-1 B, or L^-T B when transposed, for L lower triangular (its upper triangle is not read; dtrsm). */
+    public static void solveLeftLower(Matrix l, Matrix b, boolean transposed) {
+        if (!(l.rows() == l.cols() && b.rows() == l.rows())) throw Shapes.mismatch("solveLeftLower", l, b, b);
+        if (b.cols() == 0) return;
+        cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, transposed ? CblasTrans : CblasNoTrans, CblasNonUnit, b.rows(), b.cols(), 1.0,
+                l.data, l.cols(), b.data, b.cols());
     }
 
     /** C = A A^T, both triangles filled (dsyrk computes one; the mirror is a copy). C is n x n for A n x k. */

@@ -55,6 +55,15 @@ public final class Matrix implements AutoCloseable {
         return new Matrix(rows, cols, view(0, this.rows));
     }
 
+    /**
+     * The first rows * cols elements seen as a rows x cols matrix: a view (no copy; must not outlive this matrix), so one
+     * buffer of the largest tile serves the smaller tiles at a grid's edge.
+     */
+    public Matrix leading(int rows, int cols) {
+        if (rows < 0 || cols < 0 || (long) rows * cols > size()) throw new IllegalArgumentException("cannot see " + rows + " x " + cols + " in " + this);
+        return new Matrix(rows, cols, data.getPointer(DoublePointer.class, 0).capacity(Math.max(1L, (long) rows * cols)));
+    }
+
     /** Rows [first, first + count) as a matrix view (no copy; must not outlive this matrix). */
     public Matrix rowRange(int first, int count) {
         if (first < 0 || count < 0 || first + count > rows) throw new IndexOutOfBoundsException(first + "+" + count + " of " + rows);

@@ -1,0 +1,103 @@
+package overparam.core.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.BitSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import overparam.core.Fixtures;
+import overparam.core.data.Synthetic;
+import overparam.core.linalg.Matrix;
+
+/**
+ * Tiles of Theta and the NNGP against {@link LimitKernel}'s whole-matrix fold (the independent route: matrices mapped
+ * layer by layer through {@link DenseLayer}'s limit, where the tiles fuse the layers inside each entry): every tile of
+ * a grid whose last tile is smaller, rows and columns from different sets, inputs of unequal norms.
+ */
+class TiledKernelsTest {
+    /** n inputs in d = 5 of norms 0.5 .. 2 (the maps' general path, not only the unit sphere). */
+    static Matrix inputs(int n, long seed) {
+        Matrix x = Synthetic.sphere(n, 5, seed);
+        for (int i = 0; i < n; i++) for (int j = 0; j < 5; j++) x.set(i, j, x.get(i, j) * (0.5 + 1.5 * i / (n - 1.0)));
+        return x;
+    }
+
+    @ParameterizedTest(name = "{0} {1} depth {2}")
+    @CsvSource({"FC, relu, 1", "FC, relu, 3", "FC, relu, 5", "FC, erf, 3", "FC, leaky-relu, 2", "FC, identity, 2", "FC, quadratic, 2", "TWO_LAYER, relu, 1"})
+    void tilesAreTheWholeMatrixFold(Arch arch, String activation, int depth) {
+        NetworkSpec spec = Fixtures.spec(arch, activation, 5, 64, depth);
+        int n = 23, tile = 7;                                     // tiles 7, 7, 7, 2
+        try (Matrix x = inputs(n, 3); LimitKernel whole = LimitKernel.of(spec, x)) {
+            assertMatches(spec, TrainedLayers.all(spec), x, whole, tile);
+        }
+    }
+
+    @Test
+    void onlyTheTrainedLayersCount() {
+        NetworkSpec spec = Fixtures.spec(Arch.FC, "relu", 5, 64, 3);
+        for (int[] layers : new int[][] {{1}, {2, 4}, {4}}) {
+            BitSet b = new BitSet();
+            for (int h : layers) b.set(h);
+            TrainedLayers trained = new TrainedLayers(b);
+            try (Matrix x = inputs(11, 4); LimitKernel whole = LimitKernel.of(spec, x, trained, false)) {
+                assertMatches(spec, trained, x, whole, 4);
+            }
+        }
+    }
+
+    @Test
+    void crossTilesBetweenTwoSetsAndTheirDiagonals() {
+        NetworkSpec spec = Fixtures.spec(Arch.FC, "erf", 5, 64, 4);
+        TrainedLayers all = TrainedLayers.all(spec);
+        TiledKernels tiles = TiledKernels.of(spec, all);
+        try (Matrix x = inputs(9, 5); Matrix xt = inputs(6, 6); CrossKernels c = CrossKernels.of(spec, xt, x, all);
+             Matrix g = Matrix.zeros(6, 9); Matrix ntk = Matrix.zeros(6, 9); Matrix nngp = Matrix.zeros(6, 9)) {
+            double[][] v = tiles.variances(x), vt = tiles.variances(xt);
+            tiles.tile(xt, vt, 0, x, v, 0, g, ntk, nngp);
+            double scale = Math.abs(c.ntkCross().get(0, 0));
+            for (int i = 0; i < 6; i++) {
+                for (int j = 0; j < 9; j++) {
+                    assertEquals(c.ntkCross().get(i, j), ntk.get(i, j), 1e-12 * scale, "Theta(x*_" + i + ", x_" + j + ")");
+                    assertEquals(c.nngpCross().get(i, j), nngp.get(i, j), 1e-12 * scale, "K(x*_" + i + ", x_" + j + ")");
+                }
+            }
+            double[][] d = tiles.diagonal(vt);
+            for (int i = 0; i < 6; i++) {
+                assertEquals(c.ntkTest()[i], d[0][i], 1e-12 * scale, "Theta(x*_" + i + ", x*_" + i + ")");
+                assertEquals(c.nngpTest()[i], d[1][i], 1e-12 * scale, "K(x*_" + i + ", x*_" + i + ")");
+            }
+        }
+    }
+
+    @Test
+    void networksWhoseMapsAreNotEntrywiseAreNamed() {
+        assertTrue(TiledKernels.unsupported(Fixtures.spec(Arch.FC, "relu", 5, 64, 3)).isEmpty());
+        assertTrue(TiledKernels.unsupported(Fixtures.spec(Arch.RESNET, "relu", 5, 64, 3)).orElseThrow().contains("hidden layer 2"));
+        assertTrue(TiledKernels.unsupported(Fixtures.spec(Arch.FC, "softplus", 5, 64, 3)).orElseThrow().contains("closed-form"));
+    }
+
+    private static void assertMatches(NetworkSpec spec, TrainedLayers trained, Matrix x, LimitKernel whole, int tile) {
+        TiledKernels tiles = TiledKernels.of(spec, trained);
+        int n = x.rows();
+        double[][] v = tiles.variances(x);
+        double scale = 0;
+        for (int i = 0; i < n; i++) scale = Math.max(scale, Math.abs(whole.limitNtk().get(i, i)));
+        for (int r0 = 0; r0 < n; r0 += tile) {
+            for (int c0 = 0; c0 < n; c0 += tile) {
+                int rows = Math.min(tile, n - r0), cols = Math.min(tile, n - c0);
+                try (Matrix g = Matrix.zeros(rows, cols); Matrix ntk = Matrix.zeros(rows, cols); Matrix nngp = Matrix.zeros(rows, cols)) {
+                    tiles.tile(x, v, r0, x, v, c0, g, ntk, nngp);
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            assertEquals(whole.limitNtk().get(r0 + i, c0 + j), ntk.get(i, j), 1e-12 * scale, "Theta " + (r0 + i) + ", " + (c0 + j));
+                            assertEquals(whole.nngp().get(r0 + i, c0 + j), nngp.get(i, j), 1e-12 * scale, "NNGP " + (r0 + i) + ", " + (c0 + j));
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(scale > 0);
+    }
+}
