@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import overparam.core.linalg.Memory;
 import overparam.lab.plan.KernelPlan;
 import overparam.lab.run.KernelPredictionRun;
 import overparam.lab.run.KernelRun;
@@ -34,7 +35,10 @@ import overparam.lab.run.KernelRun;
             "outputs at initialization drop out. Image classes are fitted by regression on",
             "one-hot targets 0.9 / -0.1 (Lee et al. 2018, Arora et al. 2019: zero-sum over 10",
             "classes, like the network's zero prior mean); the predicted class is the largest",
-            "output. Memory: about eight (n + n*)^2 doubles.",
+            "output. Memory: about eight (n + n*)^2 doubles in memory. Larger sets (fc and",
+            "two-layer networks, closed-form activations) are made in tiles held on disk and",
+            "solved by a tiled Cholesky factorization within --memory; a killed run resumes from",
+            "its finished tiles when the same command is given again.",
             ""},
         footer = {"", "Exit codes: 0 done, 2 bad input, 3 internal error.",
             "",
@@ -46,7 +50,11 @@ import overparam.lab.run.KernelRun;
             "  ./overparam kernel --arch fc --depth 3 --activation relu --synthetic sphere --n 100 --d 5 --labels-from teacher --test-n 50 --predict --out runs/pred",
             "  ./overparam kernel --arch fc --depth 3 --activation relu --synthetic sphere --n 100 --d 5 --labels-from teacher --test-n 50 --predict --steps 100 --eta 0.005 --out runs/pred100",
             "  # Fashion-MNIST classes 0 and 6, 100 training and 50 test images each (one-hot targets, test accuracy):",
-            "  ./overparam kernel --arch fc --depth 3 --activation relu --data fashion-mnist --classes 0,6 --per-class 100 --test-per-class 50 --predict --ridge 1e-8 --out runs/fm-pred"})
+            "  ./overparam kernel --arch fc --depth 3 --activation relu --data fashion-mnist --classes 0,6 --per-class 100 --test-per-class 50 --predict --ridge 1e-8 --out runs/fm-pred",
+            "  # tiled: kernels on disk in 50 x 50 tiles, the factorization within 1 GB (a killed run resumes when given again):",
+            "  ./overparam kernel --arch fc --depth 3 --activation erf --synthetic sphere --n 300 --d 5 --labels-from teacher --test-n 100 --predict --memory 1G --tile-size 50 --out runs/pred-tiled",
+            "  # slow (about 45 minutes): all of Fashion-MNIST (60,000 training, 10,000 test images), out of core within 18 GB of memory:",
+            "  ./overparam kernel --arch fc --depth 3 --activation relu --data fashion-mnist --predict --memory 18G --out runs/fm-full"})
 final class KernelCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NetworkOptions network;
@@ -72,13 +80,19 @@ final class KernelCommand implements Callable<Integer> {
     Integer steps;
     @Option(names = "--eta", paramLabel = "E", description = "With --steps: the step size (below 2 / lambda_max(Theta)).")
     String eta;
+    @Option(names = "--memory", paramLabel = "LIMIT", description = "With --predict: make the kernels tile by tile on disk and hold at most LIMIT in memory (e.g. 16G). Default: tiles only when the kernels do not fit in memory, then 90% of the available memory.")
+    String memory;
+    @Option(names = "--tile-size", paramLabel = "B", description = "With --predict, tiled: the tiles' edge in samples. Default: 2000 (at most n / 2).")
+    Integer tileSize;
     @Option(names = "--out", paramLabel = "K.npy", required = true, description = "Where to write the matrix (a new file); with --predict a new folder.")
     String out;
+    @Option(names = "--quiet", description = "No progress display.")
+    boolean quiet;
     @Mixin MachineOptions machine;
 
     /** The shared defaults, except that the prediction's --steps and --eta have none (absent: converged). */
     static final class Defaults implements CommandLine.IDefaultValueProvider {
-        private static final Set<String> NONE = Set.of("--steps", "--eta");
+        private static final Set<String> NONE = Set.of("--steps", "--eta", "--memory", "--tile-size");
         private final ConfigDefaults shared = new ConfigDefaults();
 
         @Override public String defaultValue(CommandLine.Model.ArgSpec arg) {
@@ -88,7 +102,7 @@ final class KernelCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() {
-        KernelPlan plan = KernelPlan.parse(TrainCommand.fromOptions(spec), kind, layer, new KernelPlan.PredictionOptions(predict, ridge, steps, eta));
+        KernelPlan plan = KernelPlan.parse(TrainCommand.fromOptions(spec), kind, layer, new KernelPlan.PredictionOptions(predict, ridge, steps, eta, memory, tileSize));
         if (plan.predicts()) return predict(plan);
         KernelRun.Result r = KernelRun.execute(plan);
         var o = spec.commandLine().getOut();
@@ -104,13 +118,23 @@ final class KernelCommand implements Callable<Integer> {
     }
 
     private int predict(KernelPlan plan) {
-        KernelPredictionRun.Result r = KernelPredictionRun.execute(plan);
+        KernelPredictionRun.Result r;
+        try (KernelProgress progress = new KernelProgress(quiet)) {
+            r = KernelPredictionRun.execute(plan, progress);
+        }
         var o = spec.commandLine().getOut();
         o.printf("%s: n = %d training, n* = %d test points (d = %d, %d output%s): %.2f s%n", r.description(), r.n(), r.nTest(), r.d(), r.outputs(),
                 r.outputs() == 1 ? "" : "s", r.seconds());
         o.printf("relative residual of the solve: NTK %.1e   NNGP %.1e%n", r.residualNtk(), r.residualNngp());
         if (!Double.isNaN(r.testLossNtk())) o.printf("test loss (mean squared error): NTK %.6g   NNGP %.6g%n", r.testLossNtk(), r.testLossNngp());
         if (!Double.isNaN(r.accuracyNtk())) o.printf("test accuracy: NTK %.4f   NNGP %.4f%n", r.accuracyNtk(), r.accuracyNngp());
+        if (r.tiling() != null) {
+            KernelPredictionRun.Tiling t = r.tiling();
+            o.printf("tiled: %d x %d tiles (%d made, %d found from an earlier run), memory bound %s, %d factor tiles spilled to disk, peak resident %s%n",
+                    t.tile(), t.tile(), t.tilesComputed(), t.tilesResumed(), Memory.format(t.memory()), t.spilled(), Memory.format(t.peakResidentBytes()));
+            o.printf("seconds: kernel tiles %.1f   NTK factorization and solve %.1f   NNGP factorization, solve and variance %.1f%n",
+                    t.kernelSeconds(), t.ntkSeconds(), t.nngpSeconds());
+        }
         o.printf("wrote %s%n", r.folder());
         return 0;
     }

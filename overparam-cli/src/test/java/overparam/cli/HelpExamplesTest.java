@@ -42,7 +42,7 @@ import overparam.lab.experiment.SpecParser;
  * <li>Shell: `> FILE` writes the command's standard output to FILE; quotes '...' and "..." group words. Anything else
  *     a shell would interpret (a backslash, $, `, |, ;, &amp;, &lt;) fails the test: an example is one plain command.</li>
  * <li>Reduced size, only for an example whose comment line says "slow": train's --steps K becomes min(K, 20) and
- *     --width M min(M, 64), and with --data fashion-mnist it gets --per-class 20 --test-per-class 10 (the help says a
+ *     --width M min(M, 64), and train or kernel with --data fashion-mnist gets --per-class 20 --test-per-class 10 (the help says a
  *     smaller --steps, --width or --per-class is fine); run's spec (the catalogue entry's or the file's) gets
  *     steps: min(K, 10) and record_every: min(R, 5) in its base. Such a run may end with a check that fails at 10
  *     steps, so run (and report after it) may exit 1, a verdict, but never 2 or 3. The fashion-mnist example is
@@ -208,6 +208,10 @@ class HelpExamplesTest {
             case "train" -> {
                 cap(args, "--steps", STEPS);
                 cap(args, "--width", WIDTH);
+                if (args.contains("fashion-mnist") && !args.contains("--per-class"))
+                    args.addAll(List.of("--per-class", String.valueOf(PER_CLASS), "--test-per-class", String.valueOf(TEST_PER_CLASS)));
+            }
+            case "kernel" -> {
                 if (args.contains("fashion-mnist") && !args.contains("--per-class"))
                     args.addAll(List.of("--per-class", String.valueOf(PER_CLASS), "--test-per-class", String.valueOf(TEST_PER_CLASS)));
             }

@@ -23,6 +23,17 @@ public final class Memory {
         return r.maxMemory() - (r.totalMemory() - r.freeMemory());
     }
 
+    /** The process's peak resident memory so far (VmHWM of /proc/self/status), or -1 where the system does not say. */
+    public static long peakResidentBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")))
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     /** "1.5 GB"-style text for messages; estimates are doubles, so that 1e9 x 1e9 weights (8e18 bytes) do not overflow. */
     public static String format(double bytes) {
         String[] units = {"kB", "MB", "GB", "TB", "PB", "EB", "ZB"};

@@ -91,6 +91,13 @@ public sealed interface Activation {
         public double derivativeProducts(double a, double b, double c) {
             return a == 0 || b == 0 ? 0 : (Math.PI - Elementary.acos(ClosedForm.correlation(a, b, c))) / (2 * Math.PI);
         }
+        /** The two above with one sqrt(ab) and one arccos (the same operations in the same order, so the same bits). */
+        @Override public void productsAndDerivative(double a, double b, double c, double[] out) {
+            double s = Math.sqrt(a * b);
+            double rho = s == 0 ? 0 : Math.max(-1, Math.min(1, c / s)), piMinusTheta = Math.PI - Elementary.acos(rho);
+            out[0] = s == 0 ? 0 : s * (Math.sqrt((1 - rho) * (1 + rho)) + piMinusTheta * rho) / (2 * Math.PI);
+            out[1] = a == 0 || b == 0 ? 0 : piMinusTheta / (2 * Math.PI);
+        }
         public void apply(DoubleBuffer pre, DoubleBuffer out, DoubleBuffer slope, double scale, int from, int to) {
             for (int i = from; i < to; i++) {
                 double z = pre.get(i);

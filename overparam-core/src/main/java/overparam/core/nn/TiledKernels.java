@@ -120,10 +120,10 @@ public final class TiledKernels {
     private void entry(double[][] vi, int i, double[][] vj, int j, double k0, double[] out) {
         double k = k0, theta = 0;
         for (int h = 1; h <= depth; h++) {
-            double a = vi[h - 1][i], b = vj[h - 1][j];
-            double factor = q[h] * form.derivativeProducts(a, b, k);
+            form.productsAndDerivative(vi[h - 1][i], vj[h - 1][j], k, out);
+            double factor = q[h] * out[1];
             theta = factor * theta + (trainedHidden[h] ? factor * k : 0);    // DenseLayer.limit: carry, then this layer's Gram
-            k = q[h] * form.products(a, b, k);
+            k = q[h] * out[0];
         }
         out[0] = outputTrained ? theta + k : theta;
         out[1] = k;

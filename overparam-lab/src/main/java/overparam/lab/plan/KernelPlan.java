@@ -30,13 +30,24 @@ public record KernelPlan(NetworkPlan network, DataPlan data, Kind kind, Integer 
      * converged NTK solve and the NNGP posterior; steps and eta (both or neither) for the NTK prediction after that many
      * discrete gradient-descent steps, else at convergence.
      */
-    public record Prediction(double ridge, Integer steps, Double eta) {
+    public record Prediction(double ridge, Integer steps, Double eta, Long memory, Integer tile) {
+        /** In memory unless the kernels do not fit (then tiled, with the memory available). */
+        public Prediction(double ridge, Integer steps, Double eta) { this(ridge, steps, eta, null, null); }
+
         public boolean converged() { return steps == null; }
+
+        /** Whether --memory or --tile-size asked for the tiled, out-of-core solve. */
+        public boolean tilesAsked() { return memory != null || tile != null; }
     }
 
-    /** What the command line gives for a prediction: --predict, --ridge, --steps, --eta (null when absent). */
-    public record PredictionOptions(boolean predict, Double ridge, Integer steps, String eta) {
+    /**
+     * What the command line gives for a prediction: --predict, --ridge, --steps, --eta, --memory (e.g. 16G), --tile-size
+     * (null when absent).
+     */
+    public record PredictionOptions(boolean predict, Double ridge, Integer steps, String eta, String memory, Integer tileSize) {
         public static final PredictionOptions NONE = new PredictionOptions(false, null, null, null);
+
+        public PredictionOptions(boolean predict, Double ridge, Integer steps, String eta) { this(predict, ridge, steps, eta, null, null); }
     }
 
     public static KernelPlan parse(RunConfig raw, String kind, Integer layer) {
@@ -65,7 +76,8 @@ public record KernelPlan(NetworkPlan network, DataPlan data, Kind kind, Integer 
     public boolean predicts() { return prediction != null; }
 
     private static Prediction noPrediction(PredictionOptions o) {
-        String given = o.ridge() != null ? "--ridge " + o.ridge() : o.steps() != null ? "--steps " + o.steps() : o.eta() != null ? "--eta " + o.eta() : null;
+        String given = o.ridge() != null ? "--ridge " + o.ridge() : o.steps() != null ? "--steps " + o.steps() : o.eta() != null ? "--eta " + o.eta()
+                : o.memory() != null ? "--memory " + o.memory() : o.tileSize() != null ? "--tile-size " + o.tileSize() : null;
         if (given != null)
             throw new BadInputException(given + ": only for predictions on a test set; add --predict with --test-data X_test.npy (or --test-n N, or an image set's test images).");
         return null;
@@ -106,7 +118,32 @@ public record KernelPlan(NetworkPlan network, DataPlan data, Kind kind, Integer 
         }
         if (data.test().fraction() != null)
             throw new BadInputException("--test-fraction " + data.test().fraction() + ": not with --predict; give the test set as --test-data (or --test-n for synthetic data).");
-        return new Prediction(ridge, o.steps(), eta);
+        Long memory = o.memory() == null ? null : bytes(o.memory());
+        if (o.tileSize() != null && o.tileSize() < 1)
+            throw BadInputException.of("--tile-size " + o.tileSize(), o.tileSize(), "a tile edge of at least 1 sample", "e.g. --tile-size 2000");
+        if (o.steps() != null && (memory != null || o.tileSize() != null))
+            throw new BadInputException("--steps " + o.steps() + ": the prediction after K steps needs Theta's eigendecomposition, made in memory only; "
+                    + "drop --memory and --tile-size, or drop --steps and --eta for the converged prediction.");
+        return new Prediction(ridge, o.steps(), eta, memory, o.tileSize());
+    }
+
+    /** "16G", "512M", "2000000000": bytes (K, M, G, T are powers of 1024). */
+    static long bytes(String text) {
+        String t = text.trim().toUpperCase(Locale.ROOT);
+        if (t.endsWith("B")) t = t.substring(0, t.length() - 1);
+        long unit = 1;
+        int shift = "KMGT".indexOf(t.isEmpty() ? ' ' : t.charAt(t.length() - 1));
+        if (shift >= 0) {
+            unit = 1L << (10 * (shift + 1));
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            double v = Double.parseDouble(t);
+            if (v > 0 && v * unit < Long.MAX_VALUE) return (long) (v * unit);
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw BadInputException.of("--memory " + text, "'" + text + "'", "a size > 0 in bytes, or with K, M, G or T", "e.g. --memory 16G");
     }
 
     /** A .npy test set whose samples' shape differs from the training inputs', refused from the headers before anything is read. */
@@ -125,13 +162,16 @@ public record KernelPlan(NetworkPlan network, DataPlan data, Kind kind, Integer 
         return Npy.shape(p);
     }
 
-    /** --out of a prediction is a new folder: absent, or empty but for .partial debris of a killed run. */
+    /**
+     * --out of a prediction is a new folder: absent, or empty but for .partial debris of a killed run and the kernel tiles
+     * of an unfinished tiled job (tiles/), which the same command resumes.
+     */
     private static void requireNewFolder(Path out) {
         if (Files.isRegularFile(out))
             throw new BadInputException("--out " + out + ": is a file; with --predict name a new folder, e.g. --out pred");
         if (!Files.isDirectory(out)) return;
         try (Stream<Path> files = Files.list(out)) {
-            if (files.anyMatch(f -> !AtomicFile.isPartial(f)))
+            if (files.anyMatch(f -> !AtomicFile.isPartial(f) && !(f.getFileName().toString().equals("tiles") && Files.isDirectory(f))))
                 throw new BadInputException("--out " + out + ": exists and is not empty; nothing is overwritten. Choose a new folder.");
         } catch (IOException e) {
             throw new BadInputException("--out " + out + ": cannot be read (" + e.getMessage() + "). Choose another folder.");

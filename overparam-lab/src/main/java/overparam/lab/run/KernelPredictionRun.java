@@ -16,10 +16,12 @@ import overparam.core.data.Npy;
 import overparam.core.kernel.KernelPrediction;
 import overparam.core.linalg.Linalg;
 import overparam.core.linalg.Matrix;
+import overparam.core.linalg.Memory;
 import overparam.core.linalg.Spectrum;
 import overparam.core.nn.CrossKernels;
 import overparam.core.nn.Loss;
 import overparam.core.nn.NetworkSpec;
+import overparam.core.nn.TiledKernels;
 import overparam.core.nn.TrainedLayers;
 import overparam.lab.data.DataLoader;
 import overparam.lab.data.RunData;
@@ -45,11 +47,44 @@ public final class KernelPredictionRun {
 
     /** What the command prints: sizes, residuals, test loss and accuracy (NaN without test labels), time, the folder. */
     public record Result(String description, int n, int nTest, int d, int outputs, double residualNtk, double residualNngp, double testLossNtk,
-                         double testLossNngp, double accuracyNtk, double accuracyNngp, double seconds, Path folder) {}
+                         double testLossNngp, double accuracyNtk, double accuracyNngp, double seconds, Path folder, Tiling tiling) {
+        public Result(String description, int n, int nTest, int d, int outputs, double residualNtk, double residualNngp, double testLossNtk,
+                      double testLossNngp, double accuracyNtk, double accuracyNngp, double seconds, Path folder) {
+            this(description, n, nTest, d, outputs, residualNtk, residualNngp, testLossNtk, testLossNngp, accuracyNtk, accuracyNngp, seconds, folder, null);
+        }
+    }
+
+    /**
+     * How a tiled (out-of-core) solve went: the tile edge, the memory bound, tiles found from a killed run and made now, L's
+     * tiles that went to disk for want of memory, the seconds of each phase, and the peak resident memory (VmHWM).
+     */
+    public record Tiling(int tile, long memory, long tilesResumed, long tilesComputed, long spilled, double kernelSeconds, double ntkSeconds,
+                         double nngpSeconds, long peakResidentBytes) {}
+
+    /** Work done so far, for a progress bar over the whole tiled job (in flops of its BLAS and flop-equivalents of the maps). */
+    public interface Progress {
+        void start(double totalWork, String what);
+
+        void advance(double work, String phase);
+
+        Progress NONE = new Progress() {
+            @Override public void start(double totalWork, String what) {}
+
+            @Override public void advance(double work, String phase) {}
+        };
+    }
 
     private KernelPredictionRun() {}
 
     public static Result execute(KernelPlan plan) {
+        return execute(plan, Progress.NONE);
+    }
+
+    /**
+     * In memory (the fold on the stacked inputs) when the kernels fit, else, or when --memory or --tile-size ask for it,
+     * tile by tile with the kernels on disk ({@link TiledPrediction}).
+     */
+    public static Result execute(KernelPlan plan, Progress progress) {
         KernelPlan.Prediction p = plan.prediction();
         Linalg.setThreads(plan.threads());
         NetworkPlan network = plan.network();
@@ -63,7 +98,19 @@ public final class KernelPredictionRun {
                 throw new BadInputException("--arch " + spec.arch() + ": " + spec.noLimitReason().orElseThrow() + ". Use --arch fc, resnet, two-layer or conv-resnet.");
             boolean classes = data.classNames() != null;
             boolean testLabelled = !(plan.data().inputs() instanceof DataPlan.FileInputs) || plan.data().test().labels() != null;
-            MemoryCheck.requireKernel(plan, train.n() + test.n(), spec.pixels(), 0, "n = " + train.n() + " training and n* = " + test.n() + " test samples");
+            String samples = "n = " + train.n() + " training and n* = " + test.n() + " test samples";
+            if (p.tilesAsked() || !MemoryCheck.kernelFits(train.n() + test.n(), spec.pixels())) {
+                String reason = TiledKernels.unsupported(spec).orElse(null);
+                if (reason != null)
+                    throw new BadInputException((p.tilesAsked() ? (p.memory() != null ? "--memory" : "--tile-size") : samples) + ": the kernels "
+                            + (p.tilesAsked() ? "are made tile by tile" : "do not fit in memory and would be made tile by tile") + ", but " + reason
+                            + ". Use --arch fc or two-layer with relu, leaky-relu, erf, identity or quadratic" + (p.tilesAsked() ? ", or drop --memory and --tile-size." : ", or fewer samples."));
+                if (!p.converged())
+                    throw new BadInputException("--steps " + p.steps() + ": " + samples + " do not fit in memory, and the prediction after K steps needs Theta's "
+                            + "eigendecomposition in memory; drop --steps and --eta for the converged prediction, or use fewer samples.");
+                return tiled(plan, data, spec, progress);
+            }
+            MemoryCheck.requireKernel(plan, train.n() + test.n(), spec.pixels(), 0, samples);
             long t0 = System.nanoTime();
             try (Matrix y = classes ? oneHot(train.y(), data.classNames().length) : train.y().copy();
                  Matrix yTest = !testLabelled ? null : classes ? oneHot(test.y(), data.classNames().length) : test.y().copy();
@@ -83,6 +130,59 @@ public final class KernelPredictionRun {
                     return r;
                 }
             }
+        }
+    }
+
+    /** The tiled path: the same targets, scores and outputs but the cross kernels (n* x n, not kept: the tiles are deleted). */
+    private static Result tiled(KernelPlan plan, RunData data, NetworkSpec spec, Progress progress) {
+        KernelPlan.Prediction p = plan.prediction();
+        NetworkPlan network = plan.network();
+        Dataset train = data.train(), test = data.test();
+        boolean classes = data.classNames() != null;
+        boolean testLabelled = !(plan.data().inputs() instanceof DataPlan.FileInputs) || plan.data().test().labels() != null;
+        int tile = p.tile() != null ? p.tile() : TiledPrediction.defaultTile(train.n());
+        long memory = p.memory() != null ? p.memory() : (long) (0.9 * Memory.availableBytes());
+        String description = "Theta and NNGP of " + spec.arch() + " depth " + network.depth() + " " + spec.activation().name();
+        long t0 = System.nanoTime();
+        try (Matrix y = classes ? oneHot(train.y(), data.classNames().length) : train.y().copy();
+             Matrix yTest = !testLabelled ? null : classes ? oneHot(test.y(), data.classNames().length) : test.y().copy()) {
+            if (yTest != null && yTest.cols() != y.cols())
+                throw new BadInputException("--test-labels " + plan.data().test().labels() + ": " + yTest.cols() + " values per sample, the training labels "
+                        + y.cols() + "; give test labels of the training labels' shape.");
+            String job = description + ", trained " + network.trained().of(spec).names(spec) + ", train " + train.source() + ", test " + test.source();
+            try (TiledPrediction.Solved s = TiledPrediction.solve(spec, network.trained().of(spec), train.x(), test.x(), y, p.ridge(), tile, memory,
+                    plan.out(), job, progress)) {
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Scores sNtk = Scores.of(s.ntk(), yTest, classes ? test.y() : null), sNngp = Scores.of(s.nngp(), yTest, classes ? test.y() : null);
+                Tiling tiling = new Tiling(s.tile(), s.memory(), s.tilesResumed(), s.tilesComputed(), s.spilled(), s.phases().kernels(), s.phases().ntk(),
+                        s.phases().nngp(), Memory.peakResidentBytes());
+                Result r = new Result(description, train.n(), test.n(), train.d(), y.cols(), s.residualNtk(), s.residualNngp(), sNtk.loss, sNngp.loss,
+                        sNtk.accuracy, sNngp.accuracy, seconds, plan.out(), tiling);
+                writeTiled(plan, s, r, classes, train.source(), test.source());
+                return r;
+            }
+        }
+    }
+
+    /** The outputs of a tiled job, the tiles deleted, summary.json last; on a failure the outputs go and the tiles stay (to resume). */
+    private static void writeTiled(KernelPlan plan, TiledPrediction.Solved s, Result r, boolean classes, String trainSource, String testSource) {
+        Path dir = plan.out();
+        List<String> names = List.of("ntk_test_diagonal.npy", "nngp_test_diagonal.npy", "predictions_ntk.npy", "predictions_nngp.npy", "nngp_variance.npy");
+        try (Matrix ntkTest = Matrix.vectorOf(s.testNtk()); Matrix nngpTest = Matrix.vectorOf(s.testNngp()); Matrix variance = Matrix.vectorOf(s.variance())) {
+            Npy.write(dir.resolve(names.get(0)), ntkTest, r.nTest());
+            Npy.write(dir.resolve(names.get(1)), nngpTest, r.nTest());
+            Npy.write(dir.resolve(names.get(2)), s.ntk());
+            Npy.write(dir.resolve(names.get(3)), s.nngp());
+            Npy.write(dir.resolve(names.get(4)), variance, r.nTest());
+            TiledPrediction.deleteTiles(dir);
+            AtomicFile.writeString(dir.resolve("summary.json"), summary(plan, r, classes, trainSource, testSource));
+        } catch (RuntimeException e) {
+            try {
+                for (String f : names) Files.deleteIfExists(dir.resolve(f));
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 
@@ -223,6 +323,21 @@ public final class KernelPredictionRun {
         Json.putNumber(s, "accuracy_ntk", r.accuracyNtk());
         Json.putNumber(s, "accuracy_nngp", r.accuracyNngp());
         s.put("seconds", r.seconds());
+        if (r.tiling() != null) {
+            Tiling t = r.tiling();
+            ObjectNode o = s.putObject("tiled");
+            o.put("method", "kernels made tile by tile onto disk; each solve by a left-looking tiled Cholesky factorization (out of core)");
+            o.put("tile", t.tile());
+            o.put("memory_bytes", t.memory());
+            o.put("tiles_resumed", t.tilesResumed());
+            o.put("tiles_computed", t.tilesComputed());
+            o.put("factor_tiles_spilled", t.spilled());
+            o.put("kernel_seconds", t.kernelSeconds());
+            o.put("ntk_solve_seconds", t.ntkSeconds());
+            o.put("nngp_solve_seconds", t.nngpSeconds());
+            o.put("peak_resident_bytes", t.peakResidentBytes());
+            o.put("cross_kernels", "not kept (n* x n doubles each; the in-memory path writes them)");
+        }
         try {
             return Json.MAPPER.writeValueAsString(s) + "\n";
         } catch (JsonProcessingException e) {

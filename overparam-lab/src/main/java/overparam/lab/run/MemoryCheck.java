@@ -187,6 +187,11 @@ final class MemoryCheck {
     }
 
     /** ./overparam kernel from its plan: the n x n kernels (two sets with --layer) and the inputs, before they are drawn or read. */
+    /** Whether the in-memory kernels of n samples fit: what {@link #requireKernel} refuses otherwise. */
+    static boolean kernelFits(int n, int pixels) {
+        return Theory.bytes(n, pixels) <= Memory.availableBytes() && (double) pixels * n * n <= Matrix.MAX_VALUES;
+    }
+
     static void requireKernel(KernelPlan plan, int n, int pixels, double data, String samples) {
         double kernels = Theory.bytes(n, pixels) * (plan.layer() != null ? 2 : 1);
         long available = Memory.availableBytes();

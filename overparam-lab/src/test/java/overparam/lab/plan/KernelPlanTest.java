@@ -48,6 +48,24 @@ class KernelPlanTest {
     }
 
     @Test
+    void memoryAndTileSizeAskForTilesAndAreChecked() {
+        RunConfig ok = synthetic().with("test_n", 4).with("out", tmp.resolve("p").toString());
+        KernelPlan p = KernelPlan.parse(ok, "gram", null, new KernelPlan.PredictionOptions(true, null, null, null, "1.5G", 100));
+        assertEquals(1.5 * (1L << 30), p.prediction().memory(), 0.0);
+        assertEquals(100, p.prediction().tile());
+        assertTrue(p.prediction().tilesAsked());
+        assertEquals(512L << 20, KernelPlan.parse(ok, "gram", null, new KernelPlan.PredictionOptions(true, null, null, null, "512m", null)).prediction().memory());
+        assertEquals(123456789L, KernelPlan.parse(ok, "gram", null, new KernelPlan.PredictionOptions(true, null, null, null, "123456789", null)).prediction().memory());
+        assertFalse(KernelPlan.parse(ok, "gram", null, predict(null, null, null)).prediction().tilesAsked());
+        for (String bad : new String[] {"lots", "-1G", "0", "12Q"})
+            assertTrue(refusal(ok, new KernelPlan.PredictionOptions(true, null, null, null, bad, null)).startsWith("--memory " + bad), bad);
+        assertTrue(refusal(ok, new KernelPlan.PredictionOptions(true, null, null, null, null, 0)).startsWith("--tile-size 0"));
+        assertTrue(refusal(ok, new KernelPlan.PredictionOptions(true, null, 10, "0.1", "1G", null)).startsWith("--steps 10: the prediction after K steps needs"));
+        assertTrue(refusal(synthetic().with("out", tmp.resolve("K.npy").toString()), new KernelPlan.PredictionOptions(false, null, null, null, "1G", null))
+                .startsWith("--memory 1G: only for predictions"));
+    }
+
+    @Test
     void refusalsNameTheirOption() throws IOException {
         RunConfig ok = synthetic().with("test_n", 4).with("out", tmp.resolve("p").toString());
         assertTrue(refusal(ok, predict(-1.0, null, null)).startsWith("--ridge"));
