@@ -33,7 +33,7 @@ final class SparkCellExecutor implements CellExecutor {
 
     /**
      * A Spark context on the master, with cores per task = the cells' BLAS threads (so cells x threads <= cores on every
-     * executor, as in-process), no limit on the results' total size (each result is a run folder, written to disk as it
+     * executor, as in-process; {@link SparkMaster#taskCpus}), no limit on the results' total size (each result is a run folder, written to disk as it
      * arrives), and the web UI off unless the user's configuration turns it on.
      */
     static SparkCellExecutor open(String masterOption, int threadsPerCell) {
@@ -44,12 +44,13 @@ final class SparkCellExecutor implements CellExecutor {
                 .setIfMissing("spark.app.name", "overparam run")
                 .setIfMissing("spark.ui.enabled", "false")
                 .setIfMissing("spark.driver.maxResultSize", "0")
-                .set("spark.task.cpus", String.valueOf(threadsPerCell));
+                .set("spark.task.cpus", String.valueOf(SparkMaster.taskCpus(master, threadsPerCell)));
         try {
             SparkContext sc = new SparkContext(conf);
             sc.setLogLevel(System.getProperty("overparam.spark.log", "WARN"));
             return new SparkCellExecutor(new JavaSparkContext(sc));
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // (SparkException is a checked exception that Scala code throws undeclared: caught as Exception.)
             // Spark's refusals of a master it cannot use (e.g. fewer cores per executor than threads per cell) as one line
             throw new BadInputException("--master " + master + ": Spark refused it (" + firstLine(e.getMessage()) + ")."
                     + " Fix --master (e.g. local[*]), or lower the spec's threads.");

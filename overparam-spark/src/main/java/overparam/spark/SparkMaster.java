@@ -33,6 +33,23 @@ final class SparkMaster {
         return submitted == null || submitted.isBlank() ? DEFAULT : submitted;
     }
 
+    /** The cores a local master runs tasks on (local: 1, local[*]: this machine's, local[N] and local[N,F]: N); 0 for a cluster. */
+    static int localCores(String master) {
+        java.util.regex.Matcher m = LOCAL.matcher(master);
+        if (!m.matches()) return 0;
+        if (m.group(2) == null) return 1;
+        return m.group(2).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(2));
+    }
+
+    /**
+     * Spark's cores per task for cells of {@code threadsPerCell} BLAS threads: as many, so that cells x threads <= cores; on
+     * a local master at most its cores, so that (as in-process) cells wider than the machine still run, one at a time.
+     */
+    static int taskCpus(String master, int threadsPerCell) {
+        int cores = localCores(master);
+        return cores > 0 ? Math.min(threadsPerCell, cores) : threadsPerCell;
+    }
+
     /** Refuses a URL this build cannot use, and a standalone master none of whose hosts accepts a connection. */
     static void require(String master) {
         if (LOCAL.matcher(master).matches()) return;

@@ -60,4 +60,24 @@ class RunCellTaskTest {
         assertTrue(e.getMessage().contains("absent.npy"), e.getMessage());
         assertFalse(Files.exists(driver));
     }
+
+    @Test void localMastersRunCellsWiderThanTheirCoresOneAtATime() {
+        assertEquals(1, SparkMaster.localCores("local"));
+        assertEquals(3, SparkMaster.localCores("local[3]"));
+        assertEquals(3, SparkMaster.localCores("local[3,2]"));
+        assertEquals(Runtime.getRuntime().availableProcessors(), SparkMaster.localCores("local[*]"));
+        assertEquals(0, SparkMaster.localCores("spark://h:7077"));
+        assertEquals(2, SparkMaster.taskCpus("local[2]", 4));                   // one 4-thread cell at a time, as in-process
+        assertEquals(1, SparkMaster.taskCpus("local[2]", 1));
+        assertEquals(4, SparkMaster.taskCpus("spark://h:7077", 4));
+    }
+
+    @Test void aMasterSparkCannotParseIsRefusedNamingMaster() {
+        for (String master : new String[] {"yarn", "local[0]", "local[x]", "spark://h", "mesos://h:5050"}) {
+            BadInputException e = assertThrows(BadInputException.class, () -> SparkMaster.require(master));
+            assertTrue(e.getMessage().startsWith("--master " + master + ": not a master this build runs on"), e.getMessage());
+        }
+        BadInputException port = assertThrows(BadInputException.class, () -> SparkMaster.require("spark://127.0.0.1:70000"));
+        assertTrue(port.getMessage().contains("port 70000 is not a TCP port"), port.getMessage());
+    }
 }
