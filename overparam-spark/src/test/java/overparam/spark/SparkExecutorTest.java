@@ -126,6 +126,32 @@ class SparkExecutorTest {
         System.out.printf("SparkExecutorTest: the unreachable master refused in %.2f s%n", seconds);
     }
 
+    @Test void aPortThatIsNoSparkMasterIsRefusedOnceTheWaitForAnExecutorEnds() throws Exception {
+        Path out = tmp.resolve("not-a-master");
+        Path file = Files.writeString(tmp.resolve("spark-fake.yaml"), SPEC);
+        try (java.net.ServerSocket fake = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread accept = new Thread(() -> {                                   // accepts and never answers
+                List<java.net.Socket> held = new ArrayList<>();
+                try { while (true) held.add(fake.accept()); } catch (IOException closed) { /* the test is over */ }
+            });
+            accept.setDaemon(true);
+            accept.start();
+            String master = "spark://127.0.0.1:" + fake.getLocalPort();
+            System.setProperty(SparkCellExecutor.EXECUTOR_WAIT, "2");
+            String[] r;
+            try {
+                r = cli("run", file.toString(), "--out", out.toString(), "--executor", "spark", "--master", master, "--quiet");
+            } finally {
+                System.clearProperty(SparkCellExecutor.EXECUTOR_WAIT);
+            }
+            assertEquals("2", r[0], r[1]);
+            List<String> lines = r[1].lines().filter(l -> !l.isBlank() && !l.matches("^\\d\\d/\\d\\d/\\d\\d .*")).toList();   // Spark's own log lines aside
+            assertEquals(1, lines.size(), r[1]);
+            assertTrue(lines.get(0).startsWith("run: --master " + master + ": accepts connections but gave this run no executor within 2 s"), lines.get(0));
+        }
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
     @Test void sparkThroughTheCommandLineFindsItsModuleAndMasterAloneIsRefused() throws IOException {
         Path file = Files.writeString(tmp.resolve("spark-cli.yaml"), SPEC);
         String[] master = cli("run", file.toString(), "--out", tmp.resolve("m").toString(), "--master", "local[2]");
