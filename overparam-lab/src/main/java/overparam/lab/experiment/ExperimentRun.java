@@ -112,6 +112,7 @@ public final class ExperimentRun {
                 throw new BadInputException(spec.name() + ", cell " + c.key() + ": " + e.getMessage());
             }
         }
+        checkFolder(dir, resume);                                                 // refused before an executor starts (Spark takes seconds)
         try (CellExecutor executor = executors.open(threadsPerCell(spec))) {
             return execute(spec, specText, dir, resume, listener, command, cells, executor);
         }
@@ -244,17 +245,22 @@ public final class ExperimentRun {
 
     /** Refusals that need no lock, before anything is created; then the folder itself, so that it can be locked. */
     private static void prepareFolder(Path dir, boolean resume) {
+        checkFolder(dir, resume);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new BadInputException("--out " + dir + ": cannot be used (" + e.getMessage() + "). Choose a writable folder.");
+        }
+    }
+
+    /** The refusals of {@link #prepareFolder} that need no lock and create nothing. */
+    private static void checkFolder(Path dir, boolean resume) {
         if (Files.isRegularFile(dir)) throw new BadInputException("--out " + dir + ": is a file, expected a folder. Choose another --out.");
         boolean hasStore = Files.exists(dir.resolve(Store.FILE));
         if (resume && !hasStore)
             throw new BadInputException("--resume: " + dir + " holds no experiment to resume (no " + Store.FILE + "). Run it without --resume.");
         if (!resume && Files.isDirectory(dir) && ExperimentLock.isHeld(dir)) throw ExperimentLock.inUse(dir);
         if (!resume) requireEmpty(dir);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new BadInputException("--out " + dir + ": cannot be used (" + e.getMessage() + "). Choose a writable folder.");
-        }
     }
 
     /** A new experiment needs a new or empty folder (the lock file of an attempt refused earlier does not count). */
