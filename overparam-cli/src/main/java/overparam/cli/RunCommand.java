@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import overparam.core.BadInputException;
 import overparam.lab.check.Verdict;
 import overparam.lab.experiment.Catalog;
+import overparam.lab.experiment.CellExecutor;
 import overparam.lab.experiment.ExperimentRun;
 import overparam.lab.experiment.ExperimentSpec;
 import overparam.lab.experiment.SpecParser;
@@ -23,6 +24,10 @@ import overparam.lab.experiment.SpecParser;
             "folder per cell under cells/, and report.html; prints each check's verdict",
             "(HOLDS, FAILS or INCONCLUSIVE) with its estimate and 95% interval. Killed at any moment, it finishes with --resume: finished",
             "cells are kept, the ones it was in the middle of are redone.",
+            "With --executor spark the cells run as Apache Spark tasks (--master URL,",
+            "default local[*]; ./overparam builds the Spark module on first use). Each",
+            "cell's folder and results come back to this process, which keeps the store,",
+            "so --resume works the same. E.g. --executor spark --master 'local[2]'.",
             ""},
         footer = {"", "Exit codes: 0 no check FAILS (each HOLDS or is INCONCLUSIVE), 1 a check FAILS, 2 bad input (e.g. a malformed spec), 3 internal error.",
             "",
@@ -51,8 +56,14 @@ final class RunCommand implements Callable<Integer> {
     boolean quiet;
     @Option(names = "--debug", description = "Stack traces with errors.")
     boolean debug;
+    @Option(names = "--executor", paramLabel = "NAME", description = "Where the cells run: local (this process) or spark (Apache Spark tasks). Default: local.")
+    String executor;
+    @Option(names = "--master", paramLabel = "URL", description = "The Spark master of --executor spark: local[N], local[*] or spark://HOST:PORT. "
+            + "Default: spark-submit's master if it launched this, else local[*].")
+    String master;
 
     @Override public Integer call() throws Exception {
+        CellExecutor.Factory executors = CellExecutor.choose(executor, master);          // refused before anything is read or run
         Path file = Path.of(experiment);
         boolean isFile = experiment.endsWith(".yaml") || experiment.endsWith(".yml") || Files.isRegularFile(file);
         if (isFile && !Files.isRegularFile(file))
@@ -63,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
         String command = "./overparam run " + experiment + (out != null ? " --out " + out : "");
         ExperimentRun.Outcome o;
         try (SweepProgress progress = new SweepProgress(parsed.name(), quiet)) {
-            o = ExperimentRun.execute(parsed, text, dir, resume, yes, progress, command);
+            o = ExperimentRun.execute(parsed, text, dir, resume, yes, progress, command, executors);
         }
         var w = spec.commandLine().getOut();
         w.printf("%s: %d cells (%d from before, %d diverged) in %s%n", parsed.name(), o.cells(), o.reused(), o.diverged(), o.dir());

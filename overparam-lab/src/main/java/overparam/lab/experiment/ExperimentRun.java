@@ -13,13 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import overparam.core.BadInputException;
 import overparam.core.nn.RunStatus;
-import overparam.core.nn.TrainingListener;
 import overparam.lab.check.Bound;
 import overparam.lab.check.Threshold;
 import overparam.lab.check.Verdict;
@@ -33,7 +30,8 @@ import overparam.lab.store.Store;
 
 /**
  * Runs an experiment into its folder: results.sqlite, one folder per cell (cells/KEY, the run folder of
- * `./overparam train`), report.html. Cells run in-process on a pool sized so that cells x BLAS threads <= cores.
+ * `./overparam train`), report.html. Cells run on a {@link CellExecutor}: by default in-process on a pool sized so that
+ * cells x BLAS threads <= cores; with run --executor spark, as Spark tasks whose results come back here to be stored.
  * Killed at any moment, the experiment resumes with {@code resume}: finished cells are kept, cells it was in the
  * middle of (marked interrupted) are cleared and redone. One process at a time holds the folder's {@link ExperimentLock}.
  */
@@ -58,20 +56,27 @@ public final class ExperimentRun {
     private final Path dir;
     private final Store store;
     private final Listener listener;
-    private final int threadsPerCell, parallel;
+    private final CellExecutor executor;
+    private final int threadsPerCell;
     private final Set<String> finished;
+    /** The store's row of each cell running now, by key. */
+    private final Map<String, Long> runIds = new ConcurrentHashMap<>();
     private int diverged;
 
-    private ExperimentRun(ExperimentSpec spec, Path dir, Store store, Listener listener, Set<String> finished) {
+    private ExperimentRun(ExperimentSpec spec, Path dir, Store store, Listener listener, CellExecutor executor, Set<String> finished) {
         this.spec = spec;
         this.dir = dir;
         this.store = store;
         this.listener = listener;
+        this.executor = executor;
         this.finished = finished;
+        this.threadsPerCell = threadsPerCell(spec);
+    }
+
+    /** The BLAS threads of each cell: the spec's threads, 1 when it sets none (a sweep's parallelism is over cells). */
+    static int threadsPerCell(ExperimentSpec spec) {
         Integer t = spec.base().threads();
-        int cores = Runtime.getRuntime().availableProcessors();
-        this.threadsPerCell = t == null ? 1 : Math.max(1, t);
-        this.parallel = Math.max(1, cores / threadsPerCell);
+        return t == null ? 1 : Math.max(1, t);
     }
 
     /**
@@ -87,6 +92,16 @@ public final class ExperimentRun {
      * from the axes before a cell is made. Every cell is then parsed and its memory estimated before any runs.
      */
     public static Outcome execute(ExperimentSpec spec, String specText, Path dir, boolean resume, boolean yes, Listener listener, String command) {
+        return execute(spec, specText, dir, resume, yes, listener, command, InProcessExecutor::new);
+    }
+
+    /**
+     * As above, with the cells on the executor {@code executors} opens (run --executor). It is opened after every cell is
+     * validated and before the folder is touched, so that an executor it refuses (an unreachable Spark master) leaves
+     * nothing behind; it is closed when the experiment ends, however it ends.
+     */
+    public static Outcome execute(ExperimentSpec spec, String specText, Path dir, boolean resume, boolean yes, Listener listener, String command,
+                                  CellExecutor.Factory executors) {
         requireSweepSize(spec, yes);
         List<Cell> cells = spec.search() == null ? spec.cells() : new ArrayList<>(searchCells(spec, spec.search().low()));
         if (spec.search() != null) cells.addAll(searchCells(spec, Integer.highestOneBit(spec.search().high())));   // the widest runs first
@@ -97,6 +112,14 @@ public final class ExperimentRun {
                 throw new BadInputException(spec.name() + ", cell " + c.key() + ": " + e.getMessage());
             }
         }
+        checkFolder(dir, resume);                                                 // refused before an executor starts (Spark takes seconds)
+        try (CellExecutor executor = executors.open(threadsPerCell(spec))) {
+            return execute(spec, specText, dir, resume, listener, command, cells, executor);
+        }
+    }
+
+    private static Outcome execute(ExperimentSpec spec, String specText, Path dir, boolean resume, Listener listener, String command,
+                                   List<Cell> cells, CellExecutor executor) {
         prepareFolder(dir, resume);
         // One process at a time: a second run or --resume of this folder is refused while this one holds the lock;
         // the operating system releases it when this process ends, however it ends.
@@ -113,7 +136,7 @@ public final class ExperimentRun {
                 List<String> interrupted = store.forgetUnfinished();              // those, and any a report marked before
                 if (!interrupted.isEmpty()) listener.onInterrupted(interrupted);
                 for (String key : interrupted) deleteCellFolder(dir, key);
-                ExperimentRun run = new ExperimentRun(spec, dir, store, listener, new HashSet<>(store.finishedCells()));
+                ExperimentRun run = new ExperimentRun(spec, dir, store, listener, executor, new HashSet<>(store.finishedCells()));
                 int reused = run.finished.size();
                 if (spec.search() == null) run.runAll(spec.cells());
                 else run.search();
@@ -154,21 +177,19 @@ public final class ExperimentRun {
     }
 
     private void runAll(List<Cell> cells) {
-        List<Cell> todo = cells.stream().filter(c -> !finished.contains(c.key())).toList();
+        List<Cell> todo = cells.stream().filter(c -> !finished.contains(c.key())).map(this::runnable).toList();
         listener.onStart(cells.size(), cells.size() - todo.size());
-        ExecutorService pool = Executors.newFixedThreadPool(parallel);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Cell c : todo) futures.add(pool.submit(() -> runCell(c)));
-            for (Future<?> f : futures) f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } finally {
-            pool.shutdownNow();
-        }
+        if (todo.isEmpty()) return;
+        executor.runAll(todo, new CellExecutor.Cells() {
+            @Override public void started(Cell cell) { startCell(cell); }
+            @Override public void finished(Cell cell, RunStatus status, double seconds) { finishCell(cell, status, seconds); }
+        });
+    }
+
+    /** The cell as it runs: its folder under cells/ as out, the experiment's threads per cell, every default filled in. */
+    private Cell runnable(Cell cell) {
+        Path folder = dir.resolve("cells").resolve(cell.folderName());
+        return new Cell(cell.key(), cell.config().with("out", folder.toString()).with("threads", threadsPerCell).withDefaults());
     }
 
     /** Bisection over powers of two in [low, high] for the smallest width where >= 1 - delta of the seeds succeed. */
@@ -208,34 +229,38 @@ public final class ExperimentRun {
         return cells;
     }
 
-    private void runCell(Cell cell) {
+    private void startCell(Cell cell) {
         listener.onCellStart(cell.key());
-        long t0 = System.nanoTime();
-        Path folder = dir.resolve("cells").resolve(cell.folderName());
-        deleteRecursively(folder);                                                // a half-written cell is redone
-        RunConfig config = cell.config().with("out", folder.toString()).with("threads", threadsPerCell).withDefaults();
-        long runId = store.startCell(spec.name(), cell.key(), config.toJson().toString(), config.seed(), Versions.overparam());
-        TrainRun.Outcome o = TrainRun.execute(config, TrainingListener.NONE);
-        RunStatus status = o.result().status();
-        if (o.result().diverged()) synchronized (this) { diverged++; }
-        CellFiles files = CellFiles.read(folder);
-        store.finishCell(runId, status, files.steps(), files.values());
-        listener.onCellDone(cell.key(), status, (System.nanoTime() - t0) / 1e9);
+        deleteRecursively(Path.of(cell.config().out()));                          // a half-written cell is redone
+        RunConfig config = cell.config();
+        runIds.put(cell.key(), store.startCell(spec.name(), cell.key(), config.toJson().toString(), config.seed(), Versions.overparam()));
+    }
+
+    private void finishCell(Cell cell, RunStatus status, double seconds) {
+        if (status == RunStatus.DIVERGED) synchronized (this) { diverged++; }
+        CellFiles files = CellFiles.read(Path.of(cell.config().out()));
+        store.finishCell(runIds.remove(cell.key()), status, files.steps(), files.values());
+        listener.onCellDone(cell.key(), status, seconds);
     }
 
     /** Refusals that need no lock, before anything is created; then the folder itself, so that it can be locked. */
     private static void prepareFolder(Path dir, boolean resume) {
+        checkFolder(dir, resume);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new BadInputException("--out " + dir + ": cannot be used (" + e.getMessage() + "). Choose a writable folder.");
+        }
+    }
+
+    /** The refusals of {@link #prepareFolder} that need no lock and create nothing. */
+    private static void checkFolder(Path dir, boolean resume) {
         if (Files.isRegularFile(dir)) throw new BadInputException("--out " + dir + ": is a file, expected a folder. Choose another --out.");
         boolean hasStore = Files.exists(dir.resolve(Store.FILE));
         if (resume && !hasStore)
             throw new BadInputException("--resume: " + dir + " holds no experiment to resume (no " + Store.FILE + "). Run it without --resume.");
         if (!resume && Files.isDirectory(dir) && ExperimentLock.isHeld(dir)) throw ExperimentLock.inUse(dir);
         if (!resume) requireEmpty(dir);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new BadInputException("--out " + dir + ": cannot be used (" + e.getMessage() + "). Choose a writable folder.");
-        }
     }
 
     /** A new experiment needs a new or empty folder (the lock file of an attempt refused earlier does not count). */
