@@ -44,7 +44,7 @@ import overparam.lab.run.TrainRun;
             "  # Fixup with its scalar biases and multipliers (Zhang et al. 2019), 10 blocks; the biases add curvature, so a smaller step than without them:",
             "  ./overparam train --arch resnet-unit --depth 21 --width 32 --activation relu --init-scheme fixup --fixup-scalars --synthetic sphere --n 32 --d 10 --eta 0.005 --steps 200 --record-every 25 --instruments forward-signal,smoothness --out runs/fixup",
             "  # the finite network against the infinite one on breast-cancer (python3-sklearn's CSV; ./overparam setup unpacks it), a seeded half as test set:",
-            "  ./overparam train --arch fc --depth 2 --width 512 --activation relu --data breast-cancer --test-fraction 0.5 --eta auto --steps 500 --record-every 100 --kernel-predict --out runs/bc",
+            "  ./overparam train --arch fc --depth 2 --width 128 --activation relu --data breast-cancer --test-fraction 0.5 --eta auto --steps 300 --record-every 100 --kernel-predict --out runs/bc",
             "  # seed 002's network, SGD on Fashion-MNIST (./overparam setup installs it; slow: a smaller --steps or --per-class is fine):",
             "  ./overparam train --arch identity-mapping --activation prelu --leaky-slope 0.25 --data fashion-mnist --loss cross-entropy --batch-size 128 --eta 0.05 --momentum 0.9 --weight-decay 5e-4 --steps 2000 --record-every 200 --out runs/c1"})
 final class TrainCommand implements Callable<Integer> {
