@@ -116,6 +116,19 @@ class RunKernelPredictionTest {
         assertTrue(k.get("ntk_test_accuracy").isNumber());
     }
 
+    /** Cross-entropy on three classes: the kernels regress on one-hot 0.9 / -0.1 targets, and no step prediction (not the squared loss's GD). */
+    @Test void crossEntropyRunsGetOneHotTargetsAndNoStepPrediction() throws IOException {
+        assumeTrue(overparam.lab.data.TabularData.installed(), "python3-sklearn's CSV files not found");
+        Path run = tmp.resolve("wine");
+        TrainRun.execute(RunConfigTest.empty().with("arch", "fc").with("depth", 1).with("width", 16).with("activation", "relu").with("data", "wine")
+                .with("loss", "cross-entropy").with("test_fraction", 0.5).with("eta", "0.5").with("steps", 5).with("kernel_predict", true)
+                .with("threads", 1).with("out", run.toString()), TrainingListener.NONE);
+        JsonNode k = summary(run).get("kernel_prediction");
+        assertTrue(k.get("targets").asText().startsWith("one-hot 0.9 / -0.1"), k.toString());
+        assertFalse(k.has("ntk_step") || k.has("ntk_step_test_accuracy"), k.toString());
+        assertTrue(k.get("ntk_test_accuracy").asDouble() > 0.8 && k.get("nngp_test_accuracy").asDouble() > 0.8, k.toString());    // wine is easy
+    }
+
     @Test void twoClassesOnPlusMinusOneClassifyAsOneHotTargets() throws IOException {
         assumeTrue(ImageSet.fashionMnistInstalled(), "dataset-fashion-mnist not installed");
         RunConfig c = RunConfigTest.empty().with("arch", "fc").with("depth", 2).with("width", 16).with("activation", "relu")
