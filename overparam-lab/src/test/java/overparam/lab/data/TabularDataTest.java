@@ -72,6 +72,10 @@ class TabularDataTest {
             assertArrayEquals(a.test().y().toArray(), b.test().y().toArray());
             assertFalse(java.util.Arrays.equals(a.train().x().toArray(), other.train().x().toArray()), "another seed, another split");
             for (double v : a.train().y().toArray()) assertTrue(v == 1 || v == -1, "squared loss, two classes: -1 / +1 labels");
+            int minus = 0;
+            for (double v : a.train().y().toArray()) minus += v == -1 ? 1 : 0;
+            for (double v : a.test().y().toArray()) minus += v == -1 ? 1 : 0;
+            assertEquals(212, minus, "the first class listed (0, malignant: 212 samples) is -1, as for image sets");
             for (int i = 0; i < a.train().n(); i++) assertEquals(1, norm(a.train().x(), i), 1e-12, "unit-norm rows");
             for (int i = 0; i < a.test().n(); i++) assertEquals(1, norm(a.test().x(), i), 1e-12, "unit-norm rows, test part too");
         }
