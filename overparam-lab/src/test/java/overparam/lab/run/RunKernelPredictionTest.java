@@ -105,6 +105,22 @@ class RunKernelPredictionTest {
         return Files.readString(dir.resolve("metrics.jsonl")).replaceAll("\"elapsed_seconds\":[0-9.Ee-]+", "");
     }
 
+    /**
+     * Memory is refused from the plan, before anything is drawn: n = 30000 training and 1000 test points need eight
+     * (n + n*)^2 matrices, 8 * 8 * 31000^2 bytes = 61.5 GB, for the stacked fold alone; without --kernel-predict the same run fits.
+     */
+    @Test void theKernelsMemoryIsRefusedUpFront() {
+        RunConfig c = RunConfigTest.empty().with("arch", "fc").with("depth", 1).with("width", 8).with("synthetic", "sphere").with("n", 30000)
+                .with("d", 5).with("test_n", 1000).with("eta", "0.1").with("steps", 1).with("instruments", "none").with("limit_kernel", "off")
+                .with("out", tmp.resolve("huge").toString());
+        assumeTrue(8 * 8 * 31000.0 * 31000 > overparam.core.linalg.Memory.availableBytes(), "this machine has the memory for it");
+        TrainRun.requireResources(overparam.lab.plan.RunPlan.parse(c));
+        String m = org.junit.jupiter.api.Assertions.assertThrows(overparam.core.BadInputException.class,
+                () -> TrainRun.requireResources(overparam.lab.plan.RunPlan.parse(c.with("kernel_predict", true)))).getMessage();
+        assertTrue(m.contains("kernel prediction") && m.contains("drop --kernel-predict") && !m.contains("\n"), m);
+        assertFalse(Files.exists(tmp.resolve("huge")));
+    }
+
     /** A step past 2 / lambda_max(Theta) diverges for the infinite network: said, not refused, and no step values. */
     @Test void aDivergingStepIsRecordedNotRefused() throws IOException {
         RunConfig c = files();
