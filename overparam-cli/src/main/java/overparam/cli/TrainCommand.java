@@ -143,6 +143,8 @@ final class TrainCommand implements Callable<Integer> {
     String limitKernel;
     @Option(names = "--kernel-predict", description = "Also what the infinitely wide network of this architecture predicts on the test set, computed once before training: NTK at convergence, NNGP posterior mean, and for full-batch GD on the squared loss the NTK after the run's own steps at its eta; test accuracy, loss (mean squared error) and solve residuals in summary.json's kernel_prediction and the store (ntk_test_accuracy, nngp_test_accuracy, ntk_step_test_accuracy, ...). Targets: the run's labels (one-hot 0.9/-0.1 for cross-entropy). Needs a network with a limit and a labelled test set.")
     Boolean kernelPredict;
+    @Option(names = "--kernel-ridge", paramLabel = "LAMBDA", description = "--kernel-predict: lambda >= 0 added to the kernels' diagonals for the converged NTK and the NNGP (needed when training inputs repeat, e.g. iris). Default: 0.")
+    Double kernelRidge;
     @Option(names = "--out", paramLabel = "DIR", description = "A new folder for the run.")
     String out;
     @Mixin MachineOptions machine;

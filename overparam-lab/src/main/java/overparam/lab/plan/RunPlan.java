@@ -10,7 +10,7 @@ import overparam.core.BadInputException;
  * to parse. {@link #config} keeps the resolved configuration it came from, for summary.json and the store.
  */
 public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instruments instruments, LimitMode limitKernel,
-                      Path out, int threads, boolean dumpGram, RunConfig config, boolean kernelPredict) {
+                      Path out, int threads, boolean dumpGram, RunConfig config, boolean kernelPredict, double kernelRidge) {
 
     /** Checks every field that needs no data (and no memory): a bad cell of an experiment is refused before any runs. */
     public static RunPlan parse(RunConfig raw) {
@@ -23,8 +23,9 @@ public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instr
         if (c.threads() < 1) throw BadInputException.of("--threads " + c.threads(), c.threads(), "at least 1", "e.g. --threads 2");
         boolean kernelPredict = Boolean.TRUE.equals(c.kernelPredict());
         if (kernelPredict) requireKernelPrediction(network, data);
+        double ridge = kernelRidge(c.kernelRidge(), kernelPredict);
         return new RunPlan(network, data, train, instruments, limit, c.out() == null ? null : Path.of(c.out()), c.threads(),
-                Boolean.TRUE.equals(c.dumpGram()), c, kernelPredict);
+                Boolean.TRUE.equals(c.dumpGram()), c, kernelPredict, ridge);
     }
 
     /**
@@ -54,6 +55,16 @@ public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instr
                     : t.data() != null ? "--test-labels y_test.npy" : "--test-data X_test.npy --test-labels y_test.npy, or --test-fraction F";
             throw new BadInputException("--kernel-predict: needs a labelled test set to predict on; give " + fix + ", or drop --kernel-predict.");
         }
+    }
+
+    /** --kernel-ridge LAMBDA: a finite lambda >= 0 on the kernels' diagonals, only with --kernel-predict; 0 when unset. */
+    private static double kernelRidge(Double ridge, boolean kernelPredict) {
+        if (ridge == null) return 0;
+        if (!kernelPredict)
+            throw new BadInputException("--kernel-ridge " + ridge + ": the ridge of --kernel-predict's kernels; add --kernel-predict, or drop --kernel-ridge.");
+        if (!(ridge >= 0) || !Double.isFinite(ridge))
+            throw BadInputException.of("--kernel-ridge " + ridge, ridge, "a finite lambda >= 0", "e.g. --kernel-ridge 1e-6 (0: the interpolating network)");
+        return ridge;
     }
 
     /** The run folder, which a run needs and an experiment's validation does not. */

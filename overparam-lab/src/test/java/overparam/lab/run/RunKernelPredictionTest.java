@@ -121,6 +121,35 @@ class RunKernelPredictionTest {
         assertFalse(Files.exists(tmp.resolve("huge")));
     }
 
+    /** A repeated training input makes the interpolating kernels singular: refused naming --kernel-ridge; with it, kernel --predict --ridge's numbers. */
+    @Test void aRepeatedInputNeedsTheRidgeWhichIsKernelPredictsRidge() throws IOException {
+        RunConfig c = files();
+        try (Matrix x = Npy.read(tmp.resolve("train_X.npy")).data(); Matrix y = Npy.read(tmp.resolve("train_y.npy")).data();
+             Matrix x2 = Matrix.zeros(x.rows() + 1, x.cols()); Matrix y2 = Matrix.vector(x.rows() + 1)) {
+            for (int i = 0; i <= x.rows(); i++) {
+                int from = i < x.rows() ? i : 0;                                      // the last row repeats the first
+                for (int j = 0; j < x.cols(); j++) x2.set(i, j, x.get(from, j));
+                y2.set(i, y.get(from));
+            }
+            Npy.write(tmp.resolve("rep_X.npy"), x2);
+            Npy.write(tmp.resolve("rep_y.npy"), y2);
+        }
+        RunConfig r = c.with("data", tmp.resolve("rep_X.npy").toString()).with("labels", tmp.resolve("rep_y.npy").toString());
+        RunConfig run = r.with("eta", "0.05").with("steps", 2).with("kernel_predict", true);
+        String m = org.junit.jupiter.api.Assertions.assertThrows(overparam.core.BadInputException.class,
+                () -> TrainRun.execute(run.with("out", tmp.resolve("singular").toString()), TrainingListener.NONE)).getMessage();
+        assertTrue(m.startsWith("--kernel-ridge 0.0: ") && m.contains("--kernel-ridge 1e-6"), m);
+        assertFalse(Files.exists(tmp.resolve("singular")), "a refused run leaves no folder");
+        TrainRun.execute(run.with("kernel_ridge", 1e-6).with("out", tmp.resolve("ridged").toString()), TrainingListener.NONE);
+        JsonNode k = summary(tmp.resolve("ridged")).get("kernel_prediction");
+        KernelPredictionRun.execute(KernelPlan.parse(r.with("out", tmp.resolve("kp").toString()), "gram", null,
+                new KernelPlan.PredictionOptions(true, 1e-6, null, null)));
+        JsonNode p = summary(tmp.resolve("kp"));
+        assertEquals(p.get("test_loss_ntk").asDouble(), k.get("ntk_test_loss").asDouble(), 0);
+        assertEquals(p.get("test_loss_nngp").asDouble(), k.get("nngp_test_loss").asDouble(), 0);
+        assertEquals(1e-6, k.get("ridge").asDouble(), 0);
+    }
+
     /** A step past 2 / lambda_max(Theta) diverges for the infinite network: said, not refused, and no step values. */
     @Test void aDivergingStepIsRecordedNotRefused() throws IOException {
         RunConfig c = files();
