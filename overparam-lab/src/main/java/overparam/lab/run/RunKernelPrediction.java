@@ -19,7 +19,7 @@ import overparam.lab.plan.TrainPlan;
  * trained layers) predicts on the run's test set after fitting the run's training set, computed once before training (it
  * does not depend on the finite network) and written as summary.json's "kernel_prediction", whose numbers the store keeps
  * as per-run values: ntk_test_accuracy, ntk_test_loss, ntk_residual (gradient descent to convergence, f = Theta(X*, X)
- * Theta^-1 y), nngp_test_accuracy, nngp_test_loss, nngp_residual (the NNGP posterior mean), and for a run of plain
+ * Theta^-1 y, or with --kernel-ridge lambda (Theta + lambda I)^-1), nngp_test_accuracy, nngp_test_loss, nngp_residual (the NNGP posterior mean), and for a run of plain
  * full-batch gradient descent on the squared loss ntk_step_test_accuracy, ntk_step_test_loss, ntk_step_residual (the
  * infinite network after the run's own K steps of its eta: u(k+1) = u(k) - eta Theta (u(k) - y) is the squared loss
  * 1/2 sum (u - y)^2's step). All are means over initializations (u0 = 0), as {@code kernel --predict}'s, whose code
@@ -51,16 +51,19 @@ final class RunKernelPrediction {
         s.put("targets", oneHot ? "one-hot " + KernelPredictionRun.TARGET_CLASS + " / " + KernelPredictionRun.TARGET_OTHER + " (the network fits cross-entropy)"
                 : "the run's training labels");
         s.put("test_loss", "mean squared error over the n* x k targets");
+        s.put("ridge", plan.kernelRidge());                                    // converged NTK and NNGP; the step prediction has none
         try (Matrix y = oneHot ? KernelPredictionRun.oneHot(train.y(), classes) : train.y().copy();
              Matrix yTest = oneHot ? KernelPredictionRun.oneHot(test.y(), classes) : test.y().copy();
              CrossKernels k = CrossKernels.of(spec, test.x(), train.x(), plan.network().trained().of(spec))) {
             Matrix classIndices = oneHot ? test.y() : null;
-            try (KernelPrediction.Prediction ntk = KernelPrediction.converged(k.ntk(), k.ntkCross(), y, 0);
-                 KernelPrediction.Posterior nngp = KernelPrediction.nngpPosterior(k.nngp(), k.nngpCross(), k.nngpTest(), y, 0)) {
+            double ridge = plan.kernelRidge();
+            try (KernelPrediction.Prediction ntk = KernelPrediction.converged(k.ntk(), k.ntkCross(), y, ridge);
+                 KernelPrediction.Posterior nngp = KernelPrediction.nngpPosterior(k.nngp(), k.nngpCross(), k.nngpTest(), y, ridge)) {
                 put(s, "ntk", KernelPredictionRun.Scores.of(ntk.values(), yTest, classIndices), ntk.relativeResidual());
                 put(s, "nngp", KernelPredictionRun.Scores.of(nngp.mean(), yTest, classIndices), nngp.relativeResidual());
             } catch (KernelPrediction.NotPositiveDefinite e) {
-                throw new BadInputException("--kernel-predict: " + e.getMessage() + " on the run's training inputs; remove duplicated inputs, or drop --kernel-predict.");
+                throw new BadInputException("--kernel-ridge " + ridge + ": " + e.getMessage() + " on the run's training inputs; add a small ridge, e.g. "
+                        + "--kernel-ridge 1e-6, or remove duplicated inputs.");
             }
             if (stepsApply(plan, trainSpec)) {
                 double eta = trainSpec.optimizer().eta();
