@@ -20,7 +20,8 @@ for arg in "$@"; do
   case "$arg" in
     -v|--verbose) verbose=1 ;;
     -h|--help)
-      echo "usage: ./overparam setup (scripts/setup-data.sh [--verbose]): installs the Debian package $package (Fashion-MNIST, into $folder) if its files are missing."
+      echo "usage: ./overparam setup (scripts/setup-data.sh [--verbose]): installs the Debian package $package (Fashion-MNIST, into $folder) if its files are missing,"
+      echo "  and unpacks the CSV files of python3-sklearn (--data breast-cancer, wine, iris, digits) into runs/.data/sklearn unless that package is installed."
       echo "  ./overparam setup says what it finds and shows apt-get's output (it runs this script with --verbose); it needs root or"
       echo "  password-less sudo to install. The build runs the script quietly."
       echo ""
