@@ -43,15 +43,8 @@ public final class TabularData {
 
     static RunData load(TabularInputs in, Loss loss) {
         TabularSet set = in.set();
-        int[] chosen = in.classes().length == 0 ? java.util.stream.IntStream.range(0, set.classes()).toArray() : in.classes();
-        for (int c : chosen)
-            if (c < 0 || c >= set.classes())
-                throw BadInputException.of("--classes " + classList(in.classes()), "class " + c, "classes 0.." + (set.classes() - 1) + " of " + set.cliName(),
-                        "e.g. --classes 0,1");
+        int[] chosen = in.chosen();                                            // checked by the plan (DataPlan.tabular)
         boolean signs = loss.outputs(chosen.length) == 1;
-        if (signs && chosen.length != 2)
-            throw BadInputException.of("--classes " + (in.classes().length == 0 ? "(all)" : classList(in.classes())), chosen.length + " classes of " + set.cliName(),
-                    "two classes for --loss " + loss + " (one output, labels -1 and +1)", "Choose two, e.g. --classes 0,1, or use --loss cross-entropy for k classes.");
         double[][] rows = read(set, folder());
         List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < rows.length; i++) if (position(chosen, (int) rows[i][set.d()]) >= 0) kept.add(i);
@@ -177,7 +170,4 @@ public final class TabularData {
         return -1;
     }
 
-    private static String classList(int[] classes) {
-        return Arrays.stream(classes).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(","));
-    }
 }

@@ -42,7 +42,10 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
      * test set is a seeded random part (--test-fraction); features standardized on the training part, rows then scaled to
      * unit norm unless unitNorm is false.
      */
-    public record TabularInputs(TabularSet set, int[] classes, boolean unitNorm) implements Inputs {}
+    public record TabularInputs(TabularSet set, int[] classes, boolean unitNorm) implements Inputs {
+        /** The classes read: those chosen, or all of the set's. */
+        public int[] chosen() { return classes.length == 0 ? java.util.stream.IntStream.range(0, set.classes()).toArray() : classes.clone(); }
+    }
 
     /**
      * n samples from a generator, each of sampleShape ({d}, or {channels, pixels...} for conv-resnet); subspaceDim, when not
@@ -104,7 +107,7 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
             if (other != null)
                 throw new BadInputException(other + ": --data " + tabular.cliName() + " brings its own labels and takes its test set as a seeded random part; "
                         + "drop " + other.split(" ")[0] + " and give --test-fraction F (e.g. 0.5).");
-            inputs = new TabularInputs(tabular, classes(c.classes()), c.unitNorm() == null || c.unitNorm());
+            inputs = tabular(tabular, c, train == null ? null : train.loss());
         } else if (files && namesImageSet(c.data())) {
             if (c.labels() != null)
                 throw new BadInputException("--labels " + c.labels() + ": " + c.data() + " brings its own labels; drop --labels.");
@@ -159,6 +162,22 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
         if (fresh)
             throw new BadInputException("--label-noise-sd " + sd + ": --fresh-samples labels each new sample by the teacher without noise; drop one of them.");
         return sd;
+    }
+
+    /**
+     * A small set of python3-sklearn with the chosen classes, each one of the set's, and for a loss on one output (squared,
+     * logistic: labels -1 and +1) exactly two of them; the set's sizes are known (TabularSet), so this needs no file.
+     */
+    private static TabularInputs tabular(TabularSet set, RunConfig c, Loss loss) {
+        TabularInputs in = new TabularInputs(set, classes(c.classes()), c.unitNorm() == null || c.unitNorm());
+        String given = "--classes " + (c.classes() == null ? "(all)" : c.classes());
+        for (int k : in.chosen())
+            if (k < 0 || k >= set.classes())
+                throw BadInputException.of(given, "class " + k, "classes 0.." + (set.classes() - 1) + " of " + set.cliName(), "e.g. --classes 0,1");
+        if (loss != null && loss.outputs(in.chosen().length) == 1 && in.chosen().length != 2)
+            throw BadInputException.of(given, in.chosen().length + " classes of " + set.cliName(), "two classes for --loss " + loss
+                    + " (one output, labels -1 and +1)", "Choose two, e.g. --classes 0,1, or use --loss cross-entropy for k classes.");
+        return in;
     }
 
     /** Whether the data field names an image data set rather than a file. */

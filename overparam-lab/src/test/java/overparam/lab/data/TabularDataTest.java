@@ -115,20 +115,21 @@ class TabularDataTest {
         try (RunData a = load(config("iris").with("classes", "1,2").with("test_fraction", 0.2))) {
             assertEquals(100, a.train().n() + a.test().n(), "versicolor and virginica, 50 each");
         }
-        String three = assertThrows(BadInputException.class, () -> load(config("wine").with("test_fraction", 0.2))).getMessage();
+        // refused by the plan, before any file is read
+        String three = RunPlanTest.refusal(config("wine").with("test_fraction", 0.2));
         assertTrue(three.startsWith("--classes (all)") && three.contains("--loss cross-entropy"), three);
-        String range = assertThrows(BadInputException.class, () -> load(config("iris").with("classes", "0,3"))).getMessage();
+        String range = RunPlanTest.refusal(config("iris").with("classes", "0,3"));
         assertTrue(range.startsWith("--classes 0,3") && range.contains("classes 0..2"), range);
     }
 
     @Test void planRefusalsNameTheOptionAndTheFix() {
-        assertTrue(RunPlan.parse(config("digits").with("test_fraction", 0.3)).data().inputs() instanceof DataPlan.TabularInputs);
+        assertTrue(RunPlan.parse(config("digits").with("loss", "cross-entropy").with("test_fraction", 0.3)).data().inputs() instanceof DataPlan.TabularInputs);
         for (String[] c : new String[][] {{"labels", "y.npy", "--labels y.npy"}, {"per_class", "10", "--per-class 10"},
                 {"test_per_class", "10", "--test-per-class 10"}, {"test_data", "X.npy", "--test-data X.npy"}}) {
             String m = RunPlanTest.refusal(config("wine").with(c[0], c[0].endsWith("class") ? (Object) Integer.parseInt(c[1]) : c[1]));
             assertTrue(m.startsWith(c[2]) && m.contains("--test-fraction"), m);
         }
-        assertTrue(RunPlanTest.refusal(config("wine").with("label_noise_sd", 0.5)).startsWith("--label-noise-sd 0.5"));
+        assertTrue(RunPlanTest.refusal(config("wine").with("classes", "1,2").with("label_noise_sd", 0.5)).startsWith("--label-noise-sd 0.5"));
     }
 
     @Test void missingFilesAreRefusedInOneLineWithTheFix() throws IOException {

@@ -153,7 +153,7 @@ public class RunPlanTest {
         assertTrue(refusal(files).contains("--test-data X_test.npy --test-labels y_test.npy, or --test-fraction F"));
         assertTrue(refusal(base().with("synthetic", null).with("data", "fashion-mnist").with("test_per_class", 0).with("kernel_predict", true))
                 .contains("--test-per-class K > 0"));
-        assertTrue(refusal(base().with("synthetic", null).with("data", "wine").with("kernel_predict", true)).contains("--test-fraction F"));
+        assertTrue(refusal(base().with("synthetic", null).with("data", "wine").with("classes", "1,2").with("kernel_predict", true)).contains("--test-fraction F"));
         assertEquals(0.0, RunPlan.parse(base().with("kernel_predict", true).with("test_n", 20)).kernelRidge(), 0.0);
         assertEquals(1e-6, RunPlan.parse(base().with("kernel_predict", true).with("test_n", 20).with("kernel_ridge", 1e-6)).kernelRidge(), 0.0);
         assertTrue(refusal(base().with("kernel_ridge", 1e-6)).startsWith("--kernel-ridge 1.0E-6: the ridge of --kernel-predict's kernels; add --kernel-predict"));
