@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /** The inputs, as `train` and `kernel` both take them (a picocli mixin). */
 final class InputOptions {
-    @Option(names = "--data", paramLabel = "X.npy", description = "Inputs, n x d (.npy or .csv), one sample per row; n x channels x pixels or n x channels x rows x cols for conv-resnet; for train also fashion-mnist (Debian's dataset-fashion-mnist), or a folder of MNIST-format IDX files.")
+    @Option(names = "--data", paramLabel = "X.npy", description = "Inputs, n x d (.npy or .csv), one sample per row; n x channels x pixels or n x channels x rows x cols for conv-resnet; for train also fashion-mnist (Debian's dataset-fashion-mnist), a folder of MNIST-format IDX files, or breast-cancer, wine, iris, digits (python3-sklearn's CSV files; test set by --test-fraction; features standardized on the training part, rows to unit norm).")
     String data;
     @Option(names = "--labels", paramLabel = "y.npy", description = "Labels, n values (.npy or .csv); kernel uses them for y^T K^-1 y.")
     String labels;

@@ -43,6 +43,8 @@ import overparam.lab.run.TrainRun;
             "  ./overparam train --arch resnet --branch-scale unit --depth 43 --width 128 --activation relu --synthetic line --n 256 --d 2 --eta 0.01 --steps 0 --instruments input-gradient,forward-signal --out runs/shattered",
             "  # Fixup with its scalar biases and multipliers (Zhang et al. 2019), 10 blocks; the biases add curvature, so a smaller step than without them:",
             "  ./overparam train --arch resnet-unit --depth 21 --width 32 --activation relu --init-scheme fixup --fixup-scalars --synthetic sphere --n 32 --d 10 --eta 0.005 --steps 200 --record-every 25 --instruments forward-signal,smoothness --out runs/fixup",
+            "  # the finite network against the infinite one on breast-cancer (python3-sklearn's CSV; ./overparam setup unpacks it), a seeded half as test set:",
+            "  ./overparam train --arch fc --depth 2 --width 128 --activation relu --data breast-cancer --test-fraction 0.5 --eta auto --steps 300 --record-every 100 --kernel-predict --out runs/bc",
             "  # seed 002's network, SGD on Fashion-MNIST (./overparam setup installs it; slow: a smaller --steps or --per-class is fine):",
             "  ./overparam train --arch identity-mapping --activation prelu --leaky-slope 0.25 --data fashion-mnist --loss cross-entropy --batch-size 128 --eta 0.05 --momentum 0.9 --weight-decay 5e-4 --steps 2000 --record-every 200 --out runs/c1"})
 final class TrainCommand implements Callable<Integer> {
@@ -139,6 +141,10 @@ final class TrainCommand implements Callable<Integer> {
     Integer hessianIterations;
     @Option(names = "--limit-kernel", paramLabel = "MODE", description = "Compute the infinite-width kernels of the run's data (lambda_0, loss bound, infinite twin): auto (n <= 4000), on, off. Default: ${DEFAULT-VALUE}.")
     String limitKernel;
+    @Option(names = "--kernel-predict", description = "Also what the infinitely wide network of this architecture predicts on the test set, computed once before training: NTK at convergence, NNGP posterior mean, and for full-batch GD on the squared loss the NTK after the run's own steps at its eta; test accuracy, loss (mean squared error) and solve residuals in summary.json's kernel_prediction and the store (ntk_test_accuracy, nngp_test_accuracy, ntk_step_test_accuracy, ...). Targets: the run's labels (one-hot 0.9/-0.1 for cross-entropy). Needs a network with a limit and a labelled test set.")
+    Boolean kernelPredict;
+    @Option(names = "--kernel-ridge", paramLabel = "LAMBDA", description = "--kernel-predict: lambda >= 0 added to the kernels' diagonals for the converged NTK and the NNGP (needed when training inputs repeat, e.g. iris). Default: 0.")
+    Double kernelRidge;
     @Option(names = "--out", paramLabel = "DIR", description = "A new folder for the run.")
     String out;
     @Mixin MachineOptions machine;

@@ -16,6 +16,7 @@ import overparam.lab.plan.DataPlan.FileInputs;
 import overparam.lab.plan.DataPlan.ImageInputs;
 import overparam.lab.plan.DataPlan.LabelSource;
 import overparam.lab.plan.DataPlan.SyntheticInputs;
+import overparam.lab.plan.DataPlan.TabularInputs;
 import overparam.lab.plan.NetworkPlan;
 
 /**
@@ -30,9 +31,12 @@ public final class RunDataLoader {
     /** The training data (and test set, teacher) for a run of this network trained with this loss. */
     public static RunData load(DataPlan plan, NetworkPlan network, Loss loss) {
         RunData loaded = plan.inputs() instanceof ImageInputs images ? ImageData.load(images, network.arch(), loss)
+                : plan.inputs() instanceof TabularInputs tabular ? TabularData.load(tabular, loss)
                 : fromFilesOrSynthetic(plan, network, loss);
         try {
             loaded = split(loaded, plan);
+            if (plan.inputs() instanceof TabularInputs tabular)            // on the training part only, after the split
+                TabularData.standardize(loaded.train().x(), loaded.test() == null ? null : loaded.test().x(), tabular.unitNorm(), loaded.train().source());
             if (plan.labelNoise() > 0) {
                 Dataset t = loaded.train();
                 corruptLabels(t, loss, plan.labelNoise(), plan.seed());
@@ -58,6 +62,9 @@ public final class RunDataLoader {
             Matrix x = DataLoader.syntheticInputs(s, s.n(), plan.seed(), plan.seed());
             return new Dataset(x, Matrix.vector(x.rows()), "synthetic " + s.describe(), s.sampleShape());
         }
+        if (plan.inputs() instanceof TabularInputs t)
+            throw new BadInputException("--data " + t.set().cliName() + ": the kernel command reads .npy or .csv inputs; train with --kernel-predict "
+                    + "and --test-fraction F for the infinite network's predictions on a random test part.");
         if (!(plan.inputs() instanceof FileInputs f))
             throw new BadInputException("--data " + ((ImageInputs) plan.inputs()).set() + ": the kernel command reads .npy or .csv inputs; "
                     + "save the images you want as X.npy (n x 784), or add --predict for the infinite network's predictions on its test images.");

@@ -38,6 +38,16 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
             implements Inputs {}
 
     /**
+     * A small classification set of Debian's python3-sklearn ({@link TabularSet}): the chosen classes (all when empty); its
+     * test set is a seeded random part (--test-fraction); features standardized on the training part, rows then scaled to
+     * unit norm unless unitNorm is false.
+     */
+    public record TabularInputs(TabularSet set, int[] classes, boolean unitNorm) implements Inputs {
+        /** The classes read: those chosen, or all of the set's. */
+        public int[] chosen() { return classes.length == 0 ? java.util.stream.IntStream.range(0, set.classes()).toArray() : classes.clone(); }
+    }
+
+    /**
      * n samples from a generator, each of sampleShape ({d}, or {channels, pixels...} for conv-resnet); subspaceDim, when not
      * null, puts them on the unit sphere of a random subspace of that dimension ({@code --synthetic subspace}, kind SPHERE).
      */
@@ -80,7 +90,7 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
         boolean files = c.data() != null, synthetic = c.synthetic() != null;
         if (files == synthetic)
             throw new BadInputException(files ? "--data and --synthetic: both given; choose one source of inputs."
-                    : "no data: give --data X.npy --labels y.npy, --data fashion-mnist, or --synthetic sphere --n N --d D.");
+                    : "no data: give --data X.npy --labels y.npy, --data fashion-mnist, --data wine (breast-cancer, iris, digits), or --synthetic sphere --n N --d D.");
         if (files && c.pixels() != null)
             throw new BadInputException("--pixels " + c.pixels() + ": only for --synthetic data; a --data file's own shape gives the pixels.");
         double noise = c.labelNoise() == null ? 0 : c.labelNoise();
@@ -90,7 +100,15 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
             throw BadInputException.of("--test-fraction", c.testFraction(), "a fraction in [0, 1)",
                     "For example, --test-fraction 0.2 holds out 20% of the samples for testing.");
         Inputs inputs;
-        if (files && namesImageSet(c.data())) {
+        TabularSet tabular = files ? TabularSet.named(c.data()) : null;
+        if (tabular != null) {
+            String other = c.labels() != null ? "--labels " + c.labels() : c.perClass() != null ? "--per-class " + c.perClass()
+                    : c.testPerClass() != null ? "--test-per-class " + c.testPerClass() : c.testData() != null ? "--test-data " + c.testData() : null;
+            if (other != null)
+                throw new BadInputException(other + ": --data " + tabular.cliName() + " brings its own labels and takes its test set as a seeded random part; "
+                        + "drop " + other.split(" ")[0] + " and give --test-fraction F (e.g. 0.5).");
+            inputs = tabular(tabular, c, train == null ? null : train.loss());
+        } else if (files && namesImageSet(c.data())) {
             if (c.labels() != null)
                 throw new BadInputException("--labels " + c.labels() + ": " + c.data() + " brings its own labels; drop --labels.");
             inputs = new ImageInputs(c.data(), classes(c.classes()), c.perClass(), c.testPerClass(), c.unitNorm() == null || c.unitNorm(),
@@ -98,7 +116,8 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
         } else {
             if (c.classes() != null || c.perClass() != null || c.testPerClass() != null)
                 throw new BadInputException((c.classes() != null ? "--classes " + c.classes() : c.perClass() != null ? "--per-class " + c.perClass()
-                        : "--test-per-class " + c.testPerClass()) + ": only for image data sets (--data fashion-mnist or an IDX folder).");
+                        : "--test-per-class " + c.testPerClass()) + ": only for image data sets (--data fashion-mnist or an IDX folder) and "
+                        + "the small sets of python3-sklearn (--data breast-cancer, wine, iris or digits).");
             inputs = files ? new FileInputs(c.data(), c.labels()) : syntheticInputs(c, arch);
         }
         LabelSource labelsFrom = labelSource(c.labelsFrom(), inputs);
@@ -136,13 +155,29 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
         if (!(sd >= 0) || !Double.isFinite(sd))
             throw BadInputException.of("--label-noise-sd " + c.labelNoiseSd(), c.labelNoiseSd(), "a finite standard deviation >= 0", "e.g. --label-noise-sd 0.5");
         if (sd == 0) return 0;
-        if (loss != null && (loss.takesSigns() || loss == Loss.CROSS_ENTROPY) || inputs instanceof ImageInputs)
+        if (loss != null && (loss.takesSigns() || loss == Loss.CROSS_ENTROPY) || inputs instanceof ImageInputs || inputs instanceof TabularInputs)
             throw new BadInputException("--label-noise-sd " + sd + ": adds Gaussian noise to real-valued labels; "
-                    + (inputs instanceof ImageInputs ? "an image set's labels are classes" : "--loss " + loss.cliName() + " takes class labels")
+                    + (inputs instanceof ImageInputs || inputs instanceof TabularInputs ? "this data set's labels are classes" : "--loss " + loss.cliName() + " takes class labels")
                     + ". Use --label-noise P for class labels, or --loss squared.");
         if (fresh)
             throw new BadInputException("--label-noise-sd " + sd + ": --fresh-samples labels each new sample by the teacher without noise; drop one of them.");
         return sd;
+    }
+
+    /**
+     * A small set of python3-sklearn with the chosen classes, each one of the set's, and for a loss on one output (squared,
+     * logistic: labels -1 and +1) exactly two of them; the set's sizes are known (TabularSet), so this needs no file.
+     */
+    private static TabularInputs tabular(TabularSet set, RunConfig c, Loss loss) {
+        TabularInputs in = new TabularInputs(set, classes(c.classes()), c.unitNorm() == null || c.unitNorm());
+        String given = "--classes " + (c.classes() == null ? "(all)" : c.classes());
+        for (int k : in.chosen())
+            if (k < 0 || k >= set.classes())
+                throw BadInputException.of(given, "class " + k, "classes 0.." + (set.classes() - 1) + " of " + set.cliName(), "e.g. --classes 0,1");
+        if (loss != null && loss.outputs(in.chosen().length) == 1 && in.chosen().length != 2)
+            throw BadInputException.of(given, in.chosen().length + " classes of " + set.cliName(), "two classes for --loss " + loss
+                    + " (one output, labels -1 and +1)", "Choose two, e.g. --classes 0,1, or use --loss cross-entropy for k classes.");
+        return in;
     }
 
     /** Whether the data field names an image data set rather than a file. */
@@ -187,7 +222,7 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
 
     /** Image data sets bring their labels; other inputs take N(0, 1) labels or a teacher's. */
     private static LabelSource labelSource(String text, Inputs inputs) {
-        if (inputs instanceof ImageInputs) return LabelSource.GAUSSIAN;
+        if (inputs instanceof ImageInputs || inputs instanceof TabularInputs) return LabelSource.GAUSSIAN;
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("teacher")) return LabelSource.TEACHER;
         if (t.equals("gaussian")) return LabelSource.GAUSSIAN;

@@ -38,7 +38,10 @@ public record RunConfig(
         // a free-text name of the run (an experiment's variants set it); unset = none
         Integer gdStart, Integer noiseMatchSgd, String label,
         // Fixup's scalar biases and multipliers (Zhang et al. 2019, rule 3) in --arch resnet-unit; unset = off
-        Boolean fixupScalars) {
+        Boolean fixupScalars,
+        // the infinitely wide network's test predictions for the run's own network and data (issue 17), once per run, and the
+        // ridge lambda added to its kernels' diagonals; unset = off, and lambda = 0 (the interpolating network)
+        Boolean kernelPredict, Double kernelRidge) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -56,7 +59,8 @@ public record RunConfig(
             null, null, 0, 0.0, 0.0, "constant",
             "standard", null, false, false, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null);
+            null, null, null, null,
+            null, null);
 
     /**
      * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's
@@ -68,7 +72,7 @@ public record RunConfig(
      * So do the hessian instrument's hessian_top, hessian_probes and hessian_iterations (unset: its defaults,
      * {@link Instruments#HESSIAN_DEFAULTS}). gd_start, noise_match_sgd and label stay unset as well (no start phase, no
      * matched trace, no name), and so does fixup_scalars (off), also with --init-scheme fixup: a fixup run or store made
-     * before the scalars existed resumes as the same network.
+     * before the scalars existed resumes as the same network. kernel_predict and kernel_ridge stay unset (off, 0) as well.
      */
     public RunConfig withDefaults() {
         ObjectNode merged = JSON.valueToTree(DEFAULTS);

@@ -10,7 +10,7 @@ import overparam.core.BadInputException;
  * to parse. {@link #config} keeps the resolved configuration it came from, for summary.json and the store.
  */
 public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instruments instruments, LimitMode limitKernel,
-                      Path out, int threads, boolean dumpGram, RunConfig config) {
+                      Path out, int threads, boolean dumpGram, RunConfig config, boolean kernelPredict, double kernelRidge) {
 
     /** Checks every field that needs no data (and no memory): a bad cell of an experiment is refused before any runs. */
     public static RunPlan parse(RunConfig raw) {
@@ -21,8 +21,50 @@ public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instr
         LimitMode limit = LimitMode.parse(c.limitKernel());
         DataPlan data = DataPlan.parse(c, network.arch(), train);
         if (c.threads() < 1) throw BadInputException.of("--threads " + c.threads(), c.threads(), "at least 1", "e.g. --threads 2");
+        boolean kernelPredict = Boolean.TRUE.equals(c.kernelPredict());
+        if (kernelPredict) requireKernelPrediction(network, data);
+        double ridge = kernelRidge(c.kernelRidge(), kernelPredict);
         return new RunPlan(network, data, train, instruments, limit, c.out() == null ? null : Path.of(c.out()), c.threads(),
-                Boolean.TRUE.equals(c.dumpGram()), c);
+                Boolean.TRUE.equals(c.dumpGram()), c, kernelPredict, ridge);
+    }
+
+    /**
+     * --kernel-predict needs a network whose every hidden layer has an infinite-width limit (the limits of
+     * {@code core/nn/LimitKernel}) and a labelled test set to predict: --test-data with --test-labels, --test-fraction,
+     * --test-n of synthetic data, or an image set's own test images.
+     */
+    private static void requireKernelPrediction(NetworkPlan network, DataPlan data) {
+        int hidden = network.hiddenLayers();
+        String noLimit = hidden < 1 ? "has no hidden layer" : null;
+        for (int h = 1; h <= hidden && noLimit == null; h++)
+            if (!network.arch().layerKind(h).hasLimit())
+                noLimit = "hidden layer " + h + " is " + network.arch().layerKind(h) + ", " + network.arch().layerKind(h).noLimitReason().orElseThrow();
+        if (noLimit != null)
+            throw new BadInputException("--kernel-predict: --arch " + network.arch().cliName() + " " + noLimit
+                    + ", so there is no infinitely wide network to predict with; use --arch fc, resnet, two-layer or conv-resnet, or drop --kernel-predict.");
+        DataPlan.TestSet t = data.test();
+        DataPlan.Inputs in = data.inputs();
+        boolean test = t.fraction() != null && t.fraction() > 0
+                || in instanceof DataPlan.FileInputs && t.data() != null && t.labels() != null
+                || in instanceof DataPlan.SyntheticInputs && t.n() > 0
+                || in instanceof DataPlan.ImageInputs i && (i.testPerClass() == null || i.testPerClass() > 0);
+        if (!test) {
+            String fix = in instanceof DataPlan.SyntheticInputs ? "--test-n N (fresh samples), e.g. --test-n 200"
+                    : in instanceof DataPlan.ImageInputs ? "--test-per-class K > 0, or drop --test-per-class for all test images"
+                    : in instanceof DataPlan.TabularInputs ? "--test-fraction F, a seeded random test part, e.g. --test-fraction 0.5"
+                    : t.data() != null ? "--test-labels y_test.npy" : "--test-data X_test.npy --test-labels y_test.npy, or --test-fraction F";
+            throw new BadInputException("--kernel-predict: needs a labelled test set to predict on; give " + fix + ", or drop --kernel-predict.");
+        }
+    }
+
+    /** --kernel-ridge LAMBDA: a finite lambda >= 0 on the kernels' diagonals, only with --kernel-predict; 0 when unset. */
+    private static double kernelRidge(Double ridge, boolean kernelPredict) {
+        if (ridge == null) return 0;
+        if (!kernelPredict)
+            throw new BadInputException("--kernel-ridge " + ridge + ": the ridge of --kernel-predict's kernels; add --kernel-predict, or drop --kernel-ridge.");
+        if (!(ridge >= 0) || !Double.isFinite(ridge))
+            throw BadInputException.of("--kernel-ridge " + ridge, ridge, "a finite lambda >= 0", "e.g. --kernel-ridge 1e-6 (0: the interpolating network)");
+        return ridge;
     }
 
     /** The run folder, which a run needs and an experiment's validation does not. */

@@ -215,12 +215,22 @@ public final class KernelPredictionRun {
                 throw new BadInputException("--ridge " + p.ridge() + ": " + e.getMessage() + ". Add a small ridge, e.g. --ridge 1e-6, or remove duplicated inputs.");
             }
         }
-        try (Spectrum.Decomposition d = Spectrum.decompose(k.ntk())) {           // once: lambda_max here, the eigenbasis for the steps
+        Stepped s = atStep(k, y, p.eta(), p.steps());
+        if (s.prediction() == null)
+            throw new BadInputException("--eta " + p.eta() + ": the infinite network's gradient descent diverges for eta >= 2 / lambda_max(Theta) = "
+                    + 2 / s.lambdaMax() + " on these inputs; use a smaller --eta, e.g. --eta " + (float) (1 / s.lambdaMax()) + ".");
+        return s.prediction();
+    }
+
+    /** The NTK prediction after some steps of gradient descent, null when eta >= 2 / lambda_max(Theta) (it diverges), and lambda_max. */
+    record Stepped(KernelPrediction.Prediction prediction, double lambdaMax) {}
+
+    /** The NTK prediction after {@code steps} of size eta (also train's --kernel-predict): Theta decomposed once, for lambda_max and the steps. */
+    static Stepped atStep(CrossKernels k, Matrix y, double eta, long steps) {
+        try (Spectrum.Decomposition d = Spectrum.decompose(k.ntk())) {
             double lambdaMax = d.values()[d.values().length - 1];
-            if (p.eta() * lambdaMax >= 2)
-                throw new BadInputException("--eta " + p.eta() + ": the infinite network's gradient descent diverges for eta >= 2 / lambda_max(Theta) = "
-                        + 2 / lambdaMax + " on these inputs; use a smaller --eta, e.g. --eta " + (float) (1 / lambdaMax) + ".");
-            return KernelPrediction.atStep(d, k.ntk(), k.ntkCross(), y, p.eta(), p.steps(), null, null);
+            if (eta * lambdaMax >= 2) return new Stepped(null, lambdaMax);
+            return new Stepped(KernelPrediction.atStep(d, k.ntk(), k.ntkCross(), y, eta, steps, null, null), lambdaMax);
         }
     }
 

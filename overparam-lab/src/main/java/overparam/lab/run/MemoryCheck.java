@@ -157,6 +157,9 @@ final class MemoryCheck {
                     Math.min(instruments.hessian().iterations(), parameters), parameters));
         }
         if (limitKernel) parts.add(new Part("limit kernels", Theory.bytes(n, spec.pixels()), "the limit kernel", p * n, n));
+        if (plan.kernelPredict())             // the fold over the stacked [X*; X], as kernel --predict counts it (freed before training)
+            parts.add(new Part("kernel prediction", Theory.bytes((long) n + s.nTest(), spec.pixels()), "the kernel of the stacked test and training inputs",
+                    p * (n + s.nTest()), n + s.nTest()));
         // the inputs are read past 2 GiB, and plain BLAS products take them so; generated inputs, minibatches and patches
         // go through one buffer
         boolean inputsInOneBuffer = plan.data().synthetic() || rows < n || spec.isConvolutional();
@@ -244,6 +247,7 @@ final class MemoryCheck {
             case "activations" -> "Use a smaller --width, fewer samples, or --batch-size B.";
             case "Gram matrices" -> "Use fewer samples" + (gram ? ", or --instruments without gram" : "") + (autoEta ? " and a fixed --eta" : "") + ".";
             case "limit kernels" -> "Use fewer samples, or --limit-kernel off.";
+            case "kernel prediction" -> "Use fewer training or test samples, or drop --kernel-predict.";
             case "gradient noise" -> "Use fewer --noise-batches, a smaller --width, or --instruments without gradient-noise.";
             case "Hessian noise" -> "Lower --langevin-top (its eigenvectors and Lanczos vectors are P values each), or use a smaller --width.";
             case "Hessian" -> "A Hessian request too large for memory: lower --hessian-iterations (Lanczos vectors of P values each), or use a smaller --width.";

@@ -168,10 +168,13 @@ public final class TrainRun {
                                  Theory theory, Path out, TrainingListener progress, Instant startedAt, double setupSeconds,
                                  StartPoint start, double startTrace) {
         double alpha = plan.network().init() == null && plan.network().initScheme() == overparam.core.nn.Init.STANDARD ? plan.network().initScale() : 0;
+        // --kernel-predict: once, before anything is written (a singular kernel is refused leaving nothing), on the data alone
+        com.fasterxml.jackson.databind.node.ObjectNode kernelPrediction = plan.kernelPredict() ? RunKernelPrediction.of(plan, data, trainSpec, spec.outputs()) : null;
         try (RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd(),
                 linePath(plan, spec));
              RunFolder folder = RunFolder.create(out)) {
             RunSummary summary = RunSummary.start(plan, spec, data, trainSpec, theory, startedAt);
+            if (kernelPrediction != null) summary.json().set(RunKernelPrediction.KEY, kernelPrediction);
             if (start != StartPoint.NONE || !Double.isNaN(startTrace))
                 summary.startPoint(start.steps(), start.loss(), start.seconds(), start.divergedAt(), startTrace);
             folder.writeSummary(summary.json());

@@ -36,9 +36,13 @@ public record CellResult(long runId, String cell, JsonNode config, RunStatus sta
      * its first (how much of the way a distance has closed). "initial:METRIC" is its first recorded value (at
      * initialization). "max:METRIC" is its largest recorded value (how far a run climbed, e.g. a loss escaping a
      * minimum). "log10:Y" is the base-10 logarithm of any of these, NaN when Y <= 0 (for quantities spanning orders
-     * of magnitude, whose means and intervals belong on a log scale).
+     * of magnitude, whose means and intervals belong on a log scale). "A - B" (a minus between blanks, binding loosest) is
+     * the difference of two of these in the same cell, e.g. "ntk_test_accuracy - test_accuracy": the infinite network's
+     * lead over the finite one of that run, so that a mean over seeds is a paired comparison.
      */
     public double valueOf(String name) {
+        int minus = name.indexOf(" - ");
+        if (minus > 0) return valueOf(name.substring(0, minus).trim()) - valueOf(name.substring(minus + 3).trim());
         if (name.startsWith("log10:")) {
             double v = valueOf(name.substring("log10:".length()));
             return v > 0 ? Math.log10(v) : Double.NaN;

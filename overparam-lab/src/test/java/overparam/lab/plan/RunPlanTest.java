@@ -136,6 +136,30 @@ public class RunPlanTest {
         assertTrue(refusal(base().with("arch", "conv-resnet").with("pixels", "4x4").with("patch", 2)).contains("--patch 2"));
     }
 
+    /** --kernel-predict: off unless given; refused in one line without a limit or a labelled test set, naming the fix. */
+    @Test
+    void kernelPredictNeedsALimitAndALabelledTestSet() {
+        assertFalse(RunPlan.parse(base()).kernelPredict());
+        assertTrue(RunPlan.parse(base().with("kernel_predict", true).with("test_n", 20)).kernelPredict());
+        assertTrue(RunPlan.parse(base().with("kernel_predict", true).with("test_fraction", 0.2)).kernelPredict());
+        String noTest = refusal(base().with("kernel_predict", true));
+        assertTrue(noTest.startsWith("--kernel-predict: needs a labelled test set") && noTest.contains("--test-n N"), noTest);
+        String noLimit = refusal(base().with("kernel_predict", true).with("test_n", 20).with("arch", "identity-mapping"));
+        assertTrue(noLimit.startsWith("--kernel-predict: --arch identity-mapping hidden layer 1") && noLimit.contains("use --arch fc"), noLimit);
+        assertTrue(refusal(base().with("kernel_predict", true).with("test_n", 20).with("arch", "linear").with("depth", 1))
+                .contains("has no hidden layer"));
+        RunConfig files = RunConfigTest.empty().with("arch", "fc").with("eta", "0.1").with("data", "X.npy").with("labels", "y.npy").with("kernel_predict", true);
+        assertTrue(refusal(files.with("test_data", "Xt.npy")).contains("give --test-labels y_test.npy"));
+        assertTrue(refusal(files).contains("--test-data X_test.npy --test-labels y_test.npy, or --test-fraction F"));
+        assertTrue(refusal(base().with("synthetic", null).with("data", "fashion-mnist").with("test_per_class", 0).with("kernel_predict", true))
+                .contains("--test-per-class K > 0"));
+        assertTrue(refusal(base().with("synthetic", null).with("data", "wine").with("classes", "1,2").with("kernel_predict", true)).contains("--test-fraction F"));
+        assertEquals(0.0, RunPlan.parse(base().with("kernel_predict", true).with("test_n", 20)).kernelRidge(), 0.0);
+        assertEquals(1e-6, RunPlan.parse(base().with("kernel_predict", true).with("test_n", 20).with("kernel_ridge", 1e-6)).kernelRidge(), 0.0);
+        assertTrue(refusal(base().with("kernel_ridge", 1e-6)).startsWith("--kernel-ridge 1.0E-6: the ridge of --kernel-predict's kernels; add --kernel-predict"));
+        assertTrue(refusal(base().with("kernel_predict", true).with("test_n", 20).with("kernel_ridge", -1.0)).startsWith("--kernel-ridge -1.0"));
+    }
+
     /** The gradient-noise instrument's K and b: defaults, and each refusal names its option. */
     @Test
     void gradientNoiseOptions() {

@@ -53,4 +53,15 @@ class CellResultTest {
         assertEquals(-1.0, cell(Map.of(), "x", -4, -1, -2).valueOf("max:x"), 0.0);
         assertTrue(Double.isNaN(c.valueOf("max:never_recorded")));
     }
+
+    /** "A - B": a per-run value minus a metric's last record of the same cell, each side any form; the minus binds loosest. */
+    @Test
+    void aDifferenceOfTwoValuesOfOneCell() {
+        CellResult c = cell(Map.of("ntk_test_accuracy", 0.9, "nngp_test_accuracy", 0.875), "test_accuracy", 0.5, 0.75, 0.625);
+        assertEquals(0.9 - 0.625, c.valueOf("ntk_test_accuracy - test_accuracy"), 0.0);
+        assertEquals(0.625 - 0.9, c.valueOf("test_accuracy - ntk_test_accuracy"), 0.0, "not symmetric");
+        assertEquals(0.875 - 0.9, c.valueOf("nngp_test_accuracy - ntk_test_accuracy"), 0.0);
+        assertEquals(Math.log10(0.75) - Math.log10(0.9), c.valueOf("log10:max:test_accuracy - log10:ntk_test_accuracy"), 1e-15);
+        assertTrue(Double.isNaN(c.valueOf("ntk_test_accuracy - never_recorded")));
+    }
 }

@@ -1,0 +1,98 @@
+package overparam.lab.run;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import overparam.core.BadInputException;
+import overparam.core.data.Dataset;
+import overparam.core.kernel.KernelPrediction;
+import overparam.core.linalg.Matrix;
+import overparam.core.nn.CrossKernels;
+import overparam.core.nn.Loss;
+import overparam.core.nn.NetworkSpec;
+import overparam.core.nn.TrainSpec;
+import overparam.core.optim.Optimizer;
+import overparam.lab.data.RunData;
+import overparam.lab.plan.RunPlan;
+import overparam.lab.plan.TrainPlan;
+
+/**
+ * train --kernel-predict: what the infinitely wide network of the run's own architecture, depth and activation (and
+ * trained layers) predicts on the run's test set after fitting the run's training set, computed once before training (it
+ * does not depend on the finite network) and written as summary.json's "kernel_prediction", whose numbers the store keeps
+ * as per-run values: ntk_test_accuracy, ntk_test_loss, ntk_residual (gradient descent to convergence, f = Theta(X*, X)
+ * Theta^-1 y, or with --kernel-ridge lambda (Theta + lambda I)^-1), nngp_test_accuracy, nngp_test_loss, nngp_residual (the NNGP posterior mean), and for a run of plain
+ * full-batch gradient descent on the squared loss ntk_step_test_accuracy, ntk_step_test_loss, ntk_step_residual (the
+ * infinite network after the run's own K steps of its eta: u(k+1) = u(k) - eta Theta (u(k) - y) is the squared loss
+ * 1/2 sum (u - y)^2's step). All are means over initializations (u0 = 0), as {@code kernel --predict}'s, whose code
+ * this shares ({@link KernelPredictionRun}): the cross kernels, one-hot targets and scores.
+ *
+ * <p>Targets are the finite network's: its own training labels (n x 1: +-1 for two classes, or real values) for the losses
+ * on one output, so kernel and network fit the same numbers; for cross-entropy (class indices) one-hot 0.9 / -0.1
+ * ({@link KernelPredictionRun#TARGET_CLASS}), which the network does not fit. With two classes the sign of the +-1
+ * prediction and the argmax of the one-hot prediction agree (the difference of the two one-hot columns is the +-1 target,
+ * and the prediction is linear in the targets), so accuracies compare across the two. Test loss is the mean squared
+ * error over the n* x k target entries, as kernel --predict's test_loss_ntk (not the finite network's test_loss).
+ */
+final class RunKernelPrediction {
+    /** The summary's key. */
+    static final String KEY = "kernel_prediction";
+
+    private RunKernelPrediction() {}
+
+    /** The predictions' numbers (and how they were made) as summary.json's kernel_prediction object; outputs: the finite network's k. */
+    static ObjectNode of(RunPlan plan, RunData data, TrainSpec trainSpec, int outputs) {
+        long t0 = System.nanoTime();
+        Dataset train = data.train(), test = data.test();
+        NetworkSpec spec = plan.network().withWidth(1).spec(train.d(), train.sampleShape(), train.source(), 1);   // the limit: any width, one output
+        Loss loss = trainSpec.loss();
+        boolean oneHot = loss == Loss.CROSS_ENTROPY;
+        int classes = oneHot ? outputs : 1;
+        ObjectNode s = Json.object();
+        s.put("kernels", "ntk (converged" + (stepsApply(plan, trainSpec) ? ", and after the run's steps" : "") + "), nngp (posterior mean)");
+        s.put("targets", oneHot ? "one-hot " + KernelPredictionRun.TARGET_CLASS + " / " + KernelPredictionRun.TARGET_OTHER + " (the network fits cross-entropy)"
+                : "the run's training labels");
+        s.put("test_loss", "mean squared error over the n* x k targets");
+        s.put("ridge", plan.kernelRidge());                                    // converged NTK and NNGP; the step prediction has none
+        try (Matrix y = oneHot ? KernelPredictionRun.oneHot(train.y(), classes) : train.y().copy();
+             Matrix yTest = oneHot ? KernelPredictionRun.oneHot(test.y(), classes) : test.y().copy();
+             CrossKernels k = CrossKernels.of(spec, test.x(), train.x(), plan.network().trained().of(spec))) {
+            Matrix classIndices = oneHot ? test.y() : null;
+            double ridge = plan.kernelRidge();
+            try (KernelPrediction.Prediction ntk = KernelPrediction.converged(k.ntk(), k.ntkCross(), y, ridge);
+                 KernelPrediction.Posterior nngp = KernelPrediction.nngpPosterior(k.nngp(), k.nngpCross(), k.nngpTest(), y, ridge)) {
+                put(s, "ntk", KernelPredictionRun.Scores.of(ntk.values(), yTest, classIndices), ntk.relativeResidual());
+                put(s, "nngp", KernelPredictionRun.Scores.of(nngp.mean(), yTest, classIndices), nngp.relativeResidual());
+            } catch (KernelPrediction.NotPositiveDefinite e) {
+                throw new BadInputException("--kernel-ridge " + ridge + ": " + e.getMessage() + " on the run's training inputs; add a small ridge, e.g. "
+                        + "--kernel-ridge 1e-6, or remove duplicated inputs.");
+            }
+            if (stepsApply(plan, trainSpec)) {
+                double eta = trainSpec.optimizer().eta();
+                s.put("ntk_step", trainSpec.steps());
+                KernelPredictionRun.Stepped step = KernelPredictionRun.atStep(k, y, eta, trainSpec.steps());
+                Json.putNumber(s, "ntk_lambda_max", step.lambdaMax());
+                if (step.prediction() == null) s.put("ntk_step_diverges", "eta >= 2 / lambda_max(Theta)");
+                else try (KernelPrediction.Prediction p = step.prediction()) {
+                    put(s, "ntk_step", KernelPredictionRun.Scores.of(p.values(), yTest, classIndices), p.relativeResidual());
+                }
+            }
+        }
+        s.put("kernel_prediction_seconds", (System.nanoTime() - t0) / 1e9);
+        return s;
+    }
+
+    private static void put(ObjectNode s, String prefix, KernelPredictionRun.Scores scores, double residual) {
+        Json.putNumber(s, prefix + "_test_accuracy", scores.accuracy());
+        Json.putNumber(s, prefix + "_test_loss", scores.loss());
+        Json.putNumber(s, prefix + "_residual", residual);
+    }
+
+    /**
+     * Whether the run is the gradient descent whose infinite-width twin the closed form at step K describes: the squared loss
+     * (a sum, so the step is u - eta G (u - y)), full batch, no momentum, weight decay, schedule, clipping or noise, no start phase.
+     */
+    static boolean stepsApply(RunPlan plan, TrainSpec trainSpec) {
+        TrainPlan t = plan.train();
+        return trainSpec.loss() == Loss.SQUARED && t.batchSize() == 0 && t.momentum() == 0 && t.weightDecay() == 0
+                && t.schedule() == Optimizer.Schedule.CONSTANT && t.shaping().isNone() && t.gdStart() == 0 && !plan.data().freshSamples();
+    }
+}
