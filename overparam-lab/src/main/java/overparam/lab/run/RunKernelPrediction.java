@@ -20,14 +20,14 @@ import overparam.lab.plan.TrainPlan;
  * does not depend on the finite network) and written as summary.json's "kernel_prediction", whose numbers the store keeps
  * as per-run values: ntk_test_accuracy, ntk_test_loss, ntk_residual (gradient descent to convergence, f = Theta(X*, X)
  * Theta^-1 y, or with --kernel-ridge lambda (Theta + lambda I)^-1), nngp_test_accuracy, nngp_test_loss, nngp_residual (the NNGP posterior mean), and for a run of plain
- * full-batch gradient descent on the squared loss ntk_step_test_accuracy, ntk_step_test_loss, ntk_step_residual (the
- * infinite network after the run's own K steps of its eta: u(k+1) = u(k) - eta Theta (u(k) - y) is the squared loss
- * 1/2 sum (u - y)^2's step). All are means over initializations (u0 = 0), as {@code kernel --predict}'s, whose code
+ * full-batch gradient descent on the squared loss or the one-hot squared loss ntk_step_test_accuracy, ntk_step_test_loss,
+ * ntk_step_residual (the infinite network after the run's own K steps of its eta: u(k+1) = u(k) - eta Theta (u(k) - y) is
+ * the step of 1/2 sum (u - y)^2, on each of the k target columns for the one-hot squared loss). All are means over initializations (u0 = 0), as {@code kernel --predict}'s, whose code
  * this shares ({@link KernelPredictionRun}): the cross kernels, one-hot targets and scores.
  *
  * <p>Targets are the finite network's: its own training labels (n x 1: +-1 for two classes, or real values) for the losses
- * on one output, so kernel and network fit the same numbers; for cross-entropy (class indices) one-hot 0.9 / -0.1
- * ({@link KernelPredictionRun#TARGET_CLASS}), which the network does not fit. With two classes the sign of the +-1
+ * on one output, so kernel and network fit the same numbers; for the losses on class indices the one-hot targets 0.9 / -0.1
+ * ({@link Loss#oneHot}), which the one-hot squared loss fits too and cross-entropy does not. With two classes the sign of the +-1
  * prediction and the argmax of the one-hot prediction agree (the difference of the two one-hot columns is the +-1 target,
  * and the prediction is linear in the targets), so accuracies compare across the two. Test loss is the mean squared
  * error over the n* x k target entries, as kernel --predict's test_loss_ntk (not the finite network's test_loss).
@@ -44,16 +44,16 @@ final class RunKernelPrediction {
         Dataset train = data.train(), test = data.test();
         NetworkSpec spec = plan.network().withWidth(1).spec(train.d(), train.sampleShape(), train.source(), 1);   // the limit: any width, one output
         Loss loss = trainSpec.loss();
-        boolean oneHot = loss == Loss.CROSS_ENTROPY;
+        boolean oneHot = loss.takesClasses();
         int classes = oneHot ? outputs : 1;
         ObjectNode s = Json.object();
         s.put("kernels", "ntk (converged" + (stepsApply(plan, trainSpec) ? ", and after the run's steps" : "") + "), nngp (posterior mean)");
-        s.put("targets", oneHot ? "one-hot " + KernelPredictionRun.TARGET_CLASS + " / " + KernelPredictionRun.TARGET_OTHER + " (the network fits cross-entropy)"
-                : "the run's training labels");
+        s.put("targets", !oneHot ? "the run's training labels" : "one-hot " + Loss.TARGET_CLASS + " / " + Loss.TARGET_OTHER
+                + (loss == Loss.ONE_HOT_SQUARED ? " (the network's own targets)" : " (the network fits " + loss.cliName() + ")"));
         s.put("test_loss", "mean squared error over the n* x k targets");
         s.put("ridge", plan.kernelRidge());                                    // converged NTK and NNGP; the step prediction has none
-        try (Matrix y = oneHot ? KernelPredictionRun.oneHot(train.y(), classes) : train.y().copy();
-             Matrix yTest = oneHot ? KernelPredictionRun.oneHot(test.y(), classes) : test.y().copy();
+        try (Matrix y = oneHot ? Loss.oneHot(train.y(), classes) : train.y().copy();
+             Matrix yTest = oneHot ? Loss.oneHot(test.y(), classes) : test.y().copy();
              CrossKernels k = CrossKernels.of(spec, test.x(), train.x(), plan.network().trained().of(spec))) {
             Matrix classIndices = oneHot ? test.y() : null;
             double ridge = plan.kernelRidge();
@@ -88,11 +88,11 @@ final class RunKernelPrediction {
 
     /**
      * Whether the run is the gradient descent whose infinite-width twin the closed form at step K describes: the squared loss
-     * (a sum, so the step is u - eta G (u - y)), full batch, no momentum, weight decay, schedule, clipping or noise, no start phase.
+     * or the one-hot squared loss (sums, so the step is u - eta G (u - y) on each target column), full batch, no momentum, weight decay, schedule, clipping or noise, no start phase.
      */
     static boolean stepsApply(RunPlan plan, TrainSpec trainSpec) {
         TrainPlan t = plan.train();
-        return trainSpec.loss() == Loss.SQUARED && t.batchSize() == 0 && t.momentum() == 0 && t.weightDecay() == 0
+        return (trainSpec.loss() == Loss.SQUARED || trainSpec.loss() == Loss.ONE_HOT_SQUARED) && t.batchSize() == 0 && t.momentum() == 0 && t.weightDecay() == 0
                 && t.schedule() == Optimizer.Schedule.CONSTANT && t.shaping().isNone() && t.gdStart() == 0 && !plan.data().freshSamples();
     }
 }

@@ -69,7 +69,7 @@ public final class TrainRun {
         Loss loss = plan.train().loss();
         try (RunData data = RunDataLoader.load(plan.data(), plan.network(), loss)) {
             Dataset train = data.train();
-            int outputs = loss.outputs(loss == Loss.CROSS_ENTROPY ? classCount(train, data.test()) : 1);
+            int outputs = loss.outputs(loss.takesClasses() ? classCount(loss, train, data.test()) : 1);
             NetworkSpec spec = plan.network().spec(train.d(), train.sampleShape(), train.source(), outputs);
             TrainedLayers trained = plan.network().trained().of(spec);
             Instruments instruments = plan.instruments().applicableTo(spec, trained, loss.classifies(train.y()), plan,
@@ -216,16 +216,16 @@ public final class TrainRun {
         }
     }
 
-    /** k for cross-entropy: the classes the labels name (training and test sets together). */
-    private static int classCount(Dataset train, Dataset test) {
-        Loss.CROSS_ENTROPY.checkLabels(train.y(), train.source());
+    /** k for a loss on class labels (cross-entropy, one-hot squared): the classes the labels name (training and test sets together). */
+    private static int classCount(Loss loss, Dataset train, Dataset test) {
+        loss.checkLabels(train.y(), train.source());
         int k = Loss.classCount(train.y());
         if (test != null) {
-            Loss.CROSS_ENTROPY.checkLabels(test.y(), test.source());
+            loss.checkLabels(test.y(), test.source());
             k = Math.max(k, Loss.classCount(test.y()));
         }
         if (k < 2)
-            throw BadInputException.of(train.source() + " labels", "one class", "labels of at least two classes for --loss cross-entropy",
+            throw BadInputException.of(train.source() + " labels", "one class", "labels of at least two classes for --loss " + loss.cliName(),
                     "Check the labels, or choose more --classes.");
         return k;
     }
