@@ -220,15 +220,33 @@ public final class KernelPredictionRun {
         return s.prediction();
     }
 
-    /** The NTK prediction after some steps of gradient descent, null when eta >= 2 / lambda_max(Theta) (it diverges), and lambda_max. */
-    record Stepped(KernelPrediction.Prediction prediction, double lambdaMax) {}
+    /**
+     * The NTK prediction after some steps of gradient descent, null when eta >= 2 / lambda_max(Theta) (it diverges), and
+     * lambda_max; and with a finite network's outputs at initialization, its infinite-width twin from those outputs (else null).
+     */
+    record Stepped(KernelPrediction.Prediction prediction, double lambdaMax, KernelPrediction.Prediction twin) {}
+
+    /** {@link #atStep(CrossKernels, Matrix, double, long)} and, from the same eigendecomposition, the prediction from u0. */
+    static Stepped atStep(CrossKernels k, Matrix y, double eta, long steps, Matrix u0Train, Matrix u0Test) {
+        try (Spectrum.Decomposition d = Spectrum.decompose(k.ntk())) {
+            double lambdaMax = d.values()[d.values().length - 1];
+            if (eta * lambdaMax >= 2) return new Stepped(null, lambdaMax, null);
+            KernelPrediction.Prediction mean = KernelPrediction.atStep(d, k.ntk(), k.ntkCross(), y, eta, steps, null, null);
+            try {
+                return new Stepped(mean, lambdaMax, KernelPrediction.atStep(d, k.ntk(), k.ntkCross(), y, eta, steps, u0Train, u0Test));
+            } catch (RuntimeException e) {
+                mean.close();
+                throw e;
+            }
+        }
+    }
 
     /** The NTK prediction after {@code steps} of size eta (also train's --kernel-predict): Theta decomposed once, for lambda_max and the steps. */
     static Stepped atStep(CrossKernels k, Matrix y, double eta, long steps) {
         try (Spectrum.Decomposition d = Spectrum.decompose(k.ntk())) {
             double lambdaMax = d.values()[d.values().length - 1];
-            if (eta * lambdaMax >= 2) return new Stepped(null, lambdaMax);
-            return new Stepped(KernelPrediction.atStep(d, k.ntk(), k.ntkCross(), y, eta, steps, null, null), lambdaMax);
+            if (eta * lambdaMax >= 2) return new Stepped(null, lambdaMax, null);
+            return new Stepped(KernelPrediction.atStep(d, k.ntk(), k.ntkCross(), y, eta, steps, null, null), lambdaMax, null);
         }
     }
 

@@ -169,12 +169,12 @@ public final class TrainRun {
                                  StartPoint start, double startTrace) {
         double alpha = plan.network().init() == null && plan.network().initScheme() == overparam.core.nn.Init.STANDARD ? plan.network().initScale() : 0;
         // --kernel-predict: once, before anything is written (a singular kernel is refused leaving nothing), on the data alone
-        com.fasterxml.jackson.databind.node.ObjectNode kernelPrediction = plan.kernelPredict() ? RunKernelPrediction.of(plan, data, trainSpec, spec.outputs()) : null;
-        try (RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd(),
+        try (RunKernelPrediction.Result kernelPrediction = plan.kernelPredict() ? RunKernelPrediction.of(plan, data, trainSpec, network) : null;
+             RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd(),
                 linePath(plan, spec));
              RunFolder folder = RunFolder.create(out)) {
             RunSummary summary = RunSummary.start(plan, spec, data, trainSpec, theory, startedAt);
-            if (kernelPrediction != null) summary.json().set(RunKernelPrediction.KEY, kernelPrediction);
+            if (kernelPrediction != null) summary.json().set(RunKernelPrediction.KEY, kernelPrediction.json());
             if (start != StartPoint.NONE || !Double.isNaN(startTrace))
                 summary.startPoint(start.steps(), start.loss(), start.seconds(), start.divergedAt(), startTrace);
             folder.writeSummary(summary.json());
@@ -198,6 +198,7 @@ public final class TrainRun {
             }
             long w0 = System.nanoTime();
             if (!result.diverged()) folder.writeWeights(network, "weights_final.npz");
+            if (!result.diverged() && kernelPrediction != null) RunKernelPrediction.finish(kernelPrediction, network, data.test());
             if (!result.diverged() && EndToEndInstrument.applies(spec)) writeEndToEnd(folder, spec, network);
             folder.finish();                                                        // metrics.jsonl complete, before the summary says so
             double stepsPerSecond = summary.finish(result, setupSeconds, (System.nanoTime() - w0) / 1e9);

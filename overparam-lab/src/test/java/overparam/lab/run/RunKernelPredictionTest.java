@@ -199,6 +199,14 @@ class RunKernelPredictionTest {
         Map<String, Double> values = RunSummary.read(summary).values();
         assertEquals(k.get("ntk_step_test_accuracy").asDouble(), values.get("ntk_step_test_accuracy"), 0);
         assertEquals(3, summary.get("data").get("outputs").asInt(), "one output a class");
+        // the twin from the run's own u0: its distance to the trained network is of order m^-1/2, so 64 times the width
+        // should divide it by about 8 (a factor 4 of slack for one seed each)
+        Path wide = tmp.resolve("fm-mse-wide");
+        TrainRun.execute(c.with("width", 1024).with("loss", "one-hot-squared").with("eta", "0.01").with("steps", 30).with("record_every", 30)
+                .with("kernel_predict", true).with("out", wide.toString()), TrainingListener.NONE);
+        double narrowDistance = k.get("ntk_twin_test_distance").asDouble(), wideDistance = summary(wide).get("kernel_prediction").get("ntk_twin_test_distance").asDouble();
+        assertTrue(wideDistance > 0 && wideDistance < narrowDistance / 2, narrowDistance + " at m = 16, " + wideDistance + " at m = 1024");
+        assertTrue(k.get("ntk_twin_test_accuracy").isNumber() && values.containsKey("ntk_twin_test_distance"), k.toString());
     }
 
     @Test void twoClassesOnPlusMinusOneClassifyAsOneHotTargets() throws IOException {
