@@ -79,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
     Boolean freshSamples;
     @Option(names = "--teacher-norm", paramLabel = "S", description = "Scale each teacher weight matrix to spectral norm S (seed 002's bounded ||W*||_2).")
     Double teacherNorm;
-    @Option(names = "--loss", paramLabel = "NAME", description = "squared (1/2 sum of squared errors, seed 004 eq. 1), mse (mean squared error, seed 002 eq. 2), logistic (labels +-1), cross-entropy (softmax, k outputs, mean), lp:P (1/P sum |u - y|^P, P >= 2, e.g. lp:4; Arora et al. 2018) or exponential (sum exp(-y u), labels +-1; Lyu and Li 2020). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--loss", paramLabel = "NAME", description = "squared (1/2 sum of squared errors, seed 004 eq. 1), mse (mean squared error, seed 002 eq. 2), logistic (labels +-1), cross-entropy (softmax, k outputs, mean), one-hot-squared (1/2 sum of squared errors to one-hot targets 0.9/-0.1, k outputs, class labels; the kernel predictions' targets), lp:P (1/P sum |u - y|^P, P >= 2, e.g. lp:4; Arora et al. 2018) or exponential (sum exp(-y u), labels +-1; Lyu and Li 2020). Default: ${DEFAULT-VALUE}.")
     String loss;
     @Option(names = "--eta", paramLabel = "ETA", description = "Step size, or auto for 1 / lambda_max(G(0)).")
     String eta;
@@ -141,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer hessianIterations;
     @Option(names = "--limit-kernel", paramLabel = "MODE", description = "Compute the infinite-width kernels of the run's data (lambda_0, loss bound, infinite twin): auto (n <= 4000), on, off. Default: ${DEFAULT-VALUE}.")
     String limitKernel;
-    @Option(names = "--kernel-predict", description = "Also what the infinitely wide network of this architecture predicts on the test set, computed once before training: NTK at convergence, NNGP posterior mean, and for full-batch GD on the squared loss the NTK after the run's own steps at its eta; test accuracy, loss (mean squared error) and solve residuals in summary.json's kernel_prediction and the store (ntk_test_accuracy, nngp_test_accuracy, ntk_step_test_accuracy, ...). Targets: the run's labels (one-hot 0.9/-0.1 for cross-entropy). Needs a network with a limit and a labelled test set.")
+    @Option(names = "--kernel-predict", description = "Also what the infinitely wide network of this architecture predicts on the test set, computed once before training: NTK at convergence, NNGP posterior mean, and for full-batch GD on the squared or one-hot-squared loss the NTK after the run's own steps at its eta; test accuracy, loss (mean squared error) and solve residuals in summary.json's kernel_prediction and the store (ntk_test_accuracy, nngp_test_accuracy, ntk_step_test_accuracy, ...). Targets: the run's labels (one-hot 0.9/-0.1 for cross-entropy and one-hot-squared). Needs a network with a limit and a labelled test set.")
     Boolean kernelPredict;
     @Option(names = "--kernel-ridge", paramLabel = "LAMBDA", description = "--kernel-predict: lambda >= 0 added to the kernels' diagonals for the converged NTK and the NNGP (needed when training inputs repeat, e.g. iris). Default: 0.")
     Double kernelRidge;

@@ -12,7 +12,8 @@ import overparam.core.linalg.Matrix;
  * their gradient dL/du (n x k). The sums (squared, logistic) are seed 004's eq. 1 and its logistic twin; the means
  * (mse, cross-entropy) are what seed 002 and classification practice report, so that their eta is PyTorch's lr.
  * Two more sums: the l_p loss of Arora, Cohen and Hazan (ICML 2018), which carries its exponent p, and the
- * exponential loss of Lyu and Li (ICLR 2020).
+ * exponential loss of Lyu and Li (ICLR 2020). And the squared loss over k outputs on class labels with the one-hot targets
+ * the kernel predictions regress on ({@link #TARGET_CLASS}, {@link #TARGET_OTHER}).
  *
  * <p>The losses without a parameter are the constants of {@link Fixed}, one object each, so {@code ==} compares
  * them as it did when Loss was an enum; {@link #lp} makes an {@link Lp}, equal by its p. Loss declares no default
@@ -31,6 +32,17 @@ public sealed interface Loss permits Loss.Fixed, Loss.Lp {
     Loss LOGISTIC = Fixed.LOGISTIC;
     /** L = sum_i exp(-y_i u_i), labels +-1 (Lyu and Li 2020); see {@link Fixed#EXPONENTIAL}. */
     Loss EXPONENTIAL = Fixed.EXPONENTIAL;
+    /** L = 1/2 sum_{i,c} (u_ic - t_ic)^2 over k outputs on class labels, one-hot targets; see {@link Fixed#ONE_HOT_SQUARED}. */
+    Loss ONE_HOT_SQUARED = Fixed.ONE_HOT_SQUARED;
+
+    /**
+     * One-hot regression targets for class labels: t_ic = TARGET_CLASS where c is sample i's class, TARGET_OTHER elsewhere
+     * (Lee et al. 2018, Section 3; Arora et al. 2019, Section 6, both on 10 classes). With 10 classes each target vector
+     * sums to zero, the zero prior mean of the infinite network's outputs. The one place these numbers live: the one-hot
+     * squared loss trains on them and the kernel predictions regress on them, so a network and its infinite twin fit the
+     * same numbers.
+     */
+    double TARGET_CLASS = 0.9, TARGET_OTHER = -0.1;
 
     /** The spellings the command line accepts, for messages: every fixed loss's name, then lp:P. */
     List<String> NAMES = names();
@@ -81,8 +93,11 @@ public sealed interface Loss permits Loss.Fixed, Loss.Lp {
      */
     boolean isMean();
 
-    /** The network outputs k this loss needs for labels with this many classes: 1 except for cross-entropy. */
+    /** The network outputs k this loss needs for labels with this many classes: 1 except for the losses that take classes. */
     int outputs(int classes);
+
+    /** Whether the labels are class indices 0, ..., k-1 read over k outputs (cross-entropy, one-hot squared). */
+    boolean takesClasses();
 
     /** Whether this loss takes only labels in {-1, +1} (logistic, exponential), so synthetic labels are made signs. */
     boolean takesSigns();
@@ -154,7 +169,7 @@ public sealed interface Loss permits Loss.Fixed, Loss.Lp {
 
             @Override public boolean isMean() { return true; }
 
-            @Override public int outputs(int classes) { return classes; }
+            @Override public boolean takesClasses() { return true; }
 
             @Override public void checkLabels(Matrix y, String source) { requireClasses(y, source, "the cross-entropy loss"); }
         },
@@ -197,6 +212,33 @@ public sealed interface Loss permits Loss.Fixed, Loss.Lp {
             @Override public void checkLabels(Matrix y, String source) { requireSigns(y, source, "the exponential loss"); }
 
             @Override public boolean takesSigns() { return true; }
+        },
+        /**
+         * The squared loss over k outputs on class labels y_i in {0, ..., k-1}, with the one-hot targets t_ic =
+         * {@link #TARGET_CLASS} for c = y_i and {@link #TARGET_OTHER} elsewhere: L = 1/2 sum_{i,c} (u_ic - t_ic)^2, dL/du = u - t.
+         * A sum, as {@link #SQUARED} (seed 004, eq. 1), so that in the linearized regime a gradient-descent step is
+         * u <- u - eta Theta (u - t) on each output column (the NTK of a k-output network is Theta times I_k at infinite
+         * width): the dynamics KernelPrediction.atStep follows, and the loss Lee et al. 2020 train their finite networks with.
+         */
+        ONE_HOT_SQUARED("one-hot-squared") {
+            @Override public double evaluate(Matrix u, Matrix y, Matrix gradient) {
+                DoubleBuffer p = u.buffer(), t = y.buffer(), g = gradient.buffer();
+                int n = u.rows(), k = u.cols();
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    int row = i * k, label = (int) t.get(i);
+                    for (int c = 0; c < k; c++) {
+                        double r = p.get(row + c) - (c == label ? TARGET_CLASS : TARGET_OTHER);
+                        g.put(row + c, r);
+                        sum += r * r;
+                    }
+                }
+                return 0.5 * sum;
+            }
+
+            @Override public boolean takesClasses() { return true; }
+
+            @Override public void checkLabels(Matrix y, String source) { requireClasses(y, source, "the one-hot squared loss"); }
         };
 
         private final String cliName;
@@ -209,11 +251,13 @@ public sealed interface Loss permits Loss.Fixed, Loss.Lp {
 
         @Override public boolean isMean() { return false; }
 
-        @Override public int outputs(int classes) { return 1; }
+        @Override public int outputs(int classes) { return takesClasses() ? classes : 1; }
+
+        @Override public boolean takesClasses() { return false; }
 
         @Override public boolean takesSigns() { return false; }
 
-        @Override public boolean classifies(Matrix y) { return this == CROSS_ENTROPY || takesSigns() || Loss.labelsAreSigns(y); }
+        @Override public boolean classifies(Matrix y) { return takesClasses() || takesSigns() || Loss.labelsAreSigns(y); }
 
         @Override public String toString() { return cliName; }
 
@@ -275,6 +319,8 @@ public sealed interface Loss permits Loss.Fixed, Loss.Lp {
 
         @Override public int outputs(int classes) { return 1; }
 
+        @Override public boolean takesClasses() { return false; }
+
         @Override public boolean takesSigns() { return false; }
 
         @Override public boolean classifies(Matrix y) { return Loss.labelsAreSigns(y); }
@@ -286,6 +332,15 @@ public sealed interface Loss permits Loss.Fixed, Loss.Lp {
     static boolean labelsAreSigns(Matrix y) {
         for (int i = 0; i < y.rows(); i++) if (Math.abs(y.get(i)) != 1.0) return false;
         return true;
+    }
+
+    /** n x k one-hot targets of class-index labels: {@link #TARGET_CLASS} at the class, {@link #TARGET_OTHER} elsewhere. */
+    static Matrix oneHot(Matrix classIndices, int classes) {
+        int n = classIndices.rows();
+        Matrix t = Matrix.zeros(n, classes);
+        t.fill(TARGET_OTHER);
+        for (int i = 0; i < n; i++) t.set(i, (int) classIndices.get(i), TARGET_CLASS);
+        return t;
     }
 
     /** The number of classes of class-index labels: the largest label + 1. */

@@ -8,7 +8,7 @@ import overparam.core.linalg.Matrix;
  * R{dL/du} = l''(u) R{u} step of a Hessian-vector product (Pearlmutter 1994). Derived from each loss's definition
  * (per sample, with m = y u the margin and r = u - y the residual):
  * <ul>
- *   <li>squared, 1/2 r^2: 1; mse, (1/n) r^2: 2 / n;</li>
+ *   <li>squared, 1/2 r^2: 1; mse, (1/n) r^2: 2 / n; one-hot squared, 1/2 sum_c (u_ic - t_ic)^2: the identity on all k outputs;</li>
  *   <li>logistic, log(1 + e^-m): l' = -y s(-m), l'' = y^2 s(m) s(-m) = s(m) s(-m) (labels +-1), s the sigmoid;</li>
  *   <li>exponential, e^-m: l'' = y^2 e^-m = e^-m;</li>
  *   <li>lp, |r|^p / p: l'' = (p - 1) |r|^(p-2) (1 for p = 2, the squared loss);</li>
@@ -32,6 +32,7 @@ public final class LossCurvature {
         }
         switch ((Loss.Fixed) loss) {
             case SQUARED -> { for (int i = 0; i < n; i++) o.put(i, d.get(i)); }
+            case ONE_HOT_SQUARED -> { for (int i = 0; i < n * u.cols(); i++) o.put(i, d.get(i)); }
             case MSE -> { for (int i = 0; i < n; i++) o.put(i, 2.0 / n * d.get(i)); }
             case LOGISTIC -> {
                 for (int i = 0; i < n; i++) {

@@ -26,17 +26,17 @@ class LossCurvatureTest {
     @ParameterizedTest
     @MethodSource("losses")
     void curvatureAgreesWithCentralDifferencesOfTheGradient(Loss loss) {
-        int n = 7, k = loss == Loss.CROSS_ENTROPY ? 4 : 1;
+        int n = 7, k = loss.outputs(4);
         SplittableRandom rng = new SplittableRandom(11);
         try (Matrix u = Matrix.zeros(n, k); Matrix y = Matrix.vector(n); Matrix du = Matrix.zeros(n, k);
              Matrix plus = Matrix.zeros(n, k); Matrix minus = Matrix.zeros(n, k); Matrix out = Matrix.zeros(n, k);
              Matrix shifted = Matrix.zeros(n, k)) {
             for (int i = 0; i < n; i++) {
-                y.set(i, loss == Loss.CROSS_ENTROPY ? i % k : loss.takesSigns() ? (i % 2 == 0 ? 1 : -1) : rng.nextGaussian());
+                y.set(i, loss.takesClasses() ? i % k : loss.takesSigns() ? (i % 2 == 0 ? 1 : -1) : rng.nextGaussian());
                 for (int c = 0; c < k; c++) {
                     // residuals kept at least 0.2 from 0, where |r|^(p-2) of lp:2.5 is not smooth
                     double r = (0.2 + rng.nextDouble()) * (rng.nextBoolean() ? 1 : -1);
-                    u.set(i, c, loss.takesSigns() || loss == Loss.CROSS_ENTROPY ? 2 * rng.nextGaussian() : y.get(i) + r);
+                    u.set(i, c, loss.takesSigns() || loss.takesClasses() ? 2 * rng.nextGaussian() : y.get(i) + r);
                     du.set(i, c, rng.nextGaussian());
                 }
             }

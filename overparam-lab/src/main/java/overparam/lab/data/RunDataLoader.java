@@ -169,14 +169,14 @@ public final class RunDataLoader {
             for (int j = 0; j < y.cols(); j++) y.set(i, j, y.get(i, j) + sigma * random.nextGaussian());
     }
 
-    /** --label-noise on labels that are classes: -1/+1 signs, or class indices for cross-entropy. */
+    /** --label-noise on labels that are classes: -1/+1 signs, or class indices for a loss that takes them (cross-entropy, one-hot squared). */
     private static void corruptLabels(Dataset data, Loss loss, double noise, long seed) {
         Matrix y = data.y();
         boolean signs = Loss.labelsAreSigns(y);
-        if (!signs && loss != Loss.CROSS_ENTROPY)
-            throw new BadInputException("--label-noise " + noise + ": needs class labels (-1/+1, or class indices with --loss cross-entropy); "
-                    + data.source() + " has real-valued labels.");
-        if (!signs) Loss.CROSS_ENTROPY.checkLabels(y, data.source());
+        if (!signs && !loss.takesClasses())
+            throw new BadInputException("--label-noise " + noise + ": needs class labels (-1/+1, or class indices with --loss cross-entropy or "
+                    + Loss.ONE_HOT_SQUARED.cliName() + "); " + data.source() + " has real-valued labels.");
+        if (!signs) loss.checkLabels(y, data.source());
         int[] labels = new int[y.rows()];
         for (int i = 0; i < labels.length; i++) labels[i] = signs ? (y.get(i) > 0 ? 1 : 0) : (int) y.get(i);
         int[] noisy = Subsets.corruptLabels(labels, signs ? 2 : Loss.classCount(y), noise, seed);

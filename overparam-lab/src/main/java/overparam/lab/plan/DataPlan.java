@@ -146,7 +146,7 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
 
     /**
      * --label-noise-sd SIGMA: y_i += SIGMA N(0, 1) on real-valued training labels (a regression's noise); 0 when unset.
-     * Class labels (image sets, signs for logistic or exponential, classes for cross-entropy) take --label-noise instead, and
+     * Class labels (image sets, signs for logistic or exponential, classes for cross-entropy and one-hot squared) take --label-noise instead, and
      * fresh samples are labelled by the teacher alone.
      */
     private static double labelNoiseSd(RunConfig c, Inputs inputs, Loss loss, boolean fresh) {
@@ -155,7 +155,7 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
         if (!(sd >= 0) || !Double.isFinite(sd))
             throw BadInputException.of("--label-noise-sd " + c.labelNoiseSd(), c.labelNoiseSd(), "a finite standard deviation >= 0", "e.g. --label-noise-sd 0.5");
         if (sd == 0) return 0;
-        if (loss != null && (loss.takesSigns() || loss == Loss.CROSS_ENTROPY) || inputs instanceof ImageInputs || inputs instanceof TabularInputs)
+        if (loss != null && (loss.takesSigns() || loss.takesClasses()) || inputs instanceof ImageInputs || inputs instanceof TabularInputs)
             throw new BadInputException("--label-noise-sd " + sd + ": adds Gaussian noise to real-valued labels; "
                     + (inputs instanceof ImageInputs || inputs instanceof TabularInputs ? "this data set's labels are classes" : "--loss " + loss.cliName() + " takes class labels")
                     + ". Use --label-noise P for class labels, or --loss squared.");

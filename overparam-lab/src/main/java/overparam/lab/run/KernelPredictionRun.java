@@ -37,14 +37,12 @@ import overparam.lab.plan.NetworkPlan;
  * test labels the test loss and accuracy. Files go into a new folder, each written atomically, summary.json last: a
  * folder without summary.json is unfinished, and a failed run removes what it wrote.
  *
- * <p>Classification is regression on one-hot targets 0.9 for the class and -0.1 for the others (Lee et al. 2018, Section
- * 3; Arora et al. 2019, Section 6, both on 10 classes): with 10 classes each target vector sums to zero, matching the
- * zero prior mean of the infinite network's outputs; the predicted class is the largest output.
+ * <p>Classification is regression on one-hot targets 0.9 for the class and -0.1 for the others ({@link Loss#oneHot}, the
+ * targets of the one-hot squared loss; Lee et al. 2018, Section 3; Arora et al. 2019, Section 6, both on 10 classes): with
+ * 10 classes each target vector sums to zero, matching the zero prior mean of the infinite network's outputs; the
+ * predicted class is the largest output.
  */
 public final class KernelPredictionRun {
-    /** One-hot targets: the class's entry and every other entry (Lee et al. 2018; Arora et al. 2019). */
-    public static final double TARGET_CLASS = 0.9, TARGET_OTHER = -0.1;
-
     /** What the command prints: sizes, residuals, test loss and accuracy (NaN without test labels), time, the folder. */
     public record Result(String description, int n, int nTest, int d, int outputs, double residualNtk, double residualNngp, double testLossNtk,
                          double testLossNngp, double accuracyNtk, double accuracyNngp, double seconds, Path folder, Tiling tiling) {
@@ -112,8 +110,8 @@ public final class KernelPredictionRun {
             }
             MemoryCheck.requireKernel(plan, train.n() + test.n(), spec.pixels(), 0, samples);
             long t0 = System.nanoTime();
-            try (Matrix y = classes ? oneHot(train.y(), data.classNames().length) : train.y().copy();
-                 Matrix yTest = !testLabelled ? null : classes ? oneHot(test.y(), data.classNames().length) : test.y().copy();
+            try (Matrix y = classes ? Loss.oneHot(train.y(), data.classNames().length) : train.y().copy();
+                 Matrix yTest = !testLabelled ? null : classes ? Loss.oneHot(test.y(), data.classNames().length) : test.y().copy();
                  CrossKernels k = CrossKernels.of(spec, test.x(), train.x(), network.trained().of(spec))) {
                 if (yTest != null && yTest.cols() != y.cols())
                     throw new BadInputException("--test-labels " + plan.data().test().labels() + ": " + yTest.cols() + " values per sample, the training labels "
@@ -144,8 +142,8 @@ public final class KernelPredictionRun {
         long memory = p.memory() != null ? p.memory() : (long) (0.9 * Memory.availableBytes());
         String description = "Theta and NNGP of " + spec.arch() + " depth " + network.depth() + " " + spec.activation().name();
         long t0 = System.nanoTime();
-        try (Matrix y = classes ? oneHot(train.y(), data.classNames().length) : train.y().copy();
-             Matrix yTest = !testLabelled ? null : classes ? oneHot(test.y(), data.classNames().length) : test.y().copy()) {
+        try (Matrix y = classes ? Loss.oneHot(train.y(), data.classNames().length) : train.y().copy();
+             Matrix yTest = !testLabelled ? null : classes ? Loss.oneHot(test.y(), data.classNames().length) : test.y().copy()) {
             if (yTest != null && yTest.cols() != y.cols())
                 throw new BadInputException("--test-labels " + plan.data().test().labels() + ": " + yTest.cols() + " values per sample, the training labels "
                         + y.cols() + "; give test labels of the training labels' shape.");
@@ -222,15 +220,33 @@ public final class KernelPredictionRun {
         return s.prediction();
     }
 
-    /** The NTK prediction after some steps of gradient descent, null when eta >= 2 / lambda_max(Theta) (it diverges), and lambda_max. */
-    record Stepped(KernelPrediction.Prediction prediction, double lambdaMax) {}
+    /**
+     * The NTK prediction after some steps of gradient descent, null when eta >= 2 / lambda_max(Theta) (it diverges), and
+     * lambda_max; and with a finite network's outputs at initialization, its infinite-width twin from those outputs (else null).
+     */
+    record Stepped(KernelPrediction.Prediction prediction, double lambdaMax, KernelPrediction.Prediction twin) {}
+
+    /** {@link #atStep(CrossKernels, Matrix, double, long)} and, from the same eigendecomposition, the prediction from u0. */
+    static Stepped atStep(CrossKernels k, Matrix y, double eta, long steps, Matrix u0Train, Matrix u0Test) {
+        try (Spectrum.Decomposition d = Spectrum.decompose(k.ntk())) {
+            double lambdaMax = d.values()[d.values().length - 1];
+            if (eta * lambdaMax >= 2) return new Stepped(null, lambdaMax, null);
+            KernelPrediction.Prediction mean = KernelPrediction.atStep(d, k.ntk(), k.ntkCross(), y, eta, steps, null, null);
+            try {
+                return new Stepped(mean, lambdaMax, KernelPrediction.atStep(d, k.ntk(), k.ntkCross(), y, eta, steps, u0Train, u0Test));
+            } catch (RuntimeException e) {
+                mean.close();
+                throw e;
+            }
+        }
+    }
 
     /** The NTK prediction after {@code steps} of size eta (also train's --kernel-predict): Theta decomposed once, for lambda_max and the steps. */
     static Stepped atStep(CrossKernels k, Matrix y, double eta, long steps) {
         try (Spectrum.Decomposition d = Spectrum.decompose(k.ntk())) {
             double lambdaMax = d.values()[d.values().length - 1];
-            if (eta * lambdaMax >= 2) return new Stepped(null, lambdaMax);
-            return new Stepped(KernelPrediction.atStep(d, k.ntk(), k.ntkCross(), y, eta, steps, null, null), lambdaMax);
+            if (eta * lambdaMax >= 2) return new Stepped(null, lambdaMax, null);
+            return new Stepped(KernelPrediction.atStep(d, k.ntk(), k.ntkCross(), y, eta, steps, null, null), lambdaMax, null);
         }
     }
 
@@ -240,15 +256,6 @@ public final class KernelPredictionRun {
         } catch (KernelPrediction.NotPositiveDefinite e) {
             throw new BadInputException("--ridge " + ridge + ": " + e.getMessage() + ". Add a small ridge, e.g. --ridge 1e-6, or remove duplicated inputs.");
         }
-    }
-
-    /** n x k targets: 0.9 at the class, -0.1 elsewhere. */
-    static Matrix oneHot(Matrix classIndices, int classes) {
-        int n = classIndices.rows();
-        Matrix t = Matrix.zeros(n, classes);
-        t.fill(TARGET_OTHER);
-        for (int i = 0; i < n; i++) t.set(i, (int) classIndices.get(i), TARGET_CLASS);
-        return t;
     }
 
     /**
@@ -318,7 +325,7 @@ public final class KernelPredictionRun {
         s.put("d", r.d());
         s.put("outputs", r.outputs());
         s.putArray("kernels").add("ntk").add("nngp");
-        s.put("targets", classes ? "one-hot " + TARGET_CLASS + " / " + TARGET_OTHER : "labels as given");
+        s.put("targets", classes ? "one-hot " + Loss.TARGET_CLASS + " / " + Loss.TARGET_OTHER : "labels as given");
         s.put("ridge", p.ridge());
         if (p.converged()) s.put("steps", "converged");
         else {

@@ -7,6 +7,7 @@ import overparam.core.kernel.KernelPrediction;
 import overparam.core.linalg.Matrix;
 import overparam.core.nn.CrossKernels;
 import overparam.core.nn.Loss;
+import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.TrainSpec;
 import overparam.core.optim.Optimizer;
@@ -20,14 +21,19 @@ import overparam.lab.plan.TrainPlan;
  * does not depend on the finite network) and written as summary.json's "kernel_prediction", whose numbers the store keeps
  * as per-run values: ntk_test_accuracy, ntk_test_loss, ntk_residual (gradient descent to convergence, f = Theta(X*, X)
  * Theta^-1 y, or with --kernel-ridge lambda (Theta + lambda I)^-1), nngp_test_accuracy, nngp_test_loss, nngp_residual (the NNGP posterior mean), and for a run of plain
- * full-batch gradient descent on the squared loss ntk_step_test_accuracy, ntk_step_test_loss, ntk_step_residual (the
- * infinite network after the run's own K steps of its eta: u(k+1) = u(k) - eta Theta (u(k) - y) is the squared loss
- * 1/2 sum (u - y)^2's step). All are means over initializations (u0 = 0), as {@code kernel --predict}'s, whose code
+ * full-batch gradient descent on the squared loss or the one-hot squared loss ntk_step_test_accuracy, ntk_step_test_loss,
+ * ntk_step_residual (the infinite network after the run's own K steps of its eta: u(k+1) = u(k) - eta Theta (u(k) - y) is
+ * the step of 1/2 sum (u - y)^2, on each of the k target columns for the one-hot squared loss). For those runs also the
+ * finite network's own infinite-width twin: the same K steps from the network's outputs at initialization u0 (Lee et al.
+ * 2019, eq. 16 with Theta for the network's own kernel), ntk_twin_test_accuracy and ntk_twin_test_loss before training,
+ * and after it ntk_twin_test_distance, the RMS over the n* x k test outputs of the trained network minus its twin, which
+ * falls like m^-1/2 (OneHotKernelPredictionWidthTest, KernelPredictionWidthTest): the mean prediction keeps u0's
+ * width-independent noise out, the twin keeps it in, so only the twin isolates the width. All are means over initializations (u0 = 0), as {@code kernel --predict}'s, whose code
  * this shares ({@link KernelPredictionRun}): the cross kernels, one-hot targets and scores.
  *
  * <p>Targets are the finite network's: its own training labels (n x 1: +-1 for two classes, or real values) for the losses
- * on one output, so kernel and network fit the same numbers; for cross-entropy (class indices) one-hot 0.9 / -0.1
- * ({@link KernelPredictionRun#TARGET_CLASS}), which the network does not fit. With two classes the sign of the +-1
+ * on one output, so kernel and network fit the same numbers; for the losses on class indices the one-hot targets 0.9 / -0.1
+ * ({@link Loss#oneHot}), which the one-hot squared loss fits too and cross-entropy does not. With two classes the sign of the +-1
  * prediction and the argmax of the one-hot prediction agree (the difference of the two one-hot columns is the +-1 target,
  * and the prediction is linear in the targets), so accuracies compare across the two. Test loss is the mean squared
  * error over the n* x k target entries, as kernel --predict's test_loss_ntk (not the finite network's test_loss).
@@ -38,22 +44,32 @@ final class RunKernelPrediction {
 
     private RunKernelPrediction() {}
 
-    /** The predictions' numbers (and how they were made) as summary.json's kernel_prediction object; outputs: the finite network's k. */
-    static ObjectNode of(RunPlan plan, RunData data, TrainSpec trainSpec, int outputs) {
+    /**
+     * The numbers of kernel_prediction, and the twin's test outputs (n* x k) for {@link #finish} when the step prediction applies
+     * (else null); the summary's object is json, which finish completes in place.
+     */
+    record Result(ObjectNode json, Matrix twinTest) implements AutoCloseable {
+        @Override public void close() { if (twinTest != null) twinTest.close(); }
+    }
+
+    /** The predictions' numbers (and how they were made) as summary.json's kernel_prediction object; network: the finite one at initialization. */
+    static Result of(RunPlan plan, RunData data, TrainSpec trainSpec, Network network) {
+        int outputs = network.spec().outputs();
+        Matrix twinTest = null;
         long t0 = System.nanoTime();
         Dataset train = data.train(), test = data.test();
         NetworkSpec spec = plan.network().withWidth(1).spec(train.d(), train.sampleShape(), train.source(), 1);   // the limit: any width, one output
         Loss loss = trainSpec.loss();
-        boolean oneHot = loss == Loss.CROSS_ENTROPY;
+        boolean oneHot = loss.takesClasses();
         int classes = oneHot ? outputs : 1;
         ObjectNode s = Json.object();
         s.put("kernels", "ntk (converged" + (stepsApply(plan, trainSpec) ? ", and after the run's steps" : "") + "), nngp (posterior mean)");
-        s.put("targets", oneHot ? "one-hot " + KernelPredictionRun.TARGET_CLASS + " / " + KernelPredictionRun.TARGET_OTHER + " (the network fits cross-entropy)"
-                : "the run's training labels");
+        s.put("targets", !oneHot ? "the run's training labels" : "one-hot " + Loss.TARGET_CLASS + " / " + Loss.TARGET_OTHER
+                + (loss == Loss.ONE_HOT_SQUARED ? " (the network's own targets)" : " (the network fits " + loss.cliName() + ")"));
         s.put("test_loss", "mean squared error over the n* x k targets");
         s.put("ridge", plan.kernelRidge());                                    // converged NTK and NNGP; the step prediction has none
-        try (Matrix y = oneHot ? KernelPredictionRun.oneHot(train.y(), classes) : train.y().copy();
-             Matrix yTest = oneHot ? KernelPredictionRun.oneHot(test.y(), classes) : test.y().copy();
+        try (Matrix y = oneHot ? Loss.oneHot(train.y(), classes) : train.y().copy();
+             Matrix yTest = oneHot ? Loss.oneHot(test.y(), classes) : test.y().copy();
              CrossKernels k = CrossKernels.of(spec, test.x(), train.x(), plan.network().trained().of(spec))) {
             Matrix classIndices = oneHot ? test.y() : null;
             double ridge = plan.kernelRidge();
@@ -68,16 +84,31 @@ final class RunKernelPrediction {
             if (stepsApply(plan, trainSpec)) {
                 double eta = trainSpec.optimizer().eta();
                 s.put("ntk_step", trainSpec.steps());
-                KernelPredictionRun.Stepped step = KernelPredictionRun.atStep(k, y, eta, trainSpec.steps());
+                KernelPredictionRun.Stepped step;
+                try (Matrix u0Train = network.predict(train.x()); Matrix u0Test = network.predict(test.x())) {
+                    step = KernelPredictionRun.atStep(k, y, eta, trainSpec.steps(), u0Train, u0Test);
+                }
                 Json.putNumber(s, "ntk_lambda_max", step.lambdaMax());
                 if (step.prediction() == null) s.put("ntk_step_diverges", "eta >= 2 / lambda_max(Theta)");
-                else try (KernelPrediction.Prediction p = step.prediction()) {
+                else try (KernelPrediction.Prediction p = step.prediction(); KernelPrediction.Prediction twin = step.twin()) {
                     put(s, "ntk_step", KernelPredictionRun.Scores.of(p.values(), yTest, classIndices), p.relativeResidual());
+                    put(s, "ntk_twin", KernelPredictionRun.Scores.of(twin.values(), yTest, classIndices), twin.relativeResidual());
+                    twinTest = twin.values().copy();
                 }
             }
         }
         s.put("kernel_prediction_seconds", (System.nanoTime() - t0) / 1e9);
-        return s;
+        return new Result(s, twinTest);
+    }
+
+    /** After training: ntk_twin_test_distance, the RMS over the test outputs of the trained network minus its twin (nothing without a twin). */
+    static void finish(Result r, Network network, Dataset test) {
+        if (r.twinTest() == null) return;
+        try (Matrix finite = network.predict(test.x())) {
+            double sq = 0;
+            for (int i = 0; i < finite.size(); i++) sq += Math.pow(finite.get(i) - r.twinTest().get(i), 2);
+            Json.putNumber(r.json(), "ntk_twin_test_distance", Math.sqrt(sq / finite.size()));
+        }
     }
 
     private static void put(ObjectNode s, String prefix, KernelPredictionRun.Scores scores, double residual) {
@@ -88,11 +119,11 @@ final class RunKernelPrediction {
 
     /**
      * Whether the run is the gradient descent whose infinite-width twin the closed form at step K describes: the squared loss
-     * (a sum, so the step is u - eta G (u - y)), full batch, no momentum, weight decay, schedule, clipping or noise, no start phase.
+     * or the one-hot squared loss (sums, so the step is u - eta G (u - y) on each target column), full batch, no momentum, weight decay, schedule, clipping or noise, no start phase.
      */
     static boolean stepsApply(RunPlan plan, TrainSpec trainSpec) {
         TrainPlan t = plan.train();
-        return trainSpec.loss() == Loss.SQUARED && t.batchSize() == 0 && t.momentum() == 0 && t.weightDecay() == 0
+        return (trainSpec.loss() == Loss.SQUARED || trainSpec.loss() == Loss.ONE_HOT_SQUARED) && t.batchSize() == 0 && t.momentum() == 0 && t.weightDecay() == 0
                 && t.schedule() == Optimizer.Schedule.CONSTANT && t.shaping().isNone() && t.gdStart() == 0 && !plan.data().freshSamples();
     }
 }

@@ -69,7 +69,7 @@ public final class TrainRun {
         Loss loss = plan.train().loss();
         try (RunData data = RunDataLoader.load(plan.data(), plan.network(), loss)) {
             Dataset train = data.train();
-            int outputs = loss.outputs(loss == Loss.CROSS_ENTROPY ? classCount(train, data.test()) : 1);
+            int outputs = loss.outputs(loss.takesClasses() ? classCount(loss, train, data.test()) : 1);
             NetworkSpec spec = plan.network().spec(train.d(), train.sampleShape(), train.source(), outputs);
             TrainedLayers trained = plan.network().trained().of(spec);
             Instruments instruments = plan.instruments().applicableTo(spec, trained, loss.classifies(train.y()), plan,
@@ -169,12 +169,12 @@ public final class TrainRun {
                                  StartPoint start, double startTrace) {
         double alpha = plan.network().init() == null && plan.network().initScheme() == overparam.core.nn.Init.STANDARD ? plan.network().initScale() : 0;
         // --kernel-predict: once, before anything is written (a singular kernel is refused leaving nothing), on the data alone
-        com.fasterxml.jackson.databind.node.ObjectNode kernelPrediction = plan.kernelPredict() ? RunKernelPrediction.of(plan, data, trainSpec, spec.outputs()) : null;
-        try (RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd(),
+        try (RunKernelPrediction.Result kernelPrediction = plan.kernelPredict() ? RunKernelPrediction.of(plan, data, trainSpec, network) : null;
+             RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd(),
                 linePath(plan, spec));
              RunFolder folder = RunFolder.create(out)) {
             RunSummary summary = RunSummary.start(plan, spec, data, trainSpec, theory, startedAt);
-            if (kernelPrediction != null) summary.json().set(RunKernelPrediction.KEY, kernelPrediction);
+            if (kernelPrediction != null) summary.json().set(RunKernelPrediction.KEY, kernelPrediction.json());
             if (start != StartPoint.NONE || !Double.isNaN(startTrace))
                 summary.startPoint(start.steps(), start.loss(), start.seconds(), start.divergedAt(), startTrace);
             folder.writeSummary(summary.json());
@@ -198,6 +198,7 @@ public final class TrainRun {
             }
             long w0 = System.nanoTime();
             if (!result.diverged()) folder.writeWeights(network, "weights_final.npz");
+            if (!result.diverged() && kernelPrediction != null) RunKernelPrediction.finish(kernelPrediction, network, data.test());
             if (!result.diverged() && EndToEndInstrument.applies(spec)) writeEndToEnd(folder, spec, network);
             folder.finish();                                                        // metrics.jsonl complete, before the summary says so
             double stepsPerSecond = summary.finish(result, setupSeconds, (System.nanoTime() - w0) / 1e9);
@@ -216,16 +217,16 @@ public final class TrainRun {
         }
     }
 
-    /** k for cross-entropy: the classes the labels name (training and test sets together). */
-    private static int classCount(Dataset train, Dataset test) {
-        Loss.CROSS_ENTROPY.checkLabels(train.y(), train.source());
+    /** k for a loss on class labels (cross-entropy, one-hot squared): the classes the labels name (training and test sets together). */
+    private static int classCount(Loss loss, Dataset train, Dataset test) {
+        loss.checkLabels(train.y(), train.source());
         int k = Loss.classCount(train.y());
         if (test != null) {
-            Loss.CROSS_ENTROPY.checkLabels(test.y(), test.source());
+            loss.checkLabels(test.y(), test.source());
             k = Math.max(k, Loss.classCount(test.y()));
         }
         if (k < 2)
-            throw BadInputException.of(train.source() + " labels", "one class", "labels of at least two classes for --loss cross-entropy",
+            throw BadInputException.of(train.source() + " labels", "one class", "labels of at least two classes for --loss " + loss.cliName(),
                     "Check the labels, or choose more --classes.");
         return k;
     }

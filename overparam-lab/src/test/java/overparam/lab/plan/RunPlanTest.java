@@ -81,7 +81,7 @@ public class RunPlanTest {
                 "unset stays unset: configurations written before the option read the same");
         for (double sd : new double[] {-0.1, Double.NaN, Double.POSITIVE_INFINITY})
             assertTrue(refusal(base().with("label_noise_sd", sd)).contains("--label-noise-sd"));
-        for (String loss : new String[] {"logistic", "cross-entropy", "exponential"}) {
+        for (String loss : new String[] {"logistic", "cross-entropy", "exponential", "one-hot-squared"}) {
             String m = refusal(base().with("label_noise_sd", 0.5).with("loss", loss));
             assertTrue(m.contains("--label-noise-sd") && m.contains("--loss " + loss), m);
         }

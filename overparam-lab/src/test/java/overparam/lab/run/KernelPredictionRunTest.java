@@ -10,7 +10,7 @@ import overparam.core.linalg.Matrix;
 class KernelPredictionRunTest {
     @Test
     void oneHotTargetsAreNinetyAndMinusTen() {
-        try (Matrix classes = Matrix.vectorOf(2, 0, 1); Matrix t = KernelPredictionRun.oneHot(classes, 3)) {
+        try (Matrix classes = Matrix.vectorOf(2, 0, 1); Matrix t = overparam.core.nn.Loss.oneHot(classes, 3)) {
             double[][] expected = {{-0.1, -0.1, 0.9}, {0.9, -0.1, -0.1}, {-0.1, 0.9, -0.1}};
             for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) assertEquals(expected[i][j], t.get(i, j), 0.0);
         }
@@ -19,7 +19,7 @@ class KernelPredictionRunTest {
     @Test
     void accuracyIsTheLargestOutputAndTheLossTheMeanSquare() {
         // predictions: rows 0 and 2 pick their class (2, then 1), row 1 picks class 2 instead of 0
-        try (Matrix classes = Matrix.vectorOf(2, 0, 1); Matrix t = KernelPredictionRun.oneHot(classes, 3);
+        try (Matrix classes = Matrix.vectorOf(2, 0, 1); Matrix t = overparam.core.nn.Loss.oneHot(classes, 3);
              Matrix p = Matrix.of(new double[][] {{0, 0, 1}, {0.3, 0, 0.5}, {0, 0.7, 0.1}})) {
             KernelPredictionRun.Scores s = KernelPredictionRun.Scores.of(p, t, classes);
             assertEquals(2.0 / 3, s.accuracy(), 0.0);

@@ -174,6 +174,41 @@ class RunKernelPredictionTest {
         assertTrue(k.get("ntk_test_accuracy").asDouble() > 0.8 && k.get("nngp_test_accuracy").asDouble() > 0.8, k.toString());    // wine is easy
     }
 
+    /**
+     * The one-hot squared loss on three classes: the network fits the kernels' own 0.9 / -0.1 targets, so the run gets the
+     * step prediction too, and it is kernel --predict's at the run's steps and eta bit for bit (the same one-hot targets,
+     * from core's one place); the finite run's test metrics are its own loss's.
+     */
+    @Test void oneHotSquaredRunsFitTheKernelsTargetsAndGetTheStepPrediction() throws IOException {
+        assumeTrue(ImageSet.fashionMnistInstalled(), "dataset-fashion-mnist not installed");
+        RunConfig c = RunConfigTest.empty().with("arch", "fc").with("depth", 1).with("width", 16).with("activation", "relu")
+                .with("data", "fashion-mnist").with("classes", "0,1,6").with("per_class", 20).with("test_per_class", 20).with("threads", 1).with("seed", 3L);
+        Path run = tmp.resolve("fm-mse");
+        TrainRun.execute(c.with("loss", "one-hot-squared").with("eta", "0.01").with("steps", 30).with("record_every", 30).with("kernel_predict", true)
+                .with("out", run.toString()), TrainingListener.NONE);
+        JsonNode summary = summary(run), k = summary.get("kernel_prediction");
+        assertEquals("one-hot 0.9 / -0.1 (the network's own targets)", k.get("targets").asText());
+        assertEquals(30, k.get("ntk_step").asInt(), k.toString());
+        JsonNode stepped = predict(c, tmp.resolve("fm-q"), 30, "0.01"), converged = predict(c, tmp.resolve("fm-p"), null, null);
+        assertEquals("one-hot 0.9 / -0.1", stepped.get("targets").asText());
+        assertEquals(stepped.get("accuracy_ntk").asDouble(), k.get("ntk_step_test_accuracy").asDouble(), 0);
+        assertEquals(stepped.get("test_loss_ntk").asDouble(), k.get("ntk_step_test_loss").asDouble(), 0);
+        assertEquals(converged.get("accuracy_ntk").asDouble(), k.get("ntk_test_accuracy").asDouble(), 0);
+        assertEquals(converged.get("accuracy_nngp").asDouble(), k.get("nngp_test_accuracy").asDouble(), 0);
+        assertTrue(k.get("ntk_test_accuracy").asDouble() > 0.6, k.toString());                  // three classes: chance is 1/3
+        Map<String, Double> values = RunSummary.read(summary).values();
+        assertEquals(k.get("ntk_step_test_accuracy").asDouble(), values.get("ntk_step_test_accuracy"), 0);
+        assertEquals(3, summary.get("data").get("outputs").asInt(), "one output a class");
+        // the twin from the run's own u0: its distance to the trained network is of order m^-1/2, so 64 times the width
+        // should divide it by about 8 (a factor 4 of slack for one seed each)
+        Path wide = tmp.resolve("fm-mse-wide");
+        TrainRun.execute(c.with("width", 1024).with("loss", "one-hot-squared").with("eta", "0.01").with("steps", 30).with("record_every", 30)
+                .with("kernel_predict", true).with("out", wide.toString()), TrainingListener.NONE);
+        double narrowDistance = k.get("ntk_twin_test_distance").asDouble(), wideDistance = summary(wide).get("kernel_prediction").get("ntk_twin_test_distance").asDouble();
+        assertTrue(wideDistance > 0 && wideDistance < narrowDistance / 2, narrowDistance + " at m = 16, " + wideDistance + " at m = 1024");
+        assertTrue(k.get("ntk_twin_test_accuracy").isNumber() && values.containsKey("ntk_twin_test_distance"), k.toString());
+    }
+
     @Test void twoClassesOnPlusMinusOneClassifyAsOneHotTargets() throws IOException {
         assumeTrue(ImageSet.fashionMnistInstalled(), "dataset-fashion-mnist not installed");
         RunConfig c = RunConfigTest.empty().with("arch", "fc").with("depth", 2).with("width", 16).with("activation", "relu")
