@@ -45,7 +45,7 @@ final class KernelProgress implements KernelPredictionRun.Progress, AutoCloseabl
         }
         long now = System.nanoTime();
         if (plain != null && (!phase.equals(this.phase) || now - lastLine > Duration.ofSeconds(30).toNanos())) {
-            double elapsed = (now - started) / 1e9, fraction = done / total;
+            double elapsed = (now - started) / 1e9, fraction = Math.min(1, done / total);   // the total is an estimate
             plain.printf("kernel: %5.1f%%  %s  (%.0f s, about %.0f s left)%n", 100 * fraction, phase, elapsed,
                     fraction > 0 ? elapsed * (1 - fraction) / fraction : Double.NaN);
             lastLine = now;
