@@ -97,7 +97,10 @@ public final class KernelPredictionRun {
             boolean classes = data.classNames() != null;
             boolean testLabelled = !(plan.data().inputs() instanceof DataPlan.FileInputs) || plan.data().test().labels() != null;
             String samples = "n = " + train.n() + " training and n* = " + test.n() + " test samples";
-            if (p.tilesAsked() || !MemoryCheck.kernelFits(train.n() + test.n(), spec.pixels())) {
+            String description = "Theta and NNGP of " + spec.arch() + " depth " + network.depth() + " " + spec.activation().name()
+                    + (spec.isResidual(2) ? " c_res " + network.cRes() : "") + (spec.isConvolutional() ? ", " + spec.patches().describe() : "");
+            boolean tiled = p.tilesAsked() || !MemoryCheck.kernelFits(train.n() + test.n(), spec.pixels());
+            if (tiled) {
                 String reason = TiledKernels.unsupported(spec).orElse(null);
                 if (reason != null)
                     throw new BadInputException((p.tilesAsked() ? (p.memory() != null ? "--memory" : "--tile-size") : samples) + ": the kernels "
@@ -106,59 +109,56 @@ public final class KernelPredictionRun {
                 if (!p.converged())
                     throw new BadInputException("--steps " + p.steps() + ": " + samples + " do not fit in memory, and the prediction after K steps needs Theta's "
                             + "eigendecomposition in memory; drop --steps and --eta for the converged prediction, or use fewer samples.");
-                return tiled(plan, data, spec, progress);
             }
-            MemoryCheck.requireKernel(plan, train.n() + test.n(), spec.pixels(), 0, samples);
-            long t0 = System.nanoTime();
             try (Matrix y = classes ? Loss.oneHot(train.y(), data.classNames().length) : train.y().copy();
-                 Matrix yTest = !testLabelled ? null : classes ? Loss.oneHot(test.y(), data.classNames().length) : test.y().copy();
-                 CrossKernels k = CrossKernels.of(spec, test.x(), train.x(), network.trained().of(spec))) {
+                 Matrix yTest = !testLabelled ? null : classes ? Loss.oneHot(test.y(), data.classNames().length) : test.y().copy()) {
                 if (yTest != null && yTest.cols() != y.cols())
                     throw new BadInputException("--test-labels " + plan.data().test().labels() + ": " + yTest.cols() + " values per sample, the training labels "
                             + y.cols() + "; give test labels of the training labels' shape.");
-                try (KernelPrediction.Prediction ntk = ntkPrediction(k, y, p);
-                     KernelPrediction.Posterior nngp = posterior(k, y, p.ridge())) {
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    Scores sNtk = Scores.of(ntk.values(), yTest, classes ? test.y() : null), sNngp = Scores.of(nngp.mean(), yTest, classes ? test.y() : null);
-                    String description = "Theta and NNGP of " + spec.arch() + " depth " + network.depth() + " " + spec.activation().name()
-                            + (spec.isResidual(2) ? " c_res " + network.cRes() : "") + (spec.isConvolutional() ? ", " + spec.patches().describe() : "");
-                    Result r = new Result(description, train.n(), test.n(), train.d(), y.cols(), ntk.relativeResidual(), nngp.relativeResidual(),
-                            sNtk.loss, sNngp.loss, sNtk.accuracy, sNngp.accuracy, seconds, plan.out());
-                    write(plan, k, ntk, nngp, r, classes, train.source(), test.source());
-                    return r;
-                }
+                Matrix classIndices = classes ? test.y() : null;
+                if (tiled) return tiled(plan, data, spec, description, y, yTest, classIndices, progress);
+                return inMemory(plan, data, spec, description, y, yTest, classIndices, samples);
+            }
+        }
+    }
+
+    /** The stacked fold's cross kernels, the whole-matrix solves, and every file (the cross kernels included). */
+    private static Result inMemory(KernelPlan plan, RunData data, NetworkSpec spec, String description, Matrix y, Matrix yTest, Matrix classIndices,
+                                   String samples) {
+        KernelPlan.Prediction p = plan.prediction();
+        Dataset train = data.train(), test = data.test();
+        MemoryCheck.requireKernel(plan, train.n() + test.n(), spec.pixels(), 0, samples);
+        long t0 = System.nanoTime();
+        try (CrossKernels k = CrossKernels.of(spec, test.x(), train.x(), plan.network().trained().of(spec))) {
+            try (KernelPrediction.Prediction ntk = ntkPrediction(k, y, p);
+                 KernelPrediction.Posterior nngp = posterior(k, y, p.ridge())) {
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Scores sNtk = Scores.of(ntk.values(), yTest, classIndices), sNngp = Scores.of(nngp.mean(), yTest, classIndices);
+                Result r = new Result(description, train.n(), test.n(), train.d(), y.cols(), ntk.relativeResidual(), nngp.relativeResidual(),
+                        sNtk.loss, sNngp.loss, sNtk.accuracy, sNngp.accuracy, seconds, plan.out());
+                write(plan, k, ntk, nngp, r, classIndices != null, train.source(), test.source());
+                return r;
             }
         }
     }
 
     /** The tiled path: the same targets, scores and outputs but the cross kernels (n* x n, not kept: the tiles are deleted). */
-    private static Result tiled(KernelPlan plan, RunData data, NetworkSpec spec, Progress progress) {
+    private static Result tiled(KernelPlan plan, RunData data, NetworkSpec spec, String description, Matrix y, Matrix yTest, Matrix classIndices,
+                                Progress progress) {
         KernelPlan.Prediction p = plan.prediction();
-        NetworkPlan network = plan.network();
         Dataset train = data.train(), test = data.test();
-        boolean classes = data.classNames() != null;
-        boolean testLabelled = !(plan.data().inputs() instanceof DataPlan.FileInputs) || plan.data().test().labels() != null;
         int tile = p.tile() != null ? p.tile() : TiledPrediction.defaultTile(train.n());
         long memory = p.memory() != null ? p.memory() : (long) (0.9 * Memory.availableBytes());
-        String description = "Theta and NNGP of " + spec.arch() + " depth " + network.depth() + " " + spec.activation().name();
         long t0 = System.nanoTime();
-        try (Matrix y = classes ? Loss.oneHot(train.y(), data.classNames().length) : train.y().copy();
-             Matrix yTest = !testLabelled ? null : classes ? Loss.oneHot(test.y(), data.classNames().length) : test.y().copy()) {
-            if (yTest != null && yTest.cols() != y.cols())
-                throw new BadInputException("--test-labels " + plan.data().test().labels() + ": " + yTest.cols() + " values per sample, the training labels "
-                        + y.cols() + "; give test labels of the training labels' shape.");
-            String job = description + ", trained " + network.trained().of(spec).names(spec) + ", train " + train.source() + ", test " + test.source();
-            try (TiledPrediction.Solved s = TiledPrediction.solve(spec, network.trained().of(spec), train.x(), test.x(), y, p.ridge(), tile, memory,
-                    plan.out(), job, progress)) {
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                Scores sNtk = Scores.of(s.ntk(), yTest, classes ? test.y() : null), sNngp = Scores.of(s.nngp(), yTest, classes ? test.y() : null);
-                Tiling tiling = new Tiling(s.tile(), s.memory(), s.tilesResumed(), s.tilesComputed(), s.spilled(), s.phases().kernels(), s.phases().ntk(),
-                        s.phases().nngp(), Memory.peakResidentBytes());
-                Result r = new Result(description, train.n(), test.n(), train.d(), y.cols(), s.residualNtk(), s.residualNngp(), sNtk.loss, sNngp.loss,
-                        sNtk.accuracy, sNngp.accuracy, seconds, plan.out(), tiling);
-                writeTiled(plan, s, r, classes, train.source(), test.source());
-                return r;
-            }
+        TrainedLayers trained = plan.network().trained().of(spec);
+        String job = description + ", trained " + trained.names(spec) + ", train " + train.source() + ", test " + test.source();
+        try (TiledPrediction.Solved s = TiledPrediction.solve(spec, trained, train.x(), test.x(), y, p.ridge(), tile, memory, plan.out(), job, progress)) {
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Scores sNtk = Scores.of(s.ntk(), yTest, classIndices), sNngp = Scores.of(s.nngp(), yTest, classIndices);
+            Result r = new Result(description, train.n(), test.n(), train.d(), y.cols(), s.residualNtk(), s.residualNngp(), sNtk.loss, sNngp.loss,
+                    sNtk.accuracy, sNngp.accuracy, seconds, plan.out(), s.tiling());
+            writeTiled(plan, s, r, classIndices != null, train.source(), test.source());
+            return r;
         }
     }
 

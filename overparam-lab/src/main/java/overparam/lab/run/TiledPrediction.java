@@ -3,6 +3,7 @@ package overparam.lab.run;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -35,15 +36,12 @@ import overparam.core.nn.TrainedLayers;
 final class TiledPrediction {
     /** What the tiled solve reports next to the predictions. */
     record Solved(Matrix ntk, Matrix nngp, double[] variance, double residualNtk, double residualNngp, double[] testNtk, double[] testNngp,
-                  Phases phases, int tile, long memory, long tilesResumed, long tilesComputed, long spilled) implements AutoCloseable {
+                  KernelPredictionRun.Tiling tiling) implements AutoCloseable {
         @Override public void close() {
             ntk.close();
             nngp.close();
         }
     }
-
-    /** Seconds of each phase. */
-    record Phases(double kernels, double ntk, double nngp) {}
 
     /** Work units of one kernel entry per hidden layer, in flops of the factorization's BLAS (measured: see the note of issue 17). */
     static final double ENTRY_WORK = 3000;
@@ -131,7 +129,8 @@ final class TiledPrediction {
                 nngp = solveOne(store, "nngp", "the NNGP kernel", y, ridge, rNngp, testDiagonal[1], variance);
                 long t3 = System.nanoTime();
                 Solved s = new Solved(ntk, nngp, variance, rNtk[0], rNngp[0], testDiagonal[0], testDiagonal[1],
-                        new Phases((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9), grid.tile(), memory, counts[0], counts[1], store.spilled());
+                        new KernelPredictionRun.Tiling(grid.tile(), memory, counts[0], counts[1], store.spilled(), (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                                (t3 - t2) / 1e9, Memory.peakResidentBytes()));
                 ntk = null;
                 nngp = null;
                 return s;
@@ -218,11 +217,18 @@ final class TiledPrediction {
                 for (int i = 0; i < grid.count(); i++) {
                     Matrix cross = scratch.leading(bc, grid.size(i));
                     readTile(store, name(kind + "x", c, i), cross);
-                    for (int r = 0; r < grid.size(i); r++) for (int s = 0; s < bc; s++) z.set(grid.start(i) + r, s, cross.get(s, r));
+                    // K(X_i, X*_c) = K(X*_c, X_i)^T into z's rows of tile i, through the buffers (one native call per element is slow at 6e8)
+                    DoubleBuffer from = cross.buffer(), to = z.rowBlock(grid.start(i), grid.size(i));
+                    int cols = grid.size(i);
+                    for (int r = 0; r < cols; r++) for (int s = 0; s < bc; s++) to.put(r * bc + s, from.get(s * cols + r));
                 }
                 l.forward(z);
                 double[] sq = new double[bc];
-                for (int r = 0; r < grid.n(); r++) for (int s = 0; s < bc; s++) { double e = z.get(r, s); sq[s] += e * e; }
+                for (int r0 = 0, step = z.rowsPerBlock(); r0 < grid.n(); r0 += step) {
+                    int rows = Math.min(step, grid.n() - r0);
+                    DoubleBuffer zb = z.rowBlock(r0, rows);
+                    for (int r = 0; r < rows; r++) for (int s = 0; s < bc; s++) { double e = zb.get(r * bc + s); sq[s] += e * e; }
+                }
                 for (int s = 0; s < bc; s++) variance[testGrid.start(c) + s] = prior[testGrid.start(c) + s] - sq[s];
             }
             progress.advance((double) grid.n() * grid.n() * bc, "posterior variance");

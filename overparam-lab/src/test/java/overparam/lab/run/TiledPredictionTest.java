@@ -112,6 +112,14 @@ class TiledPredictionTest {
     }
 
     @Test
+    void diskAndFactorBytesCountTheLowerTilesByHand() {
+        overparam.core.kernel.TiledCholesky.Grid g = new overparam.core.kernel.TiledCholesky.Grid(N, TILE), t = new overparam.core.kernel.TiledCholesky.Grid(N_TEST, TILE);
+        // tiles 7, 7, 7, 7, 7, 5: the lower triangle with its diagonal holds (40^2 + 5 * 7^2 + 5^2) / 2 = 935 entries
+        assertEquals(935L * Double.BYTES, TiledPrediction.factorBytes(g));
+        assertEquals(2L * (935 + N_TEST * N) * Double.BYTES, TiledPrediction.kernelDiskBytes(g, t), "both kernels' lower tiles and cross tiles");
+    }
+
+    @Test
     void tooLittleMemoryOrDiskAndNetworksWithoutTilesAreRefusedBeforeAnythingIsWritten() {
         Path out = tmp.resolve("p");
         String m = assertThrows(BadInputException.class, () -> KernelPredictionRun.execute(tiled(out, 3, "1M"))).getMessage();
