@@ -27,6 +27,7 @@ import overparam.lab.run.Versions;
 import overparam.lab.store.ExperimentLock;
 import overparam.lab.store.Results;
 import overparam.lab.store.Store;
+import overparam.lab.store.SweepColumns;
 
 /**
  * Runs an experiment into its folder: results.sqlite, one folder per cell (cells/KEY, the run folder of
@@ -62,6 +63,8 @@ public final class ExperimentRun {
     /** The store's row of each cell running now, by key. */
     private final Map<String, Long> runIds = new ConcurrentHashMap<>();
     private int diverged;
+    /** The sweep variables' typed columns of the runs table, filled as each cell starts. */
+    private SweepColumns sweepColumns = new SweepColumns(List.of());
 
     private ExperimentRun(ExperimentSpec spec, Path dir, Store store, Listener listener, CellExecutor executor, Set<String> finished) {
         this.spec = spec;
@@ -137,6 +140,10 @@ public final class ExperimentRun {
                 if (!interrupted.isEmpty()) listener.onInterrupted(interrupted);
                 for (String key : interrupted) deleteCellFolder(dir, key);
                 ExperimentRun run = new ExperimentRun(spec, dir, store, listener, executor, new HashSet<>(store.finishedCells()));
+                run.sweepColumns = SweepColumns.of(spec.sweptFields(), cells.stream().map(Cell::config).toList());
+                Map<String, Map<String, Object>> known = new java.util.LinkedHashMap<>();   // a store from before the columns gets them filled
+                for (Cell c : cells) known.put(c.key(), run.sweepColumns.values(c.config().withDefaults()));   // as the cell ran
+                store.recordSweepColumns(run.sweepColumns, known);
                 int reused = run.finished.size();
                 if (spec.search() == null) run.runAll(spec.cells());
                 else run.search();
@@ -234,6 +241,7 @@ public final class ExperimentRun {
         deleteRecursively(Path.of(cell.config().out()));                          // a half-written cell is redone
         RunConfig config = cell.config();
         runIds.put(cell.key(), store.startCell(spec.name(), cell.key(), config.toJson().toString(), config.seed(), Versions.overparam()));
+        store.recordSweepValues(cell.key(), sweepColumns.values(config));
     }
 
     private void finishCell(Cell cell, RunStatus status, double seconds) {

@@ -57,6 +57,24 @@ public record ExperimentSpec(String name, String title, String paper, String cla
         return b.toString();
     }
 
+    /**
+     * The fields the sweep sets, in the spec's order: every axis, the fields of an axis's maps (set together with it),
+     * and a search's field and seed. They become the typed columns of the store's runs table.
+     */
+    public List<String> sweptFields() {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (Map.Entry<String, List<Object>> axis : sweep.entrySet()) {
+            out.add(axis.getKey());
+            for (Object v : axis.getValue())
+                if (v instanceof Map<?, ?> variant) for (Object f : variant.keySet()) out.add(String.valueOf(f));
+        }
+        if (search != null) {
+            out.add(search.field());
+            out.add("seed");
+        }
+        return List.copyOf(out);
+    }
+
     /** The cells of the sweep: one configuration each, with a stable key ("arch=fc,depth=4,seed=1"). */
     public List<Cell> cells() {
         List<Cell> out = new ArrayList<>();

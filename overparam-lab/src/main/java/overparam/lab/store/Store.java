@@ -30,6 +30,7 @@ import overparam.core.nn.RunStatus;
  *   checks(experiment, name, verdict, measured, expected, estimate, ci_low, ci_high, cells_used, cells_expected,
  *          seeds_needed, note)     verdict HOLDS, FAILS or INCONCLUSIVE; seeds_needed null where decided
  *   run_values(run_id, name, value)           per-run numbers: lambda_0, final loss, steps per second, ...
+ *   runs also has one typed column per sweep variable (width INTEGER, eta REAL, activation TEXT): {@link SweepColumns}
  *   experiment(name, spec, started_at, version)
  * </pre>
  * Crash safety: a cell's row says {@code running} until one transaction writes all its metrics and marks it
@@ -227,6 +228,48 @@ public final class Store implements AutoCloseable {
         } catch (SQLException e) {
             throw failure(e);
         }
+    }
+
+    /**
+     * Adds the sweep variables' typed columns to {@code runs} (those it lacks; a store written before they existed gets
+     * them too) and fills them for every cell of {@code values} (cell key -> the cell's values) the table holds.
+     */
+    public synchronized void recordSweepColumns(SweepColumns columns, Map<String, Map<String, Object>> values) {
+        if (columns.columns().isEmpty()) return;
+        transaction(() -> {
+            List<String> have = new ArrayList<>();
+            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("PRAGMA table_info(runs)")) { while (r.next()) have.add(r.getString("name")); }
+            try (Statement s = db.createStatement()) {
+                for (SweepColumns.Column c : columns.columns())
+                    if (!have.contains(c.name())) s.execute("ALTER TABLE runs ADD COLUMN " + quoted(c.name()) + " " + c.type());
+            }
+            for (Map.Entry<String, Map<String, Object>> e : values.entrySet()) setSweepValues(e.getKey(), e.getValue());
+            return null;
+        });
+    }
+
+    /** One cell's sweep-variable columns (which {@link #recordSweepColumns} has added). */
+    public synchronized void recordSweepValues(String cell, Map<String, Object> values) {
+        transaction(() -> {
+            setSweepValues(cell, values);
+            return null;
+        });
+    }
+
+    private void setSweepValues(String cell, Map<String, Object> values) throws SQLException {
+        if (values.isEmpty()) return;
+        String set = values.keySet().stream().map(k -> quoted(k) + " = ?").collect(Collectors.joining(", "));
+        try (PreparedStatement p = db.prepareStatement("UPDATE runs SET " + set + " WHERE cell = ?")) {
+            int i = 1;
+            for (Object v : values.values()) p.setObject(i++, v);
+            p.setString(i, cell);
+            p.executeUpdate();
+        }
+    }
+
+    /** A column name as an SQL identifier: config field names are snake_case words, and quoting keeps any other name literal. */
+    static String quoted(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
     }
 
     /** One recorded step's scalar metrics. */
