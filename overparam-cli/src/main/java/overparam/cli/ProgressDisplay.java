@@ -10,8 +10,9 @@ import overparam.core.nn.StepRecord;
 import overparam.core.nn.TrainingListener;
 
 /**
- * The terminal's view of a run: on a terminal a progress bar (step, ETA, and the last record's loss and
- * lambda_min(G)), elsewhere (CI, a pipe) one plain line per record, at most one every two seconds.
+ * The terminal's view of a run: on a terminal a progress bar (step, steps per second, ETA, and the last record's loss
+ * and lambda_min(G)), elsewhere (CI, a pipe) one plain line per record, at most one every two seconds, with the steps
+ * per second and the time left.
  */
 final class ProgressDisplay implements TrainingListener, AutoCloseable {
     private final ProgressBar bar;
@@ -23,7 +24,7 @@ final class ProgressDisplay implements TrainingListener, AutoCloseable {
         this.steps = steps;
         boolean terminal = System.console() != null && !quiet;
         this.bar = terminal ? new ProgressBarBuilder().setTaskName(task).setInitialMax(steps + 1L)
-                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250).setUnit(" steps", 1)
+                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250).setUnit(" steps", 1).showSpeed()
                 .setConsumer(new ConsoleProgressBarConsumer(System.err, 120)).build() : null;
         this.plain = terminal || quiet ? null : System.err;
     }
@@ -39,7 +40,9 @@ final class ProgressDisplay implements TrainingListener, AutoCloseable {
         if (bar != null) bar.setExtraMessage(message);
         long now = System.nanoTime();
         if (plain != null && (now - lastPlainLine > Duration.ofSeconds(2).toNanos() || r.step() == steps || r.step() == 0)) {
-            plain.printf("step %d/%d  %s  (%.1f s)%n", r.step(), steps, message, r.number("elapsed_seconds"));
+            double seconds = r.number("elapsed_seconds"), rate = r.step() / seconds;       // elapsed since training began
+            plain.printf("step %d/%d  %s  (%.1f s%s)%n", r.step(), steps, message, seconds,
+                    r.step() > 0 && seconds > 0 ? String.format(", %.3g steps/s, about %s left", rate, CellProgress.duration((steps - r.step()) / rate)) : "");
             lastPlainLine = now;
         }
     }

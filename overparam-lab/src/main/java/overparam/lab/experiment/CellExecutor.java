@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.ServiceLoader;
 import overparam.core.BadInputException;
 import overparam.core.nn.RunStatus;
+import overparam.core.nn.TrainingListener;
 
 /**
  * Where an experiment's cells run. {@link ExperimentRun} decides which cells run and with what configuration (each one's
@@ -25,6 +26,12 @@ public interface CellExecutor extends AutoCloseable {
 
         /** After the cell's folder under its out is complete: it is read into the store. */
         void finished(Cell cell, RunStatus status, double seconds);
+
+        /**
+         * Where the cell's steps and records go while it runs (the sweep's display of the cells in progress). An executor
+         * whose cells run elsewhere (Spark's) does not call it: their progress shows as cells finish.
+         */
+        default TrainingListener progress(Cell cell) { return TrainingListener.NONE; }
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import overparam.core.BadInputException;
 import overparam.core.nn.RunStatus;
+import overparam.core.nn.TrainingListener;
 import overparam.lab.check.Bound;
 import overparam.lab.check.Threshold;
 import overparam.lab.check.Verdict;
@@ -47,6 +48,8 @@ public final class ExperimentRun {
         default void onInterrupted(List<String> cells) {}
         default void onCellStart(String key) {}
         default void onCellDone(String key, RunStatus status, double seconds) {}
+        /** Where a cell's steps go while it runs in this process (steps: how many it makes); called as it starts. */
+        default TrainingListener onCellProgress(String key, int steps) { return TrainingListener.NONE; }
     }
 
     public record Outcome(Path dir, int cells, int reused, int diverged, List<Verdict> verdicts, Path report) {
@@ -190,6 +193,7 @@ public final class ExperimentRun {
         executor.runAll(todo, new CellExecutor.Cells() {
             @Override public void started(Cell cell) { startCell(cell); }
             @Override public void finished(Cell cell, RunStatus status, double seconds) { finishCell(cell, status, seconds); }
+            @Override public TrainingListener progress(Cell cell) { return listener.onCellProgress(cell.key(), cell.config().steps()); }
         });
     }
 

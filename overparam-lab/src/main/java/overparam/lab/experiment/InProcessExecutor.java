@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import overparam.core.nn.RunStatus;
-import overparam.core.nn.TrainingListener;
 import overparam.lab.run.TrainRun;
 
 /**
@@ -39,7 +38,7 @@ public final class InProcessExecutor implements CellExecutor {
     private static void run(Cell cell, Cells callbacks) {
         long t0 = System.nanoTime();
         callbacks.started(cell);
-        RunStatus status = TrainRun.execute(cell.config(), TrainingListener.NONE).result().status();
+        RunStatus status = TrainRun.execute(cell.config(), callbacks.progress(cell)).result().status();
         callbacks.finished(cell, status, (System.nanoTime() - t0) / 1e9);
     }
 }

@@ -93,4 +93,21 @@ class CellExecutorTest {
         assertEquals(0, opened[0], "no executor was started");
         assertFalse(Files.exists(tmp.resolve("none")));
     }
+
+    @Test void everyStepOfAnInProcessCellReachesTheSweepsProgress() throws Exception {
+        ExperimentSpec spec = SpecParser.parse(SPEC, "tiny.yaml");
+        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> steps = new java.util.concurrent.ConcurrentHashMap<>();
+        ExperimentRun.Listener listener = new ExperimentRun.Listener() {
+            @Override public overparam.core.nn.TrainingListener onCellProgress(String key, int total) {
+                assertEquals(2, total, "the cell's steps");
+                java.util.concurrent.atomic.AtomicInteger count = steps.computeIfAbsent(key, k -> new java.util.concurrent.atomic.AtomicInteger());
+                return new overparam.core.nn.TrainingListener() {
+                    @Override public void onStep(int step, double loss) { count.incrementAndGet(); }
+                };
+            }
+        };
+        ExperimentRun.execute(spec, SPEC, tmp.resolve("progress"), false, listener, "run");
+        assertEquals(java.util.Set.of("seed=0", "seed=1", "seed=2"), steps.keySet());
+        for (java.util.concurrent.atomic.AtomicInteger c : steps.values()) assertEquals(3, c.get(), "one onStep per loss evaluated: steps 0, 1 and 2");
+    }
 }

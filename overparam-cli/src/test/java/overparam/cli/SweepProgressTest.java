@@ -1,0 +1,68 @@
+package overparam.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import overparam.core.nn.RunStatus;
+import overparam.core.nn.TrainingListener;
+
+/** Progress within a cell, off a terminal: plain lines for the cells that run long, none once they end, none when quiet. */
+class SweepProgressTest {
+    private static final long LATER = (long) 20e9;      // a tick 20 s after the cells started: past SHOW_AFTER_SECONDS
+
+    @Test void aLongCellGetsALineWithItsStepLossRateAndTimeLeft() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (SweepProgress p = new SweepProgress("tiny", false, false, new PrintStream(err, true, StandardCharsets.UTF_8))) {
+            p.onStart(2, 0);
+            TrainingListener cell = p.onCellProgress("width=1024,seed=0", 200);
+            cell.onStep(50, 0.03125);
+            p.tick(System.nanoTime() + LATER);
+            String out = err.toString(StandardCharsets.UTF_8);
+            assertTrue(out.contains("  width=1024,seed=0: step 50/200, loss 3.125e-02, "), out);
+            // 50 steps in about 20 s: 2.5 steps/s, 150 steps left at that rate take about a minute
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("loss 3.125e-02, ([0-9.]+) steps/s, about ([0-9]+) s left").matcher(out);
+            assertTrue(m.find(), out);
+            assertEquals(2.5, Double.parseDouble(m.group(1)), 0.01);
+            assertEquals(60, Integer.parseInt(m.group(2)), 1);
+
+            p.onCellDone("width=1024,seed=0", RunStatus.DONE, 20);
+            err.reset();
+            p.tick(System.nanoTime() + LATER);
+            assertEquals("", err.toString(StandardCharsets.UTF_8), "a finished cell has no progress line");
+        }
+    }
+
+    @Test void aCellStillSettingUpSaysSo() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (SweepProgress p = new SweepProgress("tiny", false, false, new PrintStream(err, true, StandardCharsets.UTF_8))) {
+            p.onCellProgress("n=60000", 10);
+            p.tick(System.nanoTime() + LATER);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("  n=60000: setting up (20 s)"), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test void aShortCellHasNoLine() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (SweepProgress p = new SweepProgress("tiny", false, false, new PrintStream(err, true, StandardCharsets.UTF_8))) {
+            p.onCellProgress("width=8", 10).onStep(3, 1.0);
+            p.tick(System.nanoTime());
+            assertEquals("", err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test void quietSilencesItAll() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (SweepProgress p = new SweepProgress("tiny", true, false, new PrintStream(err, true, StandardCharsets.UTF_8))) {
+            p.onStart(1, 0);
+            assertSame(TrainingListener.NONE, p.onCellProgress("width=8", 10));
+            p.tick(System.nanoTime() + LATER);
+            p.onCellDone("width=8", RunStatus.DONE, 1);
+            assertEquals("", err.toString(StandardCharsets.UTF_8));
+        }
+    }
+}
