@@ -38,6 +38,11 @@ class CompareCommandTest {
               - name: "the loss falls"
                 type: converges
                 ratio: 0.9
+              - name: "mean final loss"
+                type: mean
+                y: final_loss
+                min: -1000
+                max: 1000
             """;
     /** Another eta, a width axis, two seeds; its check of the same name asks the impossible, so it FAILS. */
     static final String EB = """
@@ -50,6 +55,11 @@ class CompareCommandTest {
               - name: "the loss falls"
                 type: converges
                 ratio: 1.0e-30
+              - name: "mean final loss"
+                type: mean
+                y: final_loss
+                min: -1000
+                max: 1000
             """;
 
     static String[] train(Path out, String... extra) {
@@ -167,7 +177,8 @@ class CompareCommandTest {
             assertTrue(configs.stream().anyMatch(l -> l.matches(row)), row + " in\n" + String.join("\n", configs));
         List<String> verdicts = section(r.out(), "verdicts");
         assertTrue(verdicts.stream().anyMatch(l -> l.matches("the loss falls\\s+HOLDS .*\\s+FAILS .*\\s+yes")), String.join("\n", verdicts));
-        assertTrue(r.out().contains("1 of 1 differ"), r.out());
+        assertTrue(verdicts.stream().anyMatch(l -> l.matches("mean final loss\\s+HOLDS .*\\s+HOLDS [^\\]]*\\]")), String.join("\n", verdicts));
+        assertTrue(r.out().contains("1 of 2 differ"), r.out());
 
         // width=8 is the one cell both have: ea's mean over seeds 0, 1, 2 against eb's over 0, 1, from the cells' own files
         compare(ea.toString(), eb.toString(), "--metric", "loss", "--csv", "--out", tmp.resolve("ea-eb-csv").toString());
@@ -179,7 +190,20 @@ class CompareCommandTest {
                 Double.toString((meanB - meanA) / Math.abs(meanA)), "3", "2", "no"), metrics.get("width=8|loss"));
         String verdictCsv = Files.readString(tmp.resolve("ea-eb-csv/verdicts.csv"));
         assertTrue(verdictCsv.startsWith("check,ea verdict,ea estimate,ea ci_low,ea ci_high,eb verdict,"), verdictCsv);
-        assertTrue(verdictCsv.contains("the loss falls,HOLDS,") && verdictCsv.contains(",FAILS,") && verdictCsv.strip().endsWith(",yes"), verdictCsv);
+        Map<String, List<String>> verdictRows = csv(tmp.resolve("ea-eb-csv/verdicts.csv"), 1);
+        List<String> falls = verdictRows.get("the loss falls"), mean = verdictRows.get("mean final loss");
+        assertEquals(List.of("HOLDS", "FAILS", "yes"), List.of(falls.get(0), falls.get(4), falls.get(8)), verdictCsv);
+        assertEquals(List.of("HOLDS", "HOLDS", "no"), List.of(mean.get(0), mean.get(4), mean.get(8)), verdictCsv);
+        for (int e = 0; e < 2; e++) {                   // each experiment's estimate and interval as its store has them (sql reads them too)
+            CliRun sql = CliRun.of("sql", (e == 0 ? ea : eb).toString(), "SELECT name, estimate, ci_low, ci_high FROM checks", "--csv");
+            for (String line : sql.out().lines().skip(1).toList()) {
+                String[] stored = line.split(",");
+                List<String> row = verdictRows.get(stored[0]);
+                for (int k = 1; k <= 3; k++) assertEquals(Double.parseDouble(stored[k]), Double.parseDouble(row.get(4 * e + k)), 1e-12, line);
+            }
+        }
+        assertTrue(Double.parseDouble(verdictRows.get("mean final loss").get(2)) < Double.parseDouble(verdictRows.get("mean final loss").get(1)),
+                "a mean's interval is wider than its point");
     }
 
     static double lastLoss(Path experiment, String cell) throws IOException {
