@@ -34,9 +34,9 @@ import overparam.lab.compare.MetricDiff;
             "--out, with each folder's curve and, for several seeds, a 95% t-interval band."},
         footer = {"",
             "Examples:",
-            "  ./overparam train --arch fc --depth 2 --width 64 --synthetic sphere --n 16 --d 5 --eta 0.5 --steps 100 --out runs/w64",
-            "  ./overparam train --arch fc --depth 2 --width 256 --synthetic sphere --n 16 --d 5 --eta 0.5 --steps 100 --out runs/w256",
-            "  ./overparam compare runs/w64 runs/w256 --metric loss --metric lambda_0 --out runs/w64-vs-w256"})
+            "  ./overparam train --arch fc --depth 2 --width 64 --synthetic sphere --n 16 --d 5 --eta auto --steps 200 --out runs/w64",
+            "  ./overparam train --arch fc --depth 2 --width 1024 --synthetic sphere --n 16 --d 5 --eta auto --steps 200 --out runs/w1024",
+            "  ./overparam compare runs/w64 runs/w1024 --metric loss --metric gram_change_relative --out runs/w64-vs-w1024"})
 final class CompareCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
