@@ -30,7 +30,7 @@ import overparam.core.Spelling;
                   "  ./overparam run du2019-depth",
                   "  ./overparam report runs/du2019-depth",
                   "  ./overparam train --help"},
-        subcommands = {RunCommand.class, CatalogCommand.class, ReportCommand.class, SqlCommand.class, ExportCommand.class,
+        subcommands = {RunCommand.class, CatalogCommand.class, ReportCommand.class, SqlCommand.class, ExportCommand.class, CompareCommand.class,
                 TrainCommand.class, KernelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @picocli.CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -180,6 +180,11 @@ class HelpExamplesTest {
                 for (String t : List.of("runs", "metrics", "checks"))
                     assertTrue(Files.size(Path.of(args.get(1)).resolve("export").resolve(t + ".csv")) > 0, line + ": no " + t + ".csv");
             }
+            case "compare" -> {
+                Path out = Path.of(value(args, "--out"));
+                assertTrue(r.out().contains("configs that differ") && Files.size(out.resolve("loss.svg")) > 0 && Files.size(out.resolve("loss.png")) > 0,
+                        line + ":\n" + r.out());
+            }
             case "sql" -> assertTrue(args.contains("--csv") ? r.out().lines().count() >= 2 : !r.out().contains("(0 rows)"),
                     line + ": no rows:\n" + r.out());
             case "catalog" -> {

@@ -22,10 +22,10 @@ import overparam.lab.store.Store;
  * the largest eigenvalue, input_grad_autocorr.1 lag 1, input_grad_path.1 the first point), and the
  * run's values from summary.json (lambda_0, width_requirement, final and initial loss, eta, timings).
  */
-record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
+public record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static CellFiles read(Path folder) {
+    public static CellFiles read(Path folder) {
         JsonNode summary;
         try {
             summary = JSON.readTree(folder.resolve("summary.json").toFile());

@@ -20,14 +20,14 @@ import org.jfree.svg.SVGGraphics2D;
 import org.jfree.svg.ViewBox;
 
 /** The publication look of every figure (white, light grid, sans-serif 12 pt) and its drawing to inline SVG. */
-final class Style {
-    static final int WIDTH = 640, HEIGHT = 400;
+public final class Style {
+    public static final int WIDTH = 640, HEIGHT = 400;
     static final Font TICKS = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     static final Font LABELS = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
     static final Color INK = new Color(0x22, 0x22, 0x22);
     static final Color GRID = new Color(0xDA, 0xDA, 0xDA);
     static final Color MINOR_GRID = new Color(0xF0, 0xF0, 0xF0);
-    static final Stroke LINE = new BasicStroke(2.0f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+    public static final Stroke LINE = new BasicStroke(2.0f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
     static final Stroke DASHED = new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f);
     static final Stroke FIT = new BasicStroke(1.4f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
     static final Line2D LEGEND_LINE = new Line2D.Double(-12, 0, 12, 0);
@@ -47,7 +47,7 @@ final class Style {
     private Style() {}
 
     /** Colour of group i of n: viridis from dark violet to green when the groups are ordered numbers, Okabe-Ito otherwise. */
-    static Color color(int i, int n, boolean ordered) {
+    public static Color color(int i, int n, boolean ordered) {
         if (!ordered || n < 2) return CATEGORIES[i % CATEGORIES.length];
         double t = 0.82 * i / (n - 1) * (VIRIDIS.length - 1);   // stop before viridis's pale yellow end
         int k = Math.min((int) t, VIRIDIS.length - 2);
@@ -61,7 +61,7 @@ final class Style {
     }
 
     /** A linear axis, or a log axis (base 2 when every value is a power of two, as widths usually are, else base 10). */
-    static ValueAxis axis(String label, boolean log, double[] values, boolean includeZero) {
+    public static ValueAxis axis(String label, boolean log, double[] values, boolean includeZero) {
         ValueAxis axis;
         if (log) {
             axis = new LogScaleAxis(label, powersOfTwo(values) ? 2 : 10);
@@ -86,7 +86,7 @@ final class Style {
         return true;
     }
 
-    static void plot(XYPlot plot) {
+    public static void plot(XYPlot plot) {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlinePaint(INK);
         plot.setOutlineStroke(new BasicStroke(0.8f));
@@ -107,14 +107,14 @@ final class Style {
         plot.setInsets(new RectangleInsets(8, 4, 4, 16));
     }
 
-    static void lines(XYLineAndShapeRenderer r) {
+    public static void lines(XYLineAndShapeRenderer r) {
         r.setDefaultShapesVisible(false);
         r.setDrawSeriesLineAsPath(true);
         r.setLegendLine(LEGEND_LINE);
     }
 
     /** A titleless chart (the figure's title goes in the HTML caption, as in a paper) with its legend below. */
-    static JFreeChart chart(XYPlot plot) {
+    public static JFreeChart chart(XYPlot plot) {
         JFreeChart chart = new JFreeChart(null, LABELS, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         chart.setBorderVisible(false);

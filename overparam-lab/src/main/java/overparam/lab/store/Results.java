@@ -54,36 +54,41 @@ public record Results(String experiment, List<CellResult> cells, List<PlannedCel
     }
 
     public static Results read(Store store) {
-        Connection db = store.connection();
         synchronized (store) {
-            try (Statement s = db.createStatement()) {
-                String experiment = "";
-                try (ResultSet r = s.executeQuery("SELECT name FROM experiment LIMIT 1")) { if (r.next()) experiment = r.getString(1); }
-                Map<Long, Map<String, Double>> values = new HashMap<>();
-                try (ResultSet r = s.executeQuery("SELECT run_id, name, value FROM run_values")) {
-                    while (r.next()) values.computeIfAbsent(r.getLong(1), k -> new HashMap<>()).put(r.getString(2), nullable(r, 3));
-                }
-                Map<Long, Map<String, NavigableMap<Integer, Double>>> series = new HashMap<>();
-                try (ResultSet r = s.executeQuery("SELECT run_id, step, name, value FROM metrics")) {
-                    while (r.next())
-                        series.computeIfAbsent(r.getLong(1), k -> new HashMap<>()).computeIfAbsent(r.getString(3), k -> new TreeMap<>())
-                                .put(r.getInt(2), nullable(r, 4));
-                }
-                List<CellResult> cells = new ArrayList<>();
-                try (ResultSet r = s.executeQuery("SELECT run_id, cell, config, status FROM runs WHERE status IN (" + Store.FINISHED + ") ORDER BY run_id")) {
-                    while (r.next()) {
-                        long id = r.getLong(1);
-                        cells.add(new CellResult(id, r.getString(2), JSON.readTree(r.getString(3)), RunStatus.parse(r.getString(4)),
-                                values.getOrDefault(id, Map.of()), series.getOrDefault(id, Map.of())));
-                    }
-                }
-                return new Results(experiment, cells, cells.stream().map(c -> new PlannedCell(c.cell(), c.config())).toList(),
-                        store.unfinishedCells());
+            try {
+                return read(store.connection(), store.unfinishedCells());
             } catch (SQLException e) {
                 throw Store.problem(store.file(), e);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("cannot read the results store " + store.file() + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** The finished cells a connection's store holds (read-only or not), with the unfinished cells given. */
+    static Results read(Connection db, Map<String, RunStatus> unfinished) throws SQLException, java.io.IOException {
+        try (Statement s = db.createStatement()) {
+            String experiment = "";
+            try (ResultSet r = s.executeQuery("SELECT name FROM experiment LIMIT 1")) { if (r.next()) experiment = r.getString(1); }
+            Map<Long, Map<String, Double>> values = new HashMap<>();
+            try (ResultSet r = s.executeQuery("SELECT run_id, name, value FROM run_values")) {
+                while (r.next()) values.computeIfAbsent(r.getLong(1), k -> new HashMap<>()).put(r.getString(2), nullable(r, 3));
+            }
+            Map<Long, Map<String, NavigableMap<Integer, Double>>> series = new HashMap<>();
+            try (ResultSet r = s.executeQuery("SELECT run_id, step, name, value FROM metrics")) {
+                while (r.next())
+                    series.computeIfAbsent(r.getLong(1), k -> new HashMap<>()).computeIfAbsent(r.getString(3), k -> new TreeMap<>())
+                            .put(r.getInt(2), nullable(r, 4));
+            }
+            List<CellResult> cells = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("SELECT run_id, cell, config, status FROM runs WHERE status IN (" + Store.FINISHED + ") ORDER BY run_id")) {
+                while (r.next()) {
+                    long id = r.getLong(1);
+                    cells.add(new CellResult(id, r.getString(2), JSON.readTree(r.getString(3)), RunStatus.parse(r.getString(4)),
+                            values.getOrDefault(id, Map.of()), series.getOrDefault(id, Map.of())));
+                }
+            }
+            return new Results(experiment, cells, cells.stream().map(c -> new PlannedCell(c.cell(), c.config())).toList(), unfinished);
         }
     }
 

@@ -1,0 +1,95 @@
+package overparam.lab.compare;
+
+import java.awt.Rectangle;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.svg.SVGGraphics2D;
+import overparam.core.BadInputException;
+import overparam.core.data.AtomicFile;
+import overparam.lab.report.Style;
+import overparam.lab.store.Query;
+
+/**
+ * What a comparison writes into its folder: one overlay per shared step metric (METRIC.svg, METRIC.png and
+ * METRIC.caption.txt) and, asked for, its tables as configs.csv, metrics.csv and verdicts.csv. Each file is written
+ * atomically; the folder must be new or empty, as a run's (a comparison never overwrites earlier files).
+ */
+public final class ComparisonFiles {
+    public static final List<String> CSV_FILES = List.of("configs.csv", "metrics.csv", "verdicts.csv");
+    public static final String CAPTION = ".caption.txt";
+
+    private ComparisonFiles() {}
+
+    /** Whether the comparison writes anything: overlays, or CSV files. */
+    public static boolean writesAnything(Comparison c, boolean csv) {
+        return csv || !c.figureMetrics().isEmpty();
+    }
+
+    /** Refuses an out folder that holds files, or is a file; call before anything is computed or printed. */
+    public static void requireUsable(Path out) {
+        if (Files.isRegularFile(out)) throw new BadInputException("--out " + out + ": is a file, expected a folder. Choose another --out.");
+        if (!Files.isDirectory(out)) return;
+        try (Stream<Path> entries = Files.list(out)) {
+            if (entries.findAny().isPresent())
+                throw new BadInputException("--out " + out + ": already holds files (an earlier comparison?); compare never overwrites."
+                        + " Choose a new --out or remove the folder.");
+        } catch (IOException e) {
+            throw new BadInputException("--out " + out + ": cannot be read (" + e.getMessage() + "). Choose another --out.");
+        }
+    }
+
+    /** Writes the overlays (and the tables as CSV when {@code csv}) into out; returns the files in the order written. */
+    public static List<Path> write(Comparison c, Path out, boolean csv) {
+        requireUsable(out);
+        List<Path> files = new ArrayList<>();
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new BadInputException("--out " + out + ": cannot create the folder (" + e.getMessage() + "). Choose a writable place.");
+        }
+        if (csv) {
+            List<Query.Table> tables = List.of(ComparisonTables.configs(c), ComparisonTables.metrics(c, true), ComparisonTables.verdicts(c, true));
+            for (int i = 0; i < tables.size(); i++) files.add(writeCsv(tables.get(i), out.resolve(CSV_FILES.get(i))));
+        }
+        for (Overlay.Figure f : c.figures()) files.addAll(writeFigure(f.chart(), out, fileName(f.metric()), f.caption()));
+        return files;
+    }
+
+    private static Path writeCsv(Query.Table table, Path file) {
+        AtomicFile.write(file, ch -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(AtomicFile.stream(ch), StandardCharsets.UTF_8));
+            Query.writeCsv(table, w);
+            w.flush();
+        });
+        return file;
+    }
+
+    /**
+     * The one place a figure becomes files: NAME.svg (JFreeSVG), NAME.png (ChartUtils) and NAME.caption.txt, each
+     * written atomically. Returns the files.
+     */
+    private static List<Path> writeFigure(JFreeChart chart, Path dir, String name, String caption) {
+        Path svg = dir.resolve(name + ".svg"), png = dir.resolve(name + ".png"), text = dir.resolve(name + CAPTION);
+        SVGGraphics2D g = new SVGGraphics2D(Style.WIDTH, Style.HEIGHT);
+        chart.draw(g, new Rectangle(0, 0, Style.WIDTH, Style.HEIGHT));
+        AtomicFile.writeString(svg, g.getSVGDocument());
+        AtomicFile.write(png, ch -> ChartUtils.writeChartAsPNG(AtomicFile.stream(ch), chart, Style.WIDTH, Style.HEIGHT));
+        AtomicFile.writeString(text, caption + "\n");
+        return List.of(svg, png, text);
+    }
+
+    /** A metric's name as a file name: letters, digits and . _ - kept, anything else '_'. */
+    static String fileName(String metric) {
+        return metric.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}
