@@ -80,6 +80,8 @@ final class RunCommand implements Callable<Integer> {
         w.printf("%s: %d cells (%d from before, %d diverged) in %s%n", parsed.name(), o.cells(), o.reused(), o.diverged(), o.dir());
         for (Verdict v : o.verdicts()) w.println(v);
         w.printf("report: %s%n", o.report());
+        w.printf("wrote %s: %s (the store), %s, cells/ (%d run folder%s)%n", o.dir(), overparam.lab.store.Store.FILE, o.report().getFileName(),
+                o.cells(), o.cells() == 1 ? "" : "s");
         return o.anyFails() ? Main.DIVERGED : 0;
     }
 }

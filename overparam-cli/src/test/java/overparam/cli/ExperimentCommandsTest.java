@@ -70,6 +70,7 @@ class ExperimentCommandsTest {
         assertTrue(first.out().contains("FAILS  made to fail"), first.out());
         assertTrue(first.out().contains("INCONCLUSIVE  no evidence: width 64 was not run"), first.out());
         assertTrue(first.out().contains("report: " + out.resolve("report.html")), first.out());
+        assertTrue(first.out().contains("wrote " + out + ": results.sqlite (the store), report.html, cells/ ("), first.out());
         assertTrue(Files.exists(out.resolve("results.sqlite")) && Files.exists(out.resolve("report.html")));
     }
 
