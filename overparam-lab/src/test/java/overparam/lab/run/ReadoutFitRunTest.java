@@ -98,6 +98,31 @@ class ReadoutFitRunTest {
         assertEquals(1.0, ridged.get("fit_ridge").asDouble(), 0);
     }
 
+    /**
+     * The linear model on N(0, I_p) inputs without label noise: below the threshold (p = 10 < n = 20) the fit is beta* itself
+     * (excess risk at round-off, ~eps^2 cond^2 ||beta*||^2 < 1e-20), above it (p = 40) the fit is P beta* and the excess risk is
+     * ||(I - P) beta*||^2, strictly between 0 and ||beta*||^2, with exact mean r^2 (1 - n/p) = r^2 / 2 (RidgelessRisk). The store
+     * reads the same numbers as per-run values.
+     */
+    @Test
+    void linearModelWithoutNoiseRecoversTheTeacherBelowTheThresholdAndItsProjectionAbove() throws IOException {
+        RunConfig linear = RunConfigTest.empty().with("arch", "linear").with("depth", 1).with("synthetic", "normal").with("n", 20)
+                .with("labels_from", "teacher").with("test_n", 50).with("fit", "min-norm").with("steps", 0).with("eta", "0.01")
+                .with("instruments", "none").with("limit_kernel", "off").with("threads", 1).with("seed", 4L);
+        JsonNode below = TrainRunTest.summary(TrainRun.execute(linear.with("d", 10).with("out", tmp.resolve("below").toString()),
+                TrainingListener.NONE).folder());
+        JsonNode fit = below.get("readout_fit");
+        assertTrue(fit.get("fit_excess_risk").asDouble() < 1e-20, fit.toString());
+        assertEquals(0, fit.get("fit_mean_risk").asDouble(), 0);
+        assertEquals(fit.get("fit_excess_risk").asDouble(), RunSummary.read(below).values().get("fit_excess_risk"), 0);
+        JsonNode above = TrainRunTest.summary(TrainRun.execute(linear.with("d", 40).with("out", tmp.resolve("above").toString()),
+                TrainingListener.NONE).folder()).get("readout_fit");
+        double r2 = above.get("fit_teacher_norm2").asDouble(), risk = above.get("fit_excess_risk").asDouble();
+        assertEquals(r2 / 2, above.get("fit_mean_risk").asDouble(), 1e-15 * r2);
+        assertTrue(risk > 0.05 * r2 && risk < r2, "||(I - P) beta*||^2 = " + risk + " of ||beta*||^2 = " + r2);
+        assertTrue(above.get("fit_train_residual").asDouble() < 1e-12, "p > n: the fit interpolates");
+    }
+
     @Test
     void refusals() {
         RunConfig c = features("refused");
