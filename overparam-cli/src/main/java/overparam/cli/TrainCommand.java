@@ -145,6 +145,10 @@ final class TrainCommand implements Callable<Integer> {
     Boolean kernelPredict;
     @Option(names = "--kernel-ridge", paramLabel = "LAMBDA", description = "--kernel-predict: lambda >= 0 added to the kernels' diagonals for the converged NTK and the NNGP (needed when training inputs repeat, e.g. iris). Default: 0.")
     Double kernelRidge;
+    @Option(names = "--fit", paramLabel = "min-norm", description = "Also the output layer fitted in closed form, once before training, on the frozen features below it: --arch fc with --train-layers a (random features: the hidden layers at initialization) or the inputs of --arch linear --depth 1; the minimum-norm least-squares solution (SVD, dgesdd), where gradient descent on a from a = 0 converges. Test loss (mean squared error), accuracy and error, train residual and ||a|| in summary.json's readout_fit and the store (fit_test_error, fit_test_loss, ...), the fitted a in fit_a.npy; on --synthetic normal with a linear teacher also fit_excess_risk = ||a - beta*||^2 and its exact mean fit_mean_risk (Hastie et al. 2019). Needs --loss squared or one-hot-squared and a test set.")
+    String fit;
+    @Option(names = "--fit-ridge", paramLabel = "LAMBDA", description = "--fit: the ridge lambda of the fit, argmin 1/2 ||Phi a - y||^2 + lambda/2 ||a||^2. Default: 0 (minimum norm).")
+    Double fitRidge;
     @Option(names = "--out", paramLabel = "DIR", description = "A new folder for the run.")
     String out;
     @Mixin MachineOptions machine;

@@ -33,9 +33,10 @@ import overparam.lab.store.Results;
     @JsonSubTypes.Type(value = Fraction.class, name = "fraction"),
     @JsonSubTypes.Type(value = MomentRatio.class, name = "moment_ratio"),
     @JsonSubTypes.Type(value = Relation.class, name = "relation"),
-    @JsonSubTypes.Type(value = CompareBest.class, name = "compare_best")})
+    @JsonSubTypes.Type(value = CompareBest.class, name = "compare_best"),
+    @JsonSubTypes.Type(value = Median.class, name = "median")})
 public sealed interface Check permits Bound, Slope, SlopeCompare, Monotone, Converges, Rate, Threshold, Reaches, Compare, Trend, Mean, Fraction,
-        MomentRatio, Relation, CompareBest {
+        MomentRatio, Relation, CompareBest, Median {
     String name();
 
     Verdict evaluate(Results results);

@@ -41,7 +41,10 @@ public record RunConfig(
         Boolean fixupScalars,
         // the infinitely wide network's test predictions for the run's own network and data (issue 17), once per run, and the
         // ridge lambda added to its kernels' diagonals; unset = off, and lambda = 0 (the interpolating network)
-        Boolean kernelPredict, Double kernelRidge) {
+        Boolean kernelPredict, Double kernelRidge,
+        // the output layer fitted in closed form on the frozen features below it (issue 19, double descent): "min-norm", and the
+        // ridge lambda of that fit; unset = off, and lambda = 0 (the minimum-norm least-squares solution)
+        String fit, Double fitRidge) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -60,6 +63,7 @@ public record RunConfig(
             "standard", null, false, false, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null,
             null, null, null, null,
+            null, null,
             null, null);
 
     /**
@@ -72,7 +76,7 @@ public record RunConfig(
      * So do the hessian instrument's hessian_top, hessian_probes and hessian_iterations (unset: its defaults,
      * {@link Instruments#HESSIAN_DEFAULTS}). gd_start, noise_match_sgd and label stay unset as well (no start phase, no
      * matched trace, no name), and so does fixup_scalars (off), also with --init-scheme fixup: a fixup run or store made
-     * before the scalars existed resumes as the same network. kernel_predict and kernel_ridge stay unset (off, 0) as well.
+     * before the scalars existed resumes as the same network. kernel_predict and kernel_ridge stay unset (off, 0) as well, and so do fit and fit_ridge.
      */
     public RunConfig withDefaults() {
         ObjectNode merged = JSON.valueToTree(DEFAULTS);

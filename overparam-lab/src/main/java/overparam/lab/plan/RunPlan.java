@@ -10,7 +10,8 @@ import overparam.core.BadInputException;
  * to parse. {@link #config} keeps the resolved configuration it came from, for summary.json and the store.
  */
 public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instruments instruments, LimitMode limitKernel,
-                      Path out, int threads, boolean dumpGram, RunConfig config, boolean kernelPredict, double kernelRidge) {
+                      Path out, int threads, boolean dumpGram, RunConfig config, boolean kernelPredict, double kernelRidge,
+                      ReadoutFitPlan fit) {
 
     /** Checks every field that needs no data (and no memory): a bad cell of an experiment is refused before any runs. */
     public static RunPlan parse(RunConfig raw) {
@@ -24,8 +25,13 @@ public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instr
         boolean kernelPredict = Boolean.TRUE.equals(c.kernelPredict());
         if (kernelPredict) requireKernelPrediction(network, data);
         double ridge = kernelRidge(c.kernelRidge(), kernelPredict);
+        ReadoutFitPlan fit = ReadoutFitPlan.parse(c.fit(), c.fitRidge(), network, train);
+        if (fit != null) {
+            String missing = missingTestSet(data);
+            if (missing != null) throw new BadInputException("--fit min-norm: reports the fit's test error, so needs a labelled test set; give " + missing + ", or drop --fit.");
+        }
         return new RunPlan(network, data, train, instruments, limit, c.out() == null ? null : Path.of(c.out()), c.threads(),
-                Boolean.TRUE.equals(c.dumpGram()), c, kernelPredict, ridge);
+                Boolean.TRUE.equals(c.dumpGram()), c, kernelPredict, ridge, fit);
     }
 
     /**
@@ -42,19 +48,26 @@ public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instr
         if (noLimit != null)
             throw new BadInputException("--kernel-predict: --arch " + network.arch().cliName() + " " + noLimit
                     + ", so there is no infinitely wide network to predict with; use --arch fc, resnet, two-layer or conv-resnet, or drop --kernel-predict.");
+        String missing = missingTestSet(data);
+        if (missing != null) throw new BadInputException("--kernel-predict: needs a labelled test set to predict on; give " + missing + ", or drop --kernel-predict.");
+    }
+
+    /**
+     * Null when the plan has a labelled test set (--test-data with --test-labels, --test-fraction, --test-n of synthetic data,
+     * or an image set's own test images), else the options that would give it.
+     */
+    private static String missingTestSet(DataPlan data) {
         DataPlan.TestSet t = data.test();
         DataPlan.Inputs in = data.inputs();
         boolean test = t.fraction() != null && t.fraction() > 0
                 || in instanceof DataPlan.FileInputs && t.data() != null && t.labels() != null
                 || in instanceof DataPlan.SyntheticInputs && t.n() > 0
                 || in instanceof DataPlan.ImageInputs i && (i.testPerClass() == null || i.testPerClass() > 0);
-        if (!test) {
-            String fix = in instanceof DataPlan.SyntheticInputs ? "--test-n N (fresh samples), e.g. --test-n 200"
-                    : in instanceof DataPlan.ImageInputs ? "--test-per-class K > 0, or drop --test-per-class for all test images"
-                    : in instanceof DataPlan.TabularInputs ? "--test-fraction F, a seeded random test part, e.g. --test-fraction 0.5"
-                    : t.data() != null ? "--test-labels y_test.npy" : "--test-data X_test.npy --test-labels y_test.npy, or --test-fraction F";
-            throw new BadInputException("--kernel-predict: needs a labelled test set to predict on; give " + fix + ", or drop --kernel-predict.");
-        }
+        if (test) return null;
+        return in instanceof DataPlan.SyntheticInputs ? "--test-n N (fresh samples), e.g. --test-n 200"
+                : in instanceof DataPlan.ImageInputs ? "--test-per-class K > 0, or drop --test-per-class for all test images"
+                : in instanceof DataPlan.TabularInputs ? "--test-fraction F, a seeded random test part, e.g. --test-fraction 0.5"
+                : t.data() != null ? "--test-labels y_test.npy" : "--test-data X_test.npy --test-labels y_test.npy, or --test-fraction F";
     }
 
     /** --kernel-ridge LAMBDA: a finite lambda >= 0 on the kernels' diagonals, only with --kernel-predict; 0 when unset. */

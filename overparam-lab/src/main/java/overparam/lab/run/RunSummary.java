@@ -33,7 +33,8 @@ public final class RunSummary {
      * What the store keeps of a summary: the run's status, its parameter names (W1..WH, a: the parts of per-parameter
      * metrics), and its per-run values: the theory's scalars, the first width and step requirement, eta, the step it
      * diverged at, the training time and speed, where training started (gd_start_loss, noise_trace: {@link #startPoint}), and
-     * the numbers of --kernel-predict's kernel_prediction ({@link RunKernelPrediction}).
+     * the numbers of --kernel-predict's kernel_prediction ({@link RunKernelPrediction}) and of --fit's readout_fit
+     * ({@link RunReadoutFit}).
      */
     public record Read(RunStatus status, List<String> parameters, Map<String, Double> values) {}
 
@@ -159,6 +160,8 @@ public final class RunSummary {
         if (summary.has(DIVERGED_AT_STEP)) v.put(DIVERGED_AT_STEP, summary.get(DIVERGED_AT_STEP).asDouble());
         JsonNode kernel = summary.get(RunKernelPrediction.KEY);              // --kernel-predict: its numbers under their own names
         if (kernel != null) kernel.fields().forEachRemaining(e -> { if (e.getValue().isNumber()) v.put(e.getKey(), e.getValue().asDouble()); });
+        JsonNode fit = summary.get(RunReadoutFit.KEY);                        // --fit min-norm: likewise
+        if (fit != null) fit.fields().forEachRemaining(e -> { if (e.getValue().isNumber()) v.put(e.getKey(), e.getValue().asDouble()); });
         JsonNode timings = summary.get(TIMINGS);
         if (timings != null) {
             if (timings.has(STEPS_PER_SECOND) && timings.get(STEPS_PER_SECOND).isNumber()) v.put(STEPS_PER_SECOND, timings.get(STEPS_PER_SECOND).asDouble());

@@ -169,12 +169,18 @@ public final class TrainRun {
                                  StartPoint start, double startTrace) {
         double alpha = plan.network().init() == null && plan.network().initScheme() == overparam.core.nn.Init.STANDARD ? plan.network().initScale() : 0;
         // --kernel-predict: once, before anything is written (a singular kernel is refused leaving nothing), on the data alone
+        // --fit min-norm: likewise once, before anything is written, on the network's frozen features at initialization
         try (RunKernelPrediction.Result kernelPrediction = plan.kernelPredict() ? RunKernelPrediction.of(plan, data, trainSpec, network) : null;
+             RunReadoutFit.Result fit = plan.fit() != null ? RunReadoutFit.of(plan, data, network, trainSpec.loss()) : null;
              RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd(),
                 linePath(plan, spec));
              RunFolder folder = RunFolder.create(out)) {
             RunSummary summary = RunSummary.start(plan, spec, data, trainSpec, theory, startedAt);
             if (kernelPrediction != null) summary.json().set(RunKernelPrediction.KEY, kernelPrediction.json());
+            if (fit != null) {
+                summary.json().set(RunReadoutFit.KEY, fit.json());
+                folder.writeMatrix("fit_a.npy", fit.a());
+            }
             if (start != StartPoint.NONE || !Double.isNaN(startTrace))
                 summary.startPoint(start.steps(), start.loss(), start.seconds(), start.divergedAt(), startTrace);
             folder.writeSummary(summary.json());

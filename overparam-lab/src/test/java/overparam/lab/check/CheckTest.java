@@ -745,4 +745,70 @@ class CheckTest {
         assertVerdict(INCONCLUSIVE, fits.evaluate(results(few)));
         assertVerdict(INCONCLUSIVE, new MomentRatio("one group", "k", "depth/width", Map.of("depth", "1", "width", "64"), 4, 6).evaluate(results(many)));
     }
+
+    /** Cells of one value each: y = v[i], seed i, and the given field = value. */
+    static List<CellResult> valued(String field, String value, double... v) {
+        List<CellResult> cells = new ArrayList<>();
+        for (int i = 0; i < v.length; i++) cells.add(cell(Map.of("seed", i, field, value), Map.of("risk", v[i]), Map.of(), "done"));
+        return cells;
+    }
+
+    /**
+     * Median, one group: 1, 2, ..., 10 (N = 10, median 5.5). B ~ Binomial(10, 1/2): P(B <= 1) = 11/1024, P(B <= 2) = 56/1024, so
+     * l = 2 covers 1 - 22/1024 = 0.978516 >= 0.95 and l = 3 only 0.890625: the interval is [X_(2), X_(9)] = [2, 9]. It lies in
+     * [1, 10] (HOLDS), wholly below [10, 20] (FAILS) and straddles 5 of [5, 20] (INCONCLUSIVE). Replacing 10 by 1e12 leaves
+     * median and interval unchanged (the mean would be 1e11). Five values: l = 1 covers 1 - 2/32 = 0.9375 < 0.95, no interval.
+     */
+    @Test
+    void medianDecidesOnTheOrderStatisticInterval() {
+        assertEquals(11 / 1024.0, Median.binomialCdf(1, 10), 1e-15);
+        assertEquals(56 / 1024.0, Median.binomialCdf(2, 10), 1e-15);
+        List<CellResult> cells = valued("width", "8", 3, 1, 4, 10, 5, 9, 2, 6, 8, 7);
+        Verdict holds = new Median("median", "risk", 1.0, 10.0, null).evaluate(results(cells));
+        assertVerdict(HOLDS, holds);
+        assertEquals(5.5, holds.estimate(), 0);
+        assertEquals(2, holds.ciLow(), 0);
+        assertEquals(9, holds.ciHigh(), 0);
+        assertTrue(holds.measured().contains("coverage 0.9785"), holds.measured());
+        assertVerdict(FAILS, new Median("above", "risk", 10.0, 20.0, null).evaluate(results(cells)));
+        Verdict straddles = new Median("straddles", "risk", 5.0, 20.0, null).evaluate(results(cells));
+        assertVerdict(INCONCLUSIVE, straddles);
+        assertTrue(straddles.seedsNeeded() != null && straddles.seedsNeeded() > 10, straddles.toString());
+        Verdict robust = new Median("outlier", "risk", 1.0, 10.0, null).evaluate(results(valued("width", "8", 3, 1, 4, 1e12, 5, 9, 2, 6, 8, 7)));
+        assertVerdict(HOLDS, robust);
+        assertEquals(9, robust.ciHigh(), 0);
+        Verdict five = new Median("five", "risk", -100.0, 100.0, null).evaluate(results(valued("width", "8", 1, 2, 3, 4, 5)));
+        assertVerdict(INCONCLUSIVE, five);
+        assertEquals(Double.POSITIVE_INFINITY, five.ciHigh());
+    }
+
+    /**
+     * Median, two groups at 97.5% each: 11..20 against 1..10. l = 2 covers 0.978516 >= 0.975, so [12, 19] (median 15.5) and
+     * [2, 9] (median 5.5): difference 10 in [12 - 9, 19 - 2] = [3, 17]. Higher: HOLDS; lower: FAILS; higher by more than 5:
+     * INCONCLUSIVE (3 < 5 < 17). Seven values: l = 1 covers 1 - 2/128 = 0.984375 >= 0.975, l = 2 only 0.875: [X_(1), X_(7)].
+     */
+    @Test
+    void medianComparesTwoGroupsWithBonferroniIntervals() {
+        List<CellResult> cells = new ArrayList<>(valued("width", "40", 11, 12, 13, 14, 15, 16, 17, 18, 19, 20));
+        cells.addAll(valued("width", "10", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+        Verdict higher = new Median("peak", "risk", "width", "40", "10", "higher", null, null).evaluate(results(cells));
+        assertVerdict(HOLDS, higher);
+        assertEquals(10, higher.estimate(), 0);
+        assertEquals(3, higher.ciLow(), 0);
+        assertEquals(17, higher.ciHigh(), 0);
+        assertVerdict(FAILS, new Median("lower", "risk", "width", "40", "10", "lower", null, null).evaluate(results(cells)));
+        assertVerdict(INCONCLUSIVE, new Median("by 5", "risk", "width", "40", "10", "higher", 5.0, null).evaluate(results(cells)));
+        Median.Interval seven = Median.interval(new double[] {7, 1, 6, 2, 5, 3, 4}, 0.025);
+        assertEquals(1, seven.l());
+        assertEquals(1, seven.low(), 0);
+        assertEquals(7, seven.high(), 0);
+        assertEquals(0.984375, seven.coverage(), 1e-15);
+        assertVerdict(INCONCLUSIVE, new Median("missing", "risk", "width", "40", "99", "higher", null, null).evaluate(results(cells)));
+        // six values a group: l = 1 covers 1 - 2/64 = 0.96875, enough for 95% alone but not for 97.5%, so even groups far apart
+        // (101..106 against 1..6) stay undecided, while each group alone has its interval [X_(1), X_(6)]
+        List<CellResult> six = new ArrayList<>(valued("width", "40", 101, 102, 103, 104, 105, 106));
+        six.addAll(valued("width", "10", 1, 2, 3, 4, 5, 6));
+        assertVerdict(INCONCLUSIVE, new Median("six", "risk", "width", "40", "10", "higher", null, null).evaluate(results(six)));
+        assertVerdict(HOLDS, new Median("six alone", "risk", 101.0, 106.0, Map.of("width", "40")).evaluate(results(six)));
+    }
 }
