@@ -7,6 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import overparam.lab.store.CellResult;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +26,10 @@ import overparam.lab.store.Store;
  * the largest eigenvalue, input_grad_autocorr.1 lag 1, input_grad_path.1 the first point), and the
  * run's values from summary.json (lambda_0, width_requirement, final and initial loss, eta, timings).
  */
-record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
+public record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static CellFiles read(Path folder) {
+    public static CellFiles read(Path folder) {
         JsonNode summary;
         try {
             summary = JSON.readTree(folder.resolve("summary.json").toFile());
@@ -43,6 +47,26 @@ record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
             throw new UncheckedIOException("cannot read " + metrics, e);
         }
         return new CellFiles(steps, values(read, steps));
+    }
+
+    /**
+     * A run folder (summary.json, metrics.jsonl) as the store would hold it after running it as a cell: its
+     * configuration, status, per-run values and series, under the folder's name; what {@code plot} reads from one run.
+     */
+    public static CellResult result(Path folder) {
+        CellFiles files = read(folder);
+        JsonNode summary;
+        try {
+            summary = JSON.readTree(folder.resolve("summary.json").toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + folder.resolve("summary.json"), e);
+        }
+        Map<String, NavigableMap<Integer, Double>> series = new HashMap<>();
+        for (Store.StepRow row : files.steps())
+            row.values().forEach((name, v) -> series.computeIfAbsent(name, k -> new TreeMap<>()).put(row.step(), v));
+        JsonNode config = summary.get("config");
+        String name = folder.toAbsolutePath().normalize().getFileName() == null ? folder.toString() : folder.toAbsolutePath().normalize().getFileName().toString();
+        return new CellResult(1, name, config == null ? JSON.createObjectNode() : config, RunSummary.read(summary).status(), files.values(), series);
     }
 
     /** Suffixes of the list metrics whose entries are ranks or positions, not parameters. */
