@@ -109,7 +109,7 @@ class PlotCommandTest {
         String caption = Files.readString(tmp.resolve("zero").resolve(name + ".caption.txt"));
         assertTrue(caption.contains("2 points <= 0 not shown on the log weight_movement.total axis."), "step 0 of each width: " + caption);
         assertTrue(Files.readString(tmp.resolve("zero").resolve(name + ".svg")).contains("Note: 2 points &lt;= 0 not shown"), "and in the figure");
-        assertTrue(caption.contains("mean of 1 seed") || caption.contains("n = 1."), caption);
+        assertTrue(caption.contains("(no band: n = 1)."), caption);
     }
 
     @Test
@@ -121,7 +121,7 @@ class PlotCommandTest {
         CliRun r = CliRun.of("plot", cell.toString(), "loss", "--logy", "--out", tmp.resolve("one").toString());
         assertEquals(0, r.exit(), r.err());
         String caption = Files.readString(tmp.resolve("one").resolve("loss_vs_step_logy.caption.txt"));
-        assertTrue(caption.contains("from the run " + cell) && caption.contains("n = 1."), caption);
+        assertTrue(caption.contains("from the run " + cell) && caption.contains("(no band: n = 1)."), caption);
         assertTrue(ImageIO.read(tmp.resolve("one").resolve("loss_vs_step_logy.png").toFile()) != null);
     }
 

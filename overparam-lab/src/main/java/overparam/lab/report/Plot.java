@@ -96,7 +96,8 @@ public final class Plot {
                 .append(r.by() == null ? "" : ", one line per " + r.by()).append(r.where().isEmpty() ? "" : ", where " + describe(r.where()))
                 .append(", from ").append(source.experiment() ? "experiment " + source.name() + " (" + source.dir() + ")" : "the run " + source.dir()).append(". ");
         if (!overSteps) caption.append(Figures.sentence(whichValue(r.metric(), cells))).append(' ');
-        caption.append("Line: the mean over the ").append(seeds ? "seeds" : "runs").append(" at each point; band: ")
+        if (built.most() < 2) caption.append("Line: the value of the one run at each point (no band: n = 1).");
+        else caption.append("Line: the mean over the ").append(seeds ? "seeds" : "runs").append(" at each point; band: ")
                 .append(r.band() == Band.CI95 ? "its 95% t-interval (Student t, n - 1 degrees of freedom)" : "the smallest to the largest run")
                 .append(", " + (built.fewest() == built.most() ? "n = " + built.most() : "n = " + built.fewest() + " to " + built.most()) + ".");
         if (!seeds)
