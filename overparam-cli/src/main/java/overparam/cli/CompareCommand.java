@@ -60,8 +60,8 @@ final class CompareCommand implements Callable<Integer> {
         if (writes)
             for (Path f : ComparisonFiles.write(c, folder, csv)) {
                 String name = f.getFileName().toString();
-                if (name.endsWith(".svg")) w.println("wrote " + f + " (and " + name.replaceFirst("\\.svg$", "") + ".png, .caption.txt)");
-                else if (!name.endsWith(".png") && !name.endsWith(ComparisonFiles.CAPTION)) w.println("wrote " + f);
+                if (name.endsWith(".svg")) w.println("wrote " + f + " (and " + name.replaceFirst("\\.svg$", "") + ".png, .pdf, .caption.txt)");
+                else if (!name.endsWith(".png") && !name.endsWith(".pdf") && !name.endsWith(ComparisonFiles.CAPTION)) w.println("wrote " + f);
             }
         else w.println("no overlay: the folders share no metric recorded over steps" + (metrics.isEmpty() ? "." : " among --metric."));
         w.flush();

@@ -29,8 +29,9 @@ import overparam.core.Spelling;
                   "  # Theorems 5.1 and 6.1, 64 training runs (slow: a few minutes on 2 idle cores; for a quick look, lower steps: in a copy from catalog --show):",
                   "  ./overparam run du2019-depth",
                   "  ./overparam report runs/du2019-depth",
+                  "  ./overparam plot runs/du2019-depth loss --by depth --logy",
                   "  ./overparam train --help"},
-        subcommands = {RunCommand.class, CatalogCommand.class, ReportCommand.class, SqlCommand.class, ExportCommand.class, CompareCommand.class,
+        subcommands = {RunCommand.class, CatalogCommand.class, ReportCommand.class, PlotCommand.class, CompareCommand.class, SqlCommand.class, ExportCommand.class,
                 TrainCommand.class, KernelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @picocli.CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -234,8 +234,9 @@ class CompareCommandTest {
             assertTrue(svg.contains(legend), legend);
         assertFalse(svg.contains("eb width=16"), "the run has width 8: the overlay shows the one shared cell");
         BufferedImage png = ImageIO.read(out.resolve("loss.png").toFile());
-        assertEquals(640, png.getWidth());
-        assertEquals(400, png.getHeight());
+        assertEquals(overparam.lab.report.FigureFiles.PNG_WIDTH, png.getWidth());
+        assertEquals(overparam.lab.report.FigureFiles.PNG_HEIGHT, png.getHeight());
+        assertTrue(Files.size(out.resolve("loss.pdf")) > 0, "the PDF beside the PNG and SVG");
         assertTrue(Files.readString(out.resolve("loss.caption.txt")).startsWith("loss against the step: ea, eb, seed=0."));
     }
 

@@ -20,7 +20,8 @@ class DidYouMeanTest {
         refused("overparam: unknown command kernal; did you mean kernel? See ./overparam --help.", "kernal", "--n", "3");
         refused("overparam: unknown command bnech; did you mean bench? See ./overparam --help.", "bnech");   // the launcher's
         refused("overparam: unknown command trian; did you mean train? See ./overparam --help.", "help", "trian");
-        refused("overparam: unknown command plot. See ./overparam --help.", "plot");                        // nothing close
+        refused("overparam: unknown command frobnicate. See ./overparam --help.", "frobnicate");            // nothing close
+        refused("overparam: unknown command plto; did you mean plot? See ./overparam --help.", "plto");
     }
 
     @Test

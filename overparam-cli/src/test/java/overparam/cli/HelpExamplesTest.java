@@ -175,7 +175,15 @@ class HelpExamplesTest {
                 Path out = Path.of(value(args, "--out"));
                 for (String f : List.of("results.sqlite", "report.html")) assertTrue(Files.size(out.resolve(f)) > 0, line + ": no " + f);
             }
-            case "report" -> assertTrue(Files.size(Path.of(args.get(1)).resolve("report.html")) > 0, line);
+            case "report" -> {
+                assertTrue(Files.size(Path.of(args.get(1)).resolve("report.html")) > 0, line);
+                if (args.contains("--latex")) assertTrue(Files.size(Path.of(args.get(1)).resolve("verdicts.tex")) > 0, line + ": no verdicts.tex");
+            }
+            case "plot" -> {
+                List<String> written = r.out().lines().toList();
+                assertEquals(4, written.size(), line + ": prints the PNG, SVG, PDF and caption paths:\n" + r.out());
+                for (String f : written) assertTrue(Files.size(Path.of(f)) > 0, line + ": empty " + f);
+            }
             case "export" -> {
                 for (String t : List.of("runs", "metrics", "checks"))
                     assertTrue(Files.size(Path.of(args.get(1)).resolve("export").resolve(t + ".csv")) > 0, line + ": no " + t + ".csv");

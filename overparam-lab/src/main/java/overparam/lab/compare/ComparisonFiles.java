@@ -1,6 +1,5 @@
 package overparam.lab.compare;
 
-import java.awt.Rectangle;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -11,22 +10,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.svg.SVGGraphics2D;
 import overparam.core.BadInputException;
 import overparam.core.data.AtomicFile;
-import overparam.lab.report.Style;
+import overparam.lab.report.FigureFiles;
 import overparam.lab.store.Query;
 
 /**
- * What a comparison writes into its folder: one overlay per shared step metric (METRIC.svg, METRIC.png and
+ * What a comparison writes into its folder: one overlay per shared step metric (METRIC.png, .svg, .pdf and
  * METRIC.caption.txt) and, asked for, its tables as configs.csv, metrics.csv and verdicts.csv. Each file is written
  * atomically; the folder must be new or empty, as a run's (a comparison never overwrites earlier files).
  */
 public final class ComparisonFiles {
     public static final List<String> CSV_FILES = List.of("configs.csv", "metrics.csv", "verdicts.csv");
-    public static final String CAPTION = ".caption.txt";
+    public static final String CAPTION = FigureFiles.CAPTION;
 
     private ComparisonFiles() {}
 
@@ -74,18 +71,9 @@ public final class ComparisonFiles {
         return file;
     }
 
-    /**
-     * The one place a figure becomes files: NAME.svg (JFreeSVG), NAME.png (ChartUtils) and NAME.caption.txt, each
-     * written atomically. Returns the files.
-     */
+    /** NAME.png, .svg, .pdf and .caption.txt through the reports' one writer of figures ({@link FigureFiles}). */
     private static List<Path> writeFigure(JFreeChart chart, Path dir, String name, String caption) {
-        Path svg = dir.resolve(name + ".svg"), png = dir.resolve(name + ".png"), text = dir.resolve(name + CAPTION);
-        SVGGraphics2D g = new SVGGraphics2D(Style.WIDTH, Style.HEIGHT);
-        chart.draw(g, new Rectangle(0, 0, Style.WIDTH, Style.HEIGHT));
-        AtomicFile.writeString(svg, g.getSVGDocument());
-        AtomicFile.write(png, ch -> ChartUtils.writeChartAsPNG(AtomicFile.stream(ch), chart, Style.WIDTH, Style.HEIGHT));
-        AtomicFile.writeString(text, caption + "\n");
-        return List.of(svg, png, text);
+        return FigureFiles.write(chart, dir, name, caption).all();
     }
 
     /** A metric's name as a file name: letters, digits and . _ - kept, anything else '_'. */

@@ -7,6 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import overparam.lab.store.CellResult;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +47,26 @@ public record CellFiles(List<Store.StepRow> steps, Map<String, Double> values) {
             throw new UncheckedIOException("cannot read " + metrics, e);
         }
         return new CellFiles(steps, values(read, steps));
+    }
+
+    /**
+     * A run folder (summary.json, metrics.jsonl) as the store would hold it after running it as a cell: its
+     * configuration, status, per-run values and series, under the folder's name; what {@code plot} reads from one run.
+     */
+    public static CellResult result(Path folder) {
+        CellFiles files = read(folder);
+        JsonNode summary;
+        try {
+            summary = JSON.readTree(folder.resolve("summary.json").toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + folder.resolve("summary.json"), e);
+        }
+        Map<String, NavigableMap<Integer, Double>> series = new HashMap<>();
+        for (Store.StepRow row : files.steps())
+            row.values().forEach((name, v) -> series.computeIfAbsent(name, k -> new TreeMap<>()).put(row.step(), v));
+        JsonNode config = summary.get("config");
+        String name = folder.toAbsolutePath().normalize().getFileName() == null ? folder.toString() : folder.toAbsolutePath().normalize().getFileName().toString();
+        return new CellResult(1, name, config == null ? JSON.createObjectNode() : config, RunSummary.read(summary).status(), files.values(), series);
     }
 
     /** Suffixes of the list metrics whose entries are ranks or positions, not parameters. */

@@ -15,8 +15,8 @@ import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.Range;
 
 /**
- * A logarithmic axis whose tick labels are plain text (so JFreeSVG writes them as SVG {@code <text>}): 10⁻³ at the
- * powers of ten (or 64, 128, 256 at the powers of two), unlabelled minor ticks at 2..9 × 10ᵏ for the grid, and,
+ * A logarithmic axis whose tick labels are plain text (so JFreeSVG writes them as SVG {@code <text>}): 10⁻³ at every
+ * power of ten (or 64, 128, 256 at every power of two) that has room for its label, unlabelled minor ticks at 2..9 × 10ᵏ for the grid, and,
  * when the range holds fewer than two powers, evenly chosen plain numbers instead, so that a quantity varying by
  * less than a decade (weight movement over widths 64..512, lambda_0) still has a readable scale.
  * <p>
@@ -49,10 +49,15 @@ final class LogScaleAxis extends LogAxis {
         boolean vertical = RectangleEdge.isLeftOrRight(edge);
         TextAnchor anchor = edge == RectangleEdge.LEFT ? TextAnchor.CENTER_RIGHT : edge == RectangleEdge.RIGHT ? TextAnchor.CENTER_LEFT
                 : edge == RectangleEdge.TOP ? TextAnchor.BOTTOM_CENTER : TextAnchor.TOP_CENTER;
-        double length = vertical ? dataArea.getHeight() : dataArea.getWidth();
-        int room = (int) Math.max(2, length / (vertical ? 30 : 64));   // labels that fit without crowding
         double lo = getLowerBound(), hi = getUpperBound();
         int first = (int) Math.ceil(calculateLog(lo) - 1e-9), last = (int) Math.floor(calculateLog(hi) + 1e-9);
+        // Every power is labelled as long as the labels fit side by side (a referee reads each decade off the axis); only
+        // a range of more powers than the axis has room for labels every second, third, ... power.
+        java.awt.FontMetrics metrics = g2.getFontMetrics(getTickLabelFont());
+        double widest = 0;
+        for (int k = first; k <= last; k++) widest = Math.max(widest, metrics.stringWidth(power(k)));
+        double length = vertical ? dataArea.getHeight() : dataArea.getWidth();
+        int room = (int) Math.max(2, length / (vertical ? metrics.getHeight() + 2 : widest + 10));
         List<ValueTick> ticks = new ArrayList<>();
         if (last - first < 1) {
             for (double v : evenTicks(lo, hi)) ticks.add(new NumberTick(TickType.MAJOR, v, plain(v, evenStep(lo, hi)), anchor, anchor, 0));

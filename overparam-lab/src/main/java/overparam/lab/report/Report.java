@@ -12,10 +12,12 @@ import overparam.lab.store.Results;
 /**
  * An experiment's report: {@code DIR/report.html}, one self-contained page (inline CSS and SVG, no script, no
  * external resource) with the header (what paper and claim the experiment reproduces, the command that made it,
- * the cells done and diverged), one figure per {@link FigureSpec} and the table of verdicts.
+ * the cells done and diverged), one figure per {@link FigureSpec} and the table of verdicts. Every drawn figure is
+ * also written as PNG, SVG, PDF and caption into {@code DIR/figures/} ({@link FigureFiles}), and the page names
+ * those files under the figure (links that need the folder; the page itself needs nothing beside it).
  */
 public final class Report {
-    public static final String FILE = "report.html";
+    public static final String FILE = "report.html", FIGURES = "figures";
 
     private static final String CSS = """
             body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #222; background: #fff;
@@ -30,6 +32,7 @@ public final class Report {
             figure { margin: 1.5rem 0 2.2rem; }
             figure svg { display: block; max-width: 100%; height: auto; }
             figcaption { max-width: 640px; font-size: .92rem; margin-top: .4rem; color: #333; }
+            .files { font-size: .82rem; color: #555; margin: .3rem 0 0; }
             .nodata { width: 640px; max-width: 100%; box-sizing: border-box; padding: 2rem 1rem; border: 1px dashed #bbb;
                       color: #666; text-align: center; background: #fafafa; }
             table.verdicts { border-collapse: collapse; font-size: .95rem; }
@@ -47,12 +50,22 @@ public final class Report {
     /** What the page says the experiment is. Any field may be null (its row is then left out). */
     public record Header(String name, String title, String paper, String claim, String command) {}
 
-    /** Writes dir/report.html and returns its path. */
+    /** One figure of the page: its number, spec, what was drawn, and the base name of its files (null when none were written). */
+    record Numbered(int number, FigureSpec spec, Figures.Drawn drawn, String files) {}
+
+    /** Writes dir/report.html and each drawn figure's files into dir/figures/, and returns the page's path. */
     public static Path write(Path dir, Header header, List<FigureSpec> figures, Results results, List<Verdict> verdicts) {
         Path file = dir.resolve(FILE);
         try {
             Files.createDirectories(dir);
-            overparam.core.data.AtomicFile.writeString(file, html(header, figures, results, verdicts));   // never a truncated page
+            List<Numbered> drawn = new java.util.ArrayList<>();
+            for (int i = 0; i < figures.size(); i++) {
+                Numbered n = draw(i + 1, figures.get(i), results);
+                if (n.drawn().chart() != null)
+                    FigureFiles.write(n.drawn().chart(), dir.resolve(FIGURES), n.files(), caption(n));
+                drawn.add(n);
+            }
+            overparam.core.data.AtomicFile.writeString(file, html(header, drawn, results, verdicts));   // never a truncated page
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report " + file + ": " + e.getMessage()
@@ -60,7 +73,7 @@ public final class Report {
         }
     }
 
-    static String html(Header header, List<FigureSpec> figures, Results results, List<Verdict> verdicts) {
+    static String html(Header header, List<Numbered> figures, Results results, List<Verdict> verdicts) {
         String title = first(header.title(), header.name(), results.experiment(), "Experiment report");
         StringBuilder b = new StringBuilder(64 * 1024);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -71,7 +84,7 @@ public final class Report {
         header(b, title, header, results);
         b.append("<main>\n<section id=\"figures\">\n<h2>Figures</h2>\n");
         if (figures.isEmpty()) b.append("<p class=\"nodata\">This experiment defines no figures.</p>\n");
-        for (int i = 0; i < figures.size(); i++) figure(b, i + 1, figures.get(i), results);
+        for (Numbered f : figures) figure(b, f);
         b.append("</section>\n");
         verdicts(b, verdicts);
         b.append("</main>\n</body>\n</html>\n");
@@ -101,24 +114,50 @@ public final class Report {
         if (html != null && !html.isEmpty()) b.append("<dt>").append(term).append("</dt><dd>").append(html).append("</dd>\n");
     }
 
-    private static void figure(StringBuilder b, int number, FigureSpec spec, Results results) {
-        String id = "fig-" + number;
+    private static Numbered draw(int number, FigureSpec spec, Results results) {
         Figures.Drawn drawn;
         try {
-            drawn = Figures.draw(spec, results.cells(), id);
+            drawn = Figures.draw(spec, results.cells());
         } catch (RuntimeException e) {   // one figure that cannot be drawn must not cost the reader the others
             drawn = Figures.Drawn.nothing("No figure: " + e.getClass().getSimpleName() + ": " + e.getMessage(), List.of());
         }
+        String x = "scaling".equals(spec.type()) ? spec.x() : "step";
+        return new Numbered(number, spec, drawn, "figure-" + number + "_" + Figures.fileName(spec.y(), x, spec.group(), spec.where()));
+    }
+
+    /** The caption as plain text, for the figure's caption file: what the page's figcaption says. */
+    static String caption(Numbered f) {
+        StringBuilder b = new StringBuilder("Figure ").append(f.number()).append('.');
+        FigureSpec spec = f.spec();
+        if (!Figures.blank(spec.title())) b.append(' ').append(spec.title().strip()).append(end(spec.title()));
+        if (!Figures.blank(spec.caption())) b.append(' ').append(spec.caption().strip()).append(end(spec.caption()));
+        for (String remark : f.drawn().remarks()) b.append(' ').append(remark);
+        return b.toString();
+    }
+
+    private static void figure(StringBuilder b, Numbered f) {
+        String id = "fig-" + f.number();
+        FigureSpec spec = f.spec();
+        Figures.Drawn drawn = f.drawn();
         String type = spec.type() == null ? "unknown" : spec.type().replaceAll("[^A-Za-z0-9-]", "");
-        b.append("<figure id=\"").append(id).append("\" class=\"figure ").append(type).append(drawn.svg() == null ? " empty" : "").append("\">\n");
-        if (drawn.svg() != null) b.append(drawn.svg()).append('\n');
+        b.append("<figure id=\"").append(id).append("\" class=\"figure ").append(type).append(drawn.chart() == null ? " empty" : "").append("\">\n");
+        if (drawn.chart() != null) b.append(Style.svg(drawn.chart(), id)).append('\n');
         else b.append("<div class=\"nodata\" role=\"note\">").append(escape(drawn.note())).append("</div>\n");
-        b.append("<figcaption><b>Figure ").append(number).append('.');
+        b.append("<figcaption><b>Figure ").append(f.number()).append('.');
         if (!Figures.blank(spec.title())) b.append(' ').append(escape(spec.title().strip())).append(end(spec.title()));
         b.append("</b>");
         if (!Figures.blank(spec.caption())) b.append(' ').append(escape(spec.caption().strip())).append(end(spec.caption()));
         for (String remark : drawn.remarks()) b.append(" <span class=\"remark\">").append(escape(remark)).append("</span>");
-        b.append("</figcaption>\n</figure>\n");
+        b.append("</figcaption>\n");
+        if (drawn.chart() != null) {
+            b.append("<p class=\"files\">Files (in the folder <code>").append(FIGURES).append("/</code> beside this page):");
+            for (String ext : List.of(".png", ".svg", ".pdf", FigureFiles.CAPTION)) {
+                String name = escape(f.files() + ext);
+                b.append(" <a href=\"").append(FIGURES).append('/').append(name).append("\">").append(name).append("</a>");
+            }
+            b.append("</p>\n");
+        }
+        b.append("</figure>\n");
     }
 
     private static void verdicts(StringBuilder b, List<Verdict> verdicts) {

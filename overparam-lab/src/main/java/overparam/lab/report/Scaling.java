@@ -2,7 +2,9 @@ package overparam.lab.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,7 @@ final class Scaling {
 
     private Scaling() {}
 
-    static Figures.Drawn draw(FigureSpec spec, List<CellResult> cells, String id) {
+    static Figures.Drawn draw(FigureSpec spec, List<CellResult> cells) {
         if (Figures.blank(spec.x())) return Figures.Drawn.nothing("No figure: a scaling figure needs x (a configuration field such as width).", List.of());
         boolean logX = spec.logX() == null || spec.logX(), logY = spec.logY() == null || spec.logY();
         Map<String, List<CellResult>> groups = Figures.groups(cells, spec.group());
@@ -41,7 +43,7 @@ final class Scaling {
         List<Integer> fitOf = new ArrayList<>();   // points series -> its fit series, -1 without one
         List<String> fitted = new ArrayList<>();
         List<Double> xs = new ArrayList<>();
-        int skipped = 0, i = 0;
+        int nonFinite = 0, xOff = 0, yOff = 0, fewest = Integer.MAX_VALUE, most = 0, i = 0;
         for (Map.Entry<String, List<CellResult>> g : groups.entrySet()) {
             Color color = Style.color(i++, groups.size(), ordered);
             String label = Figures.label(spec.group(), g.getKey(), spec.y());
@@ -49,10 +51,10 @@ final class Scaling {
             List<double[]> runs = new ArrayList<>();
             for (CellResult c : g.getValue()) {
                 double x = c.number(spec.x()), y = c.valueOf(spec.y());
-                if (!Double.isFinite(x) || !Double.isFinite(y) || (logX && x <= 0) || (logY && y <= 0)) {
-                    skipped++;
-                    continue;
-                }
+                if (!Double.isFinite(x) || !Double.isFinite(y)) nonFinite++;
+                else if (logX && x <= 0) xOff++;
+                else if (logY && y <= 0) yOff++;
+                if (!Double.isFinite(x) || !Double.isFinite(y) || (logX && x <= 0) || (logY && y <= 0)) continue;
                 byX.computeIfAbsent(x, k -> new ArrayList<>()).add(y);
                 runs.add(new double[] {x, y});
                 xs.add(x);
@@ -60,6 +62,10 @@ final class Scaling {
             if (runs.isEmpty()) continue;
             YIntervalSeries series = new YIntervalSeries(label, false, true);
             byX.forEach((x, y) -> Figures.addSpread(series, x, y));
+            for (List<Double> y : byX.values()) {
+                fewest = Math.min(fewest, y.size());
+                most = Math.max(most, y.size());
+            }
             points.addSeries(series);
             pointColors.add(color);
             fitOf.add(byX.size() < 2 ? -1 : fits.getSeriesCount());
@@ -76,12 +82,14 @@ final class Scaling {
             fitColors.add(color);
         }
         List<String> remarks = new ArrayList<>();
-        if (skipped > 0)
-            remarks.add(skipped + (logX || logY ? " non-finite or non-positive " : " non-finite ") + Figures.plural(skipped, "point")
-                    + " left out" + (logX || logY ? " (log axis)." : "."));
+        List<String> notes = new ArrayList<>();
+        if (yOff > 0) notes.add(yOff + " " + Figures.plural(yOff, "point") + " <= 0 not shown on the log " + spec.y() + " axis, nor fitted");
+        if (xOff > 0) notes.add(xOff + " " + Figures.plural(xOff, "point") + " at " + spec.x() + " <= 0 not shown on the log " + spec.x() + " axis, nor fitted");
+        if (nonFinite > 0) notes.add(nonFinite + " non-finite " + Figures.plural(nonFinite, "point") + " (NaN, infinite, or no " + spec.x() + ") left out");
+        notes.forEach(n -> remarks.add(Figures.sentence(n)));
         if (points.getSeriesCount() == 0)
             return Figures.Drawn.nothing("No data: no cell has " + spec.y() + ", neither as a per-run value nor as a recorded metric"
-                    + (skipped > 0 ? " that can be drawn." : "."), remarks);
+                    + (notes.isEmpty() ? "." : " that can be drawn."), remarks);
         if (!fitted.isEmpty())
             remarks.add(0, "Least-squares fit of " + (logY ? "ln " : "") + spec.y() + " on " + (logX && logY ? "ln " : "") + spec.x()
                     + ", one point per run (95% interval of the slope in brackets): " + String.join("; ", fitted) + ".");
@@ -95,11 +103,11 @@ final class Scaling {
         Style.lines(lines);
         for (int s = 0; s < pointColors.size(); s++) {
             marks.setSeriesPaint(s, pointColors.get(s));
-            marks.setSeriesShape(s, new Ellipse2D.Double(-3.5, -3.5, 7, 7));
+            marks.setSeriesShape(s, Style.mark(s));
         }
         for (int s = 0; s < fitColors.size(); s++) {
             lines.setSeriesPaint(s, fitColors.get(s));
-            lines.setSeriesStroke(s, Style.FIT);
+            lines.setSeriesStroke(s, Style.stroke(s, true));
         }
         double[] xv = xs.stream().mapToDouble(d -> d).toArray();
         XYPlot plot = new XYPlot(points, Style.axis(spec.x(), logX, xv, false), Style.axis(spec.y(), logY, new double[0], false), marks);
@@ -111,8 +119,13 @@ final class Scaling {
             legend.add(marks.getLegendItem(0, s));
             if (fitOf.get(s) >= 0) legend.add(lines.getLegendItem(1, fitOf.get(s)));
         }
+        if (most >= 2)
+            legend.add(new LegendItem("mean, bars min-max over " + (fewest == most ? "" + most : fewest + "-" + most) + " runs", null, null, null,
+                    new Line2D.Double(0, -7, 0, 7), new BasicStroke(1.3f), Style.INK));
         plot.setFixedLegendItems(legend);
-        return new Figures.Drawn(Style.svg(Style.chart(plot), id), null, remarks);
+        JFreeChart chart = Style.chart(plot);
+        Style.notes(chart, notes);
+        return new Figures.Drawn(chart, null, remarks);
     }
 
     /** Fit.logLog on log-log axes, Fit.semiLog with only y logarithmic, Fit.of otherwise: a straight line on the axes drawn. */

@@ -31,7 +31,8 @@ public record CellResult(long runId, String cell, JsonNode config, RunStatus sta
 
     /**
      * What checks and figures call y: a per-run value (lambda_0, final_loss, ...) when the cell has it, else the
-     * metric's last recorded value. "steps_to:METRIC<=V" (or >=) is the first recorded step at which the metric
+     * metric's last recorded value. "final:METRIC" is the metric's last recorded value even where a per-run value has its
+     * name. "steps_to:METRIC<=V" (or >=) is the first recorded step at which the metric
      * reached V: how long training took to get there (NaN when it never did). "relative:METRIC" is its last value over
      * its first (how much of the way a distance has closed). "initial:METRIC" is its first recorded value (at
      * initialization). "max:METRIC" is its largest recorded value (how far a run climbed, e.g. a loss escaping a
@@ -47,6 +48,7 @@ public record CellResult(long runId, String cell, JsonNode config, RunStatus sta
             double v = valueOf(name.substring("log10:".length()));
             return v > 0 ? Math.log10(v) : Double.NaN;
         }
+        if (name.startsWith("final:")) return last(name.substring("final:".length()));
         if (name.startsWith("initial:")) {
             var s = series(name.substring("initial:".length()));
             return s.isEmpty() || s.firstEntry().getValue() == null ? Double.NaN : s.firstEntry().getValue();

@@ -88,6 +88,22 @@ class ReportTest {
         assertTrue(html.contains("Training loss &lt;&amp;&gt; its bound"), "figure titles are escaped");
         assertFalse(html.contains("<vs>") || html.contains("<&>"), "no raw markup from the inputs");
         assertTrue(html.contains("./overparam run width-sweep"), "the command that made it");
+
+        // every drawn figure is also a PNG, SVG, PDF and caption file in figures/, named by what it shows and listed under it
+        List<String> names = List.of("figure-1_loss_vs_step_by_width", "figure-2_weight_movement_scaled.total_vs_width",
+                "figure-3_lambda_0_vs_width_by_arch_where_arch_fc");
+        for (String name : names) {
+            for (String ext : List.of(".png", ".svg", ".pdf", ".caption.txt")) {
+                assertTrue(Files.size(out.resolve("figures").resolve(name + ext)) > 0, name + ext);
+                assertTrue(html.contains(">" + name + ext + "</a>"), "the page lists " + name + ext);
+            }
+        }
+        try (var files = Files.list(out.resolve("figures"))) {
+            assertEquals(4 * DRAWN, files.count(), "no files for the figures without data, no .partial debris");
+        }
+        String caption = Files.readString(out.resolve("figures").resolve(names.get(1) + ".caption.txt"));
+        assertTrue(caption.startsWith("Figure 2. Weight movement.") && caption.contains("slope " + fit.describe()), caption);
+        assertTrue(svgOf(html, 1).contains("min-max over 3 seeds"), "the legend says what the band is");
     }
 
     /** A scaling figure's y takes the names a check's does: steps_to:METRIC<=V is the first step the metric got there. */
@@ -102,8 +118,8 @@ class ReportTest {
         }
         Fit fit = Fit.logLog(width.stream().mapToDouble(v -> v).toArray(), steps.stream().mapToDouble(v -> v).toArray());
         Figures.Drawn drawn = Figures.draw(new FigureSpec("scaling", "Steps to half the loss", "steps_to:loss<=0.5", "width",
-                null, null, null, null, null, null), cells, "fig-1");
-        assertTrue(drawn.svg() != null, "drawn, not: " + drawn.note());
+                null, null, null, null, null, null), cells);
+        assertTrue(drawn.chart() != null, "drawn, not: " + drawn.note());
         assertTrue(drawn.remarks().get(0).contains("slope " + fit.describe() + " over 12 runs"), drawn.remarks().toString());
     }
 

@@ -33,6 +33,8 @@ class CellResultTest {
         assertEquals(0.25, c.valueOf("relative:loss"), 0.0);
         assertEquals(1.0, cell(Map.of(), "loss", 4, 2, 1).valueOf("loss"), 0.0);
         assertTrue(Double.isNaN(c.valueOf("never_recorded")));
+        assertEquals(1.0, c.valueOf("final:loss"), 0.0, "final: is the last record even where a per-run value has the name");
+        assertTrue(Double.isNaN(c.valueOf("final:never_recorded")));
     }
 
     @Test
