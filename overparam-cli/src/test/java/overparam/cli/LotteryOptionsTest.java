@@ -47,8 +47,13 @@ class LotteryOptionsTest {
         assertEquals(0, r.exit(), r.err());
         List<Double> loss = losses(out);
         assertTrue(loss.get(2) < 0.5 * loss.get(0), "Adam at eta 0.01 for 100 steps: " + loss);
-        JsonNode config = JSON.readTree(out.resolve("summary.json").toFile()).get("config");
-        assertEquals("adam", config.get("optimizer").asText());
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals("adam", summary.get("config").get("optimizer").asText());
+        assertEquals("full-batch adam betas 0.9, 0.999 eps 1.0E-8", summary.get("optimizer").asText());
+        Path gd = tmp.resolve("gd");
+        assertEquals(0, CliRun.of(run(gd)).exit());
+        List<Double> gdLoss = losses(gd);
+        assertTrue(loss.get(2) < 0.5 * gdLoss.get(2), "Adam's steps of size ~eta per weight outrun GD's eta g here: " + loss + " against " + gdLoss);
     }
 
     /**
@@ -119,5 +124,31 @@ class LotteryOptionsTest {
             assertEquals(1, r.errorLines(), r.err());
             assertTrue(r.err().contains(e.getKey()), e.getKey() + " named: " + r.err());
         }
+    }
+
+    /** weights_step_K.npz holds theta(K): bit for bit the weights_final.npz of the same run stopped after K steps. */
+    @Test
+    void rewindStepSavesTheWeightsAfterKSteps() throws IOException {
+        Path full = tmp.resolve("full"), at0 = tmp.resolve("k0"), at30 = tmp.resolve("k30"), again = tmp.resolve("again");
+        CliRun r = CliRun.of(run(full, "--optimizer", "adam", "--rewind-step", "30"));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("weights_step_30.npz"), r.out());
+        assertEquals(0, CliRun.of(run(at30, "--optimizer", "adam", "--steps", "30")).exit());
+        assertEquals(0, CliRun.of(run(again, "--optimizer", "adam", "--rewind-step", "0")).exit());
+        assertEquals(0, CliRun.of(run(at0, "--steps", "0")).exit());
+        assertSameWeights(at30.resolve("weights_final.npz"), full.resolve("weights_step_30.npz"));
+        assertSameWeights(at0.resolve("weights_final.npz"), again.resolve("weights_step_0.npz"));
+        assertFalse(Files.exists(full.resolve("weights_step_0.npz")));
+        CliRun late = CliRun.of(run(tmp.resolve("late"), "--rewind-step", "101"));
+        assertEquals(2, late.exit(), late.err());
+        assertEquals(1, late.errorLines(), late.err());
+        assertTrue(late.err().contains("--rewind-step 101"), late.err());
+    }
+
+    private static void assertSameWeights(Path expected, Path actual) {
+        Map<String, NdArray> a = Npz.read(expected), b = Npz.read(actual);
+        assertEquals(a.keySet(), b.keySet());
+        for (String key : a.keySet())
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(key).data().toArray(), b.get(key).data().toArray(), 0, key);
     }
 }

@@ -15,7 +15,11 @@ import overparam.core.optim.Optimizer;
  */
 public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int batchSize, double momentum, double weightDecay,
                         Optimizer.Schedule schedule, long seed,
-                        NoisePlan noise, Shaping shaping, int gdStart, Optimizer.Adam adam, java.nio.file.Path mask) {
+                        NoisePlan noise, Shaping shaping, int gdStart, Optimizer.Adam adam, java.nio.file.Path mask,
+                        int rewindStep) {
+    /** The file --rewind-step K writes: the weights theta(K), after K updates. */
+    public static String rewindFile(int step) { return "weights_step_" + step + ".npz"; }
+
 
 
     /** The optimizer at a step size (the given one, or auto's once computed), without noise the run must supply. */
@@ -152,7 +156,16 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
         if (c.recordEvery() < 1)
             throw BadInputException.of("--record-every " + c.recordEvery(), c.recordEvery(), "an interval >= 1", "e.g. --record-every 25");
         return new TrainPlan(loss, eta, c.steps(), c.recordEvery(), c.batchSize(), c.momentum(), c.weightDecay(), schedule, c.seed(),
-                NoisePlan.parse(c, c.batchSize()), Shaping.parse(c), gdStart(c), adam(c), mask(c));
+                NoisePlan.parse(c, c.batchSize()), Shaping.parse(c), gdStart(c), adam(c), mask(c), rewindStep(c));
+    }
+
+    /** --rewind-step K: 0 <= K <= --steps (-1: none); K = 0 saves theta_0, the lottery ticket's reset point. */
+    static int rewindStep(RunConfig c) {
+        if (c.rewindStep() == null) return -1;
+        if (c.rewindStep() < 0 || c.rewindStep() > c.steps())
+            throw BadInputException.of("--rewind-step " + c.rewindStep(), c.rewindStep(), "a step in 0..--steps " + c.steps() + " (the run saves the weights there)",
+                    "e.g. --rewind-step 0 for the initialization, or a step before --steps.");
+        return c.rewindStep();
     }
 
     /** --optimizer sgd|adam and Adam's --adam-beta1, --adam-beta2, --adam-eps (null: SGD's direction). */

@@ -197,7 +197,11 @@ public final class TrainRun {
             if (instruments.has(Instruments.Instrument.GRADIENT_NOISE)) observers.gradientNoise(network, data, trainSpec, plan.train().noise());
             if (plan.dumpGram()) observers.dumpGram(folder);
             TrainingListener both = new TrainingListener() {
-                @Override public void onStep(int step, double loss) { progress.onStep(step, loss); }
+                @Override public void onStep(int step, double loss) {
+                    // theta(step): after its forward pass, before its update; written once (--rewind-step), so no allocation per step
+                    if (step == plan.train().rewindStep()) folder.writeWeights(network, TrainPlan.rewindFile(step));
+                    progress.onStep(step, loss);
+                }
                 @Override public void onRecord(StepRecord record) { folder.onRecord(record); progress.onRecord(record); }
             };
             TrainResult result;
