@@ -95,6 +95,18 @@ final class TrainCommand implements Callable<Integer> {
     Double weightDecay;
     @Option(names = "--lr-schedule", paramLabel = "S", description = "constant, cosine (to 0 over the run) or step:S:G (times G every S steps). Default: ${DEFAULT-VALUE}.")
     String lrSchedule;
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd (gradient descent or SGD, with --momentum and --weight-decay as PyTorch's SGD) or adam (Kingma and Ba 2015, Algorithm 1, optax's scale_by_adam: bias-corrected first and second moments, eps outside the square root; --weight-decay adds lambda theta to the gradient first, as torch.optim.Adam). Default: sgd.")
+    String optimizer;
+    @Option(names = "--adam-beta1", paramLabel = "B1", description = "--optimizer adam: the first moment's decay. Default: 0.9.")
+    Double adamBeta1;
+    @Option(names = "--adam-beta2", paramLabel = "B2", description = "--optimizer adam: the second moment's decay. Default: 0.999.")
+    Double adamBeta2;
+    @Option(names = "--adam-eps", paramLabel = "EPS", description = "--optimizer adam: added to sqrt(v_hat). Default: 1e-8.")
+    Double adamEps;
+    @Option(names = "--mask", paramLabel = "MASK.npz", description = "Train a pruned network (a lottery ticket, Frankle and Carbin 2019): 0/1 arrays under the weights' keys (W1..WH, a; absent keys: unmasked); the zeros are set to 0.0 at the start and every step's update is zeroed there, so they stay exactly 0.0 under every optimizer.")
+    String mask;
+    @Option(names = "--rewind-step", paramLabel = "K", description = "Also save the weights theta(K), after K updates, as weights_step_K.npz (0: the initialization), the point a lottery ticket is rewound to (Frankle and Carbin 2019 reset to theta_0; Frankle et al. 2020 rewind to an early step); train from it with --init. 0 <= K <= --steps. Default: none.")
+    Integer rewindStep;
     @Option(names = "--clip-norm", paramLabel = "G", description = "Clip the gradient to global norm G (over all trained parameters) before weight decay and momentum, as torch's clip_grad_norm_: a step is min(eta, eta G / ||g||) g, Zhang et al. 2020's clipped GD (eq. 5) with their eta_c = --eta and gamma = G. Default: off.")
     Double clipNorm;
     @Option(names = "--normalized", description = "Normalized GD: a step is eta g / ||g|| (Zhang et al. 2020 eq. 6 with beta = 0), ||g|| over all trained parameters. Default: off.")
@@ -169,7 +181,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.printf("done: %d steps, n = %d, d = %d, eta = %.4g, final loss %.4e, %.3g steps/s (%.1f s)%n",
                 r.stepsDone(), o.n(), o.d(), o.eta(), r.finalLoss(), o.stepsPerSecond(), r.trainSeconds());
-        out.printf("wrote %s: summary.json, metrics.jsonl, weights_final.npz%n", o.folder());
+        out.printf("wrote %s: summary.json, metrics.jsonl, weights_final.npz%s%n", o.folder(),
+                plan.train().rewindStep() >= 0 ? ", " + overparam.lab.plan.TrainPlan.rewindFile(plan.train().rewindStep()) : "");
         return 0;
     }
 

@@ -154,7 +154,7 @@ public final class Network implements AutoCloseable {
     }
 
     /** a from seed 004's m x p (index r p + l) to the pixel-major vector (index l m + r). */
-    private static Matrix outputFromFile(Matrix a, int pixels) {
+    public static Matrix outputFromFile(Matrix a, int pixels) {  // public: a mask over a (--mask) takes a's layout too
         int width = a.rows();
         Matrix v = Matrix.vector(pixels * width);
         for (int r = 0; r < width; r++) for (int l = 0; l < pixels; l++) v.set(l * width + r, a.get(r, l));

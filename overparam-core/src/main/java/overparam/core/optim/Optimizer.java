@@ -12,8 +12,10 @@ import java.util.List;
  * As in optax, the optimizer is a {@link #chain} of small gradient transformations.
  */
 public record Optimizer(double eta, int batchSize, double momentum, double weightDecay, Schedule schedule,
-                        double clipNorm, boolean normalized, Langevin langevin) {
+                        double clipNorm, boolean normalized, Langevin langevin, Adam adam, WeightMask mask) {
     public Optimizer {
+        if (adam != null && momentum > 0)
+            throw new IllegalArgumentException("Adam keeps its own first moment (beta1): momentum must be 0 with Adam, got " + momentum);
         if (clipNorm != 0 && (!(clipNorm > 0) || !Double.isFinite(clipNorm)))
             throw new IllegalArgumentException("clipNorm must be a positive finite number (0: no clipping), got " + clipNorm);
         if (clipNorm > 0 && normalized) throw new IllegalArgumentException("clipping and normalization exclude each other");
@@ -27,12 +29,39 @@ public record Optimizer(double eta, int batchSize, double momentum, double weigh
 
     /** Without clipping, normalization or noise. */
     public Optimizer(double eta, int batchSize, double momentum, double weightDecay, Schedule schedule) {
-        this(eta, batchSize, momentum, weightDecay, schedule, 0, false, null);
+        this(eta, batchSize, momentum, weightDecay, schedule, 0, false, null, null, null);
+    }
+
+    /** With clipping, normalization and noise, SGD's direction and no mask. */
+    public Optimizer(double eta, int batchSize, double momentum, double weightDecay, Schedule schedule,
+                     double clipNorm, boolean normalized, Langevin langevin) {
+        this(eta, batchSize, momentum, weightDecay, schedule, clipNorm, normalized, langevin, null, null);
     }
 
     /** The same optimizer with the gradient clipped to global norm G, normalized, and/or Langevin noise (null: none). */
     public Optimizer shaped(double clipNorm, boolean normalized, Langevin langevin) {
-        return new Optimizer(eta, batchSize, momentum, weightDecay, schedule, clipNorm, normalized, langevin);
+        return new Optimizer(eta, batchSize, momentum, weightDecay, schedule, clipNorm, normalized, langevin, adam, mask);
+    }
+
+    /** The same optimizer with Adam's direction (null: SGD's). */
+    public Optimizer withAdam(Adam adam) {
+        return new Optimizer(eta, batchSize, momentum, weightDecay, schedule, clipNorm, normalized, langevin, adam, mask);
+    }
+
+    /** The same optimizer whose every step leaves the pruned weights of this mask at exactly 0 (null: no mask). */
+    public Optimizer masked(WeightMask mask) {
+        return new Optimizer(eta, batchSize, momentum, weightDecay, schedule, clipNorm, normalized, langevin, adam, mask);
+    }
+
+    /** Adam's hyperparameters (Kingma and Ba 2015, Algorithm 1; defaults 0.9, 0.999, 1e-8). */
+    public record Adam(double beta1, double beta2, double eps) {
+        public static final Adam DEFAULT = new Adam(ScaleByAdam.BETA1, ScaleByAdam.BETA2, ScaleByAdam.EPS);
+
+        public Adam {
+            if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+            if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+            if (!(eps > 0) || !Double.isFinite(eps)) throw new IllegalArgumentException("eps must be a positive finite number, got " + eps);
+        }
     }
 
     /** Langevin noise of a shape and a covariance trace per step (see {@link AddNoise}). */
@@ -53,12 +82,14 @@ public record Optimizer(double eta, int batchSize, double momentum, double weigh
     public boolean isFullBatch(int n) { return batchSize == 0 || batchSize >= n; }
 
     public String name(int n) {
-        String base = isFullBatch(n) ? "gd" : "sgd";
+        String base = adam != null ? (isFullBatch(n) ? "full-batch adam" : "adam") + " betas " + adam.beta1() + ", " + adam.beta2() + " eps " + adam.eps()
+                : isFullBatch(n) ? "gd" : "sgd";
         if (momentum > 0) base += " momentum " + momentum;
         if (weightDecay > 0) base += " weight decay " + weightDecay;
         if (clipNorm > 0) base += " clip norm " + clipNorm;
         if (normalized) base += " normalized";
         if (langevin != null) base += " langevin " + langevin.shape().describe() + " noise trace " + langevin.trace();
+        if (mask != null) base += " masked";
         return schedule instanceof Schedule.Constant ? base : base + ", schedule " + schedule.describe();
     }
 
@@ -69,6 +100,9 @@ public record Optimizer(double eta, int batchSize, double momentum, double weigh
      * g + lambda theta is formed before the step, as PyTorch does. Clipping (or normalization) and Langevin noise act
      * on the batch-scaled gradient before weight decay and momentum, as torch's clip_grad_norm_ before optimizer.step():
      * [scale_by_batch] [clip_by_global_norm | normalize_by_global_norm] [add_noise] [add_decayed_weights, trace] scale_by_learning_rate.
+     * Adam takes trace's place: [add_decayed_weights] scale_by_adam, torch.optim.Adam's weight_decay (L2 in the gradient, not
+     * AdamW). A mask comes last, on the finished step, so that whatever the transforms before it keep in their state
+     * (momentum, Adam's moments, noise, decay) never moves a pruned weight.
      */
     public Chain chain(int n, int batch, int steps) {
         return chain(n, batch, steps, 0);
@@ -82,8 +116,10 @@ public record Optimizer(double eta, int batchSize, double momentum, double weigh
         if (normalized) transforms.add(new NormalizeByGlobalNorm(0));
         if (langevin != null) transforms.add(new AddNoise(langevin.shape(), langevin.trace(), seed));
         if (weightDecay > 0) transforms.add(new AddDecayedWeights(weightDecay));
-        if (momentum > 0 || weightDecay > 0) transforms.add(new Trace(momentum));
+        if (adam != null) transforms.add(new ScaleByAdam(adam.beta1(), adam.beta2(), adam.eps()));
+        else if (momentum > 0 || weightDecay > 0) transforms.add(new Trace(momentum));
         transforms.add(new ScaleByLearningRate(eta, schedule, steps));
+        if (mask != null) transforms.add(new ApplyMask(mask));
         return new Chain(transforms);
     }
 

@@ -80,6 +80,19 @@ public final class Update {
     }
 
     /**
+     * u = w, a buffer the caller owns and has written elementwise (Adam's direction, a masked update): from here on G is
+     * w and alpha is 1, no terms pending. Call it after {@link #accumulateInto} formed u into w.
+     */
+    void assign(Matrix w) {
+        if (count != 0) throw new IllegalStateException("assigning over pending terms: form the update first (accumulateInto)");
+        if (scalar) value = w.get(0);
+        else {
+            materialized = w;
+            alpha = 1;
+        }
+    }
+
+    /**
      * ||u||^2 of a materialized update (after {@link #accumulateInto}, no terms pending), for transforms that act on
      * the norm of the whole gradient (clipping, normalization): a sum over parameters of these is ||u||^2 in R^P.
      */

@@ -44,7 +44,12 @@ public record RunConfig(
         Boolean kernelPredict, Double kernelRidge,
         // the output layer fitted in closed form on the frozen features below it (issue 19, double descent): "min-norm", and the
         // ridge lambda of that fit; unset = off, and lambda = 0 (the minimum-norm least-squares solution)
-        String fit, Double fitRidge) {
+        String fit, Double fitRidge,
+        // lottery tickets (issue 19): the optimizer's direction, "sgd" (momentum, the default) or "adam" with its betas and eps
+        // (unset: 0.9, 0.999, 1e-8), and a 0/1 mask .npz over the weights whose zeros stay pruned; unset = sgd, no mask
+        String optimizer, Double adamBeta1, Double adamBeta2, Double adamEps, String mask,
+        // the weights at step K saved as weights_step_K.npz, for rewinding a ticket to them (Frankle et al. 2020); unset = none
+        Integer rewindStep) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -64,7 +69,9 @@ public record RunConfig(
             null, null, null, null, null, null, null, null, null, null, null, null, null,
             null, null, null, null,
             null, null,
-            null, null);
+            null, null,
+            null, null, null, null, null,
+            null);
 
     /**
      * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's
@@ -76,7 +83,8 @@ public record RunConfig(
      * So do the hessian instrument's hessian_top, hessian_probes and hessian_iterations (unset: its defaults,
      * {@link Instruments#HESSIAN_DEFAULTS}). gd_start, noise_match_sgd and label stay unset as well (no start phase, no
      * matched trace, no name), and so does fixup_scalars (off), also with --init-scheme fixup: a fixup run or store made
-     * before the scalars existed resumes as the same network. kernel_predict and kernel_ridge stay unset (off, 0) as well, and so do fit and fit_ridge.
+     * before the scalars existed resumes as the same network. kernel_predict and kernel_ridge stay unset (off, 0) as well, and so do fit and fit_ridge,
+     * optimizer (sgd), adam_beta1, adam_beta2, adam_eps, mask and rewind_step.
      */
     public RunConfig withDefaults() {
         ObjectNode merged = JSON.valueToTree(DEFAULTS);

@@ -15,7 +15,11 @@ import overparam.core.optim.Optimizer;
  */
 public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int batchSize, double momentum, double weightDecay,
                         Optimizer.Schedule schedule, long seed,
-                        NoisePlan noise, Shaping shaping, int gdStart) {
+                        NoisePlan noise, Shaping shaping, int gdStart, Optimizer.Adam adam, java.nio.file.Path mask,
+                        int rewindStep) {
+    /** The file --rewind-step K writes: the weights theta(K), after K updates. */
+    public static String rewindFile(int step) { return "weights_step_" + step + ".npz"; }
+
 
 
     /** The optimizer at a step size (the given one, or auto's once computed), without noise the run must supply. */
@@ -34,7 +38,8 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
         Shaping.LangevinPlan l = shaping.langevin();
         Optimizer.Langevin langevin = l == null ? null
                 : new Optimizer.Langevin(l.runSupplied() ? runShape : NoiseShape.ISOTROPIC, l.matchesSgd() ? startTrace : l.trace());
-        return new Optimizer(stepSize, batchSize, momentum, weightDecay, schedule).shaped(shaping.clipNorm(), shaping.normalized(), langevin);
+        return new Optimizer(stepSize, batchSize, momentum, weightDecay, schedule).shaped(shaping.clipNorm(), shaping.normalized(), langevin)
+                .withAdam(adam);
     }
 
     /**
@@ -132,7 +137,10 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
     }
 
     /** Whether the optimizer keeps a velocity buffer (momentum or weight decay). */
-    public boolean hasVelocity() { return momentum > 0 || weightDecay > 0; }
+    public boolean hasVelocity() { return adam == null && (momentum > 0 || weightDecay > 0); }
+
+    /** Parameter-sized buffers the optimizer's direction and mask keep: a trace's velocity, or Adam's m, v and formed step; the mask and the masked step. */
+    public int optimizerBuffers() { return (adam != null ? 3 : hasVelocity() ? 1 : 0) + (mask != null ? 2 : 0); }
 
     static TrainPlan parse(RunConfig c) {
         Loss loss = loss(c.loss());
@@ -148,7 +156,50 @@ public record TrainPlan(Loss loss, StepSize eta, int steps, int recordEvery, int
         if (c.recordEvery() < 1)
             throw BadInputException.of("--record-every " + c.recordEvery(), c.recordEvery(), "an interval >= 1", "e.g. --record-every 25");
         return new TrainPlan(loss, eta, c.steps(), c.recordEvery(), c.batchSize(), c.momentum(), c.weightDecay(), schedule, c.seed(),
-                NoisePlan.parse(c, c.batchSize()), Shaping.parse(c), gdStart(c));
+                NoisePlan.parse(c, c.batchSize()), Shaping.parse(c), gdStart(c), adam(c), mask(c), rewindStep(c));
+    }
+
+    /** --rewind-step K: 0 <= K <= --steps (-1: none); K = 0 saves theta_0, the lottery ticket's reset point. */
+    static int rewindStep(RunConfig c) {
+        if (c.rewindStep() == null) return -1;
+        if (c.rewindStep() < 0 || c.rewindStep() > c.steps())
+            throw BadInputException.of("--rewind-step " + c.rewindStep(), c.rewindStep(), "a step in 0..--steps " + c.steps() + " (the run saves the weights there)",
+                    "e.g. --rewind-step 0 for the initialization, or a step before --steps.");
+        return c.rewindStep();
+    }
+
+    /** --optimizer sgd|adam and Adam's --adam-beta1, --adam-beta2, --adam-eps (null: SGD's direction). */
+    static Optimizer.Adam adam(RunConfig c) {
+        String name = c.optimizer() == null ? "sgd" : c.optimizer().trim().toLowerCase(Locale.ROOT);
+        boolean tuned = c.adamBeta1() != null || c.adamBeta2() != null || c.adamEps() != null;
+        if (name.equals("sgd")) {
+            if (tuned) throw new BadInputException((c.adamBeta1() != null ? "--adam-beta1" : c.adamBeta2() != null ? "--adam-beta2" : "--adam-eps")
+                    + ": only --optimizer adam reads it; add --optimizer adam, or drop it.");
+            return null;
+        }
+        if (!name.equals("adam"))
+            throw BadInputException.of("--optimizer " + c.optimizer(), "'" + c.optimizer() + "'", "sgd or adam", "e.g. --optimizer adam");
+        if (c.momentum() != null && c.momentum() > 0)
+            throw new BadInputException("--momentum " + c.momentum() + " with --optimizer adam: Adam's first moment is its momentum; drop --momentum, or set --adam-beta1.");
+        double b1 = c.adamBeta1() == null ? Optimizer.Adam.DEFAULT.beta1() : c.adamBeta1();
+        double b2 = c.adamBeta2() == null ? Optimizer.Adam.DEFAULT.beta2() : c.adamBeta2();
+        double eps = c.adamEps() == null ? Optimizer.Adam.DEFAULT.eps() : c.adamEps();
+        if (!(b1 >= 0 && b1 < 1)) throw BadInputException.of("--adam-beta1 " + b1, b1, "a decay in [0, 1)", "e.g. --adam-beta1 0.9");
+        if (!(b2 >= 0 && b2 < 1)) throw BadInputException.of("--adam-beta2 " + b2, b2, "a decay in [0, 1)", "e.g. --adam-beta2 0.999");
+        if (!(eps > 0) || !Double.isFinite(eps)) throw BadInputException.of("--adam-eps " + eps, eps, "a positive finite number", "e.g. --adam-eps 1e-8");
+        return new Optimizer.Adam(b1, b2, eps);
+    }
+
+    /** --mask FILE: the .npz of 0/1 masks; its existence is checked here, its shapes against the network when the run builds it. */
+    static java.nio.file.Path mask(RunConfig c) {
+        if (c.mask() == null) return null;
+        if (c.gdStart() != null && c.gdStart() > 0)
+            throw new BadInputException("--mask with --gd-start " + c.gdStart() + ": the start phase's plain GD is unmasked and would move pruned weights;"
+                    + " drop one of them.");
+        java.nio.file.Path p = java.nio.file.Path.of(c.mask());
+        if (!java.nio.file.Files.isRegularFile(p))
+            throw new BadInputException("--mask " + c.mask() + ": no such file. Give a .npz of 0/1 arrays with the weights' keys (W1..WH, a).");
+        return p;
     }
 
     /** --gd-start K: K >= 0 steps of plain full-batch GD before the run's own K steps (0: none). */

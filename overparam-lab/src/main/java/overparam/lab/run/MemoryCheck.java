@@ -105,7 +105,7 @@ final class MemoryCheck {
         String width = "--width " + spec.width() + (spec.depth() > 1 ? " at --depth " + spec.depth() : "");
         List<Part> parts = new ArrayList<>();
 
-        int copies = 1 + (plan.train().hasVelocity() ? 1 : 0) + (instruments.has(Instrument.MOVEMENT) ? 1 : 0)
+        int copies = 1 + plan.train().optimizerBuffers() + (instruments.has(Instrument.MOVEMENT) ? 1 : 0)
                 + (plan.network().init() != null ? 1 : 0)        // momentum trace, the movement's W(0), --init's arrays while copied
                 + plan.train().shaping().buffers();              // clipping's or normalization's formed gradient, Langevin's noise
         double q = spec.patches().size(), inputFanIn = q * spec.channels();

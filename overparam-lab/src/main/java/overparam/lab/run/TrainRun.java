@@ -96,7 +96,9 @@ public final class TrainRun {
             try (Theory theory = limit ? Theory.of(spec, train, trained) : null;
                  Network network = plan.network().init() != null ? loadInit(plan.network().init(), spec)
                                                                  : Network.initialize(spec, plan.train().seed(), plan.network().initScheme(),
-                                                                                      plan.network().initScale())) {
+                                                                                      plan.network().initScale());
+                 RunMask mask = plan.train().mask() == null ? null : RunMask.read(plan.train().mask(), network, spec)) {
+                if (mask != null) mask.weights().applyToWeights();            // pruned from the start: auto eta and step 0 see the ticket
                 double eta = plan.train().eta() instanceof StepSize.Fixed f ? f.eta() : autoEta(network, train, trained);
                 StartPoint start = StartPoint.reach(plan.train().gdStart(), network, train, loss, eta, trained, plan.train().seed());
                 if (start.diverged()) {               // recorded as diverged, with the optimizer that ran: GD of the start phase
@@ -109,7 +111,8 @@ public final class TrainRun {
                         throw new BadInputException("--noise-match-sgd " + plan.train().shaping().langevin().matchSgdBatch() + ": SGD's noise at the start point has"
                                 + " trace " + startTrace + " (every per-sample gradient equal, e.g. at an interpolating minimum of a realizable problem): there is"
                                 + " no noise to match; give --noise-trace T instead.");
-                    TrainSpec trainSpec = new TrainSpec(loss, plan.train().optimizer(eta, noise == null ? null : noise.shape(), startTrace),
+                    TrainSpec trainSpec = new TrainSpec(loss, plan.train().optimizer(eta, noise == null ? null : noise.shape(), startTrace)
+                                    .masked(mask == null ? null : mask.weights()),
                             plan.train().steps(), plan.train().recordEvery(), trained, plan.train().seed());
                     double setupSeconds = (System.nanoTime() - t0) / 1e9;
                     return train(plan, spec, data, network, trainSpec, instruments, theory, out, progress, startedAt, setupSeconds, start, startTrace);
@@ -194,7 +197,11 @@ public final class TrainRun {
             if (instruments.has(Instruments.Instrument.GRADIENT_NOISE)) observers.gradientNoise(network, data, trainSpec, plan.train().noise());
             if (plan.dumpGram()) observers.dumpGram(folder);
             TrainingListener both = new TrainingListener() {
-                @Override public void onStep(int step, double loss) { progress.onStep(step, loss); }
+                @Override public void onStep(int step, double loss) {
+                    // theta(step): after its forward pass, before its update; written once (--rewind-step), so no allocation per step
+                    if (step == plan.train().rewindStep()) folder.writeWeights(network, TrainPlan.rewindFile(step));
+                    progress.onStep(step, loss);
+                }
                 @Override public void onRecord(StepRecord record) { folder.onRecord(record); progress.onRecord(record); }
             };
             TrainResult result;
