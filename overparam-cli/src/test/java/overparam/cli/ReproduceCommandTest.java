@@ -143,6 +143,7 @@ class ReproduceCommandTest {
         CliRun r = CliRun.of("verify", copy.toString());
         assertEquals(1, r.exit(), r.err() + r.out());
         assertTrue(r.out().startsWith("differs: weights_final.npz[W2] at (3, 5): " + Math.nextUp(before) + " (original) vs " + before + " (rerun)"), r.out());
+        deleteKeptRerun(r.out());
     }
 
     @Test
@@ -158,6 +159,7 @@ class ReproduceCommandTest {
         CliRun r = CliRun.of("verify", copy.toString());
         assertEquals(1, r.exit(), r.err() + r.out());
         assertTrue(r.out().startsWith("differs: metrics.jsonl step 8, loss: " + 2 * loss + " (original) vs " + loss + " (rerun)"), r.out());
+        deleteKeptRerun(r.out());
     }
 
     @Test
@@ -240,6 +242,15 @@ class ReproduceCommandTest {
             assertEquals(Runtime.getRuntime().availableProcessors(), r.getInt(3));
             assertTrue(r.getDouble(4) > 0);
             assertFalse(r.next(), "report adds no provenance row: it computes no results");
+        }
+    }
+
+    /** verify keeps a differing rerun for a look ("the rerun is kept in DIR for a look"): the test removes it. */
+    static void deleteKeptRerun(String out) throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("the rerun is kept in (.*)/run for a look").matcher(out);
+        assertTrue(m.find(), out);
+        try (Stream<Path> all = Files.walk(Path.of(m.group(1)))) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
         }
     }
 
