@@ -32,7 +32,7 @@ import overparam.core.Spelling;
                   "  ./overparam plot runs/du2019-depth loss --by depth --logy",
                   "  ./overparam train --help"},
         subcommands = {RunCommand.class, CatalogCommand.class, ReportCommand.class, PlotCommand.class, CompareCommand.class, SqlCommand.class, ExportCommand.class,
-                TrainCommand.class, KernelCommand.class, CommandLine.HelpCommand.class})
+                TrainCommand.class, KernelCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @picocli.CommandLine.Spec CommandLine.Model.CommandSpec spec;
     public static final int DIVERGED = 1, BAD_INPUT = 2, INTERNAL = 3;
@@ -73,6 +73,14 @@ public final class Main implements Runnable {
             return INTERNAL;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The command line as the user typed it, "./overparam" and the arguments (picocli keeps them as given), quoted where a
+     * shell needs it: for the provenance of what a command writes.
+     */
+    static String typed(CommandLine.Model.CommandSpec spec) {
+        return "./overparam " + overparam.lab.reproduce.ShellWords.join(spec.root().commandLine().getParseResult().originalArgs());
     }
 
     /** The commands the ./overparam script runs itself, without this class. */

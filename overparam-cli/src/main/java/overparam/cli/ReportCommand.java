@@ -31,7 +31,7 @@ final class ReportCommand implements Callable<Integer> {
     boolean latex;
 
     @Override public Integer call() {
-        Reporting.Outcome o = Reporting.rewrite(dir, "./overparam report " + dir);
+        Reporting.Outcome o = Reporting.rewrite(dir, Main.typed(spec));
         var w = spec.commandLine().getOut();
         long interrupted = o.results().unfinished(RunStatus.INTERRUPTED), running = o.results().unfinished(RunStatus.RUNNING);
         if (interrupted > 0) {

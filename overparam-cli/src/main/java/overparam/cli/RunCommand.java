@@ -71,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
         String text = isFile ? Files.readString(file, StandardCharsets.UTF_8) : Catalog.text(experiment);
         ExperimentSpec parsed = SpecParser.parse(text, isFile ? experiment : "catalogue entry " + experiment);
         Path dir = Path.of(out != null ? out : "runs/" + parsed.name());
-        String command = "./overparam run " + experiment + (out != null ? " --out " + out : "");
+        String command = Main.typed(spec);                                  // as typed: the report and the store keep it
         ExperimentRun.Outcome o;
         try (SweepProgress progress = new SweepProgress(parsed.name(), quiet)) {
             o = ExperimentRun.execute(parsed, text, dir, resume, yes, progress, command, executors);

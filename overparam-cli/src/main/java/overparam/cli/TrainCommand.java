@@ -20,10 +20,14 @@ import overparam.lab.run.TrainRun;
         header = "Train one of seed 004's (or seed 002's) networks by gradient descent and record what its convergence proof measures.",
         description = {
             "Writes into --out: summary.json (resolved config, seed, versions, status,",
-            "timings); metrics.jsonl (per recorded step: loss, eigenvalues of G^(H)(k)",
-            "and G(k), Gram change, weight movement, pattern change, predictions);",
-            "weights_final.npz (W1..WH, a); --dump-gram adds gram_step{k}.npy and",
-            "ntk_step{k}.npy.",
+            "timings, provenance, the data's SHA-256); metrics.jsonl (per recorded step:",
+            "loss, eigenvalues of G^(H)(k) and G(k), Gram change, weight movement,",
+            "pattern change, predictions); weights_init.npz and weights_final.npz",
+            "(W1..WH, a); config.json (the resolved configuration); reproduce.sh (the",
+            "command that redoes the run bit for bit; ./overparam verify DIR runs it and",
+            "compares); data/ (copies of --data, --labels, --test-data, --test-labels",
+            "and --init files when together at most 64 MiB). --dump-gram adds",
+            "gram_step{k}.npy and ntk_step{k}.npy.",
             ""},
         footer = {"", "Exit codes: 0 done, 1 diverged (summary.json says at which step), 2 bad input, 3 internal error.",
             "",
@@ -109,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer rewindStep;
     @Option(names = "--clip-norm", paramLabel = "G", description = "Clip the gradient to global norm G (over all trained parameters) before weight decay and momentum, as torch's clip_grad_norm_: a step is min(eta, eta G / ||g||) g, Zhang et al. 2020's clipped GD (eq. 5) with their eta_c = --eta and gamma = G. Default: off.")
     Double clipNorm;
-    @Option(names = "--normalized", description = "Normalized GD: a step is eta g / ||g|| (Zhang et al. 2020 eq. 6 with beta = 0), ||g|| over all trained parameters. Default: off.")
+    @Option(names = "--normalized", arity = "0..1", paramLabel = "BOOL", description = "Normalized GD: a step is eta g / ||g|| (Zhang et al. 2020 eq. 6 with beta = 0), ||g|| over all trained parameters. Default: off.")
     Boolean normalized;
     @Option(names = "--langevin", paramLabel = "SHAPE", description = "Add Gaussian noise to the gradient every step, theta <- theta - eta (g + eps), eps ~ N(0, Sigma) with tr Sigma = --noise-trace (Zhu et al. 2019's GLD; SGD's own noise is g_B - g): isotropic (Sigma = T / P I) or hessian (Sigma = c sum_j lambda_j u_j u_j^T over the top --langevin-top eigenpairs of the loss's Hessian, c = T / sum_j lambda_j). Default: off.")
     String langevin;
@@ -131,13 +135,13 @@ final class TrainCommand implements Callable<Integer> {
     String initScheme;
     @Option(names = "--init-scale", paramLabel = "ALPHA", description = "Multiplies every trained initial weight by ALPHA (the diagonal network starts at w_+ = w_- = ALPHA: Woodworth et al. 2020's kernel (large) and rich (small) regimes). Default: 1.")
     Double initScale;
-    @Option(names = "--fixup-scalars", description = "--arch resnet-unit: Fixup's scalar biases (start 0) before W_in, the activation, W_out and after the branch, a multiplier m (start 1) on each branch and a bias before the output layer, all trained (Zhang et al. 2019, Section 3, rule 3). Off unless given, also with --init-scheme fixup (rules 1-2 alone stay a run of their own).")
+    @Option(names = "--fixup-scalars", arity = "0..1", paramLabel = "BOOL", description = "--arch resnet-unit: Fixup's scalar biases (start 0) before W_in, the activation, W_out and after the branch, a multiplier m (start 1) on each branch and a bias before the output layer, all trained (Zhang et al. 2019, Section 3, rule 3). Off unless given, also with --init-scheme fixup (rules 1-2 alone stay a run of their own).")
     Boolean fixupScalars;
     @Option(names = "--widths", paramLabel = "LIST", description = "--arch linear: the hidden widths m_1,..,m_{N-1} of the N weight matrices (W_h is m_h x m_{h-1}), e.g. 32,16,8 with --depth 4; instead of one --width for all.")
     String widths;
     @Option(names = "--data-seed", paramLabel = "S", description = "Seed of the synthetic data and teacher alone (default: --seed), to vary the initialization over one data set.")
     Long dataSeed;
-    @Option(names = "--dump-gram", description = "Also write G^(H)(k) and G(k) of every record as .npy.")
+    @Option(names = "--dump-gram", arity = "0..1", paramLabel = "BOOL", description = "Also write G^(H)(k) and G(k) of every record as .npy.")
     Boolean dumpGram;
     @Option(names = "--instruments", paramLabel = "LIST", description = "all (those that apply), none, or a list of gram, movement, pattern, predictions, balance (||W_{h+1}||^2 - ||W_h||^2, Du et al. 2018), margin (normalized margin, Lyu and Li 2020), end-to-end (linear models: W_e, its singular values, distances to the minimum-norm and SVM solutions), ridge-path (--arch linear --depth 1 by plain GD from --init-scheme zero on a linear teacher: exact risks of GD and of ridge at lambda = 1/(eta k), Ali et al. 2019), gradient-noise (not in all: minibatch gradient noise, its tail index pooled and standardized, tr Sigma; Simsekli et al. 2019), smoothness (not in all: local smoothness ||grad f(x + d/2) - grad f(x)|| / (||d||/2) along each step d into a record, and the gradient norm, Zhang et al. 2020 Fig. 1; two gradients over the training set per record), hessian (only by name: top eigenvalues, trace and Tr(H Sigma) of the loss's Hessian from exact Hessian-vector products; Tr(H Sigma) when n <= 512), input-gradient (named only: df/dx, and along --synthetic line the lag-k autocorrelations of Balduzzi et al. 2017), forward-signal (named only: log10 ||x^(h)||^2 / ||x||^2 per layer). A test set adds test loss and accuracy. Default: ${DEFAULT-VALUE}.")
     String instruments;
@@ -153,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer hessianIterations;
     @Option(names = "--limit-kernel", paramLabel = "MODE", description = "Compute the infinite-width kernels of the run's data (lambda_0, loss bound, infinite twin): auto (n <= 4000), on, off. Default: ${DEFAULT-VALUE}.")
     String limitKernel;
-    @Option(names = "--kernel-predict", description = "Also what the infinitely wide network of this architecture predicts on the test set, computed once before training: NTK at convergence, NNGP posterior mean, and for full-batch GD on the squared or one-hot-squared loss the NTK after the run's own steps at its eta; test accuracy, loss (mean squared error) and solve residuals in summary.json's kernel_prediction and the store (ntk_test_accuracy, nngp_test_accuracy, ntk_step_test_accuracy, ...). Targets: the run's labels (one-hot 0.9/-0.1 for cross-entropy and one-hot-squared). Needs a network with a limit and a labelled test set.")
+    @Option(names = "--kernel-predict", arity = "0..1", paramLabel = "BOOL", description = "Also what the infinitely wide network of this architecture predicts on the test set, computed once before training: NTK at convergence, NNGP posterior mean, and for full-batch GD on the squared or one-hot-squared loss the NTK after the run's own steps at its eta; test accuracy, loss (mean squared error) and solve residuals in summary.json's kernel_prediction and the store (ntk_test_accuracy, nngp_test_accuracy, ntk_step_test_accuracy, ...). Targets: the run's labels (one-hot 0.9/-0.1 for cross-entropy and one-hot-squared). Needs a network with a limit and a labelled test set.")
     Boolean kernelPredict;
     @Option(names = "--kernel-ridge", paramLabel = "LAMBDA", description = "--kernel-predict: lambda >= 0 added to the kernels' diagonals for the converged NTK and the NNGP (needed when training inputs repeat, e.g. iris). Default: 0.")
     Double kernelRidge;
@@ -171,7 +175,7 @@ final class TrainCommand implements Callable<Integer> {
         RunPlan plan = RunPlan.parse(fromOptions(spec));
         TrainRun.Outcome o;
         try (ProgressDisplay progress = new ProgressDisplay("train", plan.train().steps(), quiet)) {
-            o = TrainRun.execute(plan, progress);
+            o = TrainRun.execute(plan, progress, Main.typed(spec));
         }
         TrainResult r = o.result();
         var out = spec.commandLine().getOut();
@@ -181,7 +185,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.printf("done: %d steps, n = %d, d = %d, eta = %.4g, final loss %.4e, %.3g steps/s (%.1f s)%n",
                 r.stepsDone(), o.n(), o.d(), o.eta(), r.finalLoss(), o.stepsPerSecond(), r.trainSeconds());
-        out.printf("wrote %s: summary.json, metrics.jsonl, weights_final.npz%s%n", o.folder(),
+        out.printf("wrote %s: summary.json, metrics.jsonl, weights_init.npz, weights_final.npz, config.json, reproduce.sh%s%n", o.folder(),
                 plan.train().rewindStep() >= 0 ? ", " + overparam.lab.plan.TrainPlan.rewindFile(plan.train().rewindStep()) : "");
         return 0;
     }

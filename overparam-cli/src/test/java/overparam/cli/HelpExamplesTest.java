@@ -165,7 +165,8 @@ class HelpExamplesTest {
         switch (command) {
             case "train" -> {
                 Path out = Path.of(value(args, "--out"));
-                List<String> files = new ArrayList<>(List.of("summary.json", "metrics.jsonl", "weights_final.npz"));
+                List<String> files = new ArrayList<>(List.of("summary.json", "metrics.jsonl", "weights_init.npz", "weights_final.npz", "config.json",
+                        "reproduce.sh"));
                 if (args.contains("--dump-gram")) files.addAll(List.of("gram_step0.npy", "ntk_step0.npy"));
                 for (String f : files) assertTrue(Files.size(out.resolve(f)) > 0, line + ": no " + f);
             }
@@ -200,6 +201,7 @@ class HelpExamplesTest {
                 else assertTrue(r.out().contains(Catalog.names().get(0)), line);
             }
             case "help" -> assertTrue(r.out().contains("Usage:"), line);
+            case "verify" -> assertTrue(r.out().startsWith("bit-identical: "), line + ": " + r.out());
             default -> fail(line + ": the test does not know what " + command + " promises; add it to promised()");
         }
     }

@@ -13,6 +13,9 @@ import overparam.core.optim.Optimizer;
  * step k describes theta(k), and the last record (k = K) the final weights.
  */
 public final class Trainer {
+    /** The one wall-clock entry of a record (seconds since training started): the only part of metrics.jsonl a rerun does not repeat. */
+    public static final String ELAPSED_SECONDS = "elapsed_seconds";
+
     private Trainer() {}
 
     public static TrainResult train(Network network, Dataset data, TrainSpec spec, List<Observer> observers,
@@ -108,7 +111,7 @@ public final class Trainer {
         View view = new View(step, loss, network, data, spec.trained(), pass);
         for (Observer o : observers) o.onRecord(view, record);
         long t1 = System.nanoTime();
-        record.put("elapsed_seconds", (t1 - start) / 1e9);
+        record.put(ELAPSED_SECONDS, (t1 - start) / 1e9);
         listener.onRecord(record);
         return t1 - t0;
     }

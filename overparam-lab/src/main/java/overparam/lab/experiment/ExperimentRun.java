@@ -24,6 +24,7 @@ import overparam.lab.check.Verdict;
 import overparam.lab.plan.RunConfig;
 import overparam.lab.plan.RunPlan;
 import overparam.lab.run.TrainRun;
+import overparam.lab.run.Provenance;
 import overparam.lab.run.Versions;
 import overparam.lab.store.ExperimentLock;
 import overparam.lab.store.Results;
@@ -138,6 +139,9 @@ public final class ExperimentRun {
                     throw new BadInputException("--resume " + dir + ": the folder holds a different version of " + spec.name()
                             + " (its spec changed). Run it into a new folder instead.");
                 if (stored == null) store.recordExperiment(spec.name(), specText, Versions.overparam());
+                Provenance provenance = Provenance.now(command);
+                long invocation = store.recordProvenance(provenance);
+                CommandLog.append(dir, provenance.startedAt(), command);
                 store.markInterrupted(lock);                                      // we hold the lock: any running row is stale
                 List<String> interrupted = store.forgetUnfinished();              // those, and any a report marked before
                 if (!interrupted.isEmpty()) listener.onInterrupted(interrupted);
@@ -150,6 +154,7 @@ public final class ExperimentRun {
                 int reused = run.finished.size();
                 if (spec.search() == null) run.runAll(spec.cells());
                 else run.search();
+                store.finishProvenance(invocation, provenance, java.time.Instant.now());
                 Reporting.Outcome r = Reporting.evaluateAndWrite(spec, store, dir, command);
                 return new Outcome(dir, r.results().cells().size(), reused, run.diverged, r.verdicts(), r.report());
             }

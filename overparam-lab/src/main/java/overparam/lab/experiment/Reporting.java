@@ -26,8 +26,17 @@ public final class Reporting {
         for (Check check : spec.checks()) verdicts.add(check.evaluate(results));
         store.recordChecks(spec.name(), verdicts.stream().map(v -> new Store.CheckRow(v.name(), v.verdict(), v.measured(), v.expected(),
                 v.estimate(), v.ciLow(), v.ciHigh(), v.cellsUsed(), v.cellsExpected(), v.seedsNeeded(), v.note())).toList());
-        Report.Header header = new Report.Header(spec.name(), spec.title() == null ? spec.name() : spec.title(), spec.paper(), spec.claim(), command);
+        List<Store.Invocation> invocations = store.invocations();
+        String computedBy = invocations.isEmpty() || invocations.get(0).command() == null ? command : invocations.get(0).command();
+        Report.Header header = new Report.Header(spec.name(), spec.title() == null ? spec.name() : spec.title(), spec.paper(), spec.claim(), computedBy,
+                invocations.stream().map(Reporting::describe).toList(), CommandLog.read(dir));
         return new Outcome(results, verdicts, Report.write(dir, header, spec.figures(), results, verdicts));
+    }
+
+    /** "2026-12-04T17:30:00Z, 12.3 s: overparam 0.1.0 (git e1b972d..., dirty), AMD EPYC, 2 cores, 23.5 GiB, OpenBLAS 0.3.31". */
+    static String describe(Store.Invocation i) {
+        return i.startedAt() + (i.elapsedSeconds() == null ? " (did not finish)" : String.format(java.util.Locale.ROOT, ", %.1f s", i.elapsedSeconds()))
+                + ": overparam " + i.version() + " (git " + i.gitCommit() + ("true".equals(i.gitDirty()) ? ", dirty" : "") + "), " + i.machine();
     }
 
     /**
@@ -51,6 +60,7 @@ public final class Reporting {
             if (text == null) throw new BadInputException(dir + ": its store holds no experiment yet. Run one into it first.");
             ExperimentSpec spec = SpecParser.parse(text, dir.resolve(Store.FILE) + " (stored spec)");
             lock.ifPresent(store::markInterrupted);
+            CommandLog.append(dir, java.time.Instant.now(), command);                 // appended: the command that ran the cells stays first
             return evaluateAndWrite(spec, store, dir, command);
         } finally {
             lock.ifPresent(ExperimentLock::close);

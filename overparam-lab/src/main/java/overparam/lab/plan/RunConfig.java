@@ -121,4 +121,14 @@ public record RunConfig(
     }
 
     public ObjectNode toJson() { return JSON.valueToTree(this); }
+
+    /** A configuration {@link #toJson} wrote (a run folder's config.json); a field it does not know is refused, naming the file. */
+    public static RunConfig read(java.nio.file.Path file) {
+        try {
+            return JSON.readValue(file.toFile(), RunConfig.class);
+        } catch (java.io.IOException e) {
+            throw new BadInputException(file + ": not a run configuration (" + e.getMessage().lines().findFirst().orElse("") + "). "
+                    + "Give a run folder that ./overparam train or run wrote.");
+        }
+    }
 }

@@ -27,6 +27,7 @@ public final class Report {
             dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1.2rem; margin: 0; }
             dl.meta dt { font-weight: bold; color: #555; }
             dl.meta dd { margin: 0; }
+            ul.lines { margin: 0; padding-left: 1.1rem; }
             code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9em; background: #f4f4f4;
                    padding: .1rem .3rem; border-radius: 3px; word-break: break-all; }
             figure { margin: 1.5rem 0 2.2rem; }
@@ -47,8 +48,24 @@ public final class Report {
 
     private Report() {}
 
-    /** What the page says the experiment is. Any field may be null (its row is then left out). */
-    public record Header(String name, String title, String paper, String claim, String command) {}
+    /**
+     * What the page says the experiment is, and where its results come from. Any field may be null (its row is then left
+     * out).
+     *
+     * @param command the command that computed the results
+     * @param provenance one line per invocation that computed results: date, elapsed time, lab version and commit, machine
+     * @param commands the folder's command log (commands.log), oldest first
+     */
+    public record Header(String name, String title, String paper, String claim, String command, List<String> provenance, List<String> commands) {
+        public Header {
+            provenance = provenance == null ? List.of() : List.copyOf(provenance);
+            commands = commands == null ? List.of() : List.copyOf(commands);
+        }
+
+        public Header(String name, String title, String paper, String claim, String command) {
+            this(name, title, paper, claim, command, List.of(), List.of());
+        }
+    }
 
     /** One figure of the page: its number, spec, what was drawn, and the base name of its files (null when none were written). */
     record Numbered(int number, FigureSpec spec, Figures.Drawn drawn, String files) {}
@@ -99,6 +116,8 @@ public final class Report {
         row(b, "Reproduces", escape(h.paper()));
         row(b, "Claim", escape(h.claim()));
         row(b, "Command", h.command() == null ? null : "<code>" + escape(h.command()) + "</code>");
+        row(b, "Provenance", lines(h.provenance(), "provenance", false));
+        row(b, "Command log", lines(h.commands(), "command-log", true));
         long interrupted = results.unfinished(RunStatus.INTERRUPTED), running = results.unfinished(RunStatus.RUNNING);
         long missing = Math.max(0, results.planned().size() - results.cells().size() - interrupted - running);
         row(b, "Cells", "<span id=\"cells-done\">" + done + "</span> done, <span id=\"cells-diverged\">" + diverged + "</span> diverged"
@@ -108,6 +127,14 @@ public final class Report {
                 + (missing > 0 ? ", <span id=\"cells-missing\">" + missing + "</span> not run yet" : "")
                 + (done + diverged < results.planned().size() ? " <b>of " + results.planned().size() + " planned: a partial experiment</b>" : ""));
         b.append("</dl>\n</header>\n");
+    }
+
+    /** Lines as an HTML list (null when there are none), each escaped, as code when asked. */
+    private static String lines(List<String> lines, String id, boolean code) {
+        if (lines.isEmpty()) return null;
+        StringBuilder b = new StringBuilder("<ul id=\"" + id + "\" class=\"lines\">");
+        for (String line : lines) b.append("<li>").append(code ? "<code>" + escape(line) + "</code>" : escape(line)).append("</li>");
+        return b.append("</ul>").toString();
     }
 
     private static void row(StringBuilder b, String term, String html) {

@@ -21,8 +21,8 @@ import overparam.core.nn.StepRecord;
 import overparam.core.nn.TrainingListener;
 
 /**
- * A run's folder (DESIGN.md, command-line contract): summary.json, metrics.jsonl, weights_final.npz and,
- * with --dump-gram, gram_step{k}.npy and ntk_step{k}.npy. A run never writes into another run's folder.
+ * A run's folder (DESIGN.md, command-line contract): summary.json, metrics.jsonl, weights_init.npz, weights_final.npz,
+ * config.json, reproduce.sh, data/ (copies of small input files) and, with --dump-gram, gram_step{k}.npy and ntk_step{k}.npy. A run never writes into another run's folder.
  *
  * <p>Every file is written through {@link AtomicFile}: under a temporary NAME.*.partial name, renamed once complete,
  * so no file here is ever truncated under its real name. summary.json is written at the start (status running) and
@@ -99,7 +99,11 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
 
     /** weights_final.npz: W1..WH as 2-D arrays and a as a 1-D array (DESIGN.md; m x p for the convolutional ResNet). */
     public void writeWeights(Network network, String fileName) {
-        Map<String, NdArray> arrays = network.weightArrays();
+        writeArrays(network.weightArrays(), fileName);
+    }
+
+    /** Writes the arrays as an .npz (atomically) and frees them: weights_init.npz of a run whose start phase moved the network. */
+    public void writeArrays(Map<String, NdArray> arrays, String fileName) {
         try {
             Npz.write(dir.resolve(fileName), arrays);
         } finally {
@@ -131,8 +135,8 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
     @Override public void close() {
         if (metricsFile != null) metricsFile.close();          // without a commit: deletes the temporary file
         if (finished) return;
-        try (Stream<Path> entries = Files.list(dir)) {
-            for (Path p : entries.toList()) Files.deleteIfExists(p);
+        try (Stream<Path> entries = Files.walk(dir)) {                   // data/ (the copies of the inputs) is a folder
+            for (Path p : entries.sorted(java.util.Comparator.reverseOrder()).toList()) if (!p.equals(dir)) Files.deleteIfExists(p);
             if (created) Files.deleteIfExists(dir);
         } catch (IOException ignored) {
             // best effort: the failure that brought us here is what the user needs to see

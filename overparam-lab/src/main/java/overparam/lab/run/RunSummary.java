@@ -17,17 +17,19 @@ import overparam.core.nn.TrainSpec;
 import overparam.lab.data.RunData;
 import overparam.lab.plan.RunPlan;
 import overparam.lab.plan.StepSize;
+import overparam.lab.reproduce.DataManifest;
 
 /**
  * A run's summary.json (DESIGN.md, command-line contract): written when the run starts (status running, the resolved
- * configuration with the step size used, the data, the network's shape and scales, the optimizer, versions, the
- * theory block) and again when it ends (status, final loss, timings).
+ * configuration with the step size used, the data (with what reproducing it needs: {@link DataManifest}), the network's shape
+ * and scales, the optimizer, versions, provenance, the theory block) and again when it ends (status, final loss, timings,
+ * the provenance's elapsed time).
  */
 public final class RunSummary {
     // the keys that are written here and read back by the store (read): one spelling each
     static final String STATUS = "status", CONFIG = "config", ETA = "eta", NETWORK = "network", PARAMETERS = "parameters",
             THEORY = "theory", DIVERGED_AT_STEP = "diverged_at_step", TIMINGS = "timings", TRAIN_SECONDS = "train_seconds",
-            STEPS_PER_SECOND = "steps_per_second", START = "start", NOISE_TRACE = "noise_trace", GD_START_LOSS = "gd_start_loss";
+            STEPS_PER_SECOND = "steps_per_second", PROVENANCE = "provenance", START = "start", NOISE_TRACE = "noise_trace", GD_START_LOSS = "gd_start_loss";
 
     /**
      * What the store keeps of a summary: the run's status, its parameter names (W1..WH, a: the parts of per-parameter
@@ -39,12 +41,17 @@ public final class RunSummary {
     public record Read(RunStatus status, List<String> parameters, Map<String, Double> values) {}
 
     private final ObjectNode json;
+    private final Provenance provenance;
+    private double initWriteSeconds;
 
-    private RunSummary(ObjectNode json) { this.json = json; }
+    private RunSummary(ObjectNode json, Provenance provenance) {
+        this.json = json;
+        this.provenance = provenance;
+    }
 
     ObjectNode json() { return json; }
 
-    static RunSummary start(RunPlan plan, NetworkSpec spec, RunData runData, TrainSpec t, Theory theory, Instant startedAt) {
+    static RunSummary start(RunPlan plan, NetworkSpec spec, RunData runData, TrainSpec t, Theory theory, DataManifest manifest, Provenance provenance) {
         Dataset data = runData.train();
         ObjectNode s = Json.object();
         s.put(STATUS, RunStatus.RUNNING.word());
@@ -65,6 +72,7 @@ public final class RunSummary {
             ArrayNode names = d.putArray("classes");
             for (String name : runData.classNames()) names.add(name);
         }
+        manifest.writeInto(d);
         if (spec.outputs() > 1) d.put("outputs", spec.outputs());
         if (spec.isConvolutional()) {
             ArrayNode shape = d.putArray("sample_shape");
@@ -73,11 +81,12 @@ public final class RunSummary {
         network(s.putObject(NETWORK), spec, t);
         s.put("optimizer", t.optimizer().name(data.n()) + (plan.data().freshSamples() ? ", fresh samples every step" : ""));
         s.set("versions", Versions.json());
-        s.put("started_at", startedAt.toString());
+        s.set(PROVENANCE, provenance.json(null));
+        s.put("started_at", provenance.startedAt().toString());
         if (theory != null) s.set(THEORY, theory.json(t.optimizer().eta()));
         else s.putObject(THEORY).put("skipped", spec.noLimitReason()
                 .orElse("limit kernel off (--limit-kernel auto computes it for n <= " + overparam.lab.plan.LimitMode.AUTO_MAX + ")"));
-        return new RunSummary(s);
+        return new RunSummary(s, provenance);
     }
 
     /** The network's c_sigma, layer scales, parameter shapes (as in weights_final.npz) and count, and the trained parameters. */
@@ -116,6 +125,9 @@ public final class RunSummary {
         if (!Double.isNaN(matchedTrace)) start.put(NOISE_TRACE, matchedTrace);
     }
 
+    /** The seconds writing weights_init.npz took (its cost for a big network: timings.init_write_seconds). */
+    void initWritten(double seconds) { initWriteSeconds = seconds; }
+
     /** The run's end: status (and the step it diverged at), final loss, timings; returns the training steps per second. */
     double finish(TrainResult result, double setupSeconds, double writeSeconds) {
         json.put(STATUS, result.status().word());
@@ -128,10 +140,13 @@ public final class RunSummary {
         timings.put(TRAIN_SECONDS, result.trainSeconds());
         timings.put("instrument_seconds", result.instrumentSeconds());
         timings.put("write_seconds", writeSeconds);
+        timings.put("init_write_seconds", initWriteSeconds);
         double stepSeconds = result.trainSeconds() - result.instrumentSeconds();
         double stepsPerSecond = stepSeconds > 0 ? (result.stepsDone() + 1) / stepSeconds : Double.NaN;
         Json.putNumber(timings, STEPS_PER_SECOND, stepsPerSecond);
-        json.put("finished_at", Instant.now().toString());
+        Instant finishedAt = Instant.now();
+        json.put("finished_at", finishedAt.toString());
+        json.set(PROVENANCE, provenance.json(finishedAt));
         return stepsPerSecond;
     }
 

@@ -1,7 +1,6 @@
 package overparam.lab.run;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import overparam.core.BadInputException;
 import overparam.core.curvature.HessianNoise;
@@ -33,6 +32,8 @@ import overparam.lab.plan.RunConfig;
 import overparam.lab.plan.RunPlan;
 import overparam.lab.plan.StepSize;
 import overparam.lab.plan.TrainPlan;
+import overparam.lab.reproduce.DataManifest;
+import overparam.lab.reproduce.ReproduceScript;
 
 /**
  * One training run from its {@link RunPlan} to a finished run folder, in the order a run happens: data, network,
@@ -41,6 +42,12 @@ import overparam.lab.plan.TrainPlan;
  * long starts or anything is written: a refused run leaves no folder behind.
  */
 public final class TrainRun {
+    /** The run's initial weights, beside weights_final.npz (same keys). */
+    public static final String INIT_WEIGHTS = "weights_init.npz";
+
+    /** The initialization's weights when a start phase will move the network before the folder exists (null: the network is still there). */
+    private record Initial(java.util.Map<String, NdArray> weights) {}
+
     /** What the command line prints at the end. */
     public record Outcome(Path folder, TrainResult result, double eta, int n, int d, double stepsPerSecond) {}
 
@@ -60,7 +67,12 @@ public final class TrainRun {
     }
 
     public static Outcome execute(RunPlan plan, TrainingListener progress) {
-        Instant startedAt = Instant.now();
+        return execute(plan, progress, null);
+    }
+
+    /** As above, recording the command line that started the run (as typed) in its provenance; null for a cell of an experiment. */
+    public static Outcome execute(RunPlan plan, TrainingListener progress, String command) {
+        Provenance provenance = Provenance.now(command);
         long t0 = System.nanoTime();
         Path out = plan.requireOut();
         RunFolder.requireUsable(out);
@@ -100,10 +112,12 @@ public final class TrainRun {
                  RunMask mask = plan.train().mask() == null ? null : RunMask.read(plan.train().mask(), network, spec)) {
                 if (mask != null) mask.weights().applyToWeights();            // pruned from the start: auto eta and step 0 see the ticket
                 double eta = plan.train().eta() instanceof StepSize.Fixed f ? f.eta() : autoEta(network, train, trained);
+                // weights_init.npz is the initialization: a start phase (--gd-start) moves the network, so its weights are kept first
+                Initial initial = new Initial(plan.train().gdStart() > 0 ? network.weightArrays() : null);
                 StartPoint start = StartPoint.reach(plan.train().gdStart(), network, train, loss, eta, trained, plan.train().seed());
                 if (start.diverged()) {               // recorded as diverged, with the optimizer that ran: GD of the start phase
                     TrainSpec gd = new TrainSpec(loss, Optimizer.gradientDescent(eta), start.steps(), start.steps(), trained, plan.train().seed());
-                    return train(plan, spec, data, network, gd, instruments, theory, out, progress, startedAt, (System.nanoTime() - t0) / 1e9, start, Double.NaN);
+                    return train(plan, spec, data, network, gd, instruments, theory, out, progress, provenance, (System.nanoTime() - t0) / 1e9, start, Double.NaN, initial);
                 }
                 try (RunNoise noise = RunNoise.of(plan.train().shaping().langevin(), network, trained, loss, train, plan.train().seed())) {
                     double startTrace = noise == null || noise.matched() == null ? Double.NaN : noise.matched().trace();
@@ -115,7 +129,7 @@ public final class TrainRun {
                                     .masked(mask == null ? null : mask.weights()),
                             plan.train().steps(), plan.train().recordEvery(), trained, plan.train().seed());
                     double setupSeconds = (System.nanoTime() - t0) / 1e9;
-                    return train(plan, spec, data, network, trainSpec, instruments, theory, out, progress, startedAt, setupSeconds, start, startTrace);
+                    return train(plan, spec, data, network, trainSpec, instruments, theory, out, progress, provenance, setupSeconds, start, startTrace, initial);
                 }
             }
         }
@@ -168,8 +182,8 @@ public final class TrainRun {
     }
 
     private static Outcome train(RunPlan plan, NetworkSpec spec, RunData data, Network network, TrainSpec trainSpec, Instruments instruments,
-                                 Theory theory, Path out, TrainingListener progress, Instant startedAt, double setupSeconds,
-                                 StartPoint start, double startTrace) {
+                                 Theory theory, Path out, TrainingListener progress, Provenance provenance, double setupSeconds,
+                                 StartPoint start, double startTrace, Initial initial) {
         double alpha = plan.network().init() == null && plan.network().initScheme() == overparam.core.nn.Init.STANDARD ? plan.network().initScale() : 0;
         // --kernel-predict: once, before anything is written (a singular kernel is refused leaving nothing), on the data alone
         // --fit min-norm: likewise once, before anything is written, on the network's frozen features at initialization
@@ -178,7 +192,16 @@ public final class TrainRun {
              RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd(),
                 linePath(plan, spec));
              RunFolder folder = RunFolder.create(out)) {
-            RunSummary summary = RunSummary.start(plan, spec, data, trainSpec, theory, startedAt);
+            // what redoing and checking the run needs, before training starts: the inputs (hashed, small files copied), the
+            // initial weights, the resolved configuration and the one command that redoes it
+            DataManifest manifest = DataManifest.record(plan, data, folder.dir());
+            long i0 = System.nanoTime();
+            if (initial.weights() != null) folder.writeArrays(initial.weights(), INIT_WEIGHTS);
+            else folder.writeWeights(network, INIT_WEIGHTS);
+            double initSeconds = (System.nanoTime() - i0) / 1e9;
+            ReproduceScript.write(folder.dir(), plan.config(), manifest);
+            RunSummary summary = RunSummary.start(plan, spec, data, trainSpec, theory, manifest, provenance);
+            summary.initWritten(initSeconds);
             if (kernelPrediction != null) summary.json().set(RunKernelPrediction.KEY, kernelPrediction.json());
             if (fit != null) {
                 summary.json().set(RunReadoutFit.KEY, fit.json());

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import overparam.core.BadInputException;
 import overparam.core.nn.RunStatus;
+import overparam.lab.run.Provenance;
 
 /**
  * The results store of an experiment: {@code results.sqlite} in its folder, SQLite in WAL mode (the default store
@@ -32,6 +33,8 @@ import overparam.core.nn.RunStatus;
  *   run_values(run_id, name, value)           per-run numbers: lambda_0, final loss, steps per second, ...
  *   runs also has one typed column per sweep variable (width INTEGER, eta REAL, activation TEXT): {@link SweepColumns}
  *   experiment(name, spec, started_at, version)
+ *   provenance(invocation, command, started_at, finished_at, elapsed_seconds, overparam, git_commit, git_dirty, cpu, cores,
+ *              memory_bytes, blas, java, os)     one row per run (and --resume) of the experiment: who computed the results, where
  * </pre>
  * Crash safety: a cell's row says {@code running} until one transaction writes all its metrics and marks it
  * done (or diverged); a kill at any moment leaves either a finished cell or one that is visibly unfinished, which
@@ -75,6 +78,9 @@ public final class Store implements AutoCloseable {
                 s.execute("CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics(run_id, name, step)");
                 s.execute("CREATE TABLE IF NOT EXISTS run_values(run_id INTEGER NOT NULL REFERENCES runs(run_id), name TEXT NOT NULL, value REAL)");
                 s.execute("CREATE TABLE IF NOT EXISTS checks(experiment TEXT NOT NULL, name TEXT NOT NULL, verdict TEXT NOT NULL, measured TEXT, expected TEXT)");
+                s.execute("CREATE TABLE IF NOT EXISTS provenance(invocation INTEGER PRIMARY KEY AUTOINCREMENT, command TEXT, started_at TEXT NOT NULL,"
+                        + " finished_at TEXT, elapsed_seconds REAL, overparam TEXT, git_commit TEXT, git_dirty TEXT, cpu TEXT, cores INTEGER,"
+                        + " memory_bytes INTEGER, blas TEXT, java TEXT, os TEXT)");
                 addCheckNumbers(s);
             } catch (SQLException | RuntimeException e) {
                 c.close();
@@ -153,6 +159,49 @@ public final class Store implements AutoCloseable {
 
     public synchronized void recordExperiment(String name, String spec, String version) {
         update("INSERT INTO experiment(name, spec, started_at, version) VALUES (?, ?, ?, ?)", name, spec, Instant.now().toString(), version);
+    }
+
+    /** An invocation that computes results (run, run --resume) begins: its provenance row, whose id {@link #finishProvenance} takes. */
+    public synchronized long recordProvenance(Provenance p) {
+        try (PreparedStatement st = db.prepareStatement("INSERT INTO provenance(command, started_at, overparam, git_commit, git_dirty, cpu, cores,"
+                + " memory_bytes, blas, java, os) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            Provenance.Machine m = p.machine();
+            Object[] values = {p.command(), p.startedAt().toString(), p.version(), p.gitCommit(), p.gitDirty(), m.cpu(), m.cores(), m.memoryBytes(),
+                    m.blas(), m.java(), m.os()};
+            for (int i = 0; i < values.length; i++) st.setObject(i + 1, values[i]);
+            st.executeUpdate();
+            try (ResultSet k = st.getGeneratedKeys()) { k.next(); return k.getLong(1); }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** The invocation ended (its cells ran and the report is written): when, and how long it took. */
+    public synchronized void finishProvenance(long invocation, Provenance p, Instant finishedAt) {
+        update("UPDATE provenance SET finished_at = ?, elapsed_seconds = ? WHERE invocation = ?", finishedAt.toString(),
+                java.time.Duration.between(p.startedAt(), finishedAt).toNanos() / 1e9, invocation);
+    }
+
+    /** One row of the provenance table, for the report's header. */
+    public record Invocation(String command, String startedAt, Double elapsedSeconds, String version, String gitCommit, String gitDirty,
+                             String machine) {}
+
+    /** The invocations that computed the results, oldest first. */
+    public synchronized List<Invocation> invocations() {
+        List<Invocation> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT command, started_at, elapsed_seconds, overparam, git_commit,"
+                + " git_dirty, cpu, cores, memory_bytes, blas, java, os FROM provenance ORDER BY invocation")) {
+            while (r.next()) {
+                Provenance.Machine m = new Provenance.Machine(r.getString("cpu"), r.getInt("cores"), r.getLong("memory_bytes"), r.getString("blas"),
+                        r.getString("java"), r.getString("os"));
+                double elapsed = r.getDouble("elapsed_seconds");
+                out.add(new Invocation(r.getString("command"), r.getString("started_at"), r.wasNull() ? null : elapsed, r.getString("overparam"),
+                        r.getString("git_commit"), r.getString("git_dirty"), m.describe()));
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
     }
 
     /** Cells already finished (done or diverged): their keys. */

@@ -90,7 +90,7 @@ class ResourceGuardsTest {
         TrainRun.execute(run("again"), TrainingListener.NONE);
         assertFalse(Files.exists(debris), "a new run deletes the debris first");
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(List.of("metrics.jsonl", "summary.json", "weights_final.npz"), files.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(List.of("config.json", "metrics.jsonl", "reproduce.sh", "summary.json", "weights_final.npz", "weights_init.npz"), files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         // the folder of a finished run is still refused
         BadInputException e = assertThrows(BadInputException.class, () -> TrainRun.execute(run("again"), TrainingListener.NONE));
