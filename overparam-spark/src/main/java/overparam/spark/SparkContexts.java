@@ -33,7 +33,8 @@ final class SparkContexts {
         long deadline = System.nanoTime() + (long) (wait * 1e9);
         SparkContext sc;
         try {
-            sc = start(conf, master, wait, deadline);
+            // a local master has nothing to wait for: its start is only slow on a loaded machine, which is no reason to refuse
+            sc = SparkMaster.localCores(master) > 0 ? new SparkContext(conf) : start(conf, master, wait, deadline);
             sc.setLogLevel(System.getProperty("overparam.spark.log", "WARN"));
         } catch (BadInputException e) {
             throw e;
@@ -48,7 +49,7 @@ final class SparkContexts {
     }
 
     /**
-     * The context, made on a thread of its own: on a standalone master Spark's constructor waits for the master to register
+     * A cluster's context, made on a thread of its own: on a standalone master Spark's constructor waits for the master to register
      * the application, up to a minute (3 tries of 20 s, fixed in StandaloneAppClient), and a port that accepts connections
      * without being a master would hold the run that long. Past the deadline the run is refused; the abandoned constructor
      * ends on its own when Spark gives up (its thread is a daemon, so it never keeps the process alive).
