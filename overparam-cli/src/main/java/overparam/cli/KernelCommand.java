@@ -8,10 +8,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import overparam.core.BadInputException;
 import overparam.core.linalg.Memory;
 import overparam.lab.plan.KernelPlan;
 import overparam.lab.run.KernelPredictionRun;
 import overparam.lab.run.KernelRun;
+import overparam.lab.run.TileExecutor;
 
 @Command(name = "kernel", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         defaultValueProvider = KernelCommand.Defaults.class,
@@ -38,7 +40,10 @@ import overparam.lab.run.KernelRun;
             "output. Memory: about eight (n + n*)^2 doubles in memory. Larger sets (fc and",
             "two-layer networks, closed-form activations) are made in tiles held on disk and",
             "solved by a tiled Cholesky factorization within --memory; a killed run resumes from",
-            "its finished tiles when the same command is given again.",
+            "its finished tiles when the same command is given again. With --executor spark",
+            "(--master URL, default local[*]; ./overparam builds the Spark module on first use)",
+            "the tiles are computed as Apache Spark tasks and written here, the same files;",
+            "e.g. add --executor spark --master 'local[2]' to the tiled example below.",
             ""},
         footer = {"", "Exit codes: 0 done, 2 bad input, 3 internal error.",
             "",
@@ -88,6 +93,7 @@ final class KernelCommand implements Callable<Integer> {
     String out;
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
+    @Mixin ExecutorOptions executor;
     @Mixin MachineOptions machine;
 
     /** The shared defaults, except that the prediction's --steps and --eta have none (absent: converged). */
@@ -102,8 +108,12 @@ final class KernelCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() {
+        TileExecutor.Factory tiles = TileExecutor.choose(executor.name, executor.master);   // refused before anything is read or run
         KernelPlan plan = KernelPlan.parse(TrainCommand.fromOptions(spec), kind, layer, new KernelPlan.PredictionOptions(predict, ridge, steps, eta, memory, tileSize));
-        if (plan.predicts()) return predict(plan);
+        if (!plan.predicts() && executor.elsewhere())
+            throw new BadInputException("--executor " + executor.name + ": computes the tiles of kernel --predict only; a kernel alone is made in one piece in this "
+                    + "process. Add --predict with a test set (and --memory or --tile-size for tiles), or drop --executor.");
+        if (plan.predicts()) return predict(plan, tiles);
         KernelRun.Result r = KernelRun.execute(plan);
         var o = spec.commandLine().getOut();
         o.printf("%s on n = %d points (d = %d): %.2f s%n", r.description(), r.n(), r.d(), r.seconds());
@@ -117,10 +127,10 @@ final class KernelCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int predict(KernelPlan plan) {
+    private int predict(KernelPlan plan, TileExecutor.Factory tiles) {
         KernelPredictionRun.Result r;
         try (KernelProgress progress = new KernelProgress(quiet)) {
-            r = KernelPredictionRun.execute(plan, progress);
+            r = KernelPredictionRun.execute(plan, progress, tiles);
         }
         var o = spec.commandLine().getOut();
         o.printf("%s: n = %d training, n* = %d test points (d = %d, %d output%s): %.2f s%n", r.description(), r.n(), r.nTest(), r.d(), r.outputs(),

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -56,14 +57,10 @@ final class RunCommand implements Callable<Integer> {
     boolean quiet;
     @Option(names = "--debug", description = "Stack traces with errors.")
     boolean debug;
-    @Option(names = "--executor", paramLabel = "NAME", description = "Where the cells run: local (this process) or spark (Apache Spark tasks). Default: local.")
-    String executor;
-    @Option(names = "--master", paramLabel = "URL", description = "The Spark master of --executor spark: local[N], local[*] or spark://HOST:PORT. "
-            + "Default: spark-submit's master if it launched this, else local[*].")
-    String master;
+    @Mixin ExecutorOptions executor;
 
     @Override public Integer call() throws Exception {
-        CellExecutor.Factory executors = CellExecutor.choose(executor, master);          // refused before anything is read or run
+        CellExecutor.Factory executors = CellExecutor.choose(executor.name, executor.master);          // refused before anything is read or run
         Path file = Path.of(experiment);
         boolean isFile = experiment.endsWith(".yaml") || experiment.endsWith(".yml") || Files.isRegularFile(file);
         if (isFile && !Files.isRegularFile(file))

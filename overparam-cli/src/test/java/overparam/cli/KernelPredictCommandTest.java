@@ -195,4 +195,37 @@ class KernelPredictCommandTest {
         assertEquals(0, CliRun.of(args("--data", x.toString(), "--labels", y.toString(), "--test-data", test.toString(), "--ridge", "1e-6",
                 "--out", out.toString())).exit());
     }
+    /**
+     * kernel --executor and --master, the options run shares (one mixin): --executor local is this process, the same files;
+     * without the Spark module (this build) --executor spark says how to get it; --master needs --executor spark; an
+     * unknown name lists the choices. Each refusal one line, exit 2, nothing written.
+     */
+    @Test
+    void executorOptionsAreCheckedBeforeAnythingRuns() throws IOException {
+        List<Path> f = files();
+        String[] data = {"kernel", "--arch", "fc", "--depth", "2", "--activation", "relu",     // tiles need a closed-form activation
+            "--data", f.get(0).toString(), "--labels", f.get(1).toString(), "--test-data", f.get(2).toString(), "--ridge", "1e-9"};
+        Path a = tmp.resolve("a"), b = tmp.resolve("b"), refused = tmp.resolve("refused");
+        assertEquals(0, CliRun.of(concat(data, "--memory", "1G", "--tile-size", "5", "--quiet", "--out", a.toString())).exit());
+        CliRun local = CliRun.of(concat(data, "--memory", "1G", "--tile-size", "5", "--quiet", "--executor", "local", "--out", b.toString()));
+        assertEquals(0, local.exit(), local.err());
+        assertArrayEquals(Files.readAllBytes(a.resolve("predictions_ntk.npy")), Files.readAllBytes(b.resolve("predictions_ntk.npy")));
+        String[][] cases = {
+            {"--executor", "spark", "kernel: --executor spark: the Spark executor is not built here (it is the optional module overparam-spark)"},
+            {"--master", "local[2]", "kernel: --master local[2]: applies only to --executor spark"},
+            {"--executor", "dask", "kernel: --executor dask: unknown executor; expected one of local, spark."}};
+        for (String[] c : cases) {
+            CliRun r = CliRun.of(concat(data, c[0], c[1], "--out", refused.toString()));
+            assertEquals(2, r.exit(), r.err());
+            assertEquals(1, r.errorLines(), r.err());
+            assertTrue(r.err().startsWith(c[2]), r.err());
+        }
+        assertFalse(Files.exists(refused), "nothing written");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        List<String> c = new ArrayList<>(List.of(a));
+        c.addAll(List.of(b));
+        return c.toArray(String[]::new);
+    }
 }

@@ -137,12 +137,12 @@ class SparkExecutorTest {
             accept.setDaemon(true);
             accept.start();
             String master = "spark://127.0.0.1:" + fake.getLocalPort();
-            System.setProperty(SparkCellExecutor.EXECUTOR_WAIT, "2");
+            System.setProperty(SparkContexts.EXECUTOR_WAIT, "2");
             String[] r;
             try {
                 r = cli("run", file.toString(), "--out", out.toString(), "--executor", "spark", "--master", master, "--quiet");
             } finally {
-                System.clearProperty(SparkCellExecutor.EXECUTOR_WAIT);
+                System.clearProperty(SparkContexts.EXECUTOR_WAIT);
             }
             assertEquals("2", r[0], r[1]);
             List<String> lines = r[1].lines().filter(l -> !l.isBlank() && !l.matches("^\\d\\d/\\d\\d/\\d\\d .*")).toList();   // Spark's own log lines aside

@@ -45,7 +45,12 @@ public final class TileStore implements AutoCloseable {
 
     /** Whether the tile exists, in memory or as a finished file. */
     public boolean has(String name) {
-        return resident.containsKey(name) || Files.isRegularFile(file(name));
+        return resident.containsKey(name) || hasFile(dir, name);
+    }
+
+    /** Whether folder dir holds the finished file of the tile (without making a store, which creates the folder). */
+    public static boolean hasFile(Path dir, String name) {
+        return Files.isRegularFile(file(dir, name));
     }
 
     /**
@@ -105,7 +110,9 @@ public final class TileStore implements AutoCloseable {
 
     private static long bytes(Matrix m) { return bytes(m.rows(), m.cols()); }
 
-    private Path file(String name) { return dir.resolve(name + ".tile"); }
+    private Path file(String name) { return file(dir, name); }
+
+    private static Path file(Path dir, String name) { return dir.resolve(name + ".tile"); }
 
     /** The tile's doubles into a new file, in one piece. */
     public static void write(Path file, Matrix tile) {

@@ -24,18 +24,36 @@ import overparam.core.linalg.Matrix;
  * {@link ClosedForm}; a Mehler series activation's maps are matrix-wide ({@link overparam.core.kernel.MehlerMaps}).
  */
 public final class TiledKernels {
+    private final Recipe recipe;
     private final ClosedForm form;
     private final double[] q;               // q[h], h = 1..H
     private final boolean[] trainedHidden;  // [h], h = 1..H
     private final boolean outputTrained;
     private final int depth;
 
-    private TiledKernels(ClosedForm form, double[] q, boolean[] trainedHidden, boolean outputTrained, int depth) {
-        this.form = form;
-        this.q = q;
-        this.trainedHidden = trainedHidden;
-        this.outputTrained = outputTrained;
-        this.depth = depth;
+    /**
+     * Everything the maps are made of, as plain values that serialize: a process without the network's spec (a Spark
+     * executor computing tiles) makes the same maps from it, to the same bits. activation is a {@link ClosedForm}
+     * activation's name, leakySlope leaky-relu's slope (0 for the others); q[h] and trainedHidden[h] for h = 1..H
+     * (index 0 unused).
+     */
+    public record Recipe(String activation, double leakySlope, double[] q, boolean[] trainedHidden, boolean outputTrained)
+            implements java.io.Serializable {
+        public int depth() { return q.length - 1; }
+    }
+
+    private TiledKernels(Recipe recipe) {
+        Activation a = Activation.parse(recipe.activation(), recipe.leakySlope());
+        if (!(a instanceof ClosedForm f))
+            throw new IllegalArgumentException("the " + a.name() + " activation has no closed-form Gaussian maps; tiles need one");
+        if (recipe.trainedHidden().length != recipe.q().length)
+            throw new IllegalArgumentException("recipe of depth " + recipe.depth() + " with " + (recipe.trainedHidden().length - 1) + " trained flags");
+        this.recipe = recipe;
+        this.form = f;
+        this.q = recipe.q().clone();
+        this.trainedHidden = recipe.trainedHidden().clone();
+        this.outputTrained = recipe.outputTrained();
+        this.depth = recipe.depth();
     }
 
     /** Why the network's kernels cannot be made tile by tile; empty when they can. */
@@ -60,8 +78,17 @@ public final class TiledKernels {
             q[h] = spec.widthFreeScale(h);
             t[h] = trained.contains(h);
         }
-        return new TiledKernels((ClosedForm) spec.activation(), q, t, trained.contains(depth + 1), depth);
+        double slope = spec.activation() instanceof Activation.LeakyRelu l ? l.slope() : 0;
+        return new TiledKernels(new Recipe(spec.activation().name(), slope, q, t, trained.contains(depth + 1)));
     }
+
+    /** The maps a {@link #recipe()} describes. */
+    public static TiledKernels of(Recipe recipe) {
+        return new TiledKernels(recipe);
+    }
+
+    /** What these maps are made of, to make them again elsewhere ({@link #of(Recipe)}). */
+    public Recipe recipe() { return recipe; }
 
     /** Each sample's variance K^(h)_ii for h = 0..H (row h): ||x_i||^2, then K'_ii = q E[sigma(u)^2], u ~ N(0, K_ii). */
     public double[][] variances(Matrix x) {

@@ -71,6 +71,41 @@ class TiledKernelsTest {
         }
     }
 
+    /**
+     * What a Spark executor does: the maps' recipe through Java serialization (the bytes a task carries), made again, gives
+     * every tile to the same bits, for each closed-form activation (leaky-relu's slope included) and a partly trained network.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"relu", "leaky-relu", "erf", "identity", "quadratic"})
+    void theRecipeThroughSerializationMakesTheSameTiles(String activation) throws Exception {
+        NetworkSpec spec = Fixtures.spec(Arch.FC, activation, 5, 64, 3);
+        if (spec.activation() instanceof Activation.LeakyRelu l) assertTrue(l.slope() > 0, "a slope to carry: " + l.slope());
+        BitSet b = new BitSet();
+        b.set(2);
+        b.set(4);
+        TiledKernels original = TiledKernels.of(spec, new TrainedLayers(b));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(original.recipe());
+        }
+        TiledKernels.Recipe back;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (TiledKernels.Recipe) in.readObject();
+        }
+        TiledKernels remade = TiledKernels.of(back);
+        try (Matrix x = inputs(9, 8); Matrix g = Matrix.zeros(9, 9); Matrix a = Matrix.zeros(9, 9); Matrix ka = Matrix.zeros(9, 9);
+             Matrix c = Matrix.zeros(9, 9); Matrix kc = Matrix.zeros(9, 9)) {
+            double[][] v = original.variances(x);
+            assertEquals(java.util.Arrays.deepToString(v), java.util.Arrays.deepToString(remade.variances(x)));
+            original.tile(x, v, 0, x, v, 0, g, a, ka);
+            remade.tile(x, v, 0, x, v, 0, g, c, kc);
+            for (int i = 0; i < 81; i++) {
+                assertEquals(Double.doubleToRawLongBits(a.get(i)), Double.doubleToRawLongBits(c.get(i)), activation + " Theta entry " + i);
+                assertEquals(Double.doubleToRawLongBits(ka.get(i)), Double.doubleToRawLongBits(kc.get(i)), activation + " NNGP entry " + i);
+            }
+        }
+    }
+
     @Test
     void bothExpectationsTogetherAreTheSameBitsAsApart() {
         java.util.Random r = new java.util.Random(7);

@@ -83,6 +83,14 @@ public final class KernelPredictionRun {
      * tile by tile with the kernels on disk ({@link TiledPrediction}).
      */
     public static Result execute(KernelPlan plan, Progress progress) {
+        return execute(plan, progress, TileExecutor.Factory.IN_PROCESS);
+    }
+
+    /**
+     * As {@link #execute(KernelPlan, Progress)}, with the kernel tiles computed by {@code tiles} (kernel --executor). Only
+     * the tiled path has tiles: an executor other than this process is refused when the kernels are made in one piece.
+     */
+    public static Result execute(KernelPlan plan, Progress progress, TileExecutor.Factory tiles) {
         KernelPlan.Prediction p = plan.prediction();
         Linalg.setThreads(plan.threads());
         NetworkPlan network = plan.network();
@@ -100,6 +108,9 @@ public final class KernelPredictionRun {
             String description = "Theta and NNGP of " + spec.arch() + " depth " + network.depth() + " " + spec.activation().name()
                     + (spec.isResidual(2) ? " c_res " + network.cRes() : "") + (spec.isConvolutional() ? ", " + spec.patches().describe() : "");
             boolean tiled = p.tilesAsked() || !MemoryCheck.kernelFits(train.n() + test.n(), spec.pixels());
+            if (!tiled && !tiles.inProcess())
+                throw new BadInputException("--executor " + tiles.name() + ": computes kernel tiles, but the kernels of " + samples + " fit in memory and are made "
+                        + "in one piece in this process; add --memory LIMIT or --tile-size B to make them in tiles, or drop --executor.");
             if (tiled) {
                 String reason = TiledKernels.unsupported(spec).orElse(null);
                 if (reason != null)
@@ -116,7 +127,7 @@ public final class KernelPredictionRun {
                     throw new BadInputException("--test-labels " + plan.data().test().labels() + ": " + yTest.cols() + " values per sample, the training labels "
                             + y.cols() + "; give test labels of the training labels' shape.");
                 Matrix classIndices = classes ? test.y() : null;
-                if (tiled) return tiled(plan, data, spec, description, y, yTest, classIndices, progress);
+                if (tiled) return tiled(plan, data, spec, description, y, yTest, classIndices, progress, tiles);
                 return inMemory(plan, data, spec, description, y, yTest, classIndices, samples);
             }
         }
@@ -144,7 +155,7 @@ public final class KernelPredictionRun {
 
     /** The tiled path: the same targets, scores and outputs but the cross kernels (n* x n, not kept: the tiles are deleted). */
     private static Result tiled(KernelPlan plan, RunData data, NetworkSpec spec, String description, Matrix y, Matrix yTest, Matrix classIndices,
-                                Progress progress) {
+                                Progress progress, TileExecutor.Factory tiles) {
         KernelPlan.Prediction p = plan.prediction();
         Dataset train = data.train(), test = data.test();
         int tile = p.tile() != null ? p.tile() : TiledPrediction.defaultTile(train.n());
@@ -152,7 +163,7 @@ public final class KernelPredictionRun {
         long t0 = System.nanoTime();
         TrainedLayers trained = plan.network().trained().of(spec);
         String job = description + ", trained " + trained.names(spec) + ", train " + train.source() + ", test " + test.source();
-        try (TiledPrediction.Solved s = TiledPrediction.solve(spec, trained, train.x(), test.x(), y, p.ridge(), tile, memory, plan.out(), job, progress)) {
+        try (TiledPrediction.Solved s = TiledPrediction.solve(spec, trained, train.x(), test.x(), y, p.ridge(), tile, memory, plan.out(), job, progress, tiles)) {
             double seconds = (System.nanoTime() - t0) / 1e9;
             Scores sNtk = Scores.of(s.ntk(), yTest, classIndices), sNngp = Scores.of(s.nngp(), yTest, classIndices);
             Result r = new Result(description, train.n(), test.n(), train.d(), y.cols(), s.residualNtk(), s.residualNngp(), sNtk.loss, sNngp.loss,

@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -48,16 +50,18 @@ final class TiledPrediction {
 
     private final NetworkSpec spec;
     private final TiledKernels maps;
+    private final TileExecutor.Factory executors;
     private final Matrix x, xTest;
     private final TiledCholesky.Grid grid, testGrid;
     private final long memory;
     private final Path dir;
     private final KernelPredictionRun.Progress progress;
-    private double[][] trainVariances;        // each training sample's variance after every layer: the columns of every tile
 
-    private TiledPrediction(NetworkSpec spec, TrainedLayers trained, Matrix x, Matrix xTest, int tile, long memory, Path dir, KernelPredictionRun.Progress progress) {
+    private TiledPrediction(NetworkSpec spec, TrainedLayers trained, Matrix x, Matrix xTest, int tile, long memory, Path dir, KernelPredictionRun.Progress progress,
+                            TileExecutor.Factory executors) {
         this.spec = spec;
         this.maps = TiledKernels.of(spec, trained);
+        this.executors = executors;
         this.x = x;
         this.xTest = xTest;
         this.grid = new TiledCholesky.Grid(x.rows(), tile);
@@ -93,11 +97,12 @@ final class TiledPrediction {
 
     /**
      * Solves for both kernels. targets: n x k. Refuses (bad input) a memory limit too small for the fixed part, a disk
-     * without room for the tiles, and an out folder holding another job's tiles.
+     * without room for the tiles, and an out folder holding another job's tiles. The missing kernel tiles are computed by the
+     * executor {@code executors} opens (only when tiles are missing), and written here.
      */
     static Solved solve(NetworkSpec spec, TrainedLayers trained, Matrix x, Matrix xTest, Matrix targets, double ridge, int tile, long memory,
-                        Path out, String job, KernelPredictionRun.Progress progress) {
-        TiledPrediction p = new TiledPrediction(spec, trained, x, xTest, tile, memory, out.resolve("tiles"), progress);
+                        Path out, String job, KernelPredictionRun.Progress progress, TileExecutor.Factory executors) {
+        TiledPrediction p = new TiledPrediction(spec, trained, x, xTest, tile, memory, out.resolve("tiles"), progress, executors);
         return p.run(targets, ridge, job);
     }
 
@@ -109,15 +114,15 @@ final class TiledPrediction {
         long budget = memory - fixed;
         long lBytes = factorBytes(grid);
         requireDisk(Math.max(0, lBytes - budget));                 // before anything is written
-        requireJob(job);
+        String jobText = jobText(job);
+        requireSameJob(jobText);
         double entries = (double) grid.n() * (grid.n() + grid.tile()) / 2 + (double) testGrid.n() * grid.n();
         double total = entries * spec.depth() * ENTRY_WORK + 2 * TiledCholesky.flops(grid.n()) + (double) grid.n() * grid.n() * testGrid.n();   // and the variance's forward solves
         progress.start(total, "kernel tiles, factorizations and solves of n = " + grid.n() + ", n* = " + testGrid.n());
         long t0 = System.nanoTime();
-        trainVariances = maps.variances(x);
-        double[][] vt = maps.variances(xTest);
+        double[][] v = maps.variances(x), vt = maps.variances(xTest);
         double[][] testDiagonal = maps.diagonal(vt);
-        long[] counts = computeTiles(trainVariances, vt);
+        long[] counts = computeTiles(new TileInputs(maps.recipe(), x, xTest, v, vt), jobText);
         long t1 = System.nanoTime();
         try (TileStore store = new TileStore(dir, budget)) {
             Matrix ntk = null, nngp = null;
@@ -141,41 +146,49 @@ final class TiledPrediction {
         }
     }
 
-    /** Every kernel tile not yet on disk: the lower triangle of the training kernels, then the cross kernels. Returns {resumed, computed}. */
-    private long[] computeTiles(double[][] v, double[][] vt) {
-        long resumed = 0, computed = 0;
-        int b = grid.tile();
-        try (TileStore files = new TileStore(dir, 0); Matrix g = Matrix.zeros(b, b); Matrix ntk = Matrix.zeros(b, b); Matrix nngp = Matrix.zeros(b, b)) {
-            for (int i = 0; i < grid.count(); i++) {
-                for (int j = 0; j <= i; j++) {
-                    double work = (double) grid.size(i) * grid.size(j) * spec.depth() * ENTRY_WORK;
-                    if (tile(files, "", i, j, x, v, grid, g, ntk, nngp)) computed++;
-                    else resumed++;
-                    progress.advance(work, "kernel tiles");
-                }
-            }
-            for (int c = 0; c < testGrid.count(); c++) {
-                for (int i = 0; i < grid.count(); i++) {
-                    double work = (double) testGrid.size(c) * grid.size(i) * spec.depth() * ENTRY_WORK;
-                    if (tile(files, "x", c, i, xTest, vt, testGrid, g, ntk, nngp)) computed++;
-                    else resumed++;
-                    progress.advance(work, "cross-kernel tiles");
-                }
+    /**
+     * Every kernel tile not yet on disk (the lower triangle of the training kernels, then the cross kernels), computed by
+     * the chosen executor and written here as each arrives; the executor is opened, and job.txt written, only when tiles
+     * are missing, so a refused Spark master leaves nothing behind. Returns {resumed, computed}.
+     */
+    private long[] computeTiles(TileInputs inputs, String jobText) {
+        List<KernelTile> missing = new ArrayList<>();
+        long resumed = 0;
+        for (KernelTile t : allTiles()) {
+            if (TileStore.hasFile(dir, t.ntkName()) && TileStore.hasFile(dir, t.nngpName())) {
+                resumed++;
+                progress.advance(work(t), phase(t));
+            } else {
+                missing.add(t);
             }
         }
-        return new long[] {resumed, computed};
+        if (missing.isEmpty()) return new long[] {resumed, 0};
+        try (TileExecutor executor = executors.open(); TileStore files = new TileStore(writeJob(jobText), 0)) {
+            executor.computeAll(inputs, missing, (t, ntk, nngp) -> {
+                files.put(t.ntkName(), ntk, TileStore.Residency.DISK);
+                files.put(t.nngpName(), nngp, TileStore.Residency.DISK);
+                progress.advance(work(t), phase(t));
+            });
+        }
+        return new long[] {resumed, missing.size()};
     }
 
-    /** Tile (r, c) of both kernels (rows from xRows on rowGrid, columns from the training inputs) unless both files exist. */
-    private boolean tile(TileStore files, String kind, int r, int c, Matrix xRows, double[][] vRows, TiledCholesky.Grid rowGrid, Matrix g, Matrix ntk, Matrix nngp) {
-        String ntkName = name("ntk" + kind, r, c), nngpName = name("nngp" + kind, r, c);
-        if (files.has(ntkName) && files.has(nngpName)) return false;
-        int rows = rowGrid.size(r), cols = grid.size(c);
-        Matrix gv = g.leading(rows, cols), tv = ntk.leading(rows, cols), kv = nngp.leading(rows, cols);
-        maps.tile(xRows, vRows, rowGrid.start(r), x, trainVariances, grid.start(c), gv, tv, kv);
-        files.put(ntkName, tv, TileStore.Residency.DISK);
-        files.put(nngpName, kv, TileStore.Residency.DISK);
-        return true;
+    /** The job's kernel tiles in the order the in-process executor computes them: training rows by rows, then cross rows. */
+    private List<KernelTile> allTiles() {
+        List<KernelTile> tiles = new ArrayList<>();
+        for (int i = 0; i < grid.count(); i++)
+            for (int j = 0; j <= i; j++) tiles.add(new KernelTile(false, i, j, grid.start(i), grid.size(i), grid.start(j), grid.size(j)));
+        for (int c = 0; c < testGrid.count(); c++)
+            for (int i = 0; i < grid.count(); i++) tiles.add(new KernelTile(true, c, i, testGrid.start(c), testGrid.size(c), grid.start(i), grid.size(i)));
+        return tiles;
+    }
+
+    private double work(KernelTile t) {
+        return (double) t.rows() * t.cols() * spec.depth() * ENTRY_WORK;
+    }
+
+    private static String phase(KernelTile t) {
+        return t.cross() ? "cross-kernel tiles" : "kernel tiles";
     }
 
     /**
@@ -261,26 +274,38 @@ final class TiledPrediction {
     }
 
     private static String name(String kind, int i, int j) {
-        return kind + "-" + i + "-" + j;
+        return KernelTile.name(kind, i, j);
     }
 
     /**
-     * The job the tiles belong to (network, inputs' checksum, grid), in tiles/job.txt: a folder holding another job's
-     * tiles is refused, never mixed in.
+     * The job the tiles belong to (network, inputs' checksum, grid), as tiles/job.txt holds it: a folder holding another
+     * job's tiles is refused, never mixed in.
      */
-    private void requireJob(String job) {
-        String text = job + "\nn " + grid.n() + ", n* " + testGrid.n() + ", tile " + grid.tile() + ", inputs crc32 " + checksum(x) + " " + checksum(xTest) + "\n";
+    private String jobText(String job) {
+        return job + "\nn " + grid.n() + ", n* " + testGrid.n() + ", tile " + grid.tile() + ", inputs crc32 " + checksum(x) + " " + checksum(xTest) + "\n";
+    }
+
+    /** Refuses a tiles folder whose job.txt names another job (reads only: nothing is written here). */
+    private void requireSameJob(String text) {
+        Path file = dir.resolve("job.txt");
+        if (!Files.isRegularFile(file)) return;
+        try {
+            String found = Files.readString(file);
+            if (!found.equals(text))
+                throw new BadInputException("--out " + dir.getParent() + ": holds the kernel tiles of another job (" + found.lines().findFirst().orElse("")
+                        + ", " + found.lines().skip(1).findFirst().orElse("") + "); choose a new folder, or delete it to start again.");
+        } catch (IOException e) {
+            throw new BadInputException("--out " + dir.getParent() + ": cannot read " + file + " (" + e.getMessage() + "). Choose another folder.");
+        }
+    }
+
+    /** The tiles folder with its job.txt (written once, before the first tile). */
+    private Path writeJob(String text) {
         Path file = dir.resolve("job.txt");
         try {
-            if (Files.isRegularFile(file)) {
-                String found = Files.readString(file);
-                if (!found.equals(text))
-                    throw new BadInputException("--out " + dir.getParent() + ": holds the kernel tiles of another job (" + found.lines().findFirst().orElse("")
-                            + ", " + found.lines().skip(1).findFirst().orElse("") + "); choose a new folder, or delete it to start again.");
-                return;
-            }
             Files.createDirectories(dir);
-            AtomicFile.writeString(file, text);
+            if (!Files.isRegularFile(file)) AtomicFile.writeString(file, text);
+            return dir;
         } catch (IOException e) {
             throw new BadInputException("--out " + dir.getParent() + ": cannot write the tiles there (" + e.getMessage() + "). Choose another folder.");
         }
