@@ -29,7 +29,9 @@ public final class ReproduceScript {
 
     /** Writes dir/config.json and dir/reproduce.sh (executable), each atomically. */
     public static void write(Path dir, RunConfig resolved, DataManifest manifest) {
-        AtomicFile.writeString(dir.resolve(CONFIG), resolved.toJson().toPrettyString() + "\n");
+        // without out: where the run was written is no part of what it computes (summary.json records it), and a cell that
+        // ran in a Spark executor's scratch folder must leave the same config.json as one that ran in place
+        AtomicFile.writeString(dir.resolve(CONFIG), resolved.with("out", null).toJson().toPrettyString() + "\n");
         Path script = dir.resolve(SCRIPT);
         AtomicFile.writeString(script, text(resolved, manifest, launcher()));
         try {
