@@ -13,8 +13,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import overparam.lab.experiment.Cell;
 import overparam.lab.experiment.CellExecutor;
 import scala.jdk.javaapi.CollectionConverters;
-import scala.runtime.AbstractFunction0;
-import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 
 /**
@@ -52,7 +50,7 @@ final class SparkCellExecutor implements CellExecutor {
         BlockingQueue<CellReturn> arrived = new LinkedBlockingQueue<>();
         spark.setJobDescription("overparam: " + cells.size() + " cells");
         SimpleFutureAction<BoxedUnit> job = spark.sc().submitJob(spark.parallelize(tasks, tasks.size()).rdd(), new RunCellTask(),
-                CollectionConverters.asScala(partitions).toSeq(), new Arrive(arrived), new Unit());
+                CollectionConverters.asScala(partitions).toSeq(), new SparkJobResults.Arrive<>(arrived), new SparkJobResults.Unit());
         int remaining = cells.size();
         try {
             while (remaining > 0) {
@@ -86,21 +84,5 @@ final class SparkCellExecutor implements CellExecutor {
 
     @Override public void close() {
         spark.stop();
-    }
-
-    /** Spark's result handler (on its scheduler's thread): queues the result for the driver's thread, which stores it. */
-    private static final class Arrive extends AbstractFunction2<Object, CellReturn, BoxedUnit> {
-        private final BlockingQueue<CellReturn> queue;
-
-        Arrive(BlockingQueue<CellReturn> queue) { this.queue = queue; }
-
-        @Override public BoxedUnit apply(Object partition, CellReturn r) {
-            queue.add(r);
-            return BoxedUnit.UNIT;
-        }
-    }
-
-    private static final class Unit extends AbstractFunction0<BoxedUnit> {
-        @Override public BoxedUnit apply() { return BoxedUnit.UNIT; }
     }
 }

@@ -14,8 +14,6 @@ import overparam.lab.run.KernelTile;
 import overparam.lab.run.TileExecutor;
 import overparam.lab.run.TileInputs;
 import scala.jdk.javaapi.CollectionConverters;
-import scala.runtime.AbstractFunction0;
-import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 
 /**
@@ -54,7 +52,7 @@ final class SparkTileExecutor implements TileExecutor {
                 while (delivered < tiles.size()) {
                     for (; submitted < tiles.size() && submitted - delivered < window; submitted++) {
                         List<Object> partition = List.of(submitted);
-                        running.add(spark.sc().submitJob(rdd, task, CollectionConverters.asScala(partition).toSeq(), new Arrive(arrived), new Unit()));
+                        running.add(spark.sc().submitJob(rdd, task, CollectionConverters.asScala(partition).toSeq(), new SparkJobResults.Arrive<>(arrived), new SparkJobResults.Unit()));
                     }
                     TileResult r = arrived.poll(100, TimeUnit.MILLISECONDS);
                     if (r == null) {
@@ -94,21 +92,5 @@ final class SparkTileExecutor implements TileExecutor {
 
     @Override public void close() {
         spark.stop();
-    }
-
-    /** Spark's result handler (on its scheduler's thread): queues the tile for the driver's thread, which writes it. */
-    private static final class Arrive extends AbstractFunction2<Object, TileResult, BoxedUnit> {
-        private final BlockingQueue<TileResult> queue;
-
-        Arrive(BlockingQueue<TileResult> queue) { this.queue = queue; }
-
-        @Override public BoxedUnit apply(Object partition, TileResult r) {
-            queue.add(r);
-            return BoxedUnit.UNIT;
-        }
-    }
-
-    private static final class Unit extends AbstractFunction0<BoxedUnit> {
-        @Override public BoxedUnit apply() { return BoxedUnit.UNIT; }
     }
 }

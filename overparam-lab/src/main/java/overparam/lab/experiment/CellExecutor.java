@@ -3,6 +3,7 @@ package overparam.lab.experiment;
 import java.util.List;
 import java.util.ServiceLoader;
 import overparam.core.BadInputException;
+import overparam.lab.plan.ExecutorChoice;
 import overparam.core.nn.RunStatus;
 import overparam.core.nn.TrainingListener;
 
@@ -16,8 +17,8 @@ import overparam.core.nn.TrainingListener;
  */
 public interface CellExecutor extends AutoCloseable {
     /** The executor names run --executor takes; "local" is this process. */
-    String LOCAL = "local", SPARK = "spark";
-    List<String> NAMES = List.of(LOCAL, SPARK);
+    String LOCAL = ExecutorChoice.LOCAL, SPARK = ExecutorChoice.SPARK;
+    List<String> NAMES = ExecutorChoice.NAMES;
 
     /** What the experiment does around each cell, at the driver. Called from any thread; the implementation is thread-safe. */
     interface Cells {
@@ -66,20 +67,10 @@ public interface CellExecutor extends AutoCloseable {
      * classpath (it is built only by -Pspark; ./overparam builds it on first use).
      */
     static Factory choose(String name, String master) {
-        String n = name == null ? LOCAL : name;
-        if (!NAMES.contains(n))
-            throw new BadInputException("--executor " + name + ": unknown executor; expected one of " + String.join(", ", NAMES) + ".");
-        if (n.equals(LOCAL)) {
-            if (master != null)
-                throw new BadInputException("--master " + master + ": applies only to --executor spark (cells run in this process otherwise). "
-                        + "Add --executor spark, or drop --master.");
-            return InProcessExecutor::new;
-        }
-        if (master != null && master.isBlank())
-            throw new BadInputException("--master: empty. Give a Spark master URL, e.g. --master local[2] or --master spark://HOST:7077.");
+        ExecutorChoice c = ExecutorChoice.parse(name, master, "cells run in this process otherwise");
+        if (c.local()) return InProcessExecutor::new;
         for (Provider p : ServiceLoader.load(Provider.class))
-            if (p.name().equals(n)) return threads -> p.open(master, threads);
-        throw new BadInputException("--executor " + n + ": the Spark executor is not built here (it is the optional module overparam-spark). "
-                + "Run through ./overparam, which builds it on first use, or build it with: mvn -Pspark package -DskipTests.");
+            if (p.name().equals(c.name())) return threads -> p.open(master, threads);
+        throw c.notBuilt();
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
 import overparam.core.BadInputException;
+import overparam.lab.plan.ExecutorChoice;
 import overparam.core.linalg.Matrix;
 
 /**
@@ -15,8 +16,8 @@ import overparam.core.linalg.Matrix;
  */
 public interface TileExecutor extends AutoCloseable {
     /** The executor names kernel --executor takes (those of run --executor); "local" is this process. */
-    String LOCAL = "local", SPARK = "spark";
-    List<String> NAMES = List.of(LOCAL, SPARK);
+    String LOCAL = ExecutorChoice.LOCAL, SPARK = ExecutorChoice.SPARK;
+    List<String> NAMES = ExecutorChoice.NAMES;
 
     /** What the driver does with a computed tile. */
     @FunctionalInterface
@@ -57,20 +58,10 @@ public interface TileExecutor extends AutoCloseable {
      * the classpath (it is built only by -Pspark; ./overparam builds it on first use).
      */
     static Factory choose(String name, String master) {
-        String n = name == null ? LOCAL : name;
-        if (!NAMES.contains(n))
-            throw new BadInputException("--executor " + name + ": unknown executor; expected one of " + String.join(", ", NAMES) + ".");
-        if (n.equals(LOCAL)) {
-            if (master != null)
-                throw new BadInputException("--master " + master + ": applies only to --executor spark (kernel tiles are computed in this process otherwise). "
-                        + "Add --executor spark, or drop --master.");
-            return Factory.IN_PROCESS;
-        }
-        if (master != null && master.isBlank())
-            throw new BadInputException("--master: empty. Give a Spark master URL, e.g. --master local[2] or --master spark://HOST:7077.");
+        ExecutorChoice c = ExecutorChoice.parse(name, master, "kernel tiles are computed in this process otherwise");
+        if (c.local()) return Factory.IN_PROCESS;
         for (Provider p : ServiceLoader.load(Provider.class))
-            if (p.name().equals(n)) return new Factory(n, () -> p.open(master));
-        throw new BadInputException("--executor " + n + ": the Spark executor is not built here (it is the optional module overparam-spark). "
-                + "Run through ./overparam, which builds it on first use, or build it with: mvn -Pspark package -DskipTests.");
+            if (p.name().equals(c.name())) return new Factory(c.name(), () -> p.open(master));
+        throw c.notBuilt();
     }
 }
