@@ -13,6 +13,7 @@ final class CellProgress implements TrainingListener {
     private final long startNanos = System.nanoTime();
     private volatile int step = -1;
     private volatile double loss = Double.NaN;
+    private volatile int kernelDone = -1, kernelTotal;
 
     CellProgress(String key, int steps) {
         this.key = key;
@@ -22,6 +23,11 @@ final class CellProgress implements TrainingListener {
     @Override public void onStep(int step, double loss) {
         this.loss = loss;
         this.step = step;
+    }
+
+    @Override public void onLimitKernel(int done, int total) {
+        kernelTotal = total;
+        kernelDone = done;
     }
 
     double seconds(long now) {
@@ -35,6 +41,9 @@ final class CellProgress implements TrainingListener {
     String line(long now) {
         int k = step;
         double t = seconds(now);
+        int kd = kernelDone;
+        if (k < 0 && kd >= 0 && kd < kernelTotal)
+            return String.format(Locale.ROOT, "%s: limit kernel %d/%d (%.0f s)", key, kd, kernelTotal, t);
         if (k < 0) return String.format(Locale.ROOT, "%s: setting up (%.0f s)", key, t);
         double rate = k / t;                   // onStep comes at steps 0..K: the loss before step k+1, after k steps made
         return String.format(Locale.ROOT, "%s: step %d/%d, loss %.3e, %.3g steps/s, about %s left", key, k, steps, loss, rate,

@@ -15,21 +15,60 @@ import overparam.core.nn.TrainingListener;
  * per second and the time left.
  */
 final class ProgressDisplay implements TrainingListener, AutoCloseable {
-    private final ProgressBar bar;
+    private final String task;
+    private final boolean terminal;
     private final PrintStream plain;
     private final int steps;
-    private long lastPlainLine;
+    private ProgressBar bar, kernelBar;          // made when their phase starts: one bar on the terminal at a time
+    private final java.util.function.LongSupplier clock;
+    private long lastPlainLine, kernelStart;
+    private boolean kernelShown;                 // off a terminal, a limit kernel is shown once it has taken 2 s
 
     ProgressDisplay(String task, int steps, boolean quiet) {
+        this(task, steps, quiet, System.console() != null && !quiet, System.err, System::nanoTime);
+    }
+
+    /** With the terminal decided, the plain stream and the clock given (tests). */
+    ProgressDisplay(String task, int steps, boolean quiet, boolean terminal, PrintStream err, java.util.function.LongSupplier clock) {
+        this.clock = clock;
+        this.task = task;
         this.steps = steps;
-        boolean terminal = System.console() != null && !quiet;
-        this.bar = terminal ? new ProgressBarBuilder().setTaskName(task).setInitialMax(steps + 1L)
-                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250).setUnit(" steps", 1).showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(System.err, 120)).build() : null;
-        this.plain = terminal || quiet ? null : System.err;
+        this.terminal = terminal;
+        this.plain = terminal || quiet ? null : err;
+    }
+
+    /**
+     * The limit kernel's own bar (layers, then the output layer with lambda_0), before training starts; off a terminal a
+     * plain line every 2 s once it has taken 2 s, and the time it took (a kernel of a second says nothing).
+     */
+    @Override public void onLimitKernel(int done, int total) {
+        long now = clock.getAsLong();
+        if (done == 0) {
+            kernelStart = now;
+            kernelShown = false;
+            if (terminal) kernelBar = new ProgressBarBuilder().setTaskName("limit kernel").setInitialMax(total)
+                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250).setUnit(" layers", 1)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err, 120)).build();
+        }
+        if (kernelBar != null) kernelBar.stepTo(done);
+        double seconds = (now - kernelStart) / 1e9;
+        if (plain != null && seconds >= 2 && (done == total ? kernelShown : now - lastPlainLine > Duration.ofSeconds(2).toNanos())) {
+            plain.printf(done == total ? "limit kernel: done (%4$.1f s)%n" : "limit kernel: %d/%d done, now %s (%.1f s)%n", done, total,
+                    done < total - 1 ? "layer " + (done + 1) + "'s map" : "the output layer and lambda_0", seconds);
+            lastPlainLine = now;
+            kernelShown = true;
+        }
+        if (done == total && kernelBar != null) {
+            kernelBar.close();
+            kernelBar = null;
+        }
     }
 
     @Override public void onStep(int step, double loss) {
+        if (terminal && bar == null)
+            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(steps + 1L)
+                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250).setUnit(" steps", 1).showSpeed()
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err, 120)).build();
         if (bar != null) bar.stepTo(step + 1L);
     }
 
@@ -38,7 +77,7 @@ final class ProgressDisplay implements TrainingListener, AutoCloseable {
         String message = String.format("loss %.3e  lambda_min(G) %s", r.number("loss"),
                 !Double.isNaN(floor) && !(min > floor) ? "below round-off (|.| < " + format(floor) + ")" : format(min));
         if (bar != null) bar.setExtraMessage(message);
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (plain != null && (now - lastPlainLine > Duration.ofSeconds(2).toNanos() || r.step() == steps || r.step() == 0)) {
             double seconds = r.number("elapsed_seconds"), rate = r.step() / seconds;       // elapsed since training began
             plain.printf("step %d/%d  %s  (%.1f s%s)%n", r.step(), steps, message, seconds,
@@ -52,6 +91,7 @@ final class ProgressDisplay implements TrainingListener, AutoCloseable {
     }
 
     @Override public void close() {
+        if (kernelBar != null) kernelBar.close();
         if (bar != null) bar.close();
     }
 }

@@ -65,4 +65,39 @@ class SweepProgressTest {
             assertEquals("", err.toString(StandardCharsets.UTF_8));
         }
     }
+
+    @Test void aCellComputingItsLimitKernelSaysWhichPart() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (SweepProgress p = new SweepProgress("tiny", false, false, new PrintStream(err, true, StandardCharsets.UTF_8))) {
+            TrainingListener cell = p.onCellProgress("n=60000", 10);
+            cell.onLimitKernel(0, 4);
+            cell.onLimitKernel(2, 4);
+            p.tick(System.nanoTime() + LATER);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("  n=60000: limit kernel 2/4 (20 s)"), err.toString(StandardCharsets.UTF_8));
+            err.reset();
+            cell.onLimitKernel(4, 4);
+            p.tick(System.nanoTime() + LATER);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("  n=60000: setting up (20 s)"), "kernel done, training not started yet");
+        }
+    }
+
+    @Test void trainShowsALongLimitKernelEveryTwoSecondsAndAShortOneNotAtAll() {
+        long[] now = {0};
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (ProgressDisplay d = new ProgressDisplay("train", 10, false, false, new PrintStream(err, true, StandardCharsets.UTF_8), () -> now[0])) {
+            d.onLimitKernel(0, 3);
+            now[0] = (long) 1e9;
+            d.onLimitKernel(1, 3);                     // 1 s in: not yet
+            now[0] = (long) 2.5e9;
+            d.onLimitKernel(2, 3);                     // 2.5 s in: shown
+            now[0] = (long) 3.0e9;
+            d.onLimitKernel(3, 3);                     // done, and it was shown: its time
+            now[0] = (long) 10e9;
+            d.onLimitKernel(0, 3);                     // a second, short kernel: nothing
+            now[0] = (long) 10.5e9;
+            d.onLimitKernel(3, 3);
+        }
+        assertEquals("limit kernel: 2/3 done, now the output layer and lambda_0 (2.5 s)\nlimit kernel: done (3.0 s)\n",
+                err.toString(StandardCharsets.UTF_8));
+    }
 }

@@ -40,13 +40,21 @@ public final class LimitKernel implements AutoCloseable {
     }
 
     public static LimitKernel of(NetworkSpec spec, Matrix x, TrainedLayers trained, boolean keepLayerGrams) {
+        return of(spec, x, trained, keepLayerGrams, h -> {});
+    }
+
+    /** As above, telling {@code layerDone} each hidden layer h = 1..H as its map is folded in (a progress display's steps). */
+    public static LimitKernel of(NetworkSpec spec, Matrix x, TrainedLayers trained, boolean keepLayerGrams, java.util.function.IntConsumer layerDone) {
         // callers ask spec.hasLimit() first (the lab words the refusal for its users); this is the guard behind it
         if (!spec.hasLimit()) throw new IllegalArgumentException(spec.arch() + " network: " + spec.noLimitReason().orElseThrow());
         if (x.cols() != spec.inputDim())
             throw new IllegalArgumentException("inputs have " + x.cols() + " columns, the network takes d = " + spec.inputDim());
         KernelState state = KernelState.ofInputs(x, spec.pixels(), trained, keepLayerGrams);
         // stax.serial: each hidden layer's kernel map in turn, the kinds the network's finite layers are built from
-        for (int h = 1; h <= spec.depth(); h++) state = spec.layerKind(h).limit().orElseThrow().apply(state, spec, h);
+        for (int h = 1; h <= spec.depth(); h++) {
+            state = spec.layerKind(h).limit().orElseThrow().apply(state, spec, h);
+            layerDone.accept(h);
+        }
         // the output layer a: du_i/da = x_i^(H), so G^(H+1) = X^(H) X^(H)^T -> the NNGP, with factor 1 below it
         return new LimitKernel(spec, state.readout(spec.depth() + 1));
     }

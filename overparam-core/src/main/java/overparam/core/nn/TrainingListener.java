@@ -9,4 +9,10 @@ public interface TrainingListener {
 
     /** After every observer has added to the record of a recorded step. */
     default void onRecord(StepRecord record) {}
+
+    /**
+     * Before training, while the limit kernel (K^(H), Theta, lambda_0) is computed: {@code done} of {@code total} parts,
+     * the H hidden layers' maps and then the output layer with lambda_0; called with done = 0 as it starts.
+     */
+    default void onLimitKernel(int done, int total) {}
 }

@@ -55,9 +55,17 @@ public final class Theory implements AutoCloseable {
     }
 
     public static Theory of(NetworkSpec spec, Dataset data, TrainedLayers trained) {
+        return of(spec, data, trained, overparam.core.nn.TrainingListener.NONE);
+    }
+
+    /** As above, reporting each layer's map and then the output layer with lambda_0 to {@code progress}. */
+    public static Theory of(NetworkSpec spec, Dataset data, TrainedLayers trained, overparam.core.nn.TrainingListener progress) {
         long t0 = System.nanoTime();
-        LimitKernel k = LimitKernel.of(spec, data.x(), trained, false);
+        int parts = spec.depth() + 1;
+        progress.onLimitKernel(0, parts);
+        LimitKernel k = LimitKernel.of(spec, data.x(), trained, false, h -> progress.onLimitKernel(h, parts));
         TheoremQuantities q = TheoremQuantities.of(k, data.x(), data.y().toArray());
+        progress.onLimitKernel(parts, parts);
         return new Theory(k, q, (System.nanoTime() - t0) / 1e9);
     }
 

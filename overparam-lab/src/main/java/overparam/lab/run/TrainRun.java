@@ -105,7 +105,7 @@ public final class TrainRun {
                             + unsupported.get() + "; use --langevin isotropic, or another --arch.");
             }
             MemoryCheck.require(plan, spec, data, instruments, limit);
-            try (Theory theory = limit ? Theory.of(spec, train, trained) : null;
+            try (Theory theory = limit ? Theory.of(spec, train, trained, progress) : null;
                  Network network = plan.network().init() != null ? loadInit(plan.network().init(), spec)
                                                                  : Network.initialize(spec, plan.train().seed(), plan.network().initScheme(),
                                                                                       plan.network().initScale());

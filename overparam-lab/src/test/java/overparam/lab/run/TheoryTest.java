@@ -32,6 +32,20 @@ class TheoryTest {
      * y^T Theta^-1 y = 3/8, Arora's sqrt(2 (3/4) / 2); Theorem 5.1 at n = 2, H = 1, delta = 0.1:
      * width 2 max(1, 20, 4 ln(20) / 4) = 40, step size lambda_0 / (n^2 2^H) = 1/4.
      */
+    /** The limit kernel's progress: 0 as it starts, each hidden layer's map, then the output layer with lambda_0. */
+    @Test
+    void theLimitKernelReportsEachLayerInOrder() {
+        NetworkSpec spec = new NetworkSpec(Arch.FC, 2, 8, 3, Activation.parse("relu", 0), 0.5);   // d = 2, H = 3
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        overparam.core.nn.TrainingListener progress = new overparam.core.nn.TrainingListener() {
+            @Override public void onLimitKernel(int done, int total) { calls.add(done + "/" + total); }
+        };
+        try (Dataset data = new Dataset(Matrix.of(new double[][] {{1, 0}, {0.6, 0.8}, {0, 1}}), Matrix.of(new double[][] {{1}, {0}, {-1}}), "three points");
+             Theory theory = Theory.of(spec, data, TrainedLayers.all(spec), progress)) {
+            assertEquals(java.util.List.of("0/4", "1/4", "2/4", "3/4", "4/4"), calls);
+        }
+    }
+
     @Test
     void theoryBlockOfALinearNetworkByHand() {
         NetworkSpec spec = new NetworkSpec(Arch.FC, 2, 8, 1, Activation.parse("identity", 0), 0.5);
