@@ -15,8 +15,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
-import overparam.lab.check.Evidence;
-import overparam.lab.check.Statistics;
+import overparam.lab.report.Band;
 import overparam.lab.report.Style;
 import overparam.lab.store.CellResult;
 
@@ -107,10 +106,7 @@ public final class Overlay {
 
     /** {mean, low, high}: the mean and its 95% t-interval over the values; the point itself for one value. */
     static double[] band(double[] v) {
-        double mean = Statistics.mean(v);
-        if (v.length < 2) return new double[] {mean, mean, mean};
-        Evidence e = Evidence.tInterval(mean, Math.sqrt(Statistics.variance(v) / v.length), v.length - 1, v.length, v.length, Evidence.ALPHA);
-        return new double[] {mean, e.low(), e.high()};
+        return Band.CI95.interval(java.util.Arrays.stream(v).boxed().toList());      // the plots' own band, one formula
     }
 
     private static boolean logScale(YIntervalSeriesCollection curves) {
