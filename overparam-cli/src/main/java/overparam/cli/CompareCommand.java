@@ -31,7 +31,7 @@ import overparam.lab.compare.MetricDiff;
             "every shared metric and every per-run value, listing those that are not",
             "bit-identical (and the timings); each experiment's verdicts, flagging those",
             "that differ. Writes one overlay per shared step metric (SVG, PNG, caption) into",
-            "--out, with each folder's curve and, for several seeds, a 95% t-interval band."},
+            "--out, with each folder's curve and, for several seeds, a 95%% t-interval band."},
         footer = {"",
             "Examples:",
             "  ./overparam train --arch fc --depth 2 --width 64 --synthetic sphere --n 16 --d 5 --eta auto --steps 200 --out runs/w64",

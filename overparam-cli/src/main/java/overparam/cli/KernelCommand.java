@@ -85,7 +85,7 @@ final class KernelCommand implements Callable<Integer> {
     Integer steps;
     @Option(names = "--eta", paramLabel = "E", description = "With --steps: the step size (below 2 / lambda_max(Theta)).")
     String eta;
-    @Option(names = "--memory", paramLabel = "LIMIT", description = "With --predict: make the kernels tile by tile on disk and hold at most LIMIT in memory (e.g. 16G). Default: tiles only when the kernels do not fit in memory, then 90% of the available memory.")
+    @Option(names = "--memory", paramLabel = "LIMIT", description = "With --predict: make the kernels tile by tile on disk and hold at most LIMIT in memory (e.g. 16G). Default: tiles only when the kernels do not fit in memory, then 90%% of the available memory.")
     String memory;
     @Option(names = "--tile-size", paramLabel = "B", description = "With --predict, tiled: the tiles' edge in samples. Default: 2000 (at most n / 2).")
     Integer tileSize;

@@ -42,7 +42,7 @@ final class PlotCommand implements Callable<Integer> {
     @Option(names = "--logy", description = "Logarithmic y axis.")
     boolean logY;
     @Option(names = "--band", paramLabel = "ci95|minmax", defaultValue = "ci95",
-            description = "The band over seeds: the mean's 95% t-interval, or the smallest to the largest run. Default: ${DEFAULT-VALUE}.")
+            description = "The band over seeds: the mean's 95%% t-interval, or the smallest to the largest run. Default: ${DEFAULT-VALUE}.")
     String band;
     @Option(names = "--out", paramLabel = "DIR2", description = "Folder for the files. Default: DIR/plots.")
     Path out;

@@ -23,7 +23,7 @@ import overparam.lab.experiment.SpecParser;
         description = {
             "Writes into --out (default runs/NAME): results.sqlite (SQLite, WAL), one run",
             "folder per cell under cells/, and report.html; prints each check's verdict",
-            "(HOLDS, FAILS or INCONCLUSIVE) with its estimate and 95% interval. Killed at any moment, it finishes with --resume: finished",
+            "(HOLDS, FAILS or INCONCLUSIVE) with its estimate and 95%% interval. Killed at any moment, it finishes with --resume: finished",
             "cells are kept, the ones it was in the middle of are redone.",
             "With --executor spark the cells run as Apache Spark tasks (--master URL,",
             "default local[*]; ./overparam builds the Spark module on first use). Each",
