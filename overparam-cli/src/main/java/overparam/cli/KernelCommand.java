@@ -33,7 +33,8 @@ import overparam.lab.run.TileExecutor;
             "after --steps K discrete steps of size --eta E), predictions_nngp.npy and",
             "nngp_variance.npy (the NNGP posterior), and summary.json, written last, with the",
             "solves' relative residuals and, with test labels, the test loss (mean squared",
-            "error) and accuracy. Predictions are the mean over initializations: the zero-mean",
+            "error) and accuracy, and the provenance (command, build, machine, elapsed time).",
+            "Predictions are the mean over initializations: the zero-mean",
             "outputs at initialization drop out. Image classes are fitted by regression on",
             "one-hot targets 0.9 / -0.1 (Lee et al. 2018, Arora et al. 2019: zero-sum over 10",
             "classes, like the network's zero prior mean); the predicted class is the largest",
@@ -130,7 +131,7 @@ final class KernelCommand implements Callable<Integer> {
     private int predict(KernelPlan plan, TileExecutor.Factory tiles) {
         KernelPredictionRun.Result r;
         try (KernelProgress progress = new KernelProgress(quiet)) {
-            r = KernelPredictionRun.execute(plan, progress, tiles);
+            r = KernelPredictionRun.execute(plan, progress, tiles, overparam.lab.run.Provenance.now(Main.typed(spec)));
         }
         var o = spec.commandLine().getOut();
         o.printf("%s: n = %d training, n* = %d test points (d = %d, %d output%s): %.2f s%n", r.description(), r.n(), r.nTest(), r.d(), r.outputs(),

@@ -102,6 +102,12 @@ class KernelPredictCommandTest {
             }
             assertEquals(mse, s.get("test_loss_ntk").asDouble(), 1e-15 * Math.max(1, mse));
             assertEquals(right / (double) N_TEST, s.get("accuracy_ntk").asDouble());
+            // where the result comes from, as a train run's summary.json says it: the command as typed, the build, the machine
+            JsonNode prov = s.get("provenance");
+            assertTrue(prov.get("command").asText().startsWith("./overparam kernel ") && prov.get("command").asText().contains("--ridge 1e-9"),
+                    prov.toString());
+            assertTrue(prov.get("machine").get("cores").asInt() >= 1 && prov.get("elapsed_seconds").asDouble() >= 0, prov.toString());
+            assertFalse(prov.get("git_commit").asText().isEmpty());
         }
     }
 

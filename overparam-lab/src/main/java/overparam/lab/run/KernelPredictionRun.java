@@ -91,6 +91,15 @@ public final class KernelPredictionRun {
      * the tiled path has tiles: an executor other than this process is refused when the kernels are made in one piece.
      */
     public static Result execute(KernelPlan plan, Progress progress, TileExecutor.Factory tiles) {
+        return execute(plan, progress, tiles, Provenance.now(null));
+    }
+
+    /**
+     * As {@link #execute(KernelPlan, Progress, TileExecutor.Factory)}, with where the result comes from (the command line
+     * as typed, the build, the machine, the start) kept in summary.json's "provenance" with the end and elapsed time, as a
+     * train run keeps it: a 30-minute kernel job at 60k samples is a result a referee asks the origin of.
+     */
+    public static Result execute(KernelPlan plan, Progress progress, TileExecutor.Factory tiles, Provenance provenance) {
         KernelPlan.Prediction p = plan.prediction();
         Linalg.setThreads(plan.threads());
         NetworkPlan network = plan.network();
@@ -127,15 +136,15 @@ public final class KernelPredictionRun {
                     throw new BadInputException("--test-labels " + plan.data().test().labels() + ": " + yTest.cols() + " values per sample, the training labels "
                             + y.cols() + "; give test labels of the training labels' shape.");
                 Matrix classIndices = classes ? test.y() : null;
-                if (tiled) return tiled(plan, data, spec, description, y, yTest, classIndices, progress, tiles);
-                return inMemory(plan, data, spec, description, y, yTest, classIndices, samples);
+                if (tiled) return tiled(plan, data, spec, description, y, yTest, classIndices, progress, tiles, provenance);
+                return inMemory(plan, data, spec, description, y, yTest, classIndices, samples, provenance);
             }
         }
     }
 
     /** The stacked fold's cross kernels, the whole-matrix solves, and every file (the cross kernels included). */
     private static Result inMemory(KernelPlan plan, RunData data, NetworkSpec spec, String description, Matrix y, Matrix yTest, Matrix classIndices,
-                                   String samples) {
+                                   String samples, Provenance provenance) {
         KernelPlan.Prediction p = plan.prediction();
         Dataset train = data.train(), test = data.test();
         MemoryCheck.requireKernel(plan, train.n() + test.n(), spec.pixels(), 0, samples);
@@ -147,7 +156,7 @@ public final class KernelPredictionRun {
                 Scores sNtk = Scores.of(ntk.values(), yTest, classIndices), sNngp = Scores.of(nngp.mean(), yTest, classIndices);
                 Result r = new Result(description, train.n(), test.n(), train.d(), y.cols(), ntk.relativeResidual(), nngp.relativeResidual(),
                         sNtk.loss, sNngp.loss, sNtk.accuracy, sNngp.accuracy, seconds, plan.out());
-                write(plan, k, ntk, nngp, r, classIndices != null, train.source(), test.source());
+                write(plan, k, ntk, nngp, r, classIndices != null, train.source(), test.source(), provenance);
                 return r;
             }
         }
@@ -155,7 +164,7 @@ public final class KernelPredictionRun {
 
     /** The tiled path: the same targets, scores and outputs but the cross kernels (n* x n, not kept: the tiles are deleted). */
     private static Result tiled(KernelPlan plan, RunData data, NetworkSpec spec, String description, Matrix y, Matrix yTest, Matrix classIndices,
-                                Progress progress, TileExecutor.Factory tiles) {
+                                Progress progress, TileExecutor.Factory tiles, Provenance provenance) {
         KernelPlan.Prediction p = plan.prediction();
         Dataset train = data.train(), test = data.test();
         int tile = p.tile() != null ? p.tile() : TiledPrediction.defaultTile(train.n());
@@ -168,13 +177,14 @@ public final class KernelPredictionRun {
             Scores sNtk = Scores.of(s.ntk(), yTest, classIndices), sNngp = Scores.of(s.nngp(), yTest, classIndices);
             Result r = new Result(description, train.n(), test.n(), train.d(), y.cols(), s.residualNtk(), s.residualNngp(), sNtk.loss, sNngp.loss,
                     sNtk.accuracy, sNngp.accuracy, seconds, plan.out(), s.tiling());
-            writeTiled(plan, s, r, classIndices != null, train.source(), test.source());
+            writeTiled(plan, s, r, classIndices != null, train.source(), test.source(), provenance);
             return r;
         }
     }
 
     /** The outputs of a tiled job, the tiles deleted, summary.json last; on a failure the outputs go and the tiles stay (to resume). */
-    private static void writeTiled(KernelPlan plan, TiledPrediction.Solved s, Result r, boolean classes, String trainSource, String testSource) {
+    private static void writeTiled(KernelPlan plan, TiledPrediction.Solved s, Result r, boolean classes, String trainSource, String testSource,
+                                   Provenance provenance) {
         Path dir = plan.out();
         List<String> names = List.of("ntk_test_diagonal.npy", "nngp_test_diagonal.npy", "predictions_ntk.npy", "predictions_nngp.npy", "nngp_variance.npy");
         try (Matrix ntkTest = Matrix.vectorOf(s.testNtk()); Matrix nngpTest = Matrix.vectorOf(s.testNngp()); Matrix variance = Matrix.vectorOf(s.variance())) {
@@ -184,7 +194,7 @@ public final class KernelPredictionRun {
             Npy.write(dir.resolve(names.get(3)), s.nngp());
             Npy.write(dir.resolve(names.get(4)), variance, r.nTest());
             TiledPrediction.deleteTiles(dir);
-            AtomicFile.writeString(dir.resolve("summary.json"), summary(plan, r, classes, trainSource, testSource));
+            AtomicFile.writeString(dir.resolve("summary.json"), summary(plan, r, classes, trainSource, testSource, provenance));
         } catch (RuntimeException e) {
             try {
                 for (String f : names) Files.deleteIfExists(dir.resolve(f));
@@ -301,7 +311,7 @@ public final class KernelPredictionRun {
 
     /** Every file into the folder (made here), summary.json last; on a failure what was written and the folder made go. */
     private static void write(KernelPlan plan, CrossKernels k, KernelPrediction.Prediction ntk, KernelPrediction.Posterior nngp, Result r,
-                              boolean classes, String trainSource, String testSource) {
+                              boolean classes, String trainSource, String testSource, Provenance provenance) {
         Path dir = plan.out();
         boolean made = !Files.isDirectory(dir);
         try {
@@ -318,14 +328,14 @@ public final class KernelPredictionRun {
             Npy.write(dir.resolve("predictions_ntk.npy"), ntk.values());
             Npy.write(dir.resolve("predictions_nngp.npy"), nngp.mean());
             Npy.write(dir.resolve("nngp_variance.npy"), variance, r.nTest());
-            AtomicFile.writeString(dir.resolve("summary.json"), summary(plan, r, classes, trainSource, testSource));
+            AtomicFile.writeString(dir.resolve("summary.json"), summary(plan, r, classes, trainSource, testSource, provenance));
         } catch (RuntimeException e) {
             removeWritten(dir, made);
             throw e;
         }
     }
 
-    static String summary(KernelPlan plan, Result r, boolean classes, String trainSource, String testSource) {
+    static String summary(KernelPlan plan, Result r, boolean classes, String trainSource, String testSource, Provenance provenance) {
         KernelPlan.Prediction p = plan.prediction();
         ObjectNode s = Json.object();
         s.put("network", r.description());
@@ -366,6 +376,7 @@ public final class KernelPredictionRun {
             o.put("peak_resident_bytes", t.peakResidentBytes());
             o.put("cross_kernels", "not kept (n* x n doubles each; the in-memory path writes them)");
         }
+        s.set("provenance", provenance.json(java.time.Instant.now()));
         try {
             return Json.MAPPER.writeValueAsString(s) + "\n";
         } catch (JsonProcessingException e) {
