@@ -126,6 +126,23 @@ class PlotCommandTest {
     }
 
     @Test
+    void aStoreOfAnEarlierVersionIsReadNotUpgraded() throws Exception {
+        // a copy of the experiment whose store lacks the provenance table, as a store written before provenance does
+        Path old = tmp.resolve("old-store");
+        Files.createDirectories(old);
+        Files.copy(out.resolve("results.sqlite"), old.resolve("results.sqlite"));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + old.resolve("results.sqlite"));
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP TABLE provenance");
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        byte[] before = Files.readAllBytes(old.resolve("results.sqlite"));
+        CliRun r = CliRun.of("plot", old.toString(), "loss", "--by", "width", "--out", tmp.resolve("old-plots").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(old.resolve("results.sqlite"))), "plot only reads the store: it adds no table");
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         String dir = out.toString();
