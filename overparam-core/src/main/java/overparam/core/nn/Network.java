@@ -92,7 +92,7 @@ public final class Network implements AutoCloseable {
             fillGaussian(w, Seeds.stream(seed, "init/" + spec.parameterName(h)), sd * init.hiddenFactor(spec, h));
             ws.add(w);
         }
-        Matrix a = Matrix.zeros(spec.pixels() * spec.width(), spec.outputs());
+        Matrix a = Matrix.zeros(spec.pixels() * spec.topWidth(), spec.outputs());
         RandomGenerator rng = Seeds.stream(seed, "init/a");
         if (spec.arch() == Arch.TWO_LAYER) for (int r = 0; r < spec.width(); r++) a.set(r, rng.nextBoolean() ? 1.0 : -1.0);
         else if (spec.outputFixed()) a.fill(1.0);                  // seed 002: u = ||x^(N)||_1; quadratic: u = sum_r (w_r^T x)^2
@@ -126,7 +126,7 @@ public final class Network implements AutoCloseable {
                         "Save every parameter: numpy.savez(path, W1=..., ..., a=...).");
             if (given.rows() != shape[0] || given.cols() != shape[1])
                 throw BadInputException.of(source + "[" + name + "]", given.rows() + " x " + given.cols(),
-                        shape[0] + " x " + shape[1] + " for --arch " + spec.arch() + " --width " + spec.width() + " and d = " + spec.inputDim(),
+                        shape[0] + " x " + shape[1] + " for --arch " + spec.arch() + " " + widthOption(spec) + " and d = " + spec.inputDim(),
                         "Give weights of the network you train, or change --width/--depth to match them.");
             if (!given.allFinite())
                 throw BadInputException.of(source + "[" + name + "]", "NaN or infinite entries", "finite weights", "Check how the file was made.");
@@ -142,6 +142,13 @@ public final class Network implements AutoCloseable {
             }
         }
         throw new AssertionError("unreachable");
+    }
+
+    /** How the widths were given: --width m, or --widths m_1,..,m_H when they differ from layer to layer. */
+    public static String widthOption(NetworkSpec spec) {
+        int[] widths = spec.hiddenWidths();
+        return widths == null ? "--width " + spec.width()
+                : "--widths " + Arrays.stream(widths).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(","));
     }
 
     /** A trained scalar of the weights file (shape (1,)), which must be there and finite. */
@@ -258,8 +265,8 @@ public final class Network implements AutoCloseable {
 
     /** Bytes the weights take. */
     public static double bytes(NetworkSpec spec) {
-        double total = Matrix.bytes((double) spec.pixels() * spec.width(), spec.outputs());
-        for (int h = 1; h <= spec.depth(); h++) total += Matrix.bytes(spec.width(), spec.fanIn(h));
+        double total = Matrix.bytes((double) spec.pixels() * spec.topWidth(), spec.outputs());
+        for (int h = 1; h <= spec.depth(); h++) total += Matrix.bytes(spec.width(h), spec.fanIn(h));
         return total;
     }
 

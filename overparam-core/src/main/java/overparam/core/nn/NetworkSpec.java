@@ -32,7 +32,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
         this(arch, inputDim, width, depth, activation, cRes, patches, 1);
     }
 
-    /** A network whose hidden layers all have the width m (every network but a deep linear one with chosen widths). */
+    /** A network whose hidden layers all have the width m (every network but a deep linear or fc one with chosen widths). */
     public NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches, int outputs) {
         this(arch, inputDim, width, depth, activation, cRes, patches, outputs, null);
     }
@@ -64,8 +64,8 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     public NetworkSpec {
         if (hiddenWidths != null) {
             hiddenWidths = hiddenWidths.clone();
-            if (arch != Arch.LINEAR || hiddenWidths.length != depth)
-                throw new IllegalArgumentException("network shape: chosen hidden widths are for the deep linear network, one a hidden layer");
+            if (arch != Arch.LINEAR && arch != Arch.FC || hiddenWidths.length != depth)
+                throw new IllegalArgumentException("network shape: chosen hidden widths are for the deep linear and the fully-connected network, one a hidden layer");
             for (int w : hiddenWidths) require(w >= 1, "hidden widths at least 1");
             int max = 0;
             boolean uniform = true;
@@ -102,7 +102,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
         if (!holds) throw new IllegalArgumentException("network shape: expected " + what);
     }
 
-    /** The width m_h of hidden layer h (1-based): the network's width, or the deep linear network's chosen one. */
+    /** The width m_h of hidden layer h (1-based): the network's width, or the one chosen for it (deep linear and fc networks). */
     public int width(int h) { return hiddenWidths == null ? width : hiddenWidths[h - 1]; }
 
     @Override public int[] hiddenWidths() { return hiddenWidths == null ? null : hiddenWidths.clone(); }
@@ -124,7 +124,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     /** The scale in front of sigma(W^(h) x^(h-1)) at hidden layer h (1-based). */
     public double layerScale(int h) {
         return switch (arch) {
-            case FC -> Math.sqrt(cSigma() / width);
+            case FC -> Math.sqrt(cSigma() / width(h));                       // eq. 2 with layer h's own width m_h
             case RESNET, CONV_RESNET -> h == 1 ? Math.sqrt(cSigma() / width) : cRes / (depth * Math.sqrt(width));
             case TWO_LAYER -> 1 / Math.sqrt(width);
             case IDENTITY_MAPPING, NO_IDENTITY, LINEAR, DIAGONAL, QUADRATIC -> 1;
@@ -133,13 +133,17 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     }
 
     /**
-     * q_h = (layer scale)^2 * m, the part of the scale that survives the infinite-width limit: c_sigma for the
-     * fc layers and the ResNet's first, (c_res / H)^2 for its residual blocks, 1 for the two-layer net.
+     * q_h = (layer scale)^2 * m_h, the part of the scale that survives the infinite-width limit: c_sigma for the
+     * fc layers and the ResNet's first, (c_res / H)^2 for its residual blocks, 1 for the two-layer net. It does not
+     * depend on the widths, also when they differ from layer to layer (fc --widths): the limit is the same.
      */
     public double widthFreeScale(int h) {
         double s = layerScale(h);
-        return s * s * width;
+        return s * s * width(h);
     }
+
+    /** m_H, the width of the top hidden layer that the output layer a reads (d for the linear model). */
+    public int topWidth() { return depth == 0 ? width : width(depth); }
 
     /** The kind of hidden layer h (1-based), as the architecture registers it ({@link Arch#layerKind}). */
     public LayerKind layerKind(int h) { return arch.layerKind(h); }
@@ -174,7 +178,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
      */
     public int[] parameterShape(int h) {
         if (h <= depth) return new int[] {width(h), fanIn(h)};
-        int top = depth == 0 ? width : width(depth);
+        int top = topWidth();
         return outputs > 1 ? new int[] {top, outputs} : new int[] {top, pixels()};
     }
 

@@ -23,7 +23,7 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
         this(arch, depth, width, activation, cRes, patch, initScheme, initScale, init, trained, widths, false);
     }
 
-    /** The deep linear network's chosen hidden widths m_1 .. m_{N-1} (--widths), or null: every hidden layer --width wide. */
+    /** The chosen hidden widths m_1 .. m_H (--widths; deep linear and fc networks), or null: every hidden layer --width wide. */
     @Override public int[] widths() { return widths == null ? null : widths.clone(); }
 
 
@@ -140,11 +140,16 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
         return true;
     }
 
-    /** --widths 32,16,8: the deep linear network's N - 1 hidden widths, each a positive integer. */
+    /**
+     * --widths 32,16,8: chosen hidden widths m_1 .. m_H, each a positive integer, one per hidden layer (W_h is m_h x m_{h-1}):
+     * the deep linear network's N - 1 (N weight matrices) and the fc network's H (LeNet-300-100 is --depth 2 --widths 300,100).
+     * The fc network's limit kernels do not depend on them.
+     */
     static int[] widths(String text, Arch arch, int hidden) {
         if (text == null) return null;
-        if (arch != Arch.LINEAR)
-            throw BadInputException.of("--widths " + text, "--arch " + arch, "--arch linear (the deep linear network's hidden widths)", "Use --width for every other network.");
+        if (arch != Arch.LINEAR && arch != Arch.FC)
+            throw BadInputException.of("--widths " + text, "--arch " + arch, "--arch linear or fc (the networks whose hidden layers may differ in width)",
+                    "Use --width for every other network.");
         String[] parts = text.trim().isEmpty() ? new String[0] : text.split(",");
         int[] out = new int[parts.length];
         try {
@@ -155,9 +160,12 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
         } catch (NumberFormatException e) {
             throw BadInputException.of("--widths " + text, "'" + text + "'", "positive integers separated by commas", "e.g. --widths 32,16,8");
         }
-        if (out.length != hidden)
+        if (out.length != hidden && arch == Arch.LINEAR)
             throw BadInputException.of("--widths " + text, out.length + " widths for --depth " + (hidden + 1), (hidden) + " widths (one per hidden layer: N - 1 for N weight matrices)",
                     hidden == 0 ? "Drop --widths: the linear model a^T x has no hidden layer." : "Give " + hidden + " widths, or change --depth.");
+        if (out.length != hidden)
+            throw BadInputException.of("--widths " + text, out.length + " widths for --depth " + hidden, hidden + " widths (one per hidden layer)",
+                    "Give " + hidden + " widths, or use --depth " + out.length + ".");
         return out;
     }
 

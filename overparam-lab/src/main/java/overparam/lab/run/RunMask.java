@@ -53,7 +53,7 @@ final class RunMask implements AutoCloseable {
                 Matrix m = given.data();
                 if (m.rows() != shape[0] || m.cols() != shape[1])
                     throw new BadInputException("--mask " + path + ": '" + name + "' is " + m.rows() + " x " + m.cols() + " but the network's " + name
-                            + " is " + shape[0] + " x " + shape[1] + " (--arch " + spec.arch() + " --width " + spec.width() + ", d = " + spec.inputDim()
+                            + " is " + shape[0] + " x " + shape[1] + " (--arch " + spec.arch() + " " + Network.widthOption(spec) + ", d = " + spec.inputDim()
                             + "). Make the mask from this network's weights, or change --width/--depth to match it.");
                 for (int e = 0; e < (int) m.size(); e++)
                     if (m.get(e) != 0 && m.get(e) != 1)
