@@ -16,7 +16,14 @@ import overparam.core.nn.NetworkSpec;
  * number of outputs come from the data: {@link #spec} completes it into the core's {@link NetworkSpec}.
  */
 public record NetworkPlan(Arch arch, int depth, int width, Activation activation, double cRes, int patch,
-                          Init initScheme, double initScale, Path init, TrainedParameters trained, int[] widths, boolean fixupScalars) {
+                          Init initScheme, double initScale, Path init, TrainedParameters trained, int[] widths, boolean fixupScalars,
+                          double biasScale) {
+    /** A network without biases. */
+    public NetworkPlan(Arch arch, int depth, int width, Activation activation, double cRes, int patch,
+                       Init initScheme, double initScale, Path init, TrainedParameters trained, int[] widths, boolean fixupScalars) {
+        this(arch, depth, width, activation, cRes, patch, initScheme, initScale, init, trained, widths, fixupScalars, 0);
+    }
+
     /** A network without Fixup's scalars. */
     public NetworkPlan(Arch arch, int depth, int width, Activation activation, double cRes, int patch,
                        Init initScheme, double initScale, Path init, TrainedParameters trained, int[] widths) {
@@ -45,7 +52,7 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
 
     /** The same network at another width (the limit kernels do not depend on it). */
     public NetworkPlan withWidth(int newWidth) {
-        return new NetworkPlan(arch, depth, newWidth, activation, cRes, patch, initScheme, initScale, init, trained, null, fixupScalars);
+        return new NetworkPlan(arch, depth, newWidth, activation, cRes, patch, initScheme, initScale, init, trained, null, fixupScalars, biasScale);
     }
 
     /** The network on inputs of this shape (a sample's numpy shape without n), read from {@code source}, with k outputs. */
@@ -68,10 +75,11 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
                     "Use widths of " + Math.min(inputDim, outputs) + " or more, or --init-scheme standard.");
         if (widths != null) {
             int max = java.util.Arrays.stream(widths).max().orElseThrow();
-            return new NetworkSpec(arch, inputDim, max, hiddenLayers(), activation, cRes, overparam.core.nn.Patches.NONE, outputs, widths);
+            return new NetworkSpec(arch, inputDim, max, hiddenLayers(), activation, cRes, overparam.core.nn.Patches.NONE, outputs, widths)
+                    .withBiasScale(biasScale);
         }
         return new NetworkSpec(arch, inputDim, widthFor(inputDim), hiddenLayers(), activation, cRes, InputShape.patches(arch, sampleShape, source, patch), outputs)
-                .withFixupScalars(fixupScalars);
+                .withFixupScalars(fixupScalars).withBiasScale(biasScale);
     }
 
     /**
@@ -123,7 +131,21 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
         int hidden = arch == Arch.LINEAR ? depth - 1 : depth;
         return new NetworkPlan(arch, depth, c.width(), activation, c.cRes(), patch, scheme, initScale,
                 c.init() == null ? null : Path.of(c.init()), TrainedParameters.parse(c.trainLayers(), hidden), widths(c.widths(), arch, hidden),
-                fixupScalars(c.fixupScalars(), arch));
+                fixupScalars(c.fixupScalars(), arch), biasScale(c.biasScale(), arch));
+    }
+
+    /**
+     * --bias-scale beta: the fc network's biases (NetworkSpec.withBiasScale), a finite beta >= 0; unset or 0 is seed 004's
+     * network without biases, so a configuration written before biases existed resumes as the same network.
+     */
+    static double biasScale(Double given, Arch arch) {
+        if (given == null || given == 0) return 0;
+        if (!(given > 0) || !Double.isFinite(given))
+            throw BadInputException.of("--bias-scale " + given, given, "a finite beta >= 0 (neural-tangents' b_std; 0: no biases)", "e.g. --bias-scale 0.1");
+        if (arch != Arch.FC)
+            throw BadInputException.of("--bias-scale " + given, "--arch " + arch.cliName(), "--arch fc (the fully-connected network's biases)",
+                    "Use --arch fc, or drop --bias-scale.");
+        return given;
     }
 
     /**
