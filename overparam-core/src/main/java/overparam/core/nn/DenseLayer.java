@@ -32,7 +32,7 @@ public record DenseLayer(Matrix weights, Activation activation, double scale, Pa
 
     /** The dense layer of seed 004's networks, with its infinite-width map {@link #limit}, q = scale^2 m. */
     public static final LayerKind KIND = LayerKind.withLimit("dense", BUILD,
-            (in, spec, h) -> limit(in, h, spec.activation(), spec.widthFreeScale(h), spec.patches()));
+            (in, spec, h) -> limit(in, h, spec.activation(), spec.widthFreeScale(h), spec.patches(), spec.biasScale()));
 
     /**
      * The same finite layer in seed 002's no-identity control, x -> sigma(W x) with scale 1 and W d x d drawn N(0, 1/d):
@@ -84,17 +84,21 @@ public record DenseLayer(Matrix weights, Activation activation, double scale, Pa
      * slices (one slice for the dense networks). With K-phi = phi's patch sum of the input slices and
      * (u, v) ~ N(0, K-phi) pairwise, each output channel is sqrt(q/m) sigma(w_r . phi(x)) with w_r independent, so
      * <ul>
+     *   <li>with a bias beta b (fc --bias-scale; beta = 0 without), (u, v) ~ N(0, Sigma), Sigma = K-phi + beta^2: the
+     *       pre-activation W x + beta b of a unit, b ~ N(0, 1) independent of W (neural-tangents' Dense with b_std = beta);</li>
      *   <li>K' = q E[sigma(u) sigma(v)]  (seed 004, Defs. 5.1 and 7.1),   b' = sqrt(q) E[sigma(u)];</li>
      *   <li>this layer's Gram: du_i/dW = sum_l b_il phi(x_i)_l^T gives q K-dot o K-phi, K-dot = E[sigma'(u) sigma'(v)]
-     *       (times the back-propagation factors of the layers above, applied as they come);</li>
+     *       (times the back-propagation factors of the layers above, applied as they come); its bias's du_i/db = beta b_i
+     *       adds q K-dot beta^2, so W and b together give q K-dot o Sigma;</li>
      *   <li>the gradient reaching the layer below passes W^T and phi^T: every earlier Gram g becomes q K-dot o phi-sum(g).</li>
      * </ul>
      * Consumes the input state; returns the output state.
      */
-    private static KernelState limit(KernelState in, int h, Activation activation, double q, Patches patches) {
+    private static KernelState limit(KernelState in, int h, Activation activation, double q, Patches patches, double beta) {
         GaussianMaps maps = activation.gaussianMaps();
         int n = in.n(), p = in.pixels();
         Matrix spread = patches.patchSum(in.nngp(), n);
+        if (beta > 0) Elementwise.shift(spread, beta * beta, spread);            // Sigma = K^(h-1) + beta^2 (the state is consumed)
         Matrix products = Matrix.zeros(p * n, n), factor = Matrix.zeros(p * n, n), own = Matrix.zeros(p * n, n);
         double[] means = new double[p * n];
         for (int l = 0; l < p; l++) {

@@ -85,6 +85,29 @@ class FcBiasRunTest {
         w1.close(); b1.close();
     }
 
+    /**
+     * The limit kernels with biases at the lab's doors: a run's theory block (--limit-kernel on), and kernel --predict in memory
+     * and tiled (the fused entrywise maps, the out-of-core path) giving the same predictions; beta moves them.
+     */
+    @Test
+    void limitKernelsAndPredictionsTakeTheBiases() throws IOException {
+        Path run = TrainRun.execute(fc("theory").with("bias_scale", 0.5).with("limit_kernel", "on"), TrainingListener.NONE).folder();
+        assertTrue(TrainRunTest.summary(run).get("theory").get("lambda_0").asDouble() > 0, TrainRunTest.summary(run).get("theory").toString());
+        Path whole = tmp.resolve("whole"), tiles = tmp.resolve("tiles"), plain = tmp.resolve("plain");
+        overparam.lab.plan.KernelPlan.PredictionOptions inMemory = new overparam.lab.plan.KernelPlan.PredictionOptions(true, null, null, null),
+                tiled = new overparam.lab.plan.KernelPlan.PredictionOptions(true, null, null, null, null, 7);
+        KernelPredictionRun.execute(overparam.lab.plan.KernelPlan.parse(TiledPredictionTest.config(whole, 2).with("bias_scale", 0.5), "gram", null, inMemory));
+        KernelPredictionRun.execute(overparam.lab.plan.KernelPlan.parse(TiledPredictionTest.config(tiles, 2).with("bias_scale", 0.5), "gram", null, tiled));
+        KernelPredictionRun.execute(overparam.lab.plan.KernelPlan.parse(TiledPredictionTest.config(plain, 2), "gram", null, inMemory));
+        for (String f : List.of("predictions_ntk.npy", "predictions_nngp.npy", "nngp_test_diagonal.npy")) {
+            double[] x = TiledPredictionTest.read(whole.resolve(f)), y = TiledPredictionTest.read(tiles.resolve(f)), z = TiledPredictionTest.read(plain.resolve(f));
+            double scale = 0, moved = 0;
+            for (int i = 0; i < x.length; i++) { scale = Math.max(scale, Math.abs(x[i])); moved = Math.max(moved, Math.abs(x[i] - z[i])); }
+            for (int i = 0; i < x.length; i++) assertEquals(x[i], y[i], 1e-10 * scale, f + " entry " + i);
+            assertTrue(moved > 1e-3 * scale, f + ": the biases change the kernels");
+        }
+    }
+
     /** Bad beta, another architecture, and the instruments that cannot include biases yet: one line naming --bias-scale. */
     @Test
     void refusalsNameTheBiasScale() {
