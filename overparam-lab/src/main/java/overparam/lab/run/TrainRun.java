@@ -219,13 +219,18 @@ public final class TrainRun {
             }
             if (instruments.has(Instruments.Instrument.GRADIENT_NOISE)) observers.gradientNoise(network, data, trainSpec, plan.train().noise());
             if (plan.dumpGram()) observers.dumpGram(folder);
+            EarlyStopping earlyStopping = data.validation() != null ? new EarlyStopping() : null;
             TrainingListener both = new TrainingListener() {
                 @Override public void onStep(int step, double loss) {
                     // theta(step): after its forward pass, before its update; written once (--rewind-step), so no allocation per step
                     if (step == plan.train().rewindStep()) folder.writeWeights(network, TrainPlan.rewindFile(step));
                     progress.onStep(step, loss);
                 }
-                @Override public void onRecord(StepRecord record) { folder.onRecord(record); progress.onRecord(record); }
+                @Override public void onRecord(StepRecord record) {
+                    folder.onRecord(record);
+                    if (earlyStopping != null) earlyStopping.onRecord(record);
+                    progress.onRecord(record);
+                }
             };
             TrainResult result;
             try (FreshSamples fresh = plan.data().freshSamples() ? new FreshSamples(((SyntheticInputs) plan.data().inputs()).kind(),
@@ -237,6 +242,7 @@ public final class TrainRun {
             if (!result.diverged() && kernelPrediction != null) RunKernelPrediction.finish(kernelPrediction, network, data.test());
             if (!result.diverged() && EndToEndInstrument.applies(spec)) writeEndToEnd(folder, spec, network);
             folder.finish();                                                        // metrics.jsonl complete, before the summary says so
+            if (earlyStopping != null) summary.json().set(EarlyStopping.KEY, earlyStopping.json());
             double stepsPerSecond = summary.finish(result, setupSeconds, (System.nanoTime() - w0) / 1e9);
             folder.writeSummary(summary.json());
             return new Outcome(folder.dir(), result, trainSpec.optimizer().eta(), data.train().n(), data.train().d(), stepsPerSecond);
