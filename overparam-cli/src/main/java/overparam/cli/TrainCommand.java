@@ -187,10 +187,22 @@ final class TrainCommand implements Callable<Integer> {
         RunPlan plan = RunPlan.parse(fromOptions(spec));
         TrainRun.Outcome o;
         try (ProgressDisplay progress = new ProgressDisplay("train", plan.train().steps(), quiet)) {
-            o = TrainRun.execute(plan, progress, Main.typed(spec));
+            var lines = spec.commandLine().getOut();
+            o = TrainRun.execute(plan, progress, Main.typed(spec), note -> { lines.println(note); lines.flush(); });
         }
         TrainResult r = o.result();
         var out = spec.commandLine().getOut();
+        if (plan.prune() != null) {
+            if (r.diverged()) {
+                out.printf("a ticket diverged at step %d (the loss became non-finite), which ends the rounds; %s/summary.json lists the trainings%n",
+                        r.divergedStep(), o.folder());
+                return Main.DIVERGED;
+            }
+            out.printf("wrote %s: summary.json (a row per round and network: weights remaining, early stopping, final test accuracy),"
+                    + " rounds/NN-NETWORK/ (a run folder each), masks/%s%n", o.folder(),
+                    plan.prune().controls().contains(overparam.lab.plan.PrunePlan.Control.REINIT) ? ", inits/" : "");
+            return 0;
+        }
         if (r.diverged()) {
             out.printf("diverged at step %d (the loss became non-finite); metrics up to then are in %s%n", r.divergedStep(), o.folder());
             return Main.DIVERGED;

@@ -178,6 +178,9 @@ public final class RunSummary {
         if (kernel != null) kernel.fields().forEachRemaining(e -> { if (e.getValue().isNumber()) v.put(e.getKey(), e.getValue().asDouble()); });
         JsonNode fit = summary.get(RunReadoutFit.KEY);                        // --fit min-norm: likewise
         if (fit != null) fit.fields().forEachRemaining(e -> { if (e.getValue().isNumber()) v.put(e.getKey(), e.getValue().asDouble()); });
+        JsonNode lottery = summary.get(PruningRun.KEY);                     // --prune-rounds: a value per round, network and quantity
+        if (lottery != null && lottery.has("values"))
+            lottery.get("values").fields().forEachRemaining(e -> { if (e.getValue().isNumber()) v.put(e.getKey(), e.getValue().asDouble()); });
         JsonNode early = summary.get(EarlyStopping.KEY);                     // --validation-n: early_stop_step and the test numbers there
         if (early != null) early.fields().forEachRemaining(e -> { if (e.getValue().isNumber()) v.put(e.getKey(), e.getValue().asDouble()); });
         JsonNode timings = summary.get(TIMINGS);

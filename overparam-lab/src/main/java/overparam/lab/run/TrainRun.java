@@ -72,6 +72,15 @@ public final class TrainRun {
 
     /** As above, recording the command line that started the run (as typed) in its provenance; null for a cell of an experiment. */
     public static Outcome execute(RunPlan plan, TrainingListener progress, String command) {
+        return execute(plan, progress, command, note -> {});
+    }
+
+    /**
+     * As above; with --prune-rounds the rounds of iterative magnitude pruning ({@link PruningRun}), each training a run folder
+     * under --out/rounds/, and notes receives a line per finished training (its fraction of weights remaining and results).
+     */
+    public static Outcome execute(RunPlan plan, TrainingListener progress, String command, java.util.function.Consumer<String> notes) {
+        if (plan.prune() != null) return PruningRun.execute(plan, progress, command, notes);
         Provenance provenance = Provenance.now(command);
         long t0 = System.nanoTime();
         Path out = plan.requireOut();
