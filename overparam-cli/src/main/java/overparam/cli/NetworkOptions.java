@@ -18,6 +18,8 @@ final class NetworkOptions {
     String branchScale;
     @Option(names = "--patch", paramLabel = "K", description = "conv-resnet: patch size, K pixels of a signal or K x K of an image (odd). Default: ${DEFAULT-VALUE}.")
     Integer patch;
+    @Option(names = "--bias-scale", paramLabel = "BETA", description = "--arch fc: biases of scale BETA (neural-tangents' b_std; Jacot et al. 2018, Lee et al. 2019): x^(h) = sqrt(c_sigma / m_h) sigma(W^(h) x^(h-1) + BETA b^(h)) and u = a^T x^(H) + BETA b_out, b ~ N(0, 1) at initialization, trained with the weights, never masked or pruned. BETA sits outside the 1 / sqrt(m) factor, so each pre-activation has variance K^(h-1) + BETA^2 at any width: the limit kernels gain BETA^2 per layer. Saved as b1..bH and b_out. Default: 0 (no biases, seed 004's network).")
+    Double biasScale;
     @Option(names = "--train-layers", paramLabel = "LIST", description = "The trained parameters (Theta sums over them): all, or a list of W1..WH and a, e.g. W1. Default: ${DEFAULT-VALUE}.")
     String trainLayers;
 }

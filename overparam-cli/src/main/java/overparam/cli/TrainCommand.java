@@ -149,7 +149,7 @@ final class TrainCommand implements Callable<Integer> {
     Double initScale;
     @Option(names = "--fixup-scalars", arity = "0..1", paramLabel = "BOOL", description = "--arch resnet-unit: Fixup's scalar biases (start 0) before W_in, the activation, W_out and after the branch, a multiplier m (start 1) on each branch and a bias before the output layer, all trained (Zhang et al. 2019, Section 3, rule 3). Off unless given, also with --init-scheme fixup (rules 1-2 alone stay a run of their own).")
     Boolean fixupScalars;
-    @Option(names = "--widths", paramLabel = "LIST", description = "--arch linear: the hidden widths m_1,..,m_{N-1} of the N weight matrices (W_h is m_h x m_{h-1}), e.g. 32,16,8 with --depth 4; instead of one --width for all.")
+    @Option(names = "--widths", paramLabel = "LIST", description = "--arch linear or fc: the hidden widths m_1,..,m_H, one per hidden layer (W_h is m_h x m_{h-1}), instead of one --width for all: --arch linear counts N - 1 for N weight matrices (32,16,8 with --depth 4), --arch fc H (LeNet-300-100: --depth 2 --widths 300,100). fc layer h scales by sqrt(c_sigma / m_h) (seed 004 eq. 2 with its own width); its infinite-width limit kernels do not depend on the widths.")
     String widths;
     @Option(names = "--data-seed", paramLabel = "S", description = "Seed of the synthetic data and teacher alone (default: --seed), to vary the initialization over one data set.")
     Long dataSeed;

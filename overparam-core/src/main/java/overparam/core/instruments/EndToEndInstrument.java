@@ -61,6 +61,7 @@ public final class EndToEndInstrument implements Observer {
      * network in the NTK parameterization, whose map is read off its forward pass on the rows of the identity).
      */
     public static boolean applies(NetworkSpec spec) {
+        if (spec.hasBiases()) return false;                                          // x -> W x + beta b is affine, not linear
         return spec.arch().isLinearModel() || spec.arch() == Arch.FC && spec.activation() instanceof overparam.core.nn.Activation.Identity;
     }
 

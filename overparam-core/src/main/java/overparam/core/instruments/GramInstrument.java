@@ -19,11 +19,13 @@ import overparam.core.nn.Workspace;
  * back-propagated signal (row i of B_h) and x_i the layer input (row i of X^(h-1)), so
  * G^(h) = (B_h B_h^T) o (X^(h-1) X^(h-1)^T), two dsyrk calls of O(n^2 m) (DESIGN.md); for the convolutional
  * ResNet the same sum over pixel pairs and patches ({@link LayerGram}). For a,
- * du_i/da = x^(H)_i, so G^(H+1) = X^(H) X^(H)^T. Extreme eigenvalues come from LAPACK
+ * du_i/da = x^(H)_i, so G^(H+1) = X^(H) X^(H)^T. With biases (fc --bias-scale beta) G^(h) is that of W^(h) and b^(h) together,
+ * (B_h B_h^T) o (X^(h-1) X^(h-1)^T + beta^2), and G^(H+1) that of a and b_out, X^(H) X^(H)^T + beta^2. Extreme eigenvalues come from LAPACK
  * ({@link Spectrum}), not a full spectrum.
  */
 public final class GramInstrument implements Observer {
     private final int depth;
+    private final double biasVariance;         // beta^2, 0 without biases
     private final TrainedLayers trained;
     private final Matrix[] layerGram;          // index h - 1 for h = 1..H+1
     private final Matrix ntk, difference, gramAtStart, ntkAtStart;
@@ -35,6 +37,7 @@ public final class GramInstrument implements Observer {
     public GramInstrument(NetworkSpec spec, int n, TrainedLayers trained) {
         this.depth = spec.depth();
         this.trained = trained;
+        this.biasVariance = spec.biasScale() * spec.biasScale();
         layerGram = new Matrix[depth + 1];
         for (int h = 0; h <= depth; h++) layerGram[h] = Matrix.zeros(n, n);
         ntk = Matrix.zeros(n, n);
@@ -54,6 +57,10 @@ public final class GramInstrument implements Observer {
         Workspace pass = view.pass(1);
         for (int h = 1; h <= depth; h++) layerGrams.compute(pass.signalPixels(h), pass.layerInput(h), layerGram[h - 1]);
         Linalg.multOuter(pass.output(depth), layerGram[depth]);                          // G^(H+1) = X^(H) X^(H)^T
+        if (biasVariance > 0) {                                                            // + beta^2 from du_i/db_out = beta
+            Matrix top = layerGram[depth];
+            for (int i = 0; i < top.rows(); i++) for (int j = 0; j < top.cols(); j++) top.set(i, j, top.get(i, j) + biasVariance);
+        }
         ntk.fill(0);
         for (int h = 1; h <= depth + 1; h++) if (trained.contains(h)) Linalg.addScaled(1.0, layerGram[h - 1], ntk);
 

@@ -11,7 +11,7 @@ import overparam.core.nn.StepRecord;
 /**
  * How far the weights moved from initialization, the quantity the theorems bound (weights stay in a
  * ball of radius O(1/sqrt m) per neuron): ||W^(h)(k) - W^(h)(0)||_F for W1..WH and a, the same divided by
- * sqrt(m), relative to ||W^(h)(0)||_F, and the largest per-neuron distance max_r ||w_r(k) - w_r(0)||
+ * sqrt(m_h) (the layer's own width; a's is m_H, the width it reads), relative to ||W^(h)(0)||_F, and the largest per-neuron distance max_r ||w_r(k) - w_r(0)||
  * (rows of W^(h): the incoming weights of neuron r).
  */
 public final class MovementInstrument implements Observer {
@@ -41,11 +41,10 @@ public final class MovementInstrument implements Observer {
         }
         double[] movement = new double[count], scaled = new double[count], relative = new double[count];
         double[] neuronMax = new double[spec.depth()];
-        double sqrtWidth = Math.sqrt(spec.width());
         for (int h = 1; h <= count; h++) {
             double[] frobeniusAndRowMax = distance(network.parameter(h), initial[h - 1]);
             movement[h - 1] = frobeniusAndRowMax[0];
-            scaled[h - 1] = frobeniusAndRowMax[0] / sqrtWidth;
+            scaled[h - 1] = frobeniusAndRowMax[0] / Math.sqrt(spec.width(Math.min(h, spec.depth())));
             relative[h - 1] = frobeniusAndRowMax[0] / initialNorm[h - 1];
             if (h <= spec.depth()) neuronMax[h - 1] = frobeniusAndRowMax[1];
         }

@@ -46,6 +46,7 @@ public final class HessianVectorProduct implements AutoCloseable {
      */
     public static Optional<String> unsupported(NetworkSpec spec) {
         if (spec.activation() instanceof Activation.PRelu) return Optional.of("a learned PReLU slope (prelu) is not a coordinate of the parameter vector");
+        if (spec.hasBiases()) return Optional.of("--bias-scale " + spec.biasScale() + ": the biases have no tangent pass or place in the parameter vector here");
         if (spec.fixupScalars()) return Optional.of("Fixup's scalar biases and multipliers: their tangent pass (and the branch layers') is not written here");
         if (spec.isConvolutional()) return Optional.of("the convolutional ResNet (conv-resnet): its patch operator has no tangent pass here");
         for (int h = 1; h <= spec.depth(); h++) {

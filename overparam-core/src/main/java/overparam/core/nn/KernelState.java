@@ -80,9 +80,11 @@ public record KernelState(Matrix nngp, double[] means, Matrix ntk, Matrix lastGr
     /**
      * The readout through the output layer a (a in R^{m x p} weights each pixel independently, so only the sum of
      * the same-pixel slices survives): the n x n kernels; the output layer's own Gram (X^(H) X^(H)^T, whose limit
-     * is the NNGP) is added to Theta where a is trained. Consumes this state.
+     * is the NNGP) is added to Theta where a is trained. With an output bias beta b_out (fc --bias-scale) the output's
+     * covariance is K^(H) + beta^2 and b_out's Gram beta^2 joins a's: both are the shifted nngp. Consumes this state.
      */
-    KernelState readout(int outputLayer) {
+    KernelState readout(int outputLayer, double beta) {
+        if (beta > 0) Elementwise.shift(nngp, beta * beta, nngp);
         if (trained.contains(outputLayer)) Linalg.addScaled(1.0, nngp, ntk);
         if (layerGrams != null) layerGrams.add(nngp.copy());
         if (pixels() == 1) return this;

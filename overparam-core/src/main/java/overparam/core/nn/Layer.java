@@ -36,6 +36,17 @@ public interface Layer {
      */
     default java.util.List<Matrix> scalars() { return java.util.List.of(); }
 
+    /**
+     * The layer's trained bias b^(h) (m x 1; the fc network with --bias-scale, {@link DenseLayer}), live; null without one.
+     * It is a parameter of its own, never a weight: masks and pruning do not see it.
+     */
+    default Matrix bias() { return null; }
+
+    /** target = beta target + alpha dL/db from the layer's signal (as {@link #accumulateGradient}); only for a layer with a bias. */
+    default void accumulateBiasGradient(double alpha, Matrix signal, double beta, Matrix target, Workspace ws) {
+        throw new IllegalStateException("this layer has no bias");
+    }
+
     /** Their weights-file keys, in the same order. */
     default java.util.List<String> scalarNames() { return java.util.List.of(); }
 

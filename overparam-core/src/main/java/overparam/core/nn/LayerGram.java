@@ -21,6 +21,11 @@ public final class LayerGram implements AutoCloseable {
     private final int[] neighbours;
     private final int blockSamples;
     private final Matrix signalProducts, inputProducts;    // B_I B^T and X_I X^T on pixel rows; dense: X X^T only (B B^T goes into G)
+    /**
+     * beta^2 for a layer with a bias (fc --bias-scale): du_i/db = beta b_i joins du_i/dW = b_i x_i^T, so the Gram of W and b
+     * together is (B B^T) o (X X^T + beta^2); 0 without biases.
+     */
+    private final double biasVariance;
 
     public LayerGram(NetworkSpec spec, int n) {
         this.n = n;
@@ -30,6 +35,8 @@ public final class LayerGram implements AutoCloseable {
         this.blockSamples = blockSamples(n, p);
         signalProducts = p == 1 ? null : Matrix.zeros(blockSamples * p, n * p);
         inputProducts = Matrix.zeros(blockSamples * p, n * p);
+        biasVariance = spec.biasScale() * spec.biasScale();
+        if (biasVariance > 0 && p != 1) throw new IllegalArgumentException("biases only in dense networks");
     }
 
     /** Samples per block: the two block products stay within 2 x 64 MiB (all samples for the dense networks). */
@@ -52,6 +59,7 @@ public final class LayerGram implements AutoCloseable {
         if (p == 1) {
             Linalg.multOuterLower(signal, gram);                                            // B B^T
             Linalg.multOuterLower(input, inputProducts);                                    // X X^T
+            if (biasVariance > 0) Elementwise.shift(inputProducts, biasVariance, inputProducts);   // X X^T + beta^2: the bias's gradient
             hadamardLower(gram, inputProducts);
             Linalg.mirrorLower(gram);
             return;

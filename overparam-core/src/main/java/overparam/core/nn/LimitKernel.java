@@ -55,8 +55,8 @@ public final class LimitKernel implements AutoCloseable {
             state = spec.layerKind(h).limit().orElseThrow().apply(state, spec, h);
             layerDone.accept(h);
         }
-        // the output layer a: du_i/da = x_i^(H), so G^(H+1) = X^(H) X^(H)^T -> the NNGP, with factor 1 below it
-        return new LimitKernel(spec, state.readout(spec.depth() + 1));
+        // the output layer a: du_i/da = x_i^(H), so G^(H+1) = X^(H) X^(H)^T -> the NNGP, with factor 1 below it (and b_out's beta^2)
+        return new LimitKernel(spec, state.readout(spec.depth() + 1, spec.biasScale()));
     }
 
     public NetworkSpec spec() { return spec; }
@@ -67,7 +67,10 @@ public final class LimitKernel implements AutoCloseable {
     /** Theta: the limit of G(0), the sum over the trained parameters. Not to be modified. */
     public Matrix limitNtk() { return state.ntk(); }
 
-    /** The NNGP covariance of the last hidden layer. Not to be modified. */
+    /**
+     * The NNGP covariance of the last hidden layer, K^(H) = lim <x_i^(H), x_j^(H)>, which is the output's, E[u_i u_j]; with
+     * biases (fc --bias-scale beta) the output's, K^(H) + beta^2. Not to be modified.
+     */
     public Matrix nngp() { return state.nngp(); }
 
     /** The limit of G^(h)(0), h = 1..H+1 (needs {@link #withLayerGrams}). Not to be modified. */

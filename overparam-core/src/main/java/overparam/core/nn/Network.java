@@ -19,7 +19,10 @@ import overparam.core.optim.Gradients;
  * matrices G^(h) are; a learned PReLU slope belongs to its layer, and so do Fixup's scalars ({@link #scalars}: the
  * branch layers', and the bias before a, whose forward pass leaves x^(H) + b in the workspace's top output). Inside, a is laid out like a sample's activations
  * (pixel-major, index l m + r), so U = X^(H) a is one product for every network; the weights files keep seed 004's
- * m x p ({@link #weightArrays}).
+ * m x p ({@link #weightArrays}). The fc network with --bias-scale beta also has biases ({@link #bias}): b^(h) in each hidden
+ * layer ({@link DenseLayer}) and b_out in u = a^T x^(H) + beta b_out, trained parameters that follow their layer's weights
+ * but are no weights (never in {@link #parameters}, so masks, pruning and weight counts leave them out); the weights files
+ * keep them as b1..bH and b_out (1-D, lengths m_1..m_H and k).
  */
 public final class Network implements AutoCloseable {
     private final NetworkSpec spec;
@@ -36,11 +39,18 @@ public final class Network implements AutoCloseable {
     /** The weights-file key of the scalar bias before the output layer. */
     public static final String OUTPUT_BIAS = "output_b";
 
+    /** The output bias b_out (k x 1, u gains beta b_out), null without biases; stored in the weights files as {@link #BIAS_OUT}. */
+    private final Matrix biasOut;
+
+    /** The weights-file key of the output bias b_out (the hidden layers' are b1..bH, {@link #biasName}). */
+    public static final String BIAS_OUT = "b_out";
+
     private Network(NetworkSpec spec, List<Matrix> hiddenWeights, Matrix output, List<Activation> activations) {
         this.spec = spec;
         this.output = output;
         this.outputBias = spec.fixupScalars() ? Matrix.vectorOf(0.0) : null;
         this.outputScalars = outputBias == null ? List.of() : List.of(outputBias);
+        this.biasOut = spec.hasBiases() ? Matrix.vector(spec.outputs()) : null;
         List<Layer> ls = new ArrayList<>();
         for (int h = 1; h <= spec.depth(); h++) {
             Matrix w = hiddenWeights.get(h - 1);
@@ -92,19 +102,34 @@ public final class Network implements AutoCloseable {
             fillGaussian(w, Seeds.stream(seed, "init/" + spec.parameterName(h)), sd * init.hiddenFactor(spec, h));
             ws.add(w);
         }
-        Matrix a = Matrix.zeros(spec.pixels() * spec.width(), spec.outputs());
+        Matrix a = Matrix.zeros(spec.pixels() * spec.topWidth(), spec.outputs());
         RandomGenerator rng = Seeds.stream(seed, "init/a");
         if (spec.arch() == Arch.TWO_LAYER) for (int r = 0; r < spec.width(); r++) a.set(r, rng.nextBoolean() ? 1.0 : -1.0);
         else if (spec.outputFixed()) a.fill(1.0);                  // seed 002: u = ||x^(N)||_1; quadratic: u = sum_r (w_r^T x)^2
         else fillGaussian(a, rng, init.zeroOutput() ? 0 : sd);
-        return new Network(spec, ws, a, layerActivations(spec));
+        Network network = new Network(spec, ws, a, layerActivations(spec));
+        if (spec.hasBiases()) {                 // b ~ N(0, 1) (neural-tangents' b_std = beta scales it in the forward pass), own streams
+            for (int h = 1; h <= spec.depth(); h++)
+                fillGaussian(network.bias(h), Seeds.stream(seed, "init/" + biasName(h)), sd * init.hiddenFactor(spec, h));
+            fillGaussian(network.biasOut, Seeds.stream(seed, "init/" + BIAS_OUT), init.zeroOutput() ? 0 : sd);
+        }
+        return network;
     }
+
+    /** The weights-file key of the bias of parameter h: b1..bH, and b_out for h = H + 1. */
+    public static String biasName(int h, NetworkSpec spec) { return h == spec.depth() + 1 ? BIAS_OUT : biasName(h); }
+
+    private static String biasName(int h) { return "b" + h; }
 
     /**
      * A network with the given weights (keys W1..WH and a, shapes as {@link NetworkSpec#parameterShape}, and alpha1..
      * alphaH for PReLU); copied.
      */
     public static Network fromWeights(NetworkSpec spec, Map<String, Matrix> weights, String source) {
+        for (int h = 1; h <= spec.depth() + 1 && !spec.hasBiases(); h++)
+            if (weights.containsKey(biasName(h, spec)))
+                throw BadInputException.of(source, "biases (keys b1..bH, b_out)", "the weights of a network without them",
+                        "Train with --bias-scale BETA to start from these weights; dropping the biases would change the function.");
         if (!spec.fixupScalars() && weights.containsKey(OUTPUT_BIAS))
             throw BadInputException.of(source, "Fixup's scalar biases and multipliers (keys " + OUTPUT_BIAS + ", branch1_b1, ...)",
                     "the weights of a network without them", "Start a network with Fixup's scalars from these weights; dropping them would change its function.");
@@ -126,7 +151,7 @@ public final class Network implements AutoCloseable {
                         "Save every parameter: numpy.savez(path, W1=..., ..., a=...).");
             if (given.rows() != shape[0] || given.cols() != shape[1])
                 throw BadInputException.of(source + "[" + name + "]", given.rows() + " x " + given.cols(),
-                        shape[0] + " x " + shape[1] + " for --arch " + spec.arch() + " --width " + spec.width() + " and d = " + spec.inputDim(),
+                        shape[0] + " x " + shape[1] + " for --arch " + spec.arch() + " " + widthOption(spec) + " and d = " + spec.inputDim(),
                         "Give weights of the network you train, or change --width/--depth to match them.");
             if (!given.allFinite())
                 throw BadInputException.of(source + "[" + name + "]", "NaN or infinite entries", "finite weights", "Check how the file was made.");
@@ -138,10 +163,30 @@ public final class Network implements AutoCloseable {
                     List<String> names = network.scalarNames(s);
                     for (int k = 0; k < values.size(); k++) values.get(k).set(0, scalarFromFile(weights, names.get(k), source));
                 }
+                for (int b = 1; b <= spec.depth() + 1 && spec.hasBiases(); b++) network.bias(b).copyFrom(biasFromFile(weights, b, spec, source));
                 return network;
             }
         }
         throw new AssertionError("unreachable");
+    }
+
+    /** How the widths were given: --width m, or --widths m_1,..,m_H when they differ from layer to layer. */
+    public static String widthOption(NetworkSpec spec) {
+        int[] widths = spec.hiddenWidths();
+        return widths == null ? "--width " + spec.width()
+                : "--widths " + Arrays.stream(widths).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /** The bias of parameter h in a weights file (1-D of its length), which must be there and finite. */
+    private static Matrix biasFromFile(Map<String, Matrix> weights, int h, NetworkSpec spec, String source) {
+        String name = biasName(h, spec);
+        int length = h == spec.depth() + 1 ? spec.outputs() : spec.width(h);
+        Matrix given = weights.get(name);
+        if (given == null || given.size() != length || !given.allFinite())
+            throw BadInputException.of(source, given == null ? "keys " + weights.keySet() : "'" + name + "' of " + given.size() + " values",
+                    "a finite bias '" + name + "' of length " + length + " (--bias-scale " + spec.biasScale() + ")",
+                    "Give weights saved by a run with the same --bias-scale and widths, or train without biases (--bias-scale 0).");
+        return given.reshaped(length, 1);
     }
 
     /** A trained scalar of the weights file (shape (1,)), which must be there and finite. */
@@ -176,6 +221,8 @@ public final class Network implements AutoCloseable {
             List<Matrix> values = scalars(h);
             for (int k = 0; k < values.size(); k++) arrays.put(scalarNames(h).get(k), overparam.core.data.NdArray.vector(values.get(k).copy()));
         }
+        for (int h = 1; h <= spec.depth() + 1 && spec.hasBiases(); h++)            // b1..bH, b_out: 1-D each
+            arrays.put(biasName(h, spec), overparam.core.data.NdArray.vector(bias(h).copy()));
         if (spec.outputs() > 1) {
             arrays.put("a", overparam.core.data.NdArray.of(output.copy()));                     // m x k
             return arrays;
@@ -230,6 +277,12 @@ public final class Network implements AutoCloseable {
     /** dL/d (scalar k of parameter h) from the last backward pass of the loss. */
     double scalarGradient(int h, int k) { return h <= spec.depth() ? layer(h).scalarGradient(k) : outputBiasGradient; }
 
+    /**
+     * The bias of parameter h (live, m_h x 1; b_out, k x 1, for h = H + 1), or null when the network has none (--bias-scale 0).
+     * A trained parameter after W^(h) (after a), never a weight: {@link #parameters} leaves it out.
+     */
+    public Matrix bias(int h) { return h == spec.depth() + 1 ? biasOut : layer(h).bias(); }
+
     /** Every parameter by name, W1..WH then a (the weights-file keys of DESIGN.md). Live matrices. */
     public Map<String, Matrix> parameters() {
         Map<String, Matrix> map = new LinkedHashMap<>();
@@ -238,13 +291,14 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * {@link #parameters} and Fixup's trained scalars by their weights-file keys (live): what {@link #fromWeights} needs
+     * {@link #parameters}, Fixup's trained scalars and the biases by their weights-file keys (live): what {@link #fromWeights} needs
      * for a network of one's own with the same function.
      */
     public Map<String, Matrix> parametersAndScalars() {
         Map<String, Matrix> map = parameters();
         for (int h = 1; h <= spec.parameterCount(); h++)
             for (int k = 0; k < scalars(h).size(); k++) map.put(scalarNames(h).get(k), scalars(h).get(k));
+        for (int h = 1; h <= spec.parameterCount() && spec.hasBiases(); h++) map.put(biasName(h, spec), bias(h));
         return map;
     }
 
@@ -258,8 +312,8 @@ public final class Network implements AutoCloseable {
 
     /** Bytes the weights take. */
     public static double bytes(NetworkSpec spec) {
-        double total = Matrix.bytes((double) spec.pixels() * spec.width(), spec.outputs());
-        for (int h = 1; h <= spec.depth(); h++) total += Matrix.bytes(spec.width(), spec.fanIn(h));
+        double total = Matrix.bytes((double) spec.pixels() * spec.topWidth(), spec.outputs());
+        for (int h = 1; h <= spec.depth(); h++) total += Matrix.bytes(spec.width(h), spec.fanIn(h)) + (spec.hasBiases() ? Matrix.bytes(spec.width(h), 1) : 0);
         return total;
     }
 
@@ -287,6 +341,7 @@ public final class Network implements AutoCloseable {
         if (outputBias != null) Elementwise.shift(top, outputBias.get(0), top);        // x^(H) + b, what a reads
         if (spec.outputs() == 1) Linalg.multVec(1.0, top, output, 0.0, ws.predictions);    // u = X^(H) a
         else Linalg.mult(1.0, top, output, 0.0, ws.predictions);                          // U = X^(H) A
+        if (biasOut != null) Linalg.multTransB(spec.biasScale(), ws.ones, biasOut, 1.0, ws.predictions);   // + beta 1 b_out^T
         ws.lowestSignal = spec.depth() + 1;
     }
 
@@ -351,32 +406,38 @@ public final class Network implements AutoCloseable {
         private final int[] layerOf;            // parameter i belongs to layer h (H + 1: a)
         private final boolean[] slope;          // and is its learned slope
         private final int[] scalarOf;           // or its trained scalar k (Fixup's), else -1
+        private final boolean[] bias;           // or its bias (b^(h), b_out)
         private final Matrix[] parameters;
 
         LossGradients(Workspace ws, TrainedLayers trained) {
             this.ws = ws;
             this.lowest = trained.lowestHidden(spec.depth());
             List<Integer> layerOf = new ArrayList<>(), scalarOf = new ArrayList<>();
-            List<Boolean> slope = new ArrayList<>();
+            List<Boolean> slope = new ArrayList<>(), bias = new ArrayList<>();
             List<Matrix> parameters = new ArrayList<>();
             for (int h = 1; h <= spec.depth() + 1; h++) {
                 if (!trained.contains(h)) continue;
-                layerOf.add(h); slope.add(false); scalarOf.add(-1);
+                layerOf.add(h); slope.add(false); scalarOf.add(-1); bias.add(false);
                 parameters.add(Network.this.parameter(h));
                 if (h <= spec.depth() && layer(h).activation() instanceof Activation.PRelu p) {
-                    layerOf.add(h); slope.add(true); scalarOf.add(-1);
+                    layerOf.add(h); slope.add(true); scalarOf.add(-1); bias.add(false);
                     parameters.add(p.slope());
                 }
                 List<Matrix> scalars = scalars(h);                          // the parameter vector's order (ParameterVector.of)
                 for (int k = 0; k < scalars.size(); k++) {
-                    layerOf.add(h); slope.add(false); scalarOf.add(k);
+                    layerOf.add(h); slope.add(false); scalarOf.add(k); bias.add(false);
                     parameters.add(scalars.get(k));
+                }
+                if (Network.this.bias(h) != null) {                         // b^(h) after W^(h), b_out after a: trained with them
+                    layerOf.add(h); slope.add(false); scalarOf.add(-1); bias.add(true);
+                    parameters.add(Network.this.bias(h));
                 }
             }
             this.layerOf = layerOf.stream().mapToInt(Integer::intValue).toArray();
             this.scalarOf = scalarOf.stream().mapToInt(Integer::intValue).toArray();
             this.slope = new boolean[slope.size()];
-            for (int i = 0; i < slope.size(); i++) this.slope[i] = slope.get(i);
+            this.bias = new boolean[bias.size()];
+            for (int i = 0; i < slope.size(); i++) { this.slope[i] = slope.get(i); this.bias[i] = bias.get(i); }
             this.parameters = parameters.toArray(new Matrix[0]);
         }
 
@@ -398,6 +459,10 @@ public final class Network implements AutoCloseable {
                 return;
             }
             int h = layerOf[i];
+            if (bias[i] && h == spec.depth() + 1) {             // dL/db_out = beta R^T 1
+                Linalg.multTransAVec(alpha * spec.biasScale(), ws.residuals, ws.ones, beta, target);
+                return;
+            }
             if (h == spec.depth() + 1) {
                 Linalg.multTransA(alpha, ws.top(spec.depth()), ws.residuals, beta, target);
                 return;
@@ -407,7 +472,8 @@ public final class Network implements AutoCloseable {
                 Elementwise.scaleRows(ws.residuals, ws.signal[h - 1], ws.scaledSignalOf[h - 1]);     // diag(dL/du) B_h
                 signal = ws.scaledSignalPixelsOf[h - 1];
             }
-            layers.get(h - 1).accumulateGradient(alpha, signal, ws.layerInput(h), beta, target, ws);
+            if (bias[i]) layers.get(h - 1).accumulateBiasGradient(alpha, signal, beta, target, ws);   // dL/db^(h) = beta S^T 1
+            else layers.get(h - 1).accumulateGradient(alpha, signal, ws.layerInput(h), beta, target, ws);
         }
 
         @Override public double scalar(int i) {
@@ -421,9 +487,11 @@ public final class Network implements AutoCloseable {
             l.weights().close();
             if (l.activation() instanceof Activation.PRelu p) { p.slope().close(); p.gradient().close(); }
             if (l instanceof BranchLayer.In in && in.fixup() != null) in.fixup().close();
+            if (l.bias() != null) l.bias().close();
             if (l instanceof BranchLayer.Out out && out.fixup() != null) out.fixup().close();
         }
         output.close();
         if (outputBias != null) outputBias.close();
+        if (biasOut != null) biasOut.close();
     }
 }

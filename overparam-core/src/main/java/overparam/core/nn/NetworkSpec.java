@@ -12,7 +12,7 @@ import overparam.core.BadInputException;
  * MLP ({@link BranchLayer}).
  */
 public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches, int outputs,
-                          int[] hiddenWidths, boolean fixupScalars) {
+                          int[] hiddenWidths, boolean fixupScalars, double biasScale) {
     /**
      * Default c_res. Seed 004 asks only 0 < c_res < 1 ("a small constant"). At 0.5 the residual stream stays
      * O(1) at every depth, as eq. 3 intends: at initialization ||x^(H)|| / ||x^(1)|| stays below 1.6 for every
@@ -32,7 +32,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
         this(arch, inputDim, width, depth, activation, cRes, patches, 1);
     }
 
-    /** A network whose hidden layers all have the width m (every network but a deep linear one with chosen widths). */
+    /** A network whose hidden layers all have the width m (every network but a deep linear or fc one with chosen widths). */
     public NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches, int outputs) {
         this(arch, inputDim, width, depth, activation, cRes, patches, outputs, null);
     }
@@ -43,13 +43,32 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
         this(arch, inputDim, width, depth, activation, cRes, patches, outputs, hiddenWidths, false);
     }
 
+    /** A network without biases (every network but an fc one with --bias-scale). */
+    public NetworkSpec(Arch arch, int inputDim, int width, int depth, Activation activation, double cRes, Patches patches, int outputs,
+                       int[] hiddenWidths, boolean fixupScalars) {
+        this(arch, inputDim, width, depth, activation, cRes, patches, outputs, hiddenWidths, fixupScalars, 0);
+    }
+
     /**
      * The same network with or without Fixup's scalar biases and multipliers (Zhang, Dauphin, Ma 2019, Section 3, rule 3;
      * {@link BranchLayer}): the unit-branch residual MLP only.
      */
     public NetworkSpec withFixupScalars(boolean scalars) {
-        return new NetworkSpec(arch, inputDim, width, depth, activation, cRes, patches, outputs, hiddenWidths, scalars);
+        return new NetworkSpec(arch, inputDim, width, depth, activation, cRes, patches, outputs, hiddenWidths, scalars, biasScale);
     }
+
+    /**
+     * The fc network with biases of scale beta (0: none, seed 004's network): the NTK-parameterized network with biases of
+     * Jacot et al. (2018) and Lee et al. (2019), neural-tangents' b_std = beta. Hidden layer h is
+     * x^(h) = sqrt(c_sigma / m_h) sigma(W^(h) x^(h-1) + beta b^(h)) and the output u = a^T x^(H) + beta b_out, b ~ N(0, 1)
+     * at initialization ({@link DenseLayer}).
+     */
+    public NetworkSpec withBiasScale(double beta) {
+        return new NetworkSpec(arch, inputDim, width, depth, activation, cRes, patches, outputs, hiddenWidths, fixupScalars, beta);
+    }
+
+    /** Whether the network has biases (b^(1)..b^(H), b_out): --bias-scale beta > 0. */
+    public boolean hasBiases() { return biasScale > 0; }
 
     /**
      * A deep linear network with hidden widths m_1 .. m_{N-1} of its own choosing (W_h is m_h x m_{h-1}); width is then
@@ -64,8 +83,8 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     public NetworkSpec {
         if (hiddenWidths != null) {
             hiddenWidths = hiddenWidths.clone();
-            if (arch != Arch.LINEAR || hiddenWidths.length != depth)
-                throw new IllegalArgumentException("network shape: chosen hidden widths are for the deep linear network, one a hidden layer");
+            if (arch != Arch.LINEAR && arch != Arch.FC || hiddenWidths.length != depth)
+                throw new IllegalArgumentException("network shape: chosen hidden widths are for the deep linear and the fully-connected network, one a hidden layer");
             for (int w : hiddenWidths) require(w >= 1, "hidden widths at least 1");
             int max = 0;
             boolean uniform = true;
@@ -96,13 +115,14 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
         require(arch != Arch.RESNET_UNIT || depth >= 3 && depth % 2 == 1,
                 "the unit-branch residual MLP: an odd depth H >= 3 (W1, then two weight matrices a block)");
         require(!fixupScalars || arch == Arch.RESNET_UNIT, "Fixup's scalar biases and multipliers only in the unit-branch residual MLP");
+        require(biasScale >= 0 && Double.isFinite(biasScale) && (biasScale == 0 || arch == Arch.FC), "a finite bias scale >= 0, biases only in the fc network");
     }
 
     private static void require(boolean holds, String what) {
         if (!holds) throw new IllegalArgumentException("network shape: expected " + what);
     }
 
-    /** The width m_h of hidden layer h (1-based): the network's width, or the deep linear network's chosen one. */
+    /** The width m_h of hidden layer h (1-based): the network's width, or the one chosen for it (deep linear and fc networks). */
     public int width(int h) { return hiddenWidths == null ? width : hiddenWidths[h - 1]; }
 
     @Override public int[] hiddenWidths() { return hiddenWidths == null ? null : hiddenWidths.clone(); }
@@ -110,12 +130,13 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     @Override public boolean equals(Object o) {
         return o instanceof NetworkSpec n && arch == n.arch && inputDim == n.inputDim && width == n.width && depth == n.depth
                 && activation.equals(n.activation) && Double.compare(cRes, n.cRes) == 0 && patches.equals(n.patches) && outputs == n.outputs
-                && java.util.Arrays.equals(hiddenWidths, n.hiddenWidths) && fixupScalars == n.fixupScalars;
+                && java.util.Arrays.equals(hiddenWidths, n.hiddenWidths) && fixupScalars == n.fixupScalars
+                && Double.compare(biasScale, n.biasScale) == 0;
     }
 
     @Override public int hashCode() {
         return (java.util.Objects.hash(arch, inputDim, width, depth, activation, cRes, patches, outputs) * 31 + java.util.Arrays.hashCode(hiddenWidths)) * 31
-                + Boolean.hashCode(fixupScalars);
+                + Boolean.hashCode(fixupScalars) + 961 * Double.hashCode(biasScale);
     }
 
     /** c_sigma = 1 / E[sigma(z)^2] of this network's activation. */
@@ -124,7 +145,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     /** The scale in front of sigma(W^(h) x^(h-1)) at hidden layer h (1-based). */
     public double layerScale(int h) {
         return switch (arch) {
-            case FC -> Math.sqrt(cSigma() / width);
+            case FC -> Math.sqrt(cSigma() / width(h));                       // eq. 2 with layer h's own width m_h
             case RESNET, CONV_RESNET -> h == 1 ? Math.sqrt(cSigma() / width) : cRes / (depth * Math.sqrt(width));
             case TWO_LAYER -> 1 / Math.sqrt(width);
             case IDENTITY_MAPPING, NO_IDENTITY, LINEAR, DIAGONAL, QUADRATIC -> 1;
@@ -133,13 +154,17 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     }
 
     /**
-     * q_h = (layer scale)^2 * m, the part of the scale that survives the infinite-width limit: c_sigma for the
-     * fc layers and the ResNet's first, (c_res / H)^2 for its residual blocks, 1 for the two-layer net.
+     * q_h = (layer scale)^2 * m_h, the part of the scale that survives the infinite-width limit: c_sigma for the
+     * fc layers and the ResNet's first, (c_res / H)^2 for its residual blocks, 1 for the two-layer net. It does not
+     * depend on the widths, also when they differ from layer to layer (fc --widths): the limit is the same.
      */
     public double widthFreeScale(int h) {
         double s = layerScale(h);
-        return s * s * width;
+        return s * s * width(h);
     }
+
+    /** m_H, the width of the top hidden layer that the output layer a reads (d for the linear model). */
+    public int topWidth() { return depth == 0 ? width : width(depth); }
 
     /** The kind of hidden layer h (1-based), as the architecture registers it ({@link Arch#layerKind}). */
     public LayerKind layerKind(int h) { return arch.layerKind(h); }
@@ -174,7 +199,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
      */
     public int[] parameterShape(int h) {
         if (h <= depth) return new int[] {width(h), fanIn(h)};
-        int top = depth == 0 ? width : width(depth);
+        int top = topWidth();
         return outputs > 1 ? new int[] {top, outputs} : new int[] {top, pixels()};
     }
 
@@ -202,7 +227,7 @@ public record NetworkSpec(Arch arch, int inputDim, int width, int depth, Activat
     public boolean isHomogeneous() {
         if (arch == Arch.QUADRATIC) return true;
         boolean chained = arch == Arch.FC || arch == Arch.TWO_LAYER || arch == Arch.NO_IDENTITY || arch.isLinearModel();
-        return chained && activation.positivelyHomogeneous() && pixels() == 1;
+        return chained && activation.positivelyHomogeneous() && pixels() == 1 && !hasBiases();    // W x + beta b is not homogeneous in W
     }
 
     /**

@@ -25,13 +25,22 @@ public final class ParameterVector {
         this.shapes = shapes;
     }
 
-    /** Whether the network's trained parameters are all matrices (no learned PReLU slope). */
-    public static boolean supports(NetworkSpec spec) { return !(spec.activation() instanceof Activation.PRelu); }
+    /**
+     * Whether the network's trained parameters are all matrices this layout places (no learned PReLU slope, no biases: the
+     * fc network's --bias-scale biases have no block here yet, so an instrument that needs the gradient as a vector refuses them).
+     */
+    public static boolean supports(NetworkSpec spec) { return !(spec.activation() instanceof Activation.PRelu) && !spec.hasBiases(); }
+
+    /** Why {@link #supports} is false, for a refusal: the option that asked for what the layout lacks. */
+    public static String unsupportedReason(NetworkSpec spec) {
+        return spec.hasBiases() ? "--bias-scale " + spec.biasScale() + ": the biases have no place in the parameter vector"
+                : "a learned PReLU slope has no place in the parameter vector";
+    }
 
     /** The layout of the trained parameters of {@code network}. */
     public static ParameterVector of(Network network, TrainedLayers trained) {
         NetworkSpec spec = network.spec();
-        if (!supports(spec)) throw new IllegalArgumentException("a learned PReLU slope has no place in the parameter vector");
+        if (!supports(spec)) throw new IllegalArgumentException(unsupportedReason(spec));
         java.util.List<int[]> blocks = new java.util.ArrayList<>();         // {h, k}
         for (int h = 1; h <= spec.parameterCount(); h++) {
             if (!trained.contains(h)) continue;

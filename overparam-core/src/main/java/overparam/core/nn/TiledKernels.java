@@ -18,7 +18,9 @@ import overparam.core.linalg.Matrix;
  *   K'_ij = q E[sigma(u) sigma(v)],   factor_ij = q E[sigma'(u) sigma'(v)],
  *   Theta_ij <- factor_ij Theta_ij + factor_ij K_ij (where layer h is trained),
  * </pre>
- * and after layer H the output layer adds K^(H)_ij (where a is trained). A dense layer's map needs only the pair's own
+ * and after layer H the output layer adds K^(H)_ij (where a is trained). With biases of scale beta (fc --bias-scale) the
+ * Gaussian pair is taken at a + beta^2, b + beta^2, c + beta^2, the layer's Gram is factor_ij (K_ij + beta^2), and the
+ * output's NNGP and Gram are K^(H)_ij + beta^2, as {@link DenseLayer}'s and {@link KernelState}'s maps. A dense layer's map needs only the pair's own
  * variances, and those follow each sample alone ({@link #variances}), so every tile is computed from its inputs and
  * two variance lists: the fold runs over the layers inside each entry, in registers. The activation must have a
  * {@link ClosedForm}; a Mehler series activation's maps are matrix-wide ({@link overparam.core.kernel.MehlerMaps}).
@@ -30,15 +32,21 @@ public final class TiledKernels {
     private final boolean[] trainedHidden;  // [h], h = 1..H
     private final boolean outputTrained;
     private final int depth;
+    private final double biasVariance;      // beta^2
 
     /**
      * Everything the maps are made of, as plain values that serialize: a process without the network's spec (a Spark
      * executor computing tiles) makes the same maps from it, to the same bits. activation is a {@link ClosedForm}
      * activation's name, leakySlope leaky-relu's slope (0 for the others); q[h] and trainedHidden[h] for h = 1..H
-     * (index 0 unused).
+     * (index 0 unused); biasVariance beta^2 (0 without biases).
      */
-    public record Recipe(String activation, double leakySlope, double[] q, boolean[] trainedHidden, boolean outputTrained)
+    public record Recipe(String activation, double leakySlope, double[] q, boolean[] trainedHidden, boolean outputTrained, double biasVariance)
             implements java.io.Serializable {
+        /** A network without biases. */
+        public Recipe(String activation, double leakySlope, double[] q, boolean[] trainedHidden, boolean outputTrained) {
+            this(activation, leakySlope, q, trainedHidden, outputTrained, 0);
+        }
+
         public int depth() { return q.length - 1; }
     }
 
@@ -54,6 +62,7 @@ public final class TiledKernels {
         this.trainedHidden = recipe.trainedHidden().clone();
         this.outputTrained = recipe.outputTrained();
         this.depth = recipe.depth();
+        this.biasVariance = recipe.biasVariance();
     }
 
     /** Why the network's kernels cannot be made tile by tile; empty when they can. */
@@ -79,7 +88,7 @@ public final class TiledKernels {
             t[h] = trained.contains(h);
         }
         double slope = spec.activation() instanceof Activation.LeakyRelu l ? l.slope() : 0;
-        return new TiledKernels(new Recipe(spec.activation().name(), slope, q, t, trained.contains(depth + 1)));
+        return new TiledKernels(new Recipe(spec.activation().name(), slope, q, t, trained.contains(depth + 1), spec.biasScale() * spec.biasScale()));
     }
 
     /** The maps a {@link #recipe()} describes. */
@@ -90,7 +99,7 @@ public final class TiledKernels {
     /** What these maps are made of, to make them again elsewhere ({@link #of(Recipe)}). */
     public Recipe recipe() { return recipe; }
 
-    /** Each sample's variance K^(h)_ii for h = 0..H (row h): ||x_i||^2, then K'_ii = q E[sigma(u)^2], u ~ N(0, K_ii). */
+    /** Each sample's variance K^(h)_ii for h = 0..H (row h): ||x_i||^2, then K'_ii = q E[sigma(u)^2], u ~ N(0, K_ii + beta^2). */
     public double[][] variances(Matrix x) {
         int n = x.rows();
         double[][] v = new double[depth + 1][n];
@@ -98,7 +107,10 @@ public final class TiledKernels {
             double s = 0;
             for (double e : x.row(i)) s += e * e;
             v[0][i] = s;
-            for (int h = 1; h <= depth; h++) v[h][i] = q[h] * form.products(v[h - 1][i], v[h - 1][i], v[h - 1][i]);
+            for (int h = 1; h <= depth; h++) {
+                double sigma = v[h - 1][i] + biasVariance;
+                v[h][i] = q[h] * form.products(sigma, sigma, sigma);
+            }
         }
         return v;
     }
@@ -143,15 +155,17 @@ public final class TiledKernels {
         return d;
     }
 
-    /** One entry through every layer: out[0] = Theta_ij, out[1] = K^(H)_ij (the NNGP). */
+    /** One entry through every layer: out[0] = Theta_ij, out[1] = K^(H)_ij (+ beta^2: the output's NNGP). */
     private void entry(double[][] vi, int i, double[][] vj, int j, double k0, double[] out) {
-        double k = k0, theta = 0;
+        double k = k0, theta = 0, b2 = biasVariance;
         for (int h = 1; h <= depth; h++) {
-            form.productsAndDerivative(vi[h - 1][i], vj[h - 1][j], k, out);
+            double sigma = k + b2;                                                 // the pre-activations' covariance
+            form.productsAndDerivative(vi[h - 1][i] + b2, vj[h - 1][j] + b2, sigma, out);
             double factor = q[h] * out[1];
-            theta = factor * theta + (trainedHidden[h] ? factor * k : 0);    // DenseLayer.limit: carry, then this layer's Gram
+            theta = factor * theta + (trainedHidden[h] ? factor * sigma : 0);  // DenseLayer.limit: carry, then this layer's Gram (W and b)
             k = q[h] * out[0];
         }
+        k += b2;                                                                   // u = a^T x^(H) + beta b_out
         out[0] = outputTrained ? theta + k : theta;
         out[1] = k;
     }

@@ -28,6 +28,8 @@ public final class Workspace implements AutoCloseable {
     private final Matrix topGradient;
     final Matrix predictions;           // u, rows x k
     final Matrix residuals;             // dL/du (u - y for the squared loss), rows x k
+    /** A column of ones (rows x 1), for the biases: beta 1 b^T in the forward pass, signal^T 1 in the gradient; null without biases. */
+    final Matrix ones;
     /** The convolutional net's input as pixel rows ((rows p) x d0); null for the dense networks, which use x as is. */
     final Matrix inputPixels;
     /** Patch matrices of a block of samples: [0] for the first layer (q d0 columns), [1] for the others (q m). */
@@ -89,6 +91,8 @@ public final class Workspace implements AutoCloseable {
         topGradient = depth == 0 || spec.width(depth) == width ? gradA : gradAOf[depth - 1];
         predictions = Matrix.zeros(rows, spec.outputs());
         residuals = Matrix.zeros(rows, spec.outputs());
+        ones = spec.hasBiases() ? Matrix.zeros(rows, 1) : null;
+        if (ones != null) ones.fill(1.0);
         Patches patches = spec.patches();
         inputPixels = spec.isConvolutional() ? Matrix.zeros(rows * p, spec.channels()) : null;
         if (patches.pointwise()) {
@@ -174,6 +178,7 @@ public final class Workspace implements AutoCloseable {
         for (Matrix[] ms : new Matrix[][] {pre, out, slope, signal}) for (Matrix m : ms) m.close();
         for (Matrix m : shifted) if (m != null) m.close();
         gradA.close(); gradB.close(); scaledSignal.close(); predictions.close(); residuals.close();
+        if (ones != null) ones.close();
         if (inputPixels != null) inputPixels.close();
         if (columns != null) for (Matrix c : columns) if (c != null) c.close();
     }

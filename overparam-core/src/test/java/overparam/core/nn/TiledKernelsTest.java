@@ -34,6 +34,16 @@ class TiledKernelsTest {
         }
     }
 
+    /** With biases (fc --bias-scale 0.8) the fused entrywise maps shift every layer's Sigma by beta^2 as the whole-matrix fold does. */
+    @ParameterizedTest(name = "{0} depth {1} with biases")
+    @CsvSource({"relu, 1", "relu, 3", "erf, 3"})
+    void biasedTilesAreTheWholeMatrixFold(String activation, int depth) {
+        NetworkSpec spec = Fixtures.spec(Arch.FC, activation, 5, 64, depth).withBiasScale(0.8);
+        try (Matrix x = inputs(13, 3); LimitKernel whole = LimitKernel.of(spec, x)) {
+            assertMatches(spec, TrainedLayers.all(spec), x, whole, 5);
+        }
+    }
+
     @Test
     void onlyTheTrainedLayersCount() {
         NetworkSpec spec = Fixtures.spec(Arch.FC, "relu", 5, 64, 3);

@@ -127,7 +127,8 @@ public record Instruments(Set<Instrument> chosen, boolean all, HessianInstrument
     /** What instrument i needs that this run lacks, or null when it applies. */
     private static String missing(Instrument i, NetworkSpec spec, TrainedLayers trained, boolean classifies, RunPlan plan, boolean linearTeacher) {
         String homogeneous = "needs a network homogeneous in each weight matrix: layers without skips or biases (--arch fc, two-layer, "
-                + "no-identity, linear, diagonal; quadratic, of degree 2) and a relu, leaky-relu or identity activation; this is --arch " + spec.arch() + " with " + spec.activation().name();
+                + "no-identity, linear, diagonal; quadratic, of degree 2) and a relu, leaky-relu or identity activation; this is --arch " + spec.arch() + " with " + spec.activation().name()
+                + (spec.hasBiases() ? " and --bias-scale " + spec.biasScale() : "");
         return switch (i) {
             case GRAM -> spec.hasDenseGram() ? null : "needs the structured Gram formula (one output, fixed activations, dense hidden layers); this network has "
                     + spec.outputs() + " outputs, " + spec.activation().name() + (spec.arch() == Arch.DIAGONAL ? ", the diagonal layer" : "")
@@ -143,10 +144,12 @@ public record Instruments(Set<Instrument> chosen, boolean all, HessianInstrument
             case PATTERN -> spec.arch().isLinearModel() ? "has no activation pattern to watch in a linear model" : null;
             case RIDGE_PATH -> ridgePathMissing(spec, plan, linearTeacher);
             case GRADIENT_NOISE -> !overparam.core.nn.ParameterVector.supports(spec)
-                    ? "needs every trained parameter in one vector; a learned PReLU slope is not (use --activation relu or leaky-relu)"
+                    ? "needs every trained parameter in one vector; " + (spec.hasBiases() ? "the biases of --bias-scale " + spec.biasScale() + " are not (drop --bias-scale)"
+                    : "a learned PReLU slope is not (use --activation relu or leaky-relu)")
                     : plan.train().noise().batchSize() < 1 ? "needs a minibatch size: --batch-size B (SGD) or --noise-batch-size B" : null;
             case SMOOTHNESS -> SmoothnessInstrument.applies(spec) ? null
-                    : "needs every trained parameter to be a matrix of the gradient vector; --activation prelu's learned slope is not";
+                    : "needs every trained parameter to be a matrix of the gradient vector; " + (spec.hasBiases() ? "the biases of --bias-scale "
+                    + spec.biasScale() + " are not (drop --bias-scale)" : "--activation prelu's learned slope is not");
             case HESSIAN -> hessianMissing(spec, trained);
             case MOVEMENT, PREDICTIONS -> null;
             case INPUT_GRADIENT -> overparam.core.instruments.InputGradientInstrument.applies(spec) ? null

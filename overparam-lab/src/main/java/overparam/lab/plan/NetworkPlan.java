@@ -16,14 +16,21 @@ import overparam.core.nn.NetworkSpec;
  * number of outputs come from the data: {@link #spec} completes it into the core's {@link NetworkSpec}.
  */
 public record NetworkPlan(Arch arch, int depth, int width, Activation activation, double cRes, int patch,
-                          Init initScheme, double initScale, Path init, TrainedParameters trained, int[] widths, boolean fixupScalars) {
+                          Init initScheme, double initScale, Path init, TrainedParameters trained, int[] widths, boolean fixupScalars,
+                          double biasScale) {
+    /** A network without biases. */
+    public NetworkPlan(Arch arch, int depth, int width, Activation activation, double cRes, int patch,
+                       Init initScheme, double initScale, Path init, TrainedParameters trained, int[] widths, boolean fixupScalars) {
+        this(arch, depth, width, activation, cRes, patch, initScheme, initScale, init, trained, widths, fixupScalars, 0);
+    }
+
     /** A network without Fixup's scalars. */
     public NetworkPlan(Arch arch, int depth, int width, Activation activation, double cRes, int patch,
                        Init initScheme, double initScale, Path init, TrainedParameters trained, int[] widths) {
         this(arch, depth, width, activation, cRes, patch, initScheme, initScale, init, trained, widths, false);
     }
 
-    /** The deep linear network's chosen hidden widths m_1 .. m_{N-1} (--widths), or null: every hidden layer --width wide. */
+    /** The chosen hidden widths m_1 .. m_H (--widths; deep linear and fc networks), or null: every hidden layer --width wide. */
     @Override public int[] widths() { return widths == null ? null : widths.clone(); }
 
 
@@ -45,7 +52,7 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
 
     /** The same network at another width (the limit kernels do not depend on it). */
     public NetworkPlan withWidth(int newWidth) {
-        return new NetworkPlan(arch, depth, newWidth, activation, cRes, patch, initScheme, initScale, init, trained, null, fixupScalars);
+        return new NetworkPlan(arch, depth, newWidth, activation, cRes, patch, initScheme, initScale, init, trained, null, fixupScalars, biasScale);
     }
 
     /** The network on inputs of this shape (a sample's numpy shape without n), read from {@code source}, with k outputs. */
@@ -68,10 +75,11 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
                     "Use widths of " + Math.min(inputDim, outputs) + " or more, or --init-scheme standard.");
         if (widths != null) {
             int max = java.util.Arrays.stream(widths).max().orElseThrow();
-            return new NetworkSpec(arch, inputDim, max, hiddenLayers(), activation, cRes, overparam.core.nn.Patches.NONE, outputs, widths);
+            return new NetworkSpec(arch, inputDim, max, hiddenLayers(), activation, cRes, overparam.core.nn.Patches.NONE, outputs, widths)
+                    .withBiasScale(biasScale);
         }
         return new NetworkSpec(arch, inputDim, widthFor(inputDim), hiddenLayers(), activation, cRes, InputShape.patches(arch, sampleShape, source, patch), outputs)
-                .withFixupScalars(fixupScalars);
+                .withFixupScalars(fixupScalars).withBiasScale(biasScale);
     }
 
     /**
@@ -123,7 +131,21 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
         int hidden = arch == Arch.LINEAR ? depth - 1 : depth;
         return new NetworkPlan(arch, depth, c.width(), activation, c.cRes(), patch, scheme, initScale,
                 c.init() == null ? null : Path.of(c.init()), TrainedParameters.parse(c.trainLayers(), hidden), widths(c.widths(), arch, hidden),
-                fixupScalars(c.fixupScalars(), arch));
+                fixupScalars(c.fixupScalars(), arch), biasScale(c.biasScale(), arch));
+    }
+
+    /**
+     * --bias-scale beta: the fc network's biases (NetworkSpec.withBiasScale), a finite beta >= 0; unset or 0 is seed 004's
+     * network without biases, so a configuration written before biases existed resumes as the same network.
+     */
+    static double biasScale(Double given, Arch arch) {
+        if (given == null || given == 0) return 0;
+        if (!(given > 0) || !Double.isFinite(given))
+            throw BadInputException.of("--bias-scale " + given, given, "a finite beta >= 0 (neural-tangents' b_std; 0: no biases)", "e.g. --bias-scale 0.1");
+        if (arch != Arch.FC)
+            throw BadInputException.of("--bias-scale " + given, "--arch " + arch.cliName(), "--arch fc (the fully-connected network's biases)",
+                    "Use --arch fc, or drop --bias-scale.");
+        return given;
     }
 
     /**
@@ -140,11 +162,16 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
         return true;
     }
 
-    /** --widths 32,16,8: the deep linear network's N - 1 hidden widths, each a positive integer. */
+    /**
+     * --widths 32,16,8: chosen hidden widths m_1 .. m_H, each a positive integer, one per hidden layer (W_h is m_h x m_{h-1}):
+     * the deep linear network's N - 1 (N weight matrices) and the fc network's H (LeNet-300-100 is --depth 2 --widths 300,100).
+     * The fc network's limit kernels do not depend on them.
+     */
     static int[] widths(String text, Arch arch, int hidden) {
         if (text == null) return null;
-        if (arch != Arch.LINEAR)
-            throw BadInputException.of("--widths " + text, "--arch " + arch, "--arch linear (the deep linear network's hidden widths)", "Use --width for every other network.");
+        if (arch != Arch.LINEAR && arch != Arch.FC)
+            throw BadInputException.of("--widths " + text, "--arch " + arch, "--arch linear or fc (the networks whose hidden layers may differ in width)",
+                    "Use --width for every other network.");
         String[] parts = text.trim().isEmpty() ? new String[0] : text.split(",");
         int[] out = new int[parts.length];
         try {
@@ -155,9 +182,12 @@ public record NetworkPlan(Arch arch, int depth, int width, Activation activation
         } catch (NumberFormatException e) {
             throw BadInputException.of("--widths " + text, "'" + text + "'", "positive integers separated by commas", "e.g. --widths 32,16,8");
         }
-        if (out.length != hidden)
+        if (out.length != hidden && arch == Arch.LINEAR)
             throw BadInputException.of("--widths " + text, out.length + " widths for --depth " + (hidden + 1), (hidden) + " widths (one per hidden layer: N - 1 for N weight matrices)",
                     hidden == 0 ? "Drop --widths: the linear model a^T x has no hidden layer." : "Give " + hidden + " widths, or change --depth.");
+        if (out.length != hidden)
+            throw BadInputException.of("--widths " + text, out.length + " widths for --depth " + hidden, hidden + " widths (one per hidden layer)",
+                    "Give " + hidden + " widths, or use --depth " + out.length + ".");
         return out;
     }
 

@@ -29,6 +29,9 @@ public record ReadoutFitPlan(double ridge) {
         double lambda = ridge == null ? 0 : ridge;
         if (!(lambda >= 0) || !Double.isFinite(lambda))
             throw BadInputException.of("--fit-ridge " + ridge, ridge, "a finite lambda >= 0", "e.g. --fit-ridge 1e-3 (0: the minimum-norm solution)");
+        if (network.biasScale() > 0)
+            throw new BadInputException("--fit min-norm with --bias-scale " + network.biasScale() + ": the closed-form fit solves for a alone, without the"
+                    + " output bias beta b_out; drop --bias-scale, or --fit.");
         int hidden = network.hiddenLayers();
         boolean linearModel = network.arch() == Arch.LINEAR && hidden == 0;
         if (network.arch() != Arch.FC && !linearModel)

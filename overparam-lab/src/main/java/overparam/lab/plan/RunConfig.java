@@ -39,6 +39,8 @@ public record RunConfig(
         Integer gdStart, Integer noiseMatchSgd, String label,
         // Fixup's scalar biases and multipliers (Zhang et al. 2019, rule 3) in --arch resnet-unit; unset = off
         Boolean fixupScalars,
+        // the fc network's biases, beta b in each pre-activation and in the output (neural-tangents' b_std); unset = 0, none
+        Double biasScale,
         // the infinitely wide network's test predictions for the run's own network and data (issue 17), once per run, and the
         // ridge lambda added to its kernels' diagonals; unset = off, and lambda = 0 (the interpolating network)
         Boolean kernelPredict, Double kernelRidge,
@@ -73,7 +75,7 @@ public record RunConfig(
             null, null, 0, 0.0, 0.0, "constant",
             "standard", null, false, false, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null,
+            null, null, null, null, null,
             null, null,
             null, null,
             null, null, null, null, null,
@@ -90,7 +92,7 @@ public record RunConfig(
      * clip_norm, normalized, langevin and noise_trace stay unset too (off): a run without them resumes as it was.
      * So do the hessian instrument's hessian_top, hessian_probes and hessian_iterations (unset: its defaults,
      * {@link Instruments#HESSIAN_DEFAULTS}). gd_start, noise_match_sgd and label stay unset as well (no start phase, no
-     * matched trace, no name), and so does fixup_scalars (off), also with --init-scheme fixup: a fixup run or store made
+     * matched trace, no name), and so does fixup_scalars (off) and bias_scale (0: no biases), also with --init-scheme fixup: a fixup run or store made
      * before the scalars existed resumes as the same network. kernel_predict and kernel_ridge stay unset (off, 0) as well, and so do fit and fit_ridge,
      * optimizer (sgd), adam_beta1, adam_beta2, adam_eps, mask and rewind_step, and validation_n and the prune_* fields.
      */

@@ -15,6 +15,7 @@ import overparam.core.optim.WeightMask;
 /**
  * --mask FILE: a .npz of 0/1 arrays under the weights' own keys (W1..WH, a; shapes as weights_final.npz holds them), read
  * into a {@link WeightMask} over the network's live parameters. A key the file lacks leaves that parameter unmasked. The
+ * biases of --bias-scale (b1..bH, b_out) are never masked: a mask naming one is refused. The
  * run owns the mask matrices and closes them.
  */
 final class RunMask implements AutoCloseable {
@@ -41,10 +42,15 @@ final class RunMask implements AutoCloseable {
         try {
             List<String> names = new ArrayList<>();
             for (int h = 1; h <= spec.parameterCount(); h++) names.add(spec.parameterName(h));
-            for (String key : arrays.keySet())
+            for (String key : arrays.keySet()) {
+                for (int h = 1; h <= spec.parameterCount() && spec.hasBiases(); h++)
+                    if (key.equals(Network.biasName(h, spec)))
+                        throw new BadInputException("--mask " + path + ": key '" + key + "' is a bias; biases are not pruned (Frankle and Carbin prune"
+                                + " weights only), so a mask names weights only: " + names + ". Drop '" + key + "' from the mask.");
                 if (!names.contains(key))
                     throw new BadInputException("--mask " + path + ": key '" + key + "' is no weight of this network; its keys are " + names
                             + ". Save the mask with the weights' keys: numpy.savez(path, W1=..., a=...).");
+            }
             for (int h = 1; h <= spec.parameterCount(); h++) {
                 String name = spec.parameterName(h);
                 NdArray given = arrays.get(name);
@@ -53,7 +59,7 @@ final class RunMask implements AutoCloseable {
                 Matrix m = given.data();
                 if (m.rows() != shape[0] || m.cols() != shape[1])
                     throw new BadInputException("--mask " + path + ": '" + name + "' is " + m.rows() + " x " + m.cols() + " but the network's " + name
-                            + " is " + shape[0] + " x " + shape[1] + " (--arch " + spec.arch() + " --width " + spec.width() + ", d = " + spec.inputDim()
+                            + " is " + shape[0] + " x " + shape[1] + " (--arch " + spec.arch() + " " + Network.widthOption(spec) + ", d = " + spec.inputDim()
                             + "). Make the mask from this network's weights, or change --width/--depth to match it.");
                 for (int e = 0; e < (int) m.size(); e++)
                     if (m.get(e) != 0 && m.get(e) != 1)

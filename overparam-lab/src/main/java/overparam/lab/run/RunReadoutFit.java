@@ -49,7 +49,7 @@ final class RunReadoutFit {
         long t0 = System.nanoTime();
         Dataset train = data.train(), test = data.test();
         int hidden = network.depth(), k = network.spec().outputs();
-        int p = hidden == 0 ? train.d() : network.spec().width() * network.spec().pixels();
+        int p = hidden == 0 ? train.d() : network.spec().topWidth() * network.spec().pixels();
         double bytes = 8.0 * ((double) train.n() * p * 3 + (double) test.n() * p);            // Phi, its copy and V^T in dgesdd, Phi*
         if (bytes > Memory.availableBytes())
             throw new BadInputException("--fit min-norm: the features of " + train.n() + " samples x " + p + " take " + Memory.format(bytes)

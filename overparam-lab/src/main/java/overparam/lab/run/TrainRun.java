@@ -105,8 +105,8 @@ public final class TrainRun {
             plan.train().shaping().requireMatchBelow(train.n());
             TrainPlan.Shaping.LangevinPlan langevin = plan.train().shaping().langevin();
             if (langevin != null && langevin.matchesSgd() && !overparam.core.nn.ParameterVector.supports(spec))
-                throw new BadInputException("--noise-match-sgd: SGD's noise trace comes from per-sample gradients of every trained parameter, and a"
-                        + " learned PReLU slope is not among them; give --noise-trace T instead.");
+                throw new BadInputException("--noise-match-sgd: SGD's noise trace comes from per-sample gradients of every trained parameter, and "
+                        + (spec.hasBiases() ? "the biases of --bias-scale " + spec.biasScale() : "a learned PReLU slope") + " are not among them; give --noise-trace T instead.");
             if (plan.train().shaping().hessian() != null) {
                 var unsupported = overparam.core.nn.HessianVectorProduct.unsupported(spec);
                 if (unsupported.isPresent())
