@@ -134,7 +134,8 @@ class LinearModelsTest {
             }
         }
         assertThrows(IllegalArgumentException.class, () -> Network.initialize(NetworkSpec.linear(4, new int[] {5, 1, 7}, 2), 1, Init.BALANCED, 1));
-        assertThrows(IllegalArgumentException.class, () -> new NetworkSpec(Arch.FC, 4, 7, 2, new Activation.Identity(), 0.5, Patches.NONE, 1, new int[] {5, 7}));
+        // chosen widths are the deep linear and the fc network's (fc --widths); a residual network's stream has one width
+        assertThrows(IllegalArgumentException.class, () -> new NetworkSpec(Arch.RESNET, 4, 7, 2, new Activation.Identity(), 0.5, Patches.NONE, 1, new int[] {5, 7}));
         assertEquals(Fixtures.spec(Arch.LINEAR, "identity", 4, 6, 2, 1), NetworkSpec.linear(4, new int[] {6, 6}, 1), "one width: the ordinary network");
     }
 
