@@ -111,6 +111,18 @@ final class TrainCommand implements Callable<Integer> {
     String mask;
     @Option(names = "--rewind-step", paramLabel = "K", description = "Also save the weights theta(K), after K updates, as weights_step_K.npz (0: the initialization), the point a lottery ticket is rewound to (Frankle and Carbin 2019 reset to theta_0; Frankle et al. 2020 rewind to an early step); train from it with --init. 0 <= K <= --steps. Default: none.")
     Integer rewindStep;
+    @Option(names = "--validation-n", paramLabel = "N", description = "Hold out N training samples (drawn by --data-seed) as a validation set, never trained on; every record adds validation_loss (and validation_accuracy for classes), and summary.json's early_stopping (the store's per-run values) the step of least validation loss, first on ties, with the test loss and accuracy recorded there: early_stop_step, early_stop_test_accuracy, early_stop_test_loss (Frankle and Carbin 2019 hold out 5,000 of MNIST's 60,000). A count, not a fraction, as the paper gives it. Default: none.")
+    Integer validationN;
+    @Option(names = "--prune-rounds", paramLabel = "R", description = "Iterative magnitude pruning (Frankle and Carbin 2019): round 0 trains the dense network, each of R more rounds prunes the previous round's trained ticket by magnitude (--prune-rate, --prune-rate-output, --prune-scope), resets the survivors to theta_0 (or theta_K with --rewind-step K) and trains again, each training in --out/rounds/NN-NETWORK/. summary.json holds one row per round and network (fraction of weights remaining, early stopping with --validation-n, final test accuracy). Default: none.")
+    Integer pruneRounds;
+    @Option(names = "--prune-rate", paramLabel = "Q", description = "--prune-rounds: the fraction of the remaining weights pruned each round (ceil(Q r) of r), of every hidden layer (layer scope) or of all weights (global). In [0, 1). Default: 0.2, the paper's for LeNet.")
+    Double pruneRate;
+    @Option(names = "--prune-rate-output", paramLabel = "Q", description = "--prune-rounds --prune-scope layer: the output layer's own rate. In [0, 1). Default: 0.1, the paper's (half the hidden rate).")
+    Double pruneRateOutput;
+    @Option(names = "--prune-scope", paramLabel = "S", description = "--prune-rounds: layer (each layer by its own magnitudes, the paper's for LeNet) or global (all weights pooled, its Section 5). Default: layer.")
+    String pruneScope;
+    @Option(names = "--prune-controls", paramLabel = "LIST", description = "--prune-rounds: controls trained beside each round's ticket on the same seed: reinit (the ticket's mask, a fresh initialization drawn from a seed derived from --seed and the round), random (a random mask with the ticket's per-layer counts, on theta_0); none or a list. Default: none.")
+    String pruneControls;
     @Option(names = "--clip-norm", paramLabel = "G", description = "Clip the gradient to global norm G (over all trained parameters) before weight decay and momentum, as torch's clip_grad_norm_: a step is min(eta, eta G / ||g||) g, Zhang et al. 2020's clipped GD (eq. 5) with their eta_c = --eta and gamma = G. Default: off.")
     Double clipNorm;
     @Option(names = "--normalized", arity = "0..1", paramLabel = "BOOL", description = "Normalized GD: a step is eta g / ||g|| (Zhang et al. 2020 eq. 6 with beta = 0), ||g|| over all trained parameters. Default: off.")
@@ -175,10 +187,22 @@ final class TrainCommand implements Callable<Integer> {
         RunPlan plan = RunPlan.parse(fromOptions(spec));
         TrainRun.Outcome o;
         try (ProgressDisplay progress = new ProgressDisplay("train", plan.train().steps(), quiet)) {
-            o = TrainRun.execute(plan, progress, Main.typed(spec));
+            var lines = spec.commandLine().getOut();
+            o = TrainRun.execute(plan, progress, Main.typed(spec), note -> { lines.println(note); lines.flush(); });
         }
         TrainResult r = o.result();
         var out = spec.commandLine().getOut();
+        if (plan.prune() != null) {
+            if (r.diverged()) {
+                out.printf("a ticket diverged at step %d (the loss became non-finite), which ends the rounds; %s/summary.json lists the trainings%n",
+                        r.divergedStep(), o.folder());
+                return Main.DIVERGED;
+            }
+            out.printf("wrote %s: summary.json (a row per round and network: weights remaining, early stopping, final test accuracy),"
+                    + " rounds/NN-NETWORK/ (a run folder each), masks/%s%n", o.folder(),
+                    plan.prune().controls().contains(overparam.lab.plan.PrunePlan.Control.REINIT) ? ", inits/" : "");
+            return 0;
+        }
         if (r.diverged()) {
             out.printf("diverged at step %d (the loss became non-finite); metrics up to then are in %s%n", r.divergedStep(), o.folder());
             return Main.DIVERGED;

@@ -179,6 +179,23 @@ public final class Subsets {
         return new int[][] {train, test};
     }
 
+    /**
+     * {kept indices, held-out indices}, each sorted ascending: {@code count} of samples 0 .. n-1 drawn uniformly without
+     * replacement from the stream {@code purpose} of {@code seed} (a validation set: "data/validation"), so that the split
+     * depends on the seed alone and not on what else the run draws. 0 <= count < n (the caller names the option).
+     */
+    public static int[][] holdOut(int n, int count, long seed, String purpose) {
+        if (count < 0 || count >= n) throw new IllegalArgumentException(count + " of " + n + " samples");
+        RandomGenerator random = Seeds.stream(seed, purpose);
+        int[] order = identity(n);
+        for (int k = 0; k < count; k++) swapInRandom(order, k, random);
+        int[] held = Arrays.copyOfRange(order, 0, count);
+        int[] kept = Arrays.copyOfRange(order, count, n);
+        Arrays.sort(held);
+        Arrays.sort(kept);
+        return new int[][] {kept, held};
+    }
+
     private static int[] identity(int n) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;

@@ -57,6 +57,46 @@ class MagnitudePruningTest {
         }
     }
 
+    /**
+     * LeNet-300-100 (784-300-100-10: 235,200 + 30,000 hidden weights, 1,000 output weights, 266,200 in all), the paper's
+     * rates 0.2 and 0.1 layer by layer: after k rounds each layer keeps R_k = R_{k-1} - ceil(q R_{k-1}), worked out in integers
+     * ((2 R + 9) / 10 is ceil(R / 5), (R + 9) / 10 ceil(R / 10)). Frankle and Carbin's Figure 3 prints the fractions of all
+     * weights 100, 51.3, 21.1, 7.0, 3.6, 1.9: rounds 0, 3, 7, 12 and 15 give 100.0, 51.3 (136,511), 21.1 (56,092), 7.0 (18,501)
+     * and 3.6% (9,530) to the printed digit; round 18 gives 1.8% (4,920 = 1.848%), where the paper's 1.9 is the unrounded
+     * 0.8^18 and 0.9^18 (4,927.5 = 1.851%): the ceilings of 18 rounds cost 7.5 weights.
+     */
+    @Test
+    void lenet300100FractionsAreThePapersFigure3() {
+        int[][] shapes = {{784, 300}, {300, 100}, {100, 10}};
+        List<Matrix> weights = new ArrayList<>(), masks = new ArrayList<>();
+        for (int l = 0; l < 3; l++) {
+            weights.add(gaussian(shapes[l][0], shapes[l][1], 11 + l));
+            masks.add(ones(shapes[l][0], shapes[l][1]));
+        }
+        long[] expected = {235200, 30000, 1000};
+        java.util.Map<Integer, String> paper = java.util.Map.of(0, "100.0", 3, "51.3", 7, "21.1", 12, "7.0", 15, "3.6", 18, "1.8");
+        try {
+            for (int k = 0; k <= 18; k++) {
+                if (k > 0) {
+                    List<Matrix> next = MagnitudePruning.perLayer(weights, masks, 0.2, 0.1, "--prune-rate", "--prune-rate-output");
+                    masks.forEach(Matrix::close);
+                    masks = next;
+                    expected = new long[] {expected[0] - (2 * expected[0] + 9) / 10, expected[1] - (2 * expected[1] + 9) / 10, expected[2] - (expected[2] + 9) / 10};
+                }
+                long remaining = 0;
+                for (int l = 0; l < 3; l++) {
+                    assertEquals(expected[l], MagnitudePruning.remaining(masks.get(l)), "round " + k + ", layer " + (l + 1));
+                    remaining += expected[l];
+                }
+                if (paper.containsKey(k)) assertEquals(paper.get(k), String.format(java.util.Locale.ROOT, "%.1f", 100.0 * remaining / 266200), "round " + k);
+                if (k == 18) assertEquals(4920, remaining);
+            }
+        } finally {
+            weights.forEach(Matrix::close);
+            masks.forEach(Matrix::close);
+        }
+    }
+
     /** The weights pruned are the smallest in magnitude: every pruned |w| <= every kept |w|, and pruned ones stay pruned. */
     @Test
     void prunesTheSmallestMagnitudesAndKeepsWhatWasPruned() {

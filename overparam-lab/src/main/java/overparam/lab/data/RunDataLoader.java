@@ -35,19 +35,20 @@ public final class RunDataLoader {
                 : fromFilesOrSynthetic(plan, network, loss);
         try {
             loaded = split(loaded, plan);
-            if (plan.inputs() instanceof TabularInputs tabular)            // on the training part only, after the split
-                TabularData.standardize(loaded.train().x(), loaded.test() == null ? null : loaded.test().x(), tabular.unitNorm(), loaded.train().source());
+            loaded = holdOutValidation(loaded, plan);
+            if (plan.inputs() instanceof TabularInputs tabular)            // on the training part only, after the splits
+                TabularData.standardize(loaded.train().x(), others(loaded), tabular.unitNorm(), loaded.train().source());
             if (plan.labelNoise() > 0) {
                 Dataset t = loaded.train();
                 corruptLabels(t, loss, plan.labelNoise(), plan.seed());
                 Dataset relabelled = new Dataset(t.x(), t.y(), t.source() + ", " + plan.labelNoise() + " of labels random", t.sampleShape());   // the same matrices
-                loaded = new RunData(relabelled, loaded.test(), loaded.teacher(), loaded.classNames());
+                loaded = new RunData(relabelled, loaded.test(), loaded.teacher(), loaded.classNames(), loaded.validation());
             }
             if (plan.labelNoiseSd() > 0) {
                 Dataset t = loaded.train();
                 addGaussianNoise(t.y(), plan.labelNoiseSd(), plan.noiseSeed());
                 Dataset noisy = new Dataset(t.x(), t.y(), t.source() + ", plus N(0, " + plan.labelNoiseSd() + "^2) noise", t.sampleShape());
-                loaded = new RunData(noisy, loaded.test(), loaded.teacher(), loaded.classNames());
+                loaded = new RunData(noisy, loaded.test(), loaded.teacher(), loaded.classNames(), loaded.validation());
             }
             return loaded;
         } catch (RuntimeException e) {
@@ -138,6 +139,34 @@ public final class RunDataLoader {
         for (int i = 0; i < y.rows(); i++) y.set(i, y.get(i) >= 0 ? 1 : -1);       // the labels' signs
     }
 
+    /** The test and validation inputs that tabular standardization scales by the training part's statistics. */
+    private static java.util.List<Matrix> others(RunData data) {
+        java.util.List<Matrix> others = new java.util.ArrayList<>();
+        if (data.test() != null) others.add(data.test().x());
+        if (data.validation() != null) others.add(data.validation().x());
+        return others;
+    }
+
+    /**
+     * --validation-n N: N samples of the training set, drawn by the data seed on a stream of their own, become the validation
+     * set and are never trained on. Held out before label noise (the validation labels stay clean, as the test set's do) and
+     * before tabular standardization (whose statistics are the trained part's). The rest keep their order.
+     */
+    private static RunData holdOutValidation(RunData data, DataPlan plan) {
+        int count = plan.validationN();
+        if (count == 0) return data;
+        Dataset all = data.train();
+        if (count >= all.n())
+            throw BadInputException.of("--validation-n " + count, count, "fewer than the " + all.n() + " training samples of " + all.source(),
+                    "e.g. --validation-n " + Math.max(1, all.n() / 10));
+        int[][] parts = Subsets.holdOut(all.n(), count, plan.seed(), "data/validation");
+        Dataset train = new Dataset(Subsets.gatherRows(all.x(), parts[0]), Subsets.gatherRows(all.y(), parts[0]), all.source(), all.sampleShape());
+        Dataset validation = new Dataset(Subsets.gatherRows(all.x(), parts[1]), Subsets.gatherRows(all.y(), parts[1]),
+                all.source() + ", validation (" + count + " held out)", all.sampleShape());
+        all.close();
+        return new RunData(train, data.test(), data.teacher(), data.classNames(), validation);
+    }
+
     /** --test-fraction: a seeded random part of the training set held out as the test set. */
     private static RunData split(RunData data, DataPlan plan) {
         Double fraction = plan.test().fraction();
@@ -155,7 +184,7 @@ public final class RunDataLoader {
         Dataset test = new Dataset(Subsets.gatherRows(all.x(), parts[1]), Subsets.gatherRows(all.y(), parts[1]),
                 all.source() + ", held out (" + fraction + ")", all.sampleShape());
         all.close();
-        return new RunData(train, test, data.teacher(), data.classNames());
+        return new RunData(train, test, data.teacher(), data.classNames(), data.validation());
     }
 
     /**

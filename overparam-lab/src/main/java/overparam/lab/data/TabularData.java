@@ -68,17 +68,24 @@ public final class TabularData {
      * centred), the test rows by the same numbers; then every row scaled to unit norm when asked. In place.
      */
     static void standardize(Matrix train, Matrix test, boolean unitNorm, String source) {
+        standardize(train, test == null ? List.of() : List.of(test), unitNorm, source);
+    }
+
+    /** As above, with every held-out part (test, validation) scaled by the training part's statistics. */
+    static void standardize(Matrix train, List<Matrix> others, boolean unitNorm, String source) {
         int n = train.rows(), d = train.cols();
         double[] mean = new double[d], sd = new double[d];
         for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += train.get(i, j);
         for (int j = 0; j < d; j++) mean[j] /= n;
         for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) sd[j] += Math.pow(train.get(i, j) - mean[j], 2);
         for (int j = 0; j < d; j++) sd[j] = sd[j] > 0 ? Math.sqrt(sd[j] / n) : 1;
-        for (Matrix m : test == null ? List.of(train) : List.of(train, test))
+        List<Matrix> all = new java.util.ArrayList<>(List.of(train));
+        all.addAll(others);
+        for (Matrix m : all)
             for (int i = 0; i < m.rows(); i++) for (int j = 0; j < d; j++) m.set(i, j, (m.get(i, j) - mean[j]) / sd[j]);
         if (!unitNorm) return;
         Subsets.scaleToUnitNorm(train, source);
-        if (test != null) Subsets.scaleToUnitNorm(test, source + " (test part)");
+        for (Matrix m : others) Subsets.scaleToUnitNorm(m, source + " (held-out part)");
     }
 
     /** The folder holding the files, or a refusal naming the fix. */

@@ -21,7 +21,7 @@ import overparam.core.nn.Loss;
  *                  data seed keeps X and the teacher and draws fresh noise (the risk over label noise with X fixed)
  */
 public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, TestSet test, double labelNoise, long seed,
-                       boolean freshSamples, double labelNoiseSd, long noiseSeed) {
+                       boolean freshSamples, double labelNoiseSd, long noiseSeed, int validationN) {
 
     /** Where the inputs come from. */
     public sealed interface Inputs {}
@@ -141,7 +141,26 @@ public record DataPlan(Inputs inputs, LabelSource labelsFrom, Teacher teacher, T
         int sparsity = labelsFrom == LabelSource.SPARSE ? sparsity(c.labelsFrom(), inputs) : 0;
         double sd = labelNoiseSd(c, inputs, train == null ? null : train.loss(), fresh);      // the kernel command has no training
         return new DataPlan(inputs, labelsFrom, new Teacher(c.teacherWidth(), c.teacherNorm(), sparsity), test, noise, c.dataSeed(), fresh,
-                sd, c.seed());
+                sd, c.seed(), validationN(c, inputs, fresh));
+    }
+
+    /**
+     * --validation-n N: N training samples held out as a validation set (Frankle and Carbin 2019 hold out 5,000 of MNIST's
+     * 60,000: a count, as the paper gives it, and exact whatever --per-class selects); 0 when unset. Fresh samples have no
+     * fixed training set to hold samples out of, and --synthetic line's points are one path; both are refused. N below the
+     * training set's size is checked with the data ({@code RunDataLoader}).
+     */
+    private static int validationN(RunConfig c, Inputs inputs, boolean fresh) {
+        if (c.validationN() == null) return 0;
+        int n = c.validationN();
+        if (n < 1) throw BadInputException.of("--validation-n " + n, n, "a number of held-out training samples >= 1", "e.g. --validation-n 5000");
+        if (fresh)
+            throw new BadInputException("--validation-n " + n + ": --fresh-samples draws new training samples every step, so none can be held out; drop one of them.");
+        if (inputs instanceof SyntheticInputs s && s.kind() == Synthetic.Kind.LINE)
+            throw new BadInputException("--validation-n " + n + ": --synthetic line's inputs are one path, every point trained on; use another --synthetic kind.");
+        if (inputs instanceof SyntheticInputs s && n >= s.n())
+            throw BadInputException.of("--validation-n " + n, n, "fewer than the --n " + s.n() + " samples it is held out of", "e.g. --validation-n " + Math.max(1, s.n() / 10));
+        return n;
     }
 
     /**

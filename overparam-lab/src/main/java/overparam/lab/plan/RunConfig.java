@@ -51,7 +51,13 @@ public record RunConfig(
         // (unset: 0.9, 0.999, 1e-8), and a 0/1 mask .npz over the weights whose zeros stay pruned; unset = sgd, no mask
         String optimizer, Double adamBeta1, Double adamBeta2, Double adamEps, String mask,
         // the weights at step K saved as weights_step_K.npz, for rewinding a ticket to them (Frankle et al. 2020); unset = none
-        Integer rewindStep) {
+        Integer rewindStep,
+        // early stopping (issue 19): N training samples held out by the data seed as a validation set, never trained on; unset = none
+        Integer validationN,
+        // iterative magnitude pruning (Frankle and Carbin 2019): R rounds after the dense one, the fraction of the remaining hidden
+        // weights (and of the output layer's) pruned each round, per layer or global, and the controls trained beside each ticket
+        // (reinit, random); unset = no rounds, and 0.2, 0.1, layer, none when rounds are given
+        Integer pruneRounds, Double pruneRate, Double pruneRateOutput, String pruneScope, String pruneControls) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -73,7 +79,9 @@ public record RunConfig(
             null, null,
             null, null,
             null, null, null, null, null,
-            null);
+            null,
+            null,
+            null, null, null, null, null);
 
     /**
      * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's
@@ -86,7 +94,7 @@ public record RunConfig(
      * {@link Instruments#HESSIAN_DEFAULTS}). gd_start, noise_match_sgd and label stay unset as well (no start phase, no
      * matched trace, no name), and so does fixup_scalars (off) and bias_scale (0: no biases), also with --init-scheme fixup: a fixup run or store made
      * before the scalars existed resumes as the same network. kernel_predict and kernel_ridge stay unset (off, 0) as well, and so do fit and fit_ridge,
-     * optimizer (sgd), adam_beta1, adam_beta2, adam_eps, mask and rewind_step.
+     * optimizer (sgd), adam_beta1, adam_beta2, adam_eps, mask and rewind_step, and validation_n and the prune_* fields.
      */
     public RunConfig withDefaults() {
         ObjectNode merged = JSON.valueToTree(DEFAULTS);

@@ -11,7 +11,7 @@ import overparam.core.BadInputException;
  */
 public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instruments instruments, LimitMode limitKernel,
                       Path out, int threads, boolean dumpGram, RunConfig config, boolean kernelPredict, double kernelRidge,
-                      ReadoutFitPlan fit) {
+                      ReadoutFitPlan fit, PrunePlan prune) {
 
     /** Checks every field that needs no data (and no memory): a bad cell of an experiment is refused before any runs. */
     public static RunPlan parse(RunConfig raw) {
@@ -30,8 +30,12 @@ public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instr
             String missing = missingTestSet(data);
             if (missing != null) throw new BadInputException("--fit min-norm: reports the fit's test error, so needs a labelled test set; give " + missing + ", or drop --fit.");
         }
+        PrunePlan prune = PrunePlan.parse(c);
+        if (prune != null && fit != null)
+            throw new BadInputException("--fit " + c.fit() + " with --prune-rounds: the closed-form readout fits frozen features, and pruning rounds"
+                    + " train every layer; drop one of them.");
         return new RunPlan(network, data, train, instruments, limit, c.out() == null ? null : Path.of(c.out()), c.threads(),
-                Boolean.TRUE.equals(c.dumpGram()), c, kernelPredict, ridge, fit);
+                Boolean.TRUE.equals(c.dumpGram()), c, kernelPredict, ridge, fit, prune);
     }
 
     /**

@@ -82,6 +82,11 @@ public record DataManifest(String kind, List<InputFile> files, ObjectNode select
             matrices.put("test_x", Sha256.ofMatrix(test.x()));
             matrices.put("test_y", Sha256.ofMatrix(test.y()));
         }
+        Dataset validation = data.validation();
+        if (validation != null) {
+            matrices.put("validation_x", Sha256.ofMatrix(validation.x()));
+            matrices.put("validation_y", Sha256.ofMatrix(validation.y()));
+        }
         return new DataManifest(kind(plan.data().inputs()), files, selection(plan), matrices);
     }
 
@@ -145,7 +150,7 @@ public record DataManifest(String kind, List<InputFile> files, ObjectNode select
         };
         ObjectNode config = plan.config().toJson(), s = overparam.lab.run.Json.object();
         for (String f : fields) if (config.has(f) && !config.get(f).isNull()) s.set(f, config.get(f));
-        for (String f : List.of("label_noise", "label_noise_sd", "data_seed", "seed")) if (config.has(f)) s.set(f, config.get(f));
+        for (String f : List.of("label_noise", "label_noise_sd", "validation_n", "data_seed", "seed")) if (config.has(f)) s.set(f, config.get(f));
         return s;
     }
 

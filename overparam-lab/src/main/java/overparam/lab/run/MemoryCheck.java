@@ -94,7 +94,8 @@ final class MemoryCheck {
     static void require(RunPlan plan, NetworkSpec spec, overparam.lab.data.RunData data, Instruments instruments, boolean limitKernel) {
         int n = data.train().n();
         String samples = plan.data().synthetic() ? "--n " + n : "n = " + n;
-        require(plan, spec, new Sizes(n, data.test() == null ? 0 : data.test().n(), samples, 0), instruments, limitKernel);
+        int held = (data.test() == null ? 0 : data.test().n()) + (data.validation() == null ? 0 : data.validation().n());   // both evaluated at records
+        require(plan, spec, new Sizes(n, held, samples, 0), instruments, limitKernel);
     }
 
     private static void require(RunPlan plan, NetworkSpec spec, Sizes s, Instruments instruments, boolean limitKernel) {

@@ -33,7 +33,7 @@ import overparam.lab.plan.Instruments.Instrument;
 
 /**
  * The observers of one run, in the order their values appear in a metrics.jsonl line: the chosen instruments, then
- * the test set's loss and accuracy, the distance to the teacher (and for the quadratic network the recovery of its
+ * the test set's loss and accuracy, the validation set's, the distance to the teacher (and for the quadratic network the recovery of its
  * M* = W*^T W*), and the infinite-width twin of the theorems
  * (squared loss with the limit kernel). Made before training, closed after it.
  */
@@ -69,6 +69,7 @@ final class RunObservers implements AutoCloseable {
             if (instruments.has(Instrument.INPUT_GRADIENT)) o.list.add(new InputGradientInstrument(spec, data.train().n(), path));
             if (instruments.has(Instrument.FORWARD_SIGNAL)) o.list.add(new ForwardSignalInstrument(spec));
             if (data.test() != null) o.list.add(new TestInstrument(spec, data.test(), train.loss()));
+            if (data.validation() != null) o.list.add(new TestInstrument(spec, data.validation(), train.loss(), TestInstrument.VALIDATION));
             if (data.teacher() != null && TeacherDistance.comparable(data.teacher(), network)) o.list.add(new TeacherDistance(data.teacher()));
             if (data.teacher() != null && RecoveryInstrument.applies(data.teacher(), network)) o.list.add(new RecoveryInstrument(data.teacher()));
             if (theory != null && train.loss() == Loss.SQUARED)

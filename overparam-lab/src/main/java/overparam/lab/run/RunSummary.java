@@ -36,7 +36,8 @@ public final class RunSummary {
      * metrics), and its per-run values: the theory's scalars, the first width and step requirement, eta, the step it
      * diverged at, the training time and speed, where training started (gd_start_loss, noise_trace: {@link #startPoint}), and
      * the numbers of --kernel-predict's kernel_prediction ({@link RunKernelPrediction}) and of --fit's readout_fit
-     * ({@link RunReadoutFit}).
+     * ({@link RunReadoutFit}), and with --validation-n the early-stopping point ({@link EarlyStopping}: early_stop_step,
+     * early_stop_test_accuracy, early_stop_test_loss, ...).
      */
     public record Read(RunStatus status, List<String> parameters, Map<String, Double> values) {}
 
@@ -177,6 +178,11 @@ public final class RunSummary {
         if (kernel != null) kernel.fields().forEachRemaining(e -> { if (e.getValue().isNumber()) v.put(e.getKey(), e.getValue().asDouble()); });
         JsonNode fit = summary.get(RunReadoutFit.KEY);                        // --fit min-norm: likewise
         if (fit != null) fit.fields().forEachRemaining(e -> { if (e.getValue().isNumber()) v.put(e.getKey(), e.getValue().asDouble()); });
+        JsonNode lottery = summary.get(PruningRun.KEY);                     // --prune-rounds: a value per round, network and quantity
+        if (lottery != null && lottery.has("values"))
+            lottery.get("values").fields().forEachRemaining(e -> { if (e.getValue().isNumber()) v.put(e.getKey(), e.getValue().asDouble()); });
+        JsonNode early = summary.get(EarlyStopping.KEY);                     // --validation-n: early_stop_step and the test numbers there
+        if (early != null) early.fields().forEachRemaining(e -> { if (e.getValue().isNumber()) v.put(e.getKey(), e.getValue().asDouble()); });
         JsonNode timings = summary.get(TIMINGS);
         if (timings != null) {
             if (timings.has(STEPS_PER_SECOND) && timings.get(STEPS_PER_SECOND).isNumber()) v.put(STEPS_PER_SECOND, timings.get(STEPS_PER_SECOND).asDouble());

@@ -72,6 +72,15 @@ public final class TrainRun {
 
     /** As above, recording the command line that started the run (as typed) in its provenance; null for a cell of an experiment. */
     public static Outcome execute(RunPlan plan, TrainingListener progress, String command) {
+        return execute(plan, progress, command, note -> {});
+    }
+
+    /**
+     * As above; with --prune-rounds the rounds of iterative magnitude pruning ({@link PruningRun}), each training a run folder
+     * under --out/rounds/, and notes receives a line per finished training (its fraction of weights remaining and results).
+     */
+    public static Outcome execute(RunPlan plan, TrainingListener progress, String command, java.util.function.Consumer<String> notes) {
+        if (plan.prune() != null) return PruningRun.execute(plan, progress, command, notes);
         Provenance provenance = Provenance.now(command);
         long t0 = System.nanoTime();
         Path out = plan.requireOut();
@@ -219,13 +228,18 @@ public final class TrainRun {
             }
             if (instruments.has(Instruments.Instrument.GRADIENT_NOISE)) observers.gradientNoise(network, data, trainSpec, plan.train().noise());
             if (plan.dumpGram()) observers.dumpGram(folder);
+            EarlyStopping earlyStopping = data.validation() != null ? new EarlyStopping() : null;
             TrainingListener both = new TrainingListener() {
                 @Override public void onStep(int step, double loss) {
                     // theta(step): after its forward pass, before its update; written once (--rewind-step), so no allocation per step
                     if (step == plan.train().rewindStep()) folder.writeWeights(network, TrainPlan.rewindFile(step));
                     progress.onStep(step, loss);
                 }
-                @Override public void onRecord(StepRecord record) { folder.onRecord(record); progress.onRecord(record); }
+                @Override public void onRecord(StepRecord record) {
+                    folder.onRecord(record);
+                    if (earlyStopping != null) earlyStopping.onRecord(record);
+                    progress.onRecord(record);
+                }
             };
             TrainResult result;
             try (FreshSamples fresh = plan.data().freshSamples() ? new FreshSamples(((SyntheticInputs) plan.data().inputs()).kind(),
@@ -237,6 +251,7 @@ public final class TrainRun {
             if (!result.diverged() && kernelPrediction != null) RunKernelPrediction.finish(kernelPrediction, network, data.test());
             if (!result.diverged() && EndToEndInstrument.applies(spec)) writeEndToEnd(folder, spec, network);
             folder.finish();                                                        // metrics.jsonl complete, before the summary says so
+            if (earlyStopping != null) summary.json().set(EarlyStopping.KEY, earlyStopping.json());
             double stepsPerSecond = summary.finish(result, setupSeconds, (System.nanoTime() - w0) / 1e9);
             folder.writeSummary(summary.json());
             return new Outcome(folder.dir(), result, trainSpec.optimizer().eta(), data.train().n(), data.train().d(), stepsPerSecond);

@@ -100,7 +100,7 @@ class SpecParserTest {
                 "balancedness", "margin-maximization", "matrix-sensing", "linear-convergence", "activation-choice",
                 "sgd-tail-index", "ntk-fluctuations",
                 "gradient-clipping", "shattered-gradients", "fixup", "anisotropic-noise", "small-data-ntk", "ntk-vs-finite", "double-descent",
-                "model-wise-double-descent"),
+                "model-wise-double-descent", "lottery-ticket", "lottery-ticket-full"),
                 Catalog.names());
         for (String name : Catalog.names()) {
             ExperimentSpec s = Catalog.spec(name);
