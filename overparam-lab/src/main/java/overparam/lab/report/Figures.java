@@ -40,7 +40,8 @@ final class Figures {
         Drawn drawn = switch (spec.type() == null ? "" : spec.type()) {
             case "curves" -> Curves.draw(spec, cells);
             case "scaling" -> Scaling.draw(spec, cells);
-            default -> Drawn.nothing("No figure: unknown type '" + spec.type() + "' (expected curves or scaling).", List.of());
+            case "rounds" -> Rounds.draw(spec, cells);
+            default -> Drawn.nothing("No figure: unknown type '" + spec.type() + "' (expected curves, scaling or rounds).", List.of());
         };
         List<String> remarks = new ArrayList<>(drawn.remarks());
         if (diverged > 0) remarks.add(left);

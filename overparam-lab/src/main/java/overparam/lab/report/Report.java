@@ -148,7 +148,7 @@ public final class Report {
         } catch (RuntimeException e) {   // one figure that cannot be drawn must not cost the reader the others
             drawn = Figures.Drawn.nothing("No figure: " + e.getClass().getSimpleName() + ": " + e.getMessage(), List.of());
         }
-        String x = "scaling".equals(spec.type()) ? spec.x() : "step";
+        String x = "scaling".equals(spec.type()) ? spec.x() : "rounds".equals(spec.type()) ? "weights_remaining" : "step";
         return new Numbered(number, spec, drawn, "figure-" + number + "_" + Figures.fileName(spec.y(), x, spec.group(), spec.where()));
     }
 
