@@ -101,18 +101,9 @@ class CrossKernelsTest {
             for (int e = 0; e < entries; e++) {
                 double theta = e < nt * n ? c.ntkCross().get(e / n, e % n) : c.ntkTest()[e - nt * n];
                 double k = e < nt * n ? c.nngpCross().get(e / n, e % n) : c.nngpTest()[e - nt * n];
-                assertWithinStandardErrors(ntk, e, theta, "Theta entry " + e);
-                assertWithinStandardErrors(nngp, e, k, "K entry " + e);
+                MonteCarlo.assertWithinStandardErrors(ntk, e, theta, "Theta entry " + e);
+                MonteCarlo.assertWithinStandardErrors(nngp, e, k, "K entry " + e);
             }
         }
-    }
-
-    private static void assertWithinStandardErrors(double[][] samples, int e, double limit, String what) {
-        int s = samples.length;
-        double mean = 0, sq = 0;
-        for (double[] row : samples) mean += row[e] / s;
-        for (double[] row : samples) sq += (row[e] - mean) * (row[e] - mean);
-        double se = Math.sqrt(sq / (s - 1) / s);
-        assertTrue(se > 0 && Math.abs(mean - limit) <= 4 * se, what + ": Monte Carlo mean " + mean + " +- " + se + ", limit " + limit);
     }
 }

@@ -106,8 +106,8 @@ class FcBiasLimitTest {
                 }
             try (LimitKernel limit = LimitKernel.of(wide, x)) {
                 for (int e = 0; e < 9; e++) {
-                    assertWithinStandardErrors(theta, e, limit.limitNtk().get(e / 3, e % 3), "Theta entry " + e);
-                    assertWithinStandardErrors(nngp, e, limit.nngp().get(e / 3, e % 3), "NNGP entry " + e);
+                    MonteCarlo.assertWithinStandardErrors(theta, e, limit.limitNtk().get(e / 3, e % 3), "Theta entry " + e);
+                    MonteCarlo.assertWithinStandardErrors(nngp, e, limit.nngp().get(e / 3, e % 3), "NNGP entry " + e);
                 }
             }
         }
@@ -135,14 +135,5 @@ class FcBiasLimitTest {
                 }
         grads.forEach(m -> m.values().forEach(Matrix::close));
         return g;
-    }
-
-    private static void assertWithinStandardErrors(double[][] samples, int e, double limit, String what) {
-        int s = samples.length;
-        double mean = 0, sq = 0;
-        for (double[] row : samples) mean += row[e] / s;
-        for (double[] row : samples) sq += (row[e] - mean) * (row[e] - mean);
-        double se = Math.sqrt(sq / (s - 1) / s);
-        assertTrue(se > 0 && Math.abs(mean - limit) <= 4 * se, what + ": Monte Carlo mean " + mean + " +- " + se + ", limit " + limit);
     }
 }
