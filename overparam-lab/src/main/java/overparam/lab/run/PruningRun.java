@@ -82,18 +82,21 @@ public final class PruningRun {
             Path dense = out.resolve(folderName(0, "dense"));
             TrainRun.Outcome first = TrainRun.execute(RunPlan.parse(base.with("out", dense.toString()).with("rewind_step", rewind >= 0 ? rewind : null)),
                     progress, command);
+            // theta_0 read once: the pruned weights' keys, their count and the dense network's all-ones masks
             List<String> keys = prunedKeys(dense.resolve(TrainRun.INIT_WEIGHTS));
-            long total = sizes(dense.resolve(TrainRun.INIT_WEIGHTS), keys);
+            List<Matrix> dense0 = ones(dense.resolve(TrainRun.INIT_WEIGHTS), keys);
+            long total = 0;
+            for (Matrix m : dense0) total += m.size();
             rows.add(row(out, 0, "dense", total, total, notes));
             TrainRun.Outcome last = first;
-            if (!first.result().diverged()) {
+            List<Matrix> masks = dense0;
+            try {
                 Path reset = dense.resolve(rewind >= 0 ? TrainPlan.rewindFile(rewind) : TrainRun.INIT_WEIGHTS);
-                if (!Files.isRegularFile(reset))
+                if (!first.result().diverged() && !Files.isRegularFile(reset))
                     throw new BadInputException("--rewind-step " + rewind + ": round 0 did not save theta(" + rewind + ") (" + reset.getFileName()
                             + " is missing); rewind to a step the dense run reaches, e.g. --rewind-step 0.");
-                List<Matrix> masks = ones(dense.resolve(TrainRun.INIT_WEIGHTS), keys);
                 Path trained = dense.resolve("weights_final.npz");
-                try {
+                if (!first.result().diverged()) {
                     for (int k = 1; k <= prune.rounds(); k++) {
                         List<Matrix> next = prune(prune, read(trained, keys), masks);
                         close(masks);
@@ -126,9 +129,9 @@ public final class PruningRun {
                         if (last.result().diverged()) break;                   // no trained ticket to prune further
                         trained = ticket.resolve("weights_final.npz");
                     }
-                } finally {
-                    close(masks);
                 }
+            } finally {
+                close(masks);
             }
             ObjectNode summary = summary(plan, dense, rows, last.result().diverged() || first.result().diverged());
             folder.finish();
@@ -171,20 +174,12 @@ public final class PruningRun {
         return chosen;
     }
 
-    private static long sizes(Path file, List<String> keys) {
-        Map<String, NdArray> arrays = read(file, keys);
-        long total = 0;
-        for (NdArray a : arrays.values()) total += a.data().size();
-        close(arrays);
-        return total;
-    }
-
     private static List<Matrix> ones(Path file, List<String> keys) {
         Map<String, NdArray> arrays = read(file, keys);
         List<Matrix> masks = new ArrayList<>();
         for (NdArray a : arrays.values()) {
             Matrix m = Matrix.zeros(a.data().rows(), a.data().cols());
-            for (int e = 0; e < (int) m.size(); e++) m.set(e, 1);
+            m.fill(1);
             masks.add(m);
         }
         close(arrays);
