@@ -202,11 +202,20 @@ public final class ExperimentRun {
         });
     }
 
-    /** The cell as it runs: its folder under cells/ as out, the experiment's threads per cell, every default filled in. */
+    /**
+     * The cell as it runs: its folder under cells/ as out, the experiment's threads per cell, every default filled in, and
+     * with --kernel-predict the experiment's kernel-cache/ folder, so that cells of one kernel and data set (a width x seed
+     * sweep) share one converged solve, and a resumed experiment finds it (or its finished tiles) there.
+     */
     private Cell runnable(Cell cell) {
         Path folder = dir.resolve("cells").resolve(cell.folderName());
-        return new Cell(cell.key(), cell.config().with("out", folder.toString()).with("threads", threadsPerCell).withDefaults());
+        RunConfig config = cell.config().with("out", folder.toString()).with("threads", threadsPerCell);
+        if (Boolean.TRUE.equals(config.kernelPredict())) config = config.with("kernel_cache", dir.resolve(KERNEL_CACHE).toString());
+        return new Cell(cell.key(), config.withDefaults());
     }
+
+    /** The folder of an experiment's shared kernel predictions (KernelPredictionCache). */
+    public static final String KERNEL_CACHE = "kernel-cache";
 
     /** Bisection over powers of two in [low, high] for the smallest width where >= 1 - delta of the seeds succeed. */
     private void search() {

@@ -73,7 +73,7 @@ public final class SpecParser {
             if (axis.getValue() == null || axis.getValue().isEmpty())
                 throw new BadInputException(source + " line " + lineOf(text, axis.getKey() + ":") + ": sweep axis '" + axis.getKey()
                         + "' has no values. Give a list, e.g. " + axis.getKey() + ": [1, 2].");
-            if (axis.getKey().equals("threads") || axis.getKey().equals("out"))
+            if (axis.getKey().equals("threads") || axis.getKey().equals("out") || axis.getKey().equals("kernel_cache"))
                 throw new BadInputException(source + " line " + lineOf(text, axis.getKey() + ":") + ": '" + axis.getKey()
                         + "' cannot be swept (the experiment sets it for every cell).");
         }

@@ -129,6 +129,11 @@ public record KernelPlan(NetworkPlan network, DataPlan data, Kind kind, Integer 
 
     /** "16G", "512M", "2000000000": bytes (K, M, G, T are powers of 1024). */
     static long bytes(String text) {
+        return bytes("--memory", text);
+    }
+
+    /** As {@link #bytes(String)}, a refusal naming {@code option}. */
+    static long bytes(String option, String text) {
         String t = text.trim().toUpperCase(Locale.ROOT);
         if (t.endsWith("B")) t = t.substring(0, t.length() - 1);
         long unit = 1;
@@ -143,7 +148,7 @@ public record KernelPlan(NetworkPlan network, DataPlan data, Kind kind, Integer 
         } catch (NumberFormatException ignored) {
             // refused below
         }
-        throw BadInputException.of("--memory " + text, "'" + text + "'", "a size > 0 in bytes, or with K, M, G or T", "e.g. --memory 16G");
+        throw BadInputException.of(option + " " + text, "'" + text + "'", "a size > 0 in bytes, or with K, M, G or T", "e.g. " + option + " 16G");
     }
 
     /** A .npy test set whose samples' shape differs from the training inputs', refused from the headers before anything is read. */

@@ -57,7 +57,12 @@ public record RunConfig(
         // iterative magnitude pruning (Frankle and Carbin 2019): R rounds after the dense one, the fraction of the remaining hidden
         // weights (and of the output layer's) pruned each round, per layer or global, and the controls trained beside each ticket
         // (reinit, random); unset = no rounds, and 0.2, 0.1, layer, none when rounds are given
-        Integer pruneRounds, Double pruneRate, Double pruneRateOutput, String pruneScope, String pruneControls) {
+        Integer pruneRounds, Double pruneRate, Double pruneRateOutput, String pruneScope, String pruneControls,
+        // --kernel-predict at data scale (issue 17): the memory its tiled out-of-core solve may hold (e.g. "15G"; given, the kernels
+        // are made in tiles), and a folder of converged predictions shared by runs of the same kernel and data (an experiment sets
+        // its own kernel-cache/ folder: like out, where a run looks is no part of what it computes); unset = in memory when the
+        // kernels fit, else tiled with the memory available, and no sharing
+        String kernelMemory, String kernelCache) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -81,7 +86,8 @@ public record RunConfig(
             null, null, null, null, null,
             null,
             null,
-            null, null, null, null, null);
+            null, null, null, null, null,
+            null, null);
 
     /**
      * A copy whose unset fields take their defaults; depth defaults to 1 for two-layer, diagonal, quadratic and seed 002's
@@ -93,7 +99,7 @@ public record RunConfig(
      * So do the hessian instrument's hessian_top, hessian_probes and hessian_iterations (unset: its defaults,
      * {@link Instruments#HESSIAN_DEFAULTS}). gd_start, noise_match_sgd and label stay unset as well (no start phase, no
      * matched trace, no name), and so does fixup_scalars (off) and bias_scale (0: no biases), also with --init-scheme fixup: a fixup run or store made
-     * before the scalars existed resumes as the same network. kernel_predict and kernel_ridge stay unset (off, 0) as well, and so do fit and fit_ridge,
+     * before the scalars existed resumes as the same network. kernel_predict, kernel_ridge, kernel_memory and kernel_cache stay unset (off, 0, untiled, unshared) as well, and so do fit and fit_ridge,
      * optimizer (sgd), adam_beta1, adam_beta2, adam_eps, mask and rewind_step, and validation_n and the prune_* fields.
      */
     public RunConfig withDefaults() {

@@ -11,7 +11,7 @@ import overparam.core.BadInputException;
  */
 public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instruments instruments, LimitMode limitKernel,
                       Path out, int threads, boolean dumpGram, RunConfig config, boolean kernelPredict, double kernelRidge,
-                      ReadoutFitPlan fit, PrunePlan prune) {
+                      ReadoutFitPlan fit, PrunePlan prune, Long kernelMemory, Path kernelCache) {
 
     /** Checks every field that needs no data (and no memory): a bad cell of an experiment is refused before any runs. */
     public static RunPlan parse(RunConfig raw) {
@@ -25,6 +25,10 @@ public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instr
         boolean kernelPredict = Boolean.TRUE.equals(c.kernelPredict());
         if (kernelPredict) requireKernelPrediction(network, data);
         double ridge = kernelRidge(c.kernelRidge(), kernelPredict);
+        for (String[] option : new String[][]{{"--kernel-memory", c.kernelMemory()}, {"--kernel-cache", c.kernelCache()}})
+            if (option[1] != null && !kernelPredict)
+                throw new BadInputException(option[0] + " " + option[1] + ": an option of --kernel-predict's kernels; add --kernel-predict, or drop " + option[0] + ".");
+        Long kernelMemory = c.kernelMemory() == null ? null : KernelPlan.bytes("--kernel-memory", c.kernelMemory());
         ReadoutFitPlan fit = ReadoutFitPlan.parse(c.fit(), c.fitRidge(), network, train);
         if (fit != null) {
             String missing = missingTestSet(data);
@@ -35,7 +39,8 @@ public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instr
             throw new BadInputException("--fit " + c.fit() + " with --prune-rounds: the closed-form readout fits frozen features, and pruning rounds"
                     + " train every layer; drop one of them.");
         return new RunPlan(network, data, train, instruments, limit, c.out() == null ? null : Path.of(c.out()), c.threads(),
-                Boolean.TRUE.equals(c.dumpGram()), c, kernelPredict, ridge, fit, prune);
+                Boolean.TRUE.equals(c.dumpGram()), c, kernelPredict, ridge, fit, prune, kernelMemory,
+                c.kernelCache() == null ? null : Path.of(c.kernelCache()));
     }
 
     /**

@@ -31,7 +31,8 @@ public final class ReproduceScript {
     public static void write(Path dir, RunConfig resolved, DataManifest manifest) {
         // without out: where the run was written is no part of what it computes (summary.json records it), and a cell that
         // ran in a Spark executor's scratch folder must leave the same config.json as one that ran in place
-        AtomicFile.writeString(dir.resolve(CONFIG), resolved.with("out", null).toJson().toPrettyString() + "\n");
+        // nor kernel_cache: a rerun (verify) computes its kernel prediction afresh instead of reading the experiment's shared one
+        AtomicFile.writeString(dir.resolve(CONFIG), resolved.with("out", null).with("kernel_cache", null).toJson().toPrettyString() + "\n");
         Path script = dir.resolve(SCRIPT);
         AtomicFile.writeString(script, text(resolved, manifest, launcher()));
         try {
@@ -54,13 +55,13 @@ public final class ReproduceScript {
                 + String.join(" \\\n  ", words(resolved, manifest)) + " \\\n  \"--out=${1:-$here-reproduced}\"\n";
     }
 
-    /** "train" and one --field=value word per set field but out; file fields point at the copies ("$here"/data/..) or absolute paths. */
+    /** "train" and one --field=value word per set field but out and kernel_cache; file fields point at the copies ("$here"/data/..) or absolute paths. */
     static List<String> words(RunConfig resolved, DataManifest manifest) {
         List<String> words = new ArrayList<>(List.of("train"));
         ObjectNode config = resolved.toJson();
         for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equals("out") || e.getValue().isNull()) continue;
+            if (e.getKey().equals("out") || e.getKey().equals("kernel_cache") || e.getValue().isNull()) continue;
             String option = "--" + e.getKey().replace('_', '-') + "=";
             DataManifest.InputFile file = manifest.files().stream().filter(f -> f.field().equals(e.getKey())).findFirst().orElse(null);
             if (file == null) words.add(ShellWords.quote(option + e.getValue().asText()));

@@ -361,27 +361,30 @@ public final class KernelPredictionRun {
         Json.putNumber(s, "accuracy_ntk", r.accuracyNtk());
         Json.putNumber(s, "accuracy_nngp", r.accuracyNngp());
         s.put("seconds", r.seconds());
-        if (r.tiling() != null) {
-            Tiling t = r.tiling();
-            ObjectNode o = s.putObject("tiled");
-            o.put("method", "kernels made tile by tile onto disk; each solve by a left-looking tiled Cholesky factorization (out of core)");
-            o.put("tile", t.tile());
-            o.put("memory_bytes", t.memory());
-            o.put("tiles_resumed", t.tilesResumed());
-            o.put("tiles_computed", t.tilesComputed());
-            o.put("factor_tiles_spilled", t.spilled());
-            o.put("kernel_seconds", t.kernelSeconds());
-            o.put("ntk_solve_seconds", t.ntkSeconds());
-            o.put("nngp_solve_seconds", t.nngpSeconds());
-            o.put("peak_resident_bytes", t.peakResidentBytes());
-            o.put("cross_kernels", "not kept (n* x n doubles each; the in-memory path writes them)");
-        }
+        if (r.tiling() != null) s.set("tiled", tilingJson(r.tiling()));
         s.set("provenance", provenance.json(java.time.Instant.now()));
         try {
             return Json.MAPPER.writeValueAsString(s) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** summary.json's "tiled" block: how the out-of-core solve went (tile counts, spills, seconds of each phase, peak memory). */
+    static ObjectNode tilingJson(Tiling t) {
+        ObjectNode o = Json.object();
+        o.put("method", "kernels made tile by tile onto disk; each solve by a left-looking tiled Cholesky factorization (out of core)");
+        o.put("tile", t.tile());
+        o.put("memory_bytes", t.memory());
+        o.put("tiles_resumed", t.tilesResumed());
+        o.put("tiles_computed", t.tilesComputed());
+        o.put("factor_tiles_spilled", t.spilled());
+        o.put("kernel_seconds", t.kernelSeconds());
+        o.put("ntk_solve_seconds", t.ntkSeconds());
+        o.put("nngp_solve_seconds", t.nngpSeconds());
+        o.put("peak_resident_bytes", t.peakResidentBytes());
+        o.put("cross_kernels", "not kept (n* x n doubles each; the in-memory path writes them)");
+        return o;
     }
 
     private static void removeWritten(Path dir, boolean made) {

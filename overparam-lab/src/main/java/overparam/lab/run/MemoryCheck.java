@@ -158,7 +158,9 @@ final class MemoryCheck {
                     Math.min(instruments.hessian().iterations(), parameters), parameters));
         }
         if (limitKernel) parts.add(new Part("limit kernels", Theory.bytes(n, spec.pixels()), "the limit kernel", p * n, n));
-        if (plan.kernelPredict())             // the fold over the stacked [X*; X], as kernel --predict counts it (freed before training)
+        // the fold over the stacked [X*; X], as kernel --predict counts it (freed before training); a tiled solve bounds its own
+        // memory (--kernel-memory, else 0.9 of what is available) and refuses a budget below its fixed part
+        if (plan.kernelPredict() && !RunKernelPrediction.tiled(plan, n, s.nTest(), spec.pixels()))
             parts.add(new Part("kernel prediction", Theory.bytes((long) n + s.nTest(), spec.pixels()), "the kernel of the stacked test and training inputs",
                     p * (n + s.nTest()), n + s.nTest()));
         // the inputs are read past 2 GiB, and plain BLAS products take them so; generated inputs, minibatches and patches

@@ -1,15 +1,22 @@
 package overparam.lab.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
 import overparam.core.BadInputException;
 import overparam.core.data.Dataset;
 import overparam.core.kernel.KernelPrediction;
 import overparam.core.linalg.Matrix;
+import overparam.core.linalg.Memory;
 import overparam.core.nn.CrossKernels;
 import overparam.core.nn.Loss;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
+import overparam.core.nn.TiledKernels;
 import overparam.core.nn.TrainSpec;
+import overparam.core.nn.TrainedLayers;
 import overparam.core.optim.Optimizer;
 import overparam.lab.data.RunData;
 import overparam.lab.plan.RunPlan;
@@ -59,29 +66,35 @@ final class RunKernelPrediction {
         long t0 = System.nanoTime();
         Dataset train = data.train(), test = data.test();
         NetworkSpec spec = plan.network().withWidth(1).spec(train.d(), train.sampleShape(), train.source(), 1);   // the limit: any width, one output
+        TrainedLayers trained = plan.network().trained().of(spec);
         Loss loss = trainSpec.loss();
         boolean oneHot = loss.takesClasses();
+        boolean steps = stepsApply(plan);
+        if (steps && plan.kernelMemory() != null)
+            throw new BadInputException("--kernel-memory " + Memory.format(plan.kernelMemory()) + ": this run's prediction after its own steps (full-batch gradient descent on the "
+                    + loss.cliName() + " loss) needs Theta's eigendecomposition, made in memory only; drop --kernel-memory, or train with --batch-size.");
         int classes = oneHot ? outputs : 1;
         ObjectNode s = Json.object();
-        s.put("kernels", "ntk (converged" + (stepsApply(plan, trainSpec) ? ", and after the run's steps" : "") + "), nngp (posterior mean)");
-        s.put("targets", !oneHot ? "the run's training labels" : "one-hot " + Loss.TARGET_CLASS + " / " + Loss.TARGET_OTHER
-                + (loss == Loss.ONE_HOT_SQUARED ? " (the network's own targets)" : " (the network fits " + loss.cliName() + ")"));
+        s.put("kernels", "ntk (converged" + (steps ? ", and after the run's steps" : "") + "), nngp (posterior mean)");
+        String targets = !oneHot ? "the run's training labels" : "one-hot " + Loss.TARGET_CLASS + " / " + Loss.TARGET_OTHER
+                + (loss == Loss.ONE_HOT_SQUARED ? " (the network's own targets)" : " (the network fits " + loss.cliName() + ")");
+        s.put("targets", targets);
         s.put("test_loss", "mean squared error over the n* x k targets");
         s.put("ridge", plan.kernelRidge());                                    // converged NTK and NNGP; the step prediction has none
         try (Matrix y = oneHot ? Loss.oneHot(train.y(), classes) : train.y().copy();
-             Matrix yTest = oneHot ? Loss.oneHot(test.y(), classes) : test.y().copy();
-             CrossKernels k = CrossKernels.of(spec, test.x(), train.x(), plan.network().trained().of(spec))) {
+             Matrix yTest = oneHot ? Loss.oneHot(test.y(), classes) : test.y().copy()) {
             Matrix classIndices = oneHot ? test.y() : null;
-            double ridge = plan.kernelRidge();
-            try (KernelPrediction.Prediction ntk = KernelPrediction.converged(k.ntk(), k.ntkCross(), y, ridge);
-                 KernelPrediction.Posterior nngp = KernelPrediction.nngpPosterior(k.nngp(), k.nngpCross(), k.nngpTest(), y, ridge)) {
-                put(s, "ntk", KernelPredictionRun.Scores.of(ntk.values(), yTest, classIndices), ntk.relativeResidual());
-                put(s, "nngp", KernelPredictionRun.Scores.of(nngp.mean(), yTest, classIndices), nngp.relativeResidual());
-            } catch (KernelPrediction.NotPositiveDefinite e) {
-                throw new BadInputException("--kernel-ridge " + ridge + ": " + e.getMessage() + " on the run's training inputs; add a small ridge, e.g. "
-                        + "--kernel-ridge 1e-6, or remove duplicated inputs.");
-            }
-            if (stepsApply(plan, trainSpec)) {
+            if (!steps) {                                                      // the converged predictions alone: shared, and tiled at scale
+                Converged converged = new Converged(plan, spec, trained, train.x(), test.x(), y, yTest, classIndices);
+                if (plan.kernelCache() == null) s.setAll(converged.apply(null));
+                else {
+                    KernelPredictionCache.Key key = KernelPredictionCache.Key.of(spec, trained, plan.kernelRidge(), targets, train.x(), y, test.x(), yTest);
+                    KernelPredictionCache.Lookup found = KernelPredictionCache.computeIfAbsent(plan.kernelCache(), key, converged);
+                    s.setAll(found.numbers());
+                    s.put("cache", (found.hit() ? "read from " : "computed into ") + plan.kernelCache().resolve(key.hex()));
+                }
+            } else try (CrossKernels k = CrossKernels.of(spec, test.x(), train.x(), trained)) {
+                inMemory(s, k, y, yTest, classIndices, plan.kernelRidge());
                 double eta = trainSpec.optimizer().eta();
                 s.put("ntk_step", trainSpec.steps());
                 KernelPredictionRun.Stepped step;
@@ -99,6 +112,83 @@ final class RunKernelPrediction {
         }
         s.put("kernel_prediction_seconds", (System.nanoTime() - t0) / 1e9);
         return new Result(s, twinTest);
+    }
+
+    /**
+     * The converged NTK and the NNGP posterior mean, scored: in memory when the stacked fold fits and --kernel-memory is not
+     * given, else tile by tile ({@link TiledPrediction}, the kernel command's out-of-core solve) with the tiles in the cache
+     * entry's folder, or in a temporary folder beside the run's when there is no cache; the tiles are deleted once solved.
+     */
+    private record Converged(RunPlan plan, NetworkSpec spec, TrainedLayers trained, Matrix x, Matrix xTest, Matrix y, Matrix yTest, Matrix classIndices)
+            implements Function<Path, ObjectNode> {
+        @Override public ObjectNode apply(Path entry) {
+            ObjectNode s = Json.object();
+            long t0 = System.nanoTime();
+            if (!tiled(plan, x.rows(), xTest.rows(), spec.pixels())) {
+                try (CrossKernels k = CrossKernels.of(spec, xTest, x, trained)) {
+                    inMemory(s, k, y, yTest, classIndices, plan.kernelRidge());
+                }
+            } else {
+                String samples = "n = " + x.rows() + " training and n* = " + xTest.rows() + " test samples";
+                String reason = TiledKernels.unsupported(spec).orElse(null);
+                if (reason != null)
+                    throw new BadInputException((plan.kernelMemory() != null ? "--kernel-memory" : "--kernel-predict with " + samples) + ": the kernels "
+                            + (plan.kernelMemory() != null ? "are made tile by tile" : "do not fit in memory and would be made tile by tile") + ", but " + reason
+                            + ". Use --arch fc or two-layer with relu, leaky-relu, erf, identity or quadratic, or fewer samples.");
+                Path dir = entry;
+                try {
+                    if (dir == null) {                                             // the tiles (tens of GB at 60k) go on the run's disk
+                        Path parent = plan.requireOut().toAbsolutePath().getParent();
+                        Files.createDirectories(parent);
+                        dir = Files.createTempDirectory(parent, ".kernel-tiles-");
+                    }
+                } catch (IOException e) {
+                    throw new BadInputException("--out " + plan.out() + ": cannot make a folder for the kernel tiles beside it (" + e.getMessage() + "). Give a writable --out.");
+                }
+                long memory = plan.kernelMemory() != null ? plan.kernelMemory() : (long) (0.9 * Memory.availableBytes());
+                String job = "run kernel prediction of " + spec.arch() + " depth " + spec.depth() + " " + spec.activation().name() + ", trained " + trained.names(spec)
+                        + ", " + samples + (entry != null ? ", cache entry " + entry.getFileName() : "");
+                try (TiledPrediction.Solved solved = TiledPrediction.solve(spec, trained, x, xTest, y, plan.kernelRidge(), TiledPrediction.defaultTile(x.rows()),
+                        memory, dir, job, KernelPredictionRun.Progress.NONE, TileExecutor.Factory.IN_PROCESS)) {
+                    put(s, "ntk", KernelPredictionRun.Scores.of(solved.ntk(), yTest, classIndices), solved.residualNtk());
+                    put(s, "nngp", KernelPredictionRun.Scores.of(solved.nngp(), yTest, classIndices), solved.residualNngp());
+                    s.set("tiled", KernelPredictionRun.tilingJson(solved.tiling()));
+                } finally {
+                    TiledPrediction.deleteTiles(dir);
+                    if (entry == null) deleteQuietly(dir);
+                }
+            }
+            s.put("converged_seconds", (System.nanoTime() - t0) / 1e9);
+            return s;
+        }
+    }
+
+    /** The converged NTK and the NNGP posterior mean from the stacked fold's kernels, scored into s. */
+    private static void inMemory(ObjectNode s, CrossKernels k, Matrix y, Matrix yTest, Matrix classIndices, double ridge) {
+        try (KernelPrediction.Prediction ntk = KernelPrediction.converged(k.ntk(), k.ntkCross(), y, ridge);
+             KernelPrediction.Posterior nngp = KernelPrediction.nngpPosterior(k.nngp(), k.nngpCross(), k.nngpTest(), y, ridge)) {
+            put(s, "ntk", KernelPredictionRun.Scores.of(ntk.values(), yTest, classIndices), ntk.relativeResidual());
+            put(s, "nngp", KernelPredictionRun.Scores.of(nngp.mean(), yTest, classIndices), nngp.relativeResidual());
+        } catch (KernelPrediction.NotPositiveDefinite e) {
+            throw new BadInputException("--kernel-ridge " + ridge + ": " + e.getMessage() + " on the run's training inputs; add a small ridge, e.g. "
+                    + "--kernel-ridge 1e-6, or remove duplicated inputs.");
+        }
+    }
+
+    /**
+     * Whether the converged predictions are made tile by tile: --kernel-memory asks for it, or the stacked fold of n + n*
+     * samples does not fit in memory; never when the prediction after the run's steps applies (it needs Theta in memory).
+     */
+    static boolean tiled(RunPlan plan, int n, int nTest, int pixels) {
+        return !stepsApply(plan) && (plan.kernelMemory() != null || !MemoryCheck.kernelFits(n + nTest, pixels));
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        } catch (IOException e) {
+            // a temporary folder left behind holds no result; the run goes on
+        }
     }
 
     /** After training: ntk_twin_test_distance, the RMS over the test outputs of the trained network minus its twin (nothing without a twin). */
@@ -119,11 +209,13 @@ final class RunKernelPrediction {
 
     /**
      * Whether the run is the gradient descent whose infinite-width twin the closed form at step K describes: the squared loss
-     * or the one-hot squared loss (sums, so the step is u - eta G (u - y) on each target column), full batch, no momentum, weight decay, schedule, clipping or noise, no start phase.
+     * or the one-hot squared loss (sums, so the step is u - eta G (u - y) on each target column), full batch, plain gradient descent (not Adam), no momentum, weight decay, schedule, clipping or noise, no start phase, no mask (a
+     * pruned network's kernel is not the dense limit's).
      */
-    static boolean stepsApply(RunPlan plan, TrainSpec trainSpec) {
+    static boolean stepsApply(RunPlan plan) {
         TrainPlan t = plan.train();
-        return (trainSpec.loss() == Loss.SQUARED || trainSpec.loss() == Loss.ONE_HOT_SQUARED) && t.batchSize() == 0 && t.momentum() == 0 && t.weightDecay() == 0
+        return (t.loss() == Loss.SQUARED || t.loss() == Loss.ONE_HOT_SQUARED) && t.batchSize() == 0 && t.momentum() == 0 && t.weightDecay() == 0
+                && t.adam() == null && t.mask() == null
                 && t.schedule() == Optimizer.Schedule.CONSTANT && t.shaping().isNone() && t.gdStart() == 0 && !plan.data().freshSamples();
     }
 }

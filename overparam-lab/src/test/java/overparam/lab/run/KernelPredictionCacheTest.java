@@ -1,0 +1,195 @@
+package overparam.lab.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import overparam.core.BadInputException;
+import overparam.core.data.Npy;
+import overparam.core.linalg.Matrix;
+import overparam.core.nn.TrainingListener;
+import overparam.lab.experiment.ExperimentRun;
+import overparam.lab.experiment.ExperimentSpec;
+import overparam.lab.experiment.SpecParser;
+import overparam.lab.plan.RunConfig;
+import overparam.lab.plan.RunConfigTest;
+import overparam.lab.plan.RunPlan;
+
+/**
+ * --kernel-predict at scale: the converged predictions made tile by tile (--kernel-memory) are the in-memory ones, and
+ * runs share them through --kernel-cache exactly when the kernel, ridge and data are the same: another width or seed reads
+ * the entry, another ridge, test set or depth makes its own. An experiment's cells share one solve in its kernel-cache/.
+ */
+class KernelPredictionCacheTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] NUMBERS = {"ntk_test_accuracy", "ntk_test_loss", "ntk_residual", "nngp_test_accuracy", "nngp_test_loss", "nngp_residual"};
+    @TempDir Path tmp;
+
+    /** n points on the unit sphere of R^d, labelled by the sign of x_1 x_2 + 0.3 x_3. */
+    private void sphere(String name, int n, int d, long seed) throws IOException {
+        Random r = new Random(seed);
+        try (Matrix x = Matrix.zeros(n, d); Matrix y = Matrix.vector(n)) {
+            for (int i = 0; i < n; i++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    x.set(i, j, r.nextGaussian());
+                    s += x.get(i, j) * x.get(i, j);
+                }
+                for (int j = 0; j < d; j++) x.set(i, j, x.get(i, j) / Math.sqrt(s));
+                y.set(i, x.get(i, 0) * x.get(i, 1) + 0.3 * x.get(i, 2) >= 0 ? 1 : -1);
+            }
+            Npy.write(tmp.resolve(name + "_X.npy"), x);
+            Npy.write(tmp.resolve(name + "_y.npy"), y);
+        }
+    }
+
+    /** Minibatch SGD (no prediction after the run's steps, so the converged predictions alone: the shared, tiled ones). */
+    private RunConfig sgd() throws IOException {
+        sphere("train", 60, 5, 1);
+        sphere("test", 30, 5, 2);
+        sphere("other", 30, 5, 3);
+        return RunConfigTest.empty().with("arch", "fc").with("depth", 2).with("width", 32).with("activation", "relu")
+                .with("data", tmp.resolve("train_X.npy").toString()).with("labels", tmp.resolve("train_y.npy").toString())
+                .with("test_data", tmp.resolve("test_X.npy").toString()).with("test_labels", tmp.resolve("test_y.npy").toString())
+                .with("batch_size", 20).with("eta", "0.05").with("steps", 6).with("record_every", 3).with("instruments", "none")
+                .with("threads", 1).with("seed", 5L).with("kernel_predict", true);
+    }
+
+    private JsonNode run(RunConfig c, String name) throws IOException {
+        Path out = tmp.resolve(name);
+        TrainRun.execute(c.with("out", out.toString()), TrainingListener.NONE);
+        return JSON.readTree(out.resolve("summary.json").toFile()).get("kernel_prediction");
+    }
+
+    private static List<Path> entries(Path cache) throws IOException {
+        try (Stream<Path> s = Files.list(cache)) {
+            return s.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    @Test void tiledPredictionsAreTheInMemoryOnesAndRunsOfOneKernelAndDataShareThem() throws IOException {
+        RunConfig c = sgd();
+        Path cache = tmp.resolve("cache");
+        JsonNode inMemory = run(c, "in-memory");
+        assertFalse(inMemory.has("tiled") || inMemory.has("cache"), inMemory.toString());
+        // 64 MB is the tiled solve's fixed slack; 200 MB holds it and all of L (n = 60, tiles of 30)
+        JsonNode tiled = run(c.with("kernel_memory", "200M").with("kernel_cache", cache.toString()), "tiled");
+        assertTrue(tiled.get("tiled").get("tiles_computed").asInt() > 0, tiled.toString());
+        assertTrue(tiled.get("cache").asText().startsWith("computed into " + cache.toAbsolutePath().normalize()), tiled.toString());
+        for (String name : NUMBERS) {
+            double a = inMemory.get(name).asDouble(), b = tiled.get(name).asDouble();
+            if (name.endsWith("accuracy")) assertEquals(a, b, 0, name);
+            else if (name.endsWith("loss")) assertEquals(a, b, 1e-9 * a, name);          // two factorizations of one kernel: rounding apart
+            else assertTrue(a < 1e-9 && b < 1e-9, name + " " + a + " " + b);
+        }
+        assertTrue(inMemory.get("ntk_test_accuracy").asDouble() > 0.6, inMemory.toString());
+        // another width and initialization: the same kernel and data, read bit for bit, tiles gone
+        JsonNode read = run(c.with("kernel_memory", "200M").with("kernel_cache", cache.toString()).with("width", 8).with("seed", 9L), "read");
+        assertTrue(read.get("cache").asText().startsWith("read from "), read.toString());
+        for (String name : NUMBERS) assertEquals(tiled.get(name).asDouble(), read.get(name).asDouble(), 0, name);
+        assertEquals(1, entries(cache).size());
+        Path entry = entries(cache).get(0);
+        assertFalse(Files.exists(entry.resolve("tiles")), "the tiles are deleted once solved");
+        assertTrue(Files.readString(entry.resolve(KernelPredictionCache.KEY_TEXT)).contains("ridge: 0.0"));
+        // without --kernel-memory in-memory, and the same entry (the numbers do not depend on how they were made)
+        assertTrue(run(c.with("kernel_cache", cache.toString()).with("width", 16), "untiled-read").get("cache").asText().startsWith("read from "));
+        // each of these changes the prediction, so each makes an entry of its own
+        JsonNode ridged = run(c.with("kernel_cache", cache.toString()).with("kernel_ridge", 1e-2), "ridge");
+        JsonNode otherTest = run(c.with("kernel_cache", cache.toString()).with("test_data", tmp.resolve("other_X.npy").toString())
+                .with("test_labels", tmp.resolve("other_y.npy").toString()), "other-test");
+        JsonNode deeper = run(c.with("kernel_cache", cache.toString()).with("depth", 3), "deeper");
+        for (JsonNode other : List.of(ridged, otherTest, deeper)) {
+            assertTrue(other.get("cache").asText().startsWith("computed into "), other.toString());
+            assertNotEquals(tiled.get("ntk_test_loss").asDouble(), other.get("ntk_test_loss").asDouble(), other.toString());
+        }
+        assertEquals(4, entries(cache).size());
+    }
+
+    @Test void anEntryOfAnotherKeyIsRefusedNotReused() throws IOException {
+        RunConfig c = sgd().with("kernel_cache", tmp.resolve("cache").toString());
+        run(c, "first");
+        Path entry = entries(tmp.resolve("cache")).get(0);
+        Files.writeString(entry.resolve(KernelPredictionCache.KEY_TEXT), "something else\n");
+        BadInputException e = assertThrows(BadInputException.class, () -> run(c, "second"));
+        assertTrue(e.getMessage().startsWith("--kernel-cache: " + entry) && e.getMessage().endsWith("delete that folder.") && !e.getMessage().contains("\n"),
+                e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("second")), "a refused run leaves no folder");
+    }
+
+    /**
+     * --kernel-memory is refused where it cannot apply: without --kernel-predict, as a size that is none, and for a run whose
+     * prediction after its own steps needs Theta's eigendecomposition in memory (full-batch GD on the squared loss).
+     */
+    @Test void kernelMemoryIsRefusedWhereItCannotApply() throws IOException {
+        RunConfig c = sgd();
+        String without = assertThrows(BadInputException.class, () -> RunPlan.parse(c.with("kernel_predict", null).with("kernel_memory", "1G"))).getMessage();
+        assertEquals("--kernel-memory 1G: an option of --kernel-predict's kernels; add --kernel-predict, or drop --kernel-memory.", without);
+        String cacheAlone = assertThrows(BadInputException.class, () -> RunPlan.parse(c.with("kernel_predict", null).with("kernel_cache", "x"))).getMessage();
+        assertTrue(cacheAlone.startsWith("--kernel-cache x: "), cacheAlone);
+        String size = assertThrows(BadInputException.class, () -> RunPlan.parse(c.with("kernel_memory", "lots"))).getMessage();
+        assertTrue(size.startsWith("--kernel-memory lots: ") && size.contains("e.g. --kernel-memory 16G"), size);
+        RunConfig fullBatch = c.with("batch_size", 0).with("kernel_memory", "1G");
+        String steps = assertThrows(BadInputException.class, () -> run(fullBatch, "full-batch")).getMessage();
+        assertTrue(steps.startsWith("--kernel-memory 1") && steps.contains("drop --kernel-memory, or train with --batch-size."), steps);
+        assertFalse(Files.exists(tmp.resolve("full-batch")));
+    }
+
+    /** Adam on the squared loss, full batch: not the gradient descent the closed form describes, so no step prediction or twin. */
+    @Test void adamGetsNoStepPrediction() throws IOException {
+        JsonNode k = run(sgd().with("batch_size", 0).with("optimizer", "adam").with("eta", "0.01"), "adam");
+        assertFalse(k.has("ntk_step") || k.has("ntk_twin_test_accuracy"), k.toString());
+        JsonNode gd = run(sgd().with("batch_size", 0).with("eta", "0.01"), "gd");          // below 2 / lambda_max(Theta) = 2 / 50.5
+        assertTrue(gd.has("ntk_step_test_accuracy") && gd.has("ntk_twin_test_distance"), gd.toString());
+    }
+
+    /**
+     * The memory check counts the in-memory fold only when the predictions are made in one piece: 30,000 training and 1,000
+     * test points (61.5 GB of fold) are refused for full-batch GD's step prediction and pass, tiled, for SGD.
+     */
+    @Test void aTiledPredictionIsNotCountedAsTheInMemoryFold() {
+        RunConfig c = RunConfigTest.empty().with("arch", "fc").with("depth", 1).with("width", 8).with("synthetic", "sphere").with("n", 30000)
+                .with("d", 5).with("test_n", 1000).with("eta", "0.1").with("steps", 1).with("instruments", "none").with("limit_kernel", "off")
+                .with("kernel_predict", true).with("out", tmp.resolve("huge").toString());
+        org.junit.jupiter.api.Assumptions.assumeTrue(8 * 8 * 31000.0 * 31000 > overparam.core.linalg.Memory.availableBytes(), "this machine has the memory for it");
+        assertThrows(BadInputException.class, () -> TrainRun.requireResources(RunPlan.parse(c)));
+        TrainRun.requireResources(RunPlan.parse(c.with("batch_size", 100)));
+        TrainRun.requireResources(RunPlan.parse(c.with("batch_size", 100).with("kernel_memory", "2G")));
+    }
+
+    /** An experiment's cells of one kernel and data set (widths x seeds over one data seed) share one solve in its kernel-cache/. */
+    @Test void anExperimentsCellsShareOneSolve() throws IOException {
+        String text = "name: shared\nbase: {arch: fc, depth: 2, activation: relu, synthetic: sphere, n: 40, d: 4, test_n: 20, data_seed: 7,"
+                + " batch_size: 10, eta: \"0.05\", steps: 4, record_every: 2, instruments: none, kernel_predict: true, threads: 1}\n"
+                + "sweep:\n  width: [8, 16]\n  seed: [0, 1]\n";
+        ExperimentSpec spec = SpecParser.parse(text, "shared.yaml");
+        Path dir = tmp.resolve("shared");
+        ExperimentRun.execute(spec, text, dir, false, ExperimentRun.Listener.NONE, "run");
+        Path cache = dir.resolve(ExperimentRun.KERNEL_CACHE);
+        assertEquals(1, entries(cache).size());
+        int computed = 0;
+        Double accuracy = null;
+        for (String cell : List.of("width=8,seed=0", "width=8,seed=1", "width=16,seed=0", "width=16,seed=1")) {
+            Path folder = dir.resolve("cells").resolve(cell);
+            JsonNode k = JSON.readTree(folder.resolve("summary.json").toFile()).get("kernel_prediction");
+            if (k.get("cache").asText().startsWith("computed into ")) computed++;
+            if (accuracy == null) accuracy = k.get("ntk_test_accuracy").asDouble();
+            assertEquals(accuracy, k.get("ntk_test_accuracy").asDouble(), 0, cell);
+            // verify and reproduce.sh recompute: the cache is no part of the configuration they rerun
+            assertFalse(Files.readString(folder.resolve("config.json")).contains("kernel_cache"), cell);
+            assertFalse(Files.readString(folder.resolve("reproduce.sh")).contains("kernel-cache"), cell);
+        }
+        assertEquals(1, computed);
+    }
+}
