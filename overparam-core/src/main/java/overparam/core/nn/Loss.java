@@ -13,7 +13,7 @@ import overparam.core.linalg.Matrix;
  * (mse, cross-entropy) are what seed 002 and classification practice report, so that their eta is PyTorch's lr.
  * Two more sums: the l_p loss of Arora, Cohen and Hazan (ICML 2018), which carries its exponent p, and the
  * exponential loss of Lyu and Li (ICLR 2020). And the squared loss over k outputs on class labels with the one-hot targets
- * the kernel predictions regress on ({@link #TARGET_CLASS}, {@link #TARGET_OTHER}).
+ * the kernel predictions regress on ({@link #TARGET_CLASS}, {@link #TARGET_OTHER}), as a sum and as a mean.
  *
  * <p>The losses without a parameter are the constants of {@link Fixed}, one object each, so {@code ==} compares
  * them as it did when Loss was an enum; {@link #lp} makes an {@link Lp}, equal by its p. Loss declares no default
@@ -34,6 +34,8 @@ public sealed interface Loss permits Loss.Fixed, Loss.Lp {
     Loss EXPONENTIAL = Fixed.EXPONENTIAL;
     /** L = 1/2 sum_{i,c} (u_ic - t_ic)^2 over k outputs on class labels, one-hot targets; see {@link Fixed#ONE_HOT_SQUARED}. */
     Loss ONE_HOT_SQUARED = Fixed.ONE_HOT_SQUARED;
+    /** L = (1/(n k)) sum_{i,c} (u_ic - t_ic)^2, the same targets' mean squared error; see {@link Fixed#ONE_HOT_MSE}. */
+    Loss ONE_HOT_MSE = Fixed.ONE_HOT_MSE;
 
     /**
      * One-hot regression targets for class labels: t_ic = TARGET_CLASS where c is sample i's class, TARGET_OTHER elsewhere
@@ -239,6 +241,34 @@ public sealed interface Loss permits Loss.Fixed, Loss.Lp {
             @Override public boolean takesClasses() { return true; }
 
             @Override public void checkLabels(Matrix y, String source) { requireClasses(y, source, "the one-hot squared loss"); }
+        },
+        /**
+         * L = (1/(n k)) sum_{i,c} (u_ic - t_ic)^2, the mean over the n x k entries of the same one-hot targets: PyTorch's
+         * MSELoss on one-hot targets, the loss Lee et al. 2020 train their finite networks with. dL/du = 2 (u - t) / (n k).
+         * A mean, so a minibatch's gradient estimates the full one and one eta suits every training set size (the sum's
+         * stable eta falls like 1 / lambda_max(Theta), which grows with n).
+         */
+        ONE_HOT_MSE("one-hot-mse") {
+            @Override public double evaluate(Matrix u, Matrix y, Matrix gradient) {
+                DoubleBuffer p = u.buffer(), t = y.buffer(), g = gradient.buffer();
+                int n = u.rows(), k = u.cols();
+                double entries = (double) n * k, sum = 0;
+                for (int i = 0; i < n; i++) {
+                    int row = i * k, label = (int) t.get(i);
+                    for (int c = 0; c < k; c++) {
+                        double r = p.get(row + c) - (c == label ? TARGET_CLASS : TARGET_OTHER);
+                        g.put(row + c, 2 * r / entries);
+                        sum += r * r;
+                    }
+                }
+                return sum / entries;
+            }
+
+            @Override public boolean isMean() { return true; }
+
+            @Override public boolean takesClasses() { return true; }
+
+            @Override public void checkLabels(Matrix y, String source) { requireClasses(y, source, "the one-hot mean squared loss"); }
         };
 
         private final String cliName;

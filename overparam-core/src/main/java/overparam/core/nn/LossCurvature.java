@@ -34,6 +34,7 @@ public final class LossCurvature {
             case SQUARED -> { for (int i = 0; i < n; i++) o.put(i, d.get(i)); }
             case ONE_HOT_SQUARED -> { for (int i = 0; i < n * u.cols(); i++) o.put(i, d.get(i)); }
             case MSE -> { for (int i = 0; i < n; i++) o.put(i, 2.0 / n * d.get(i)); }
+            case ONE_HOT_MSE -> { double c = 2.0 / ((double) n * u.cols()); for (int i = 0; i < n * u.cols(); i++) o.put(i, c * d.get(i)); }
             case LOGISTIC -> {
                 for (int i = 0; i < n; i++) {
                     double e = Math.exp(-Math.abs(t.get(i) * p.get(i)));               // s(m) s(-m) = e^-|m| / (1 + e^-|m|)^2

@@ -143,8 +143,9 @@ class LossTest {
             assertEquals(loss.cliName(), loss.toString());
         }
         for (Loss loss : Loss.named()) assertSame(loss, Loss.parse(loss.cliName()), "one object per fixed loss, so == works");
-        assertEquals(List.of(Loss.SQUARED, Loss.MSE, Loss.CROSS_ENTROPY, Loss.LOGISTIC, Loss.EXPONENTIAL, Loss.ONE_HOT_SQUARED), Loss.named());
-        assertEquals(List.of("squared", "mse", "cross-entropy", "logistic", "exponential", "one-hot-squared", "lp:P"), Loss.NAMES);
+        assertEquals(List.of(Loss.SQUARED, Loss.MSE, Loss.CROSS_ENTROPY, Loss.LOGISTIC, Loss.EXPONENTIAL, Loss.ONE_HOT_SQUARED, Loss.ONE_HOT_MSE),
+                Loss.named());
+        assertEquals(List.of("squared", "mse", "cross-entropy", "logistic", "exponential", "one-hot-squared", "one-hot-mse", "lp:P"), Loss.NAMES);
         assertEquals("lp:4", Loss.lp(4).cliName(), "a whole exponent without .0");
         assertEquals("lp:4", Loss.parse(" LP:4.0 ").cliName());
         assertEquals("lp:2.5", Loss.parse("lp:2.50").cliName());

@@ -45,6 +45,36 @@ class OneHotSquaredLossTest {
         }
     }
 
+    /**
+     * The mean form, one-hot-mse: the tiny case above is L = 1.76 / (2 x 3) = 0.29333 and dL/du = 2 r / 6 (the same residuals);
+     * on random outputs it is the sum form times 2 / (n k), value and gradient, to rounding. A mean: its minibatch gradient is
+     * not scaled by n / b, and it takes class labels over k outputs like the sum.
+     */
+    @Test
+    void theMeanFormIsTheSumTimesTwoOverNk() {
+        Loss mean = Loss.ONE_HOT_MSE;
+        try (Matrix u = Matrix.of(new double[][] {{1, 0, 0}, {0.5, -0.5, 2}}); Matrix y = Matrix.vectorOf(0, 2); Matrix g = Matrix.zeros(2, 3)) {
+            assertEquals(1.76 / 6, mean.evaluate(u, y, g), 1e-15);
+            double[][] residuals = {{0.1, 0.1, 0.1}, {0.6, -0.4, 1.1}};
+            for (int i = 0; i < 2; i++) for (int c = 0; c < 3; c++) assertEquals(2 * residuals[i][c] / 6, g.get(i, c), 1e-15, "dL/du[" + i + "][" + c + "]");
+        }
+        int n = 9, k = 5;
+        SplittableRandom rng = new SplittableRandom(3);
+        try (Matrix u = Matrix.zeros(n, k); Matrix y = Matrix.vector(n); Matrix gMean = Matrix.zeros(n, k); Matrix gSum = Matrix.zeros(n, k)) {
+            for (int i = 0; i < n; i++) {
+                y.set(i, rng.nextInt(k));
+                for (int c = 0; c < k; c++) u.set(i, c, rng.nextGaussian());
+            }
+            double scale = 2.0 / (n * k);
+            assertEquals(scale * LOSS.evaluate(u, y, gSum), mean.evaluate(u, y, gMean), 1e-15);
+            for (int i = 0; i < n * k; i++) assertEquals(scale * gSum.get(i), gMean.get(i), 1e-16);
+        }
+        assertTrue(mean.isMean() && mean.takesClasses() && !LOSS.isMean());
+        assertEquals(7, mean.outputs(7));
+        assertSame(mean, Loss.parse("one-hot-mse"));
+        assertThrows(BadInputException.class, () -> mean.checkLabels(Matrix.vectorOf(0.5, 1), "y.npy"));
+    }
+
     /** h = 1e-5: L is quadratic, so the central difference has no truncation error; rounding eps |L| / h ~ 1e-10. */
     @Test
     void gradientAgreesWithCentralDifferencesOfTheValue() {
