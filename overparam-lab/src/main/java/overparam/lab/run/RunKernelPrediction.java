@@ -77,7 +77,7 @@ final class RunKernelPrediction {
         ObjectNode s = Json.object();
         s.put("kernels", "ntk (converged" + (steps ? ", and after the run's steps" : "") + "), nngp (posterior mean)");
         String targets = !oneHot ? "the run's training labels" : "one-hot " + Loss.TARGET_CLASS + " / " + Loss.TARGET_OTHER
-                + (loss == Loss.ONE_HOT_SQUARED ? " (the network's own targets)" : " (the network fits " + loss.cliName() + ")");
+                + (loss == Loss.ONE_HOT_SQUARED || loss == Loss.ONE_HOT_MSE ? " (the network's own targets)" : " (the network fits " + loss.cliName() + ")");
         s.put("targets", targets);
         s.put("test_loss", "mean squared error over the n* x k targets");
         s.put("ridge", plan.kernelRidge());                                    // converged NTK and NNGP; the step prediction has none

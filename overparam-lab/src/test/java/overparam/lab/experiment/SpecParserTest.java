@@ -99,7 +99,7 @@ class SpecParserTest {
                 "cs260-prelu", "cs260-identity", "cs260-zero-init", "cs260-teacher-student", "kernel-vs-rich", "linear-acceleration",
                 "balancedness", "margin-maximization", "matrix-sensing", "linear-convergence", "activation-choice",
                 "sgd-tail-index", "ntk-fluctuations",
-                "gradient-clipping", "shattered-gradients", "fixup", "anisotropic-noise", "small-data-ntk", "ntk-vs-finite", "double-descent",
+                "gradient-clipping", "shattered-gradients", "fixup", "anisotropic-noise", "small-data-ntk", "ntk-vs-finite", "ntk-vs-finite-scale", "double-descent",
                 "model-wise-double-descent", "lottery-ticket", "lottery-ticket-full"),
                 Catalog.names());
         for (String name : Catalog.names()) {
