@@ -12,13 +12,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import overparam.core.BadInputException;
-import overparam.core.data.Npy;
-import overparam.core.linalg.Matrix;
 import overparam.core.nn.TrainingListener;
 import overparam.lab.experiment.ExperimentRun;
 import overparam.lab.experiment.ExperimentSpec;
@@ -37,22 +34,9 @@ class KernelPredictionCacheTest {
     private static final String[] NUMBERS = {"ntk_test_accuracy", "ntk_test_loss", "ntk_residual", "nngp_test_accuracy", "nngp_test_loss", "nngp_residual"};
     @TempDir Path tmp;
 
-    /** n points on the unit sphere of R^d, labelled by the sign of x_1 x_2 + 0.3 x_3. */
+    /** n points on the unit sphere of R^d, labelled by the sign of x_1 x_2 + 0.3 x_3 (RunKernelPredictionTest's). */
     private void sphere(String name, int n, int d, long seed) throws IOException {
-        Random r = new Random(seed);
-        try (Matrix x = Matrix.zeros(n, d); Matrix y = Matrix.vector(n)) {
-            for (int i = 0; i < n; i++) {
-                double s = 0;
-                for (int j = 0; j < d; j++) {
-                    x.set(i, j, r.nextGaussian());
-                    s += x.get(i, j) * x.get(i, j);
-                }
-                for (int j = 0; j < d; j++) x.set(i, j, x.get(i, j) / Math.sqrt(s));
-                y.set(i, x.get(i, 0) * x.get(i, 1) + 0.3 * x.get(i, 2) >= 0 ? 1 : -1);
-            }
-            Npy.write(tmp.resolve(name + "_X.npy"), x);
-            Npy.write(tmp.resolve(name + "_y.npy"), y);
-        }
+        RunKernelPredictionTest.sphere(tmp, name, n, d, seed);
     }
 
     /** Minibatch SGD (no prediction after the run's steps, so the converged predictions alone: the shared, tiled ones). */

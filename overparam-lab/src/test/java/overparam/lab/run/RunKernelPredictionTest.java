@@ -35,6 +35,11 @@ class RunKernelPredictionTest {
 
     /** n points on the unit sphere of R^d, labelled by the sign of x_1 x_2 + 0.3 x_3 (not linearly separable). */
     private void sphere(String name, int n, int d, long seed) throws IOException {
+        sphere(tmp, name, n, d, seed);
+    }
+
+    /** As {@link #sphere(String, int, int, long)}, into dir/NAME_X.npy and dir/NAME_y.npy (KernelPredictionCacheTest's data too). */
+    static void sphere(Path dir, String name, int n, int d, long seed) throws IOException {
         Random r = new Random(seed);
         try (Matrix x = Matrix.zeros(n, d); Matrix y = Matrix.vector(n)) {
             for (int i = 0; i < n; i++) {
@@ -46,8 +51,8 @@ class RunKernelPredictionTest {
                 for (int j = 0; j < d; j++) x.set(i, j, x.get(i, j) / Math.sqrt(s));
                 y.set(i, x.get(i, 0) * x.get(i, 1) + 0.3 * x.get(i, 2) >= 0 ? 1 : -1);
             }
-            Npy.write(tmp.resolve(name + "_X.npy"), x);
-            Npy.write(tmp.resolve(name + "_y.npy"), y);
+            Npy.write(dir.resolve(name + "_X.npy"), x);
+            Npy.write(dir.resolve(name + "_y.npy"), y);
         }
     }
 
