@@ -153,9 +153,9 @@ final class RunKernelPrediction {
                     put(s, "ntk", KernelPredictionRun.Scores.of(solved.ntk(), yTest, classIndices), solved.residualNtk());
                     put(s, "nngp", KernelPredictionRun.Scores.of(solved.nngp(), yTest, classIndices), solved.residualNngp());
                     s.set("tiled", KernelPredictionRun.tilingJson(solved.tiling()));
+                    TiledPrediction.deleteTiles(dir);                          // solved: a failure keeps them, to resume from
                 } finally {
-                    TiledPrediction.deleteTiles(dir);
-                    if (entry == null) deleteQuietly(dir);
+                    if (entry == null) deleteQuietly(dir);                     // a temporary folder: nothing to resume into
                 }
             }
             s.put("converged_seconds", (System.nanoTime() - t0) / 1e9);
