@@ -148,7 +148,7 @@ final class RunKernelPrediction {
                 long memory = plan.kernelMemory() != null ? plan.kernelMemory() : (long) (0.9 * Memory.availableBytes());
                 String job = "run kernel prediction of " + spec.arch() + " depth " + spec.depth() + " " + spec.activation().name() + ", trained " + trained.names(spec)
                         + ", " + samples + (entry != null ? ", cache entry " + entry.getFileName() : "");
-                try (TiledPrediction.Solved solved = TiledPrediction.solve(spec, trained, x, xTest, y, plan.kernelRidge(), TiledPrediction.defaultTile(x.rows()),
+                try (TiledPrediction.Solved solved = TiledPrediction.solve(spec, trained, x, xTest, y, plan.kernelRidge(), "--kernel-ridge", TiledPrediction.defaultTile(x.rows()),
                         memory, dir, job, KernelPredictionRun.Progress.NONE, TileExecutor.Factory.IN_PROCESS)) {
                     put(s, "ntk", KernelPredictionRun.Scores.of(solved.ntk(), yTest, classIndices), solved.residualNtk());
                     put(s, "nngp", KernelPredictionRun.Scores.of(solved.nngp(), yTest, classIndices), solved.residualNngp());

@@ -102,11 +102,17 @@ final class TiledPrediction {
      */
     static Solved solve(NetworkSpec spec, TrainedLayers trained, Matrix x, Matrix xTest, Matrix targets, double ridge, int tile, long memory,
                         Path out, String job, KernelPredictionRun.Progress progress, TileExecutor.Factory executors) {
-        TiledPrediction p = new TiledPrediction(spec, trained, x, xTest, tile, memory, out.resolve("tiles"), progress, executors);
-        return p.run(targets, ridge, job);
+        return solve(spec, trained, x, xTest, targets, ridge, "--ridge", tile, memory, out, job, progress, executors);
     }
 
-    private Solved run(Matrix y, double ridge, String job) {
+    /** As above; a kernel that is not positive definite is refused naming {@code ridgeOption} (train's --kernel-ridge). */
+    static Solved solve(NetworkSpec spec, TrainedLayers trained, Matrix x, Matrix xTest, Matrix targets, double ridge, String ridgeOption, int tile,
+                        long memory, Path out, String job, KernelPredictionRun.Progress progress, TileExecutor.Factory executors) {
+        TiledPrediction p = new TiledPrediction(spec, trained, x, xTest, tile, memory, out.resolve("tiles"), progress, executors);
+        return p.run(targets, ridge, ridgeOption, job);
+    }
+
+    private Solved run(Matrix y, double ridge, String ridgeOption, String job) {
         long fixed = fixedBytes(grid.n(), testGrid.n(), x.cols(), y.cols(), grid.tile());
         if (memory < fixed)
             throw new BadInputException("--memory " + Memory.format(memory) + ": the tiled solve of n = " + grid.n() + " needs at least "
@@ -128,10 +134,10 @@ final class TiledPrediction {
             Matrix ntk = null, nngp = null;
             try {
                 double[] rNtk = new double[1], rNngp = new double[1];
-                ntk = solveOne(store, "ntk", "Theta", y, ridge, rNtk, null, null);
+                ntk = solveOne(store, "ntk", "Theta", y, ridge, ridgeOption, rNtk, null, null);
                 long t2 = System.nanoTime();
                 double[] variance = new double[testGrid.n()];
-                nngp = solveOne(store, "nngp", "the NNGP kernel", y, ridge, rNngp, testDiagonal[1], variance);
+                nngp = solveOne(store, "nngp", "the NNGP kernel", y, ridge, ridgeOption, rNngp, testDiagonal[1], variance);
                 long t3 = System.nanoTime();
                 Solved s = new Solved(ntk, nngp, variance, rNtk[0], rNngp[0], testDiagonal[0], testDiagonal[1],
                         new KernelPredictionRun.Tiling(grid.tile(), memory, counts[0], counts[1], store.spilled(), (t1 - t0) / 1e9, (t2 - t1) / 1e9,
@@ -195,7 +201,8 @@ final class TiledPrediction {
      * One kernel's solve: factor its lower tiles (+ ridge I), alpha = (A + ridge I)^-1 Y, the relative residual from A's
      * tiles, the predictions cross alpha; with prior variances, the posterior variance of every test point.
      */
-    private Matrix solveOne(TileStore store, String kind, String what, Matrix y, double ridge, double[] residual, double[] prior, double[] variance) {
+    private Matrix solveOne(TileStore store, String kind, String what, Matrix y, double ridge, String ridgeOption, double[] residual, double[] prior,
+                            double[] variance) {
         TiledCholesky.Source source = (i, j, into) -> readTile(store, name(kind, i, j), into);
         try (TiledCholesky l = TiledCholesky.factor(grid, source, ridge, store, "L" + kind, what,
                 flops -> progress.advance(flops, "factorization of " + what));
@@ -218,7 +225,8 @@ final class TiledPrediction {
             }
             return f;
         } catch (KernelPrediction.NotPositiveDefinite e) {
-            throw new BadInputException("--ridge " + ridge + ": " + e.getMessage() + ". Add a small ridge, e.g. --ridge 1e-6, or remove duplicated inputs.");
+            throw new BadInputException(ridgeOption + " " + ridge + ": " + e.getMessage() + ". Add a small ridge, e.g. " + ridgeOption
+                    + " 1e-6, or remove duplicated inputs.");
         }
     }
 

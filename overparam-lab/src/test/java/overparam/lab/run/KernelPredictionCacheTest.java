@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import overparam.core.BadInputException;
+import overparam.core.linalg.Matrix;
 import overparam.core.nn.TrainingListener;
 import overparam.lab.experiment.ExperimentRun;
 import overparam.lab.experiment.ExperimentSpec;
@@ -110,6 +111,32 @@ class KernelPredictionCacheTest {
         assertTrue(e.getMessage().startsWith("--kernel-cache: " + entry) && e.getMessage().endsWith("delete that folder.") && !e.getMessage().contains("\n"),
                 e.getMessage());
         assertFalse(Files.exists(tmp.resolve("second")), "a refused run leaves no folder");
+    }
+
+    /**
+     * A repeated training input makes the interpolating kernels singular: the cached tiled solve is refused naming train's
+     * --kernel-ridge (not the kernel command's --ridge), leaves no run folder, and keeps the entry's finished kernel tiles.
+     */
+    @Test void aSingularTiledSolveNamesKernelRidgeAndKeepsItsTiles() throws IOException {
+        RunConfig c = sgd();
+        Path x = tmp.resolve("train_X.npy"), y = tmp.resolve("train_y.npy");
+        try (Matrix xs = overparam.core.data.Npy.read(x).data(); Matrix ys = overparam.core.data.Npy.read(y).data()) {
+            for (int j = 0; j < xs.cols(); j++) xs.set(1, j, xs.get(0, j));                 // row 1 repeats row 0
+            ys.set(1, ys.get(0));
+            overparam.core.data.Npy.write(tmp.resolve("rep_X.npy"), xs);
+            overparam.core.data.Npy.write(tmp.resolve("rep_y.npy"), ys);
+        }
+        Path cache = tmp.resolve("cache");
+        RunConfig singular = c.with("data", tmp.resolve("rep_X.npy").toString()).with("labels", tmp.resolve("rep_y.npy").toString())
+                .with("kernel_memory", "200M").with("kernel_cache", cache.toString());
+        String m = assertThrows(BadInputException.class, () -> run(singular, "singular")).getMessage();
+        assertTrue(m.startsWith("--kernel-ridge 0.0: ") && m.contains("e.g. --kernel-ridge 1e-6") && !m.contains("\n"), m);
+        assertFalse(Files.exists(tmp.resolve("singular")), "a refused run leaves no folder");
+        Path tiles = entries(cache).get(0).resolve("tiles");
+        try (Stream<Path> kept = Files.list(tiles)) {
+            assertTrue(kept.findAny().isPresent(), "the finished kernel tiles stay for a rerun");
+        }
+        assertFalse(Files.exists(entries(cache).get(0).resolve(KernelPredictionCache.NUMBERS)));
     }
 
     /**
