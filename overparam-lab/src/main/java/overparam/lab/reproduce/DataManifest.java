@@ -47,6 +47,11 @@ public record DataManifest(String kind, List<InputFile> files, ObjectNode select
 
     /** Hashes the run's input files and data, and copies the files into dir/data/ when they are small enough (each atomically). */
     public static DataManifest record(RunPlan plan, RunData data, Path dir) {
+        return record(plan, data, dir, matrixHashes(data));
+    }
+
+    /** As {@link #record(RunPlan, RunData, Path)}, with the matrices' digests already made ({@link #matrixHashes}). */
+    public static DataManifest record(RunPlan plan, RunData data, Path dir, Map<String, String> matrices) {
         List<Path> given = new ArrayList<>();
         List<String> fields = new ArrayList<>();
         for (String field : FILE_FIELDS) {
@@ -74,6 +79,14 @@ public record DataManifest(String kind, List<InputFile> files, ObjectNode select
             }
             files.add(new InputFile(fields.get(i), p.toString(), p.toAbsolutePath().normalize().toString(), size(p), sha, copyName));
         }
+        return new DataManifest(kind(plan.data().inputs()), files, selection(plan), matrices);
+    }
+
+    /**
+     * The SHA-256 of the matrices the network trains, is tested and validated on (train_x, train_y, test_x, test_y,
+     * validation_x, validation_y), made once a run: the manifest keeps them, and --kernel-cache keys its entries by them.
+     */
+    public static Map<String, String> matrixHashes(RunData data) {
         Map<String, String> matrices = new LinkedHashMap<>();
         matrices.put("train_x", Sha256.ofMatrix(data.train().x()));
         matrices.put("train_y", Sha256.ofMatrix(data.train().y()));
@@ -87,7 +100,7 @@ public record DataManifest(String kind, List<InputFile> files, ObjectNode select
             matrices.put("validation_x", Sha256.ofMatrix(validation.x()));
             matrices.put("validation_y", Sha256.ofMatrix(validation.y()));
         }
-        return new DataManifest(kind(plan.data().inputs()), files, selection(plan), matrices);
+        return matrices;
     }
 
     /** The path a file field names, or null: --data names a file only when it is not a packaged set's name or an IDX folder. */

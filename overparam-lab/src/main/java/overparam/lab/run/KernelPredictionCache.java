@@ -14,14 +14,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import overparam.core.BadInputException;
 import overparam.core.data.AtomicFile;
-import overparam.core.linalg.Matrix;
+import overparam.core.data.Dataset;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.TrainedLayers;
-import overparam.lab.reproduce.Sha256;
 
 /**
  * Converged kernel predictions shared by runs (--kernel-cache DIR; an experiment gives its cells its own kernel-cache/).
@@ -45,20 +45,31 @@ final class KernelPredictionCache {
 
     /** What an entry is for: text lists everything its numbers depend on, hex is its SHA-256 (the entry's folder name). */
     record Key(String text, String hex) {
-        static Key of(NetworkSpec spec, TrainedLayers trained, double ridge, String targets, Matrix x, Matrix y, Matrix xTest, Matrix yTest) {
+        /**
+         * targets: how the k target columns are made from the labels (the run's labels, or one-hot 0.9 / -0.1); hashes: the
+         * digests of the training and test inputs and labels (DataManifest.matrixHashes: train_x, train_y, test_x, test_y).
+         */
+        static Key of(NetworkSpec spec, TrainedLayers trained, double ridge, String targets, int targetColumns, Dataset train, Dataset test,
+                      Map<String, String> hashes) {
             String text = String.join("\n", List.of(
                     "overparam converged kernel prediction (NTK and NNGP posterior mean), build " + Versions.overparam(),
                     "kernel: " + spec.arch() + ", input dimension " + spec.inputDim() + ", depth " + spec.depth() + ", " + spec.activation()
                             + ", c_res " + spec.cRes() + ", " + spec.patches() + ", bias scale " + spec.biasScale() + ", fixup scalars " + spec.fixupScalars(),
                     "trained layers: " + trained.names(spec),
                     "ridge: " + Double.toString(ridge),
-                    "targets: " + targets,
-                    "training inputs " + x.rows() + " x " + x.cols() + ", SHA-256 " + Sha256.ofMatrix(x),
-                    "training targets " + y.rows() + " x " + y.cols() + ", SHA-256 " + Sha256.ofMatrix(y),
-                    "test inputs " + xTest.rows() + " x " + xTest.cols() + ", SHA-256 " + Sha256.ofMatrix(xTest),
-                    "test targets " + yTest.rows() + " x " + yTest.cols() + ", SHA-256 " + Sha256.ofMatrix(yTest))) + "\n";
+                    "targets: " + targets + ", " + targetColumns + " columns",
+                    "training inputs " + train.n() + " x " + train.d() + ", SHA-256 " + hash(hashes, "train_x"),
+                    "training labels, SHA-256 " + hash(hashes, "train_y"),
+                    "test inputs " + test.n() + " x " + test.d() + ", SHA-256 " + hash(hashes, "test_x"),
+                    "test labels, SHA-256 " + hash(hashes, "test_y"))) + "\n";
             return new Key(text, sha256(text).substring(0, 32));
         }
+    }
+
+    private static String hash(Map<String, String> hashes, String name) {
+        String h = hashes.get(name);
+        if (h == null) throw new IllegalStateException("no digest of " + name + " for the kernel cache's key");
+        return h;
     }
 
     /** Whether the numbers came from the cache, and the numbers. */

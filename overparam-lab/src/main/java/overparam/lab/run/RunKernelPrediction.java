@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Function;
 import overparam.core.BadInputException;
 import overparam.core.data.Dataset;
@@ -59,8 +60,11 @@ final class RunKernelPrediction {
         @Override public void close() { if (twinTest != null) twinTest.close(); }
     }
 
-    /** The predictions' numbers (and how they were made) as summary.json's kernel_prediction object; network: the finite one at initialization. */
-    static Result of(RunPlan plan, RunData data, TrainSpec trainSpec, Network network) {
+    /**
+     * The predictions' numbers (and how they were made) as summary.json's kernel_prediction object; network: the finite one at
+     * initialization; matrixHashes: the data's digests ({@link overparam.lab.reproduce.DataManifest#matrixHashes}), the cache's key.
+     */
+    static Result of(RunPlan plan, RunData data, TrainSpec trainSpec, Network network, Map<String, String> matrixHashes) {
         int outputs = network.spec().outputs();
         Matrix twinTest = null;
         long t0 = System.nanoTime();
@@ -88,7 +92,7 @@ final class RunKernelPrediction {
                 Converged converged = new Converged(plan, spec, trained, train.x(), test.x(), y, yTest, classIndices);
                 if (plan.kernelCache() == null) s.setAll(converged.apply(null));
                 else {
-                    KernelPredictionCache.Key key = KernelPredictionCache.Key.of(spec, trained, plan.kernelRidge(), targets, train.x(), y, test.x(), yTest);
+                    KernelPredictionCache.Key key = KernelPredictionCache.Key.of(spec, trained, plan.kernelRidge(), targets, y.cols(), train, test, matrixHashes);
                     KernelPredictionCache.Lookup found = KernelPredictionCache.computeIfAbsent(plan.kernelCache(), key, converged);
                     s.setAll(found.numbers());
                     s.put("cache", (found.hit() ? "read from " : "computed into ") + plan.kernelCache().resolve(key.hex()));

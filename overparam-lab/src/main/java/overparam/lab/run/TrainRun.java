@@ -1,6 +1,7 @@
 package overparam.lab.run;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.List;
 import overparam.core.BadInputException;
 import overparam.core.curvature.HessianNoise;
@@ -196,14 +197,15 @@ public final class TrainRun {
         double alpha = plan.network().init() == null && plan.network().initScheme() == overparam.core.nn.Init.STANDARD ? plan.network().initScale() : 0;
         // --kernel-predict: once, before anything is written (a singular kernel is refused leaving nothing), on the data alone
         // --fit min-norm: likewise once, before anything is written, on the network's frozen features at initialization
-        try (RunKernelPrediction.Result kernelPrediction = plan.kernelPredict() ? RunKernelPrediction.of(plan, data, trainSpec, network) : null;
+        Map<String, String> matrixHashes = DataManifest.matrixHashes(data);     // once: the manifest and the kernel cache's key both use them
+        try (RunKernelPrediction.Result kernelPrediction = plan.kernelPredict() ? RunKernelPrediction.of(plan, data, trainSpec, network, matrixHashes) : null;
              RunReadoutFit.Result fit = plan.fit() != null ? RunReadoutFit.of(plan, data, network, trainSpec.loss()) : null;
              RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd(),
                 linePath(plan, spec));
              RunFolder folder = RunFolder.create(out)) {
             // what redoing and checking the run needs, before training starts: the inputs (hashed, small files copied), the
             // initial weights, the resolved configuration and the one command that redoes it
-            DataManifest manifest = DataManifest.record(plan, data, folder.dir());
+            DataManifest manifest = DataManifest.record(plan, data, folder.dir(), matrixHashes);
             long i0 = System.nanoTime();
             if (initial.weights() != null) folder.writeArrays(initial.weights(), INIT_WEIGHTS);
             else folder.writeWeights(network, INIT_WEIGHTS);
