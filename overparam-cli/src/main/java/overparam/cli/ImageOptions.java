@@ -10,4 +10,8 @@ final class ImageOptions {
     Integer perClass;
     @Option(names = "--test-per-class", paramLabel = "K", description = "Image data: the first K test images of each class (0: no test set; kernel predicts on them with --predict). Default: all.")
     Integer testPerClass;
+    @Option(names = "--unit-norm", paramLabel = "BOOL", arity = "1", description = "Image data: scale each image to norm 1 (else pixels / 255). Default: ${DEFAULT-VALUE}.")
+    Boolean unitNorm;
+    @Option(names = "--center", paramLabel = "BOOL", arity = "1", description = "Image data: subtract the training images' mean (from training and test images) before scaling. Default: ${DEFAULT-VALUE}.")
+    Boolean center;
 }

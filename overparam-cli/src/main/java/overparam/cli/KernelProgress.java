@@ -14,7 +14,8 @@ import overparam.lab.run.KernelPredictionRun;
  */
 final class KernelProgress implements KernelPredictionRun.Progress, AutoCloseable {
     private static final long STEPS = 1000;
-    private final boolean terminal, quiet;
+    private final String name;
+    private final boolean terminal;
     private final PrintStream plain;
     private ProgressBar bar;
     private double total, done;
@@ -22,22 +23,32 @@ final class KernelProgress implements KernelPredictionRun.Progress, AutoCloseabl
     private long started, lastLine;
 
     KernelProgress(boolean quiet) {
-        this.quiet = quiet;
-        this.terminal = System.console() != null && !quiet;
-        this.plain = terminal || quiet ? null : System.err;
+        this("kernel", System.console() != null && !quiet, quiet ? null : System.err);
+    }
+
+    /** Named name on the bar and the plain lines, with the terminal decided and the plain stream given (null: none). */
+    KernelProgress(String name, boolean terminal, PrintStream plain) {
+        this.name = name;
+        this.terminal = terminal;
+        this.plain = terminal ? null : plain;
     }
 
     @Override public synchronized void start(double totalWork, String what) {
         total = totalWork;
         started = System.nanoTime();
         if (terminal)
-            bar = new ProgressBarBuilder().setTaskName("kernel").setInitialMax(STEPS).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+            bar = new ProgressBarBuilder().setTaskName(name).setInitialMax(STEPS).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                     .setUpdateIntervalMillis(1000).setUnit(" per mille", 1).setConsumer(new ConsoleProgressBarConsumer(System.err, 120)).build();
-        if (plain != null) plain.println("kernel: " + what);
+        if (plain != null) plain.println(name + ": " + what);
     }
 
     @Override public synchronized void advance(double work, String phase) {
-        done += work;
+        moveTo(done + work, phase);
+    }
+
+    /** The work done so far is now done. */
+    synchronized void moveTo(double done, String phase) {
+        this.done = done;
         long step = (long) Math.min(STEPS, STEPS * done / total);
         if (bar != null) {
             bar.stepTo(step);
@@ -46,8 +57,8 @@ final class KernelProgress implements KernelPredictionRun.Progress, AutoCloseabl
         long now = System.nanoTime();
         if (plain != null && (!phase.equals(this.phase) || now - lastLine > Duration.ofSeconds(30).toNanos())) {
             double elapsed = (now - started) / 1e9, fraction = Math.min(1, done / total);   // the total is an estimate
-            plain.printf("kernel: %5.1f%%  %s  (%.0f s, about %.0f s left)%n", 100 * fraction, phase, elapsed,
-                    fraction > 0 ? elapsed * (1 - fraction) / fraction : Double.NaN);
+            plain.printf("%s: %5.1f%%  %s  (%.0f s%s)%n", name, 100 * fraction, phase, elapsed,
+                    fraction > 0 ? ", about " + CellProgress.duration(elapsed * (1 - fraction) / fraction) + " left" : "");
             lastLine = now;
         }
         this.phase = phase;

@@ -20,6 +20,7 @@ final class ProgressDisplay implements TrainingListener, AutoCloseable {
     private final PrintStream plain;
     private final int steps;
     private ProgressBar bar, kernelBar;          // made when their phase starts: one bar on the terminal at a time
+    private KernelProgress prediction;           // --kernel-predict's tiled solve, while it runs
     private final java.util.function.LongSupplier clock;
     private long lastPlainLine, kernelStart;
     private boolean kernelShown;                 // off a terminal, a limit kernel is shown once it has taken 2 s
@@ -64,7 +65,28 @@ final class ProgressDisplay implements TrainingListener, AutoCloseable {
         }
     }
 
+    /**
+     * A tiled kernel prediction (before training; up to half an hour at 60,000 images): the kernel command's display, a bar
+     * in per mille with its ETA on a terminal, elsewhere a line at each new phase and every 30 s.
+     */
+    @Override public void onKernelPrediction(double done, double total, String phase) {
+        if (done == 0 && prediction == null) {
+            prediction = new KernelProgress("kernel prediction", terminal, plain);
+            prediction.start(total, "the converged NTK and NNGP predictions, tile by tile");
+        }
+        if (prediction == null) return;
+        prediction.moveTo(done, phase);
+        if (done >= total) {
+            prediction.close();
+            prediction = null;
+        }
+    }
+
     @Override public void onStep(int step, double loss) {
+        if (prediction != null) {                // a prediction whose estimated total was not reached: its bar ends here
+            prediction.close();
+            prediction = null;
+        }
         if (terminal && bar == null)
             bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(steps + 1L)
                     .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250).setUnit(" steps", 1).showSpeed()
@@ -91,6 +113,7 @@ final class ProgressDisplay implements TrainingListener, AutoCloseable {
     }
 
     @Override public void close() {
+        if (prediction != null) prediction.close();
         if (kernelBar != null) kernelBar.close();
         if (bar != null) bar.close();
     }

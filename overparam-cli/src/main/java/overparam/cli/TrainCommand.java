@@ -59,10 +59,6 @@ final class TrainCommand implements Callable<Integer> {
     Integer width;
     @Mixin InputOptions inputs;
     @Mixin ImageOptions images;
-    @Option(names = "--unit-norm", paramLabel = "BOOL", arity = "1", description = "Image data: scale each image to norm 1 (else pixels / 255). Default: ${DEFAULT-VALUE}.")
-    Boolean unitNorm;
-    @Option(names = "--center", paramLabel = "BOOL", arity = "1", description = "Image data: subtract the training images' mean before scaling. Default: ${DEFAULT-VALUE}.")
-    Boolean center;
     @Option(names = "--label-noise", paramLabel = "P", description = "Replace a fraction P in [0, 1] of the training labels by random classes (Zhang et al. 2016). Default: ${DEFAULT-VALUE}.")
     Double labelNoise;
     @Option(names = "--label-noise-sd", paramLabel = "SIGMA", description = "Add SIGMA times N(0,1) noise to every real-valued training label (after the teacher's; drawn from --seed, not --data-seed, so seeds over one --data-seed redraw only the noise). Default: 0.")

@@ -213,6 +213,62 @@ class ImageDataCommandTest {
         assertTrue(r.err().contains("truncated"), r.err());
     }
 
+    /**
+     * kernel takes the image options train does, --center among them: its cross kernel Theta(X*, X) on a centred folder
+     * equals that of the same images centred and scaled to unit norm by hand here (the training images' mean subtracted
+     * from training and test images, then each row normalised), and differs from the uncentred one (the default).
+     */
+    @Test
+    void kernelCentresTheImagesAsTrainDoes() throws IOException {
+        Path folder = idxFolder(tmp.resolve("idx"));
+        double[][] x = rows(pixels(6 * 16), 6), xt = rows(pixels(3 * 16), 3);
+        double[] mean = new double[16];
+        for (double[] row : x) for (int j = 0; j < 16; j++) mean[j] += row[j] / x.length;
+        Path hand = tmp.resolve("X.npy"), handTest = tmp.resolve("Xt.npy"), labels = tmp.resolve("y.npy");
+        try (Matrix m = Matrix.of(centredUnitRows(x, mean)); Matrix t = Matrix.of(centredUnitRows(xt, mean)); Matrix y = Matrix.vectorOf(1, -1, 1, 1, -1, 1)) {
+            Npy.write(hand, m);
+            Npy.write(handTest, t);
+            Npy.write(labels, y);
+        }
+        String[] predict = {"kernel", "--arch", "fc", "--depth", "2", "--activation", "relu", "--predict", "--quiet"};
+        for (String[] args : List.of(concat(predict, "--data", folder.toString(), "--center", "true", "--out", tmp.resolve("centred").toString()),
+                concat(predict, "--data", folder.toString(), "--out", tmp.resolve("raw").toString()),
+                concat(predict, "--data", hand.toString(), "--labels", labels.toString(), "--test-data", handTest.toString(), "--out", tmp.resolve("hand").toString()))) {
+            CliRun r = CliRun.of(args);
+            assertEquals(0, r.exit(), r.err());
+        }
+        try (Matrix centred = Npy.read(tmp.resolve("centred/ntk_cross.npy")).data(); Matrix raw = Npy.read(tmp.resolve("raw/ntk_cross.npy")).data();
+             Matrix byHand = Npy.read(tmp.resolve("hand/ntk_cross.npy")).data()) {
+            assertEquals(byHand.size(), centred.size());
+            double largest = 0, apart = 0;
+            for (int k = 0; k < byHand.size(); k++) {
+                largest = Math.max(largest, Math.abs(centred.get(k) - byHand.get(k)));
+                apart = Math.max(apart, Math.abs(raw.get(k) - byHand.get(k)));
+            }
+            assertTrue(largest < 1e-13, "centred by kernel against by hand: " + largest);    // a few roundings of entries of order 1
+            assertTrue(apart > 1e-2, "the uncentred kernel differs: " + apart);
+        }
+    }
+
+    /** count images of 16 pixels from raw unsigned bytes. */
+    private static double[][] rows(byte[] pixels, int count) {
+        double[][] x = new double[count][16];
+        for (int i = 0; i < count; i++) for (int j = 0; j < 16; j++) x[i][j] = pixels[16 * i + j] & 0xff;
+        return x;
+    }
+
+    /** Each row minus the mean, scaled to norm 1. */
+    private static double[][] centredUnitRows(double[][] x, double[] mean) {
+        double[][] c = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            c[i] = new double[mean.length];
+            double norm = 0;
+            for (int j = 0; j < mean.length; j++) norm += Math.pow(x[i][j] - mean[j], 2);
+            for (int j = 0; j < mean.length; j++) c[i][j] = (x[i][j] - mean[j]) / Math.sqrt(norm);
+        }
+        return c;
+    }
+
     @Test
     void aClassThatIsNotInTheDataIsRefused() throws IOException {
         Path folder = idxFolder(tmp.resolve("idx"));

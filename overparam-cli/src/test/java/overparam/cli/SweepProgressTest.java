@@ -20,6 +20,7 @@ class SweepProgressTest {
         try (SweepProgress p = new SweepProgress("tiny", false, false, new PrintStream(err, true, StandardCharsets.UTF_8))) {
             p.onStart(2, 0);
             TrainingListener cell = p.onCellProgress("width=1024,seed=0", 200);
+            cell.onStep(0, 0.5);
             cell.onStep(50, 0.03125);
             p.tick(System.nanoTime() + LATER);
             String out = err.toString(StandardCharsets.UTF_8);
@@ -79,6 +80,58 @@ class SweepProgressTest {
             p.tick(System.nanoTime() + LATER);
             assertTrue(err.toString(StandardCharsets.UTF_8).contains("  n=60000: setting up (20 s)"), "kernel done, training not started yet");
         }
+    }
+
+    /**
+     * A kernel prediction before training (half an hour at 59,000 images) shows its share of the work, its phase and the
+     * time left at its rate so far; once done the cell is setting up again.
+     */
+    @Test void aCellSolvingItsKernelPredictionShowsItsShareAndTimeLeft() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (SweepProgress p = new SweepProgress("tiny", false, false, new PrintStream(err, true, StandardCharsets.UTF_8))) {
+            TrainingListener cell = p.onCellProgress("per_class=6000", 10);
+            cell.onKernelPrediction(0, 400, "kernel tiles");
+            cell.onKernelPrediction(100, 400, "factorization of Theta");
+            p.tick(System.nanoTime() + LATER);
+            String out = err.toString(StandardCharsets.UTF_8);
+            // a quarter in 20 s: three quarters left take about 60 s
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "  per_class=6000: kernel prediction 25.0%, factorization of Theta \\(20 s, about ([0-9]+) s left\\)").matcher(out);
+            assertTrue(m.find(), out);
+            assertEquals(60, Integer.parseInt(m.group(1)), 1);
+            err.reset();
+            cell.onKernelPrediction(400, 400, "posterior variance");
+            p.tick(System.nanoTime() + LATER);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("  per_class=6000: setting up (20 s)"), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The step rate counts from the first step, not from the cell's start: 30 minutes of kernel prediction do not slow it. */
+    @Test void theStepRateLeavesOutWhatCameBeforeTraining() {
+        long[] now = {0};
+        CellProgress cell = new CellProgress("per_class=6000", 6000, () -> now[0]);
+        now[0] = (long) 1800e9;
+        cell.onStep(0, 0.5);
+        now[0] = (long) 1820e9;
+        cell.onStep(2000, 0.1);
+        assertTrue(cell.line(now[0]).startsWith("per_class=6000: step 2000/6000, loss 1.000e-01, 100 steps/s, about 40 s left"), cell.line(now[0]));
+    }
+
+    /** train's own display of a tiled kernel prediction, off a terminal: what it solves, then a line at each new phase. */
+    @Test void trainShowsAKernelPredictionsPhases() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (ProgressDisplay d = new ProgressDisplay("train", 10, false, false, new PrintStream(err, true, StandardCharsets.UTF_8), System::nanoTime)) {
+            d.onKernelPrediction(0, 400, "kernel tiles");
+            d.onKernelPrediction(100, 400, "kernel tiles");          // same phase, within 30 s: no line
+            d.onKernelPrediction(200, 400, "factorization of Theta");
+            d.onKernelPrediction(400, 400, "posterior variance");
+        }
+        String[] lines = err.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(4, lines.length, String.join("\n", lines));
+        assertEquals("kernel prediction: the converged NTK and NNGP predictions, tile by tile", lines[0]);
+        assertTrue(lines[1].startsWith("kernel prediction:   0.0%  kernel tiles  ("), lines[1]);
+        assertTrue(lines[2].startsWith("kernel prediction:  50.0%  factorization of Theta  (") && lines[2].contains(" left)"), lines[2]);
+        assertTrue(lines[3].startsWith("kernel prediction: 100.0%  posterior variance  ("), lines[3]);
     }
 
     @Test void trainShowsALongLimitKernelEveryTwoSecondsAndAShortOneNotAtAll() {

@@ -15,4 +15,12 @@ public interface TrainingListener {
      * the H hidden layers' maps and then the output layer with lambda_0; called with done = 0 as it starts.
      */
     default void onLimitKernel(int done, int total) {}
+
+    /**
+     * Before training, while train --kernel-predict solves its converged predictions tile by tile (minutes to half an hour
+     * at tens of thousands of samples): {@code done} of {@code total} units of work (flops of its BLAS and flop-equivalents of
+     * the kernel maps, so proportional to time), and the phase under way; called with done = 0 as it starts. Never called for
+     * an in-memory prediction (seconds) or one read from the kernel cache.
+     */
+    default void onKernelPrediction(double done, double total, String phase) {}
 }

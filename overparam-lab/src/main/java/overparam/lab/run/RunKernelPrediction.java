@@ -17,6 +17,7 @@ import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
 import overparam.core.nn.TiledKernels;
 import overparam.core.nn.TrainSpec;
+import overparam.core.nn.TrainingListener;
 import overparam.core.nn.TrainedLayers;
 import overparam.core.optim.Optimizer;
 import overparam.lab.data.RunData;
@@ -62,9 +63,10 @@ final class RunKernelPrediction {
 
     /**
      * The predictions' numbers (and how they were made) as summary.json's kernel_prediction object; network: the finite one at
-     * initialization; matrixHashes: the data's digests ({@link overparam.lab.reproduce.DataManifest#matrixHashes}), the cache's key.
+     * initialization; matrixHashes: the data's digests ({@link overparam.lab.reproduce.DataManifest#matrixHashes}), the cache's key;
+     * listener: told of a tiled solve's progress ({@link TrainingListener#onKernelPrediction}).
      */
-    static Result of(RunPlan plan, RunData data, TrainSpec trainSpec, Network network, Map<String, String> matrixHashes) {
+    static Result of(RunPlan plan, RunData data, TrainSpec trainSpec, Network network, Map<String, String> matrixHashes, TrainingListener listener) {
         int outputs = network.spec().outputs();
         Matrix twinTest = null;
         long t0 = System.nanoTime();
@@ -89,7 +91,7 @@ final class RunKernelPrediction {
              Matrix yTest = oneHot ? Loss.oneHot(test.y(), classes) : test.y().copy()) {
             Matrix classIndices = oneHot ? test.y() : null;
             if (!steps) {                                                      // the converged predictions alone: shared, and tiled at scale
-                Converged converged = new Converged(plan, spec, trained, train.x(), test.x(), y, yTest, classIndices);
+                Converged converged = new Converged(plan, spec, trained, train.x(), test.x(), y, yTest, classIndices, progress(listener));
                 if (plan.kernelCache() == null) s.setAll(converged.apply(null));
                 else {
                     KernelPredictionCache.Key key = KernelPredictionCache.Key.of(spec, trained, plan.kernelRidge(), targets, y.cols(), train, test, matrixHashes);
@@ -123,8 +125,8 @@ final class RunKernelPrediction {
      * given, else tile by tile ({@link TiledPrediction}, the kernel command's out-of-core solve) with the tiles in the cache
      * entry's folder, or in a temporary folder beside the run's when there is no cache; the tiles are deleted once solved.
      */
-    private record Converged(RunPlan plan, NetworkSpec spec, TrainedLayers trained, Matrix x, Matrix xTest, Matrix y, Matrix yTest, Matrix classIndices)
-            implements Function<Path, ObjectNode> {
+    private record Converged(RunPlan plan, NetworkSpec spec, TrainedLayers trained, Matrix x, Matrix xTest, Matrix y, Matrix yTest, Matrix classIndices,
+                             KernelPredictionRun.Progress progress) implements Function<Path, ObjectNode> {
         @Override public ObjectNode apply(Path entry) {
             ObjectNode s = Json.object();
             long t0 = System.nanoTime();
@@ -153,7 +155,7 @@ final class RunKernelPrediction {
                 String job = "run kernel prediction of " + spec.arch() + " depth " + spec.depth() + " " + spec.activation().name() + ", trained " + trained.names(spec)
                         + ", " + samples + (entry != null ? ", cache entry " + entry.getFileName() : "");
                 try (TiledPrediction.Solved solved = TiledPrediction.solve(spec, trained, x, xTest, y, plan.kernelRidge(), "--kernel-ridge", TiledPrediction.defaultTile(x.rows()),
-                        memory, dir, job, KernelPredictionRun.Progress.NONE, TileExecutor.Factory.IN_PROCESS)) {
+                        memory, dir, job, progress, TileExecutor.Factory.IN_PROCESS)) {
                     put(s, "ntk", KernelPredictionRun.Scores.of(solved.ntk(), yTest, classIndices), solved.residualNtk());
                     put(s, "nngp", KernelPredictionRun.Scores.of(solved.nngp(), yTest, classIndices), solved.residualNngp());
                     s.set("tiled", KernelPredictionRun.tilingJson(solved.tiling()));
@@ -165,6 +167,27 @@ final class RunKernelPrediction {
             s.put("converged_seconds", (System.nanoTime() - t0) / 1e9);
             return s;
         }
+    }
+
+    /**
+     * The tiled solve's progress as the run's listener takes it: the work done so far of the total. The solver reports
+     * increments, from the tile executor's threads as tiles arrive, hence the lock.
+     */
+    static KernelPredictionRun.Progress progress(TrainingListener listener) {
+        return new KernelPredictionRun.Progress() {
+            private double total, done;
+
+            @Override public synchronized void start(double totalWork, String what) {
+                total = totalWork;
+                done = 0;
+                listener.onKernelPrediction(0, total, "kernel tiles");
+            }
+
+            @Override public synchronized void advance(double work, String phase) {
+                done += work;
+                listener.onKernelPrediction(Math.min(done, total), total, phase);   // the total is an estimate
+            }
+        };
     }
 
     /** The converged NTK and the NNGP posterior mean from the stacked fold's kernels, scored into s. */

@@ -198,7 +198,7 @@ public final class TrainRun {
         // --kernel-predict: once, before anything is written (a singular kernel is refused leaving nothing), on the data alone
         // --fit min-norm: likewise once, before anything is written, on the network's frozen features at initialization
         Map<String, String> matrixHashes = DataManifest.matrixHashes(data);     // once: the manifest and the kernel cache's key both use them
-        try (RunKernelPrediction.Result kernelPrediction = plan.kernelPredict() ? RunKernelPrediction.of(plan, data, trainSpec, network, matrixHashes) : null;
+        try (RunKernelPrediction.Result kernelPrediction = plan.kernelPredict() ? RunKernelPrediction.of(plan, data, trainSpec, network, matrixHashes, progress) : null;
              RunReadoutFit.Result fit = plan.fit() != null ? RunReadoutFit.of(plan, data, network, trainSpec.loss()) : null;
              RunObservers observers = RunObservers.of(spec, data, network, trainSpec, instruments, theory, alpha, plan.data().labelNoiseSd(),
                 linePath(plan, spec));

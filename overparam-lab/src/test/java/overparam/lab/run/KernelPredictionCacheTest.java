@@ -102,6 +102,39 @@ class KernelPredictionCacheTest {
         assertEquals(4, entries(cache).size());
     }
 
+    /**
+     * A tiled solve tells the run's listener its progress, from 0 to the whole of its estimated work (exact here: the
+     * estimate counts the training kernel's diagonal tiles as half full, true when the tile edge divides n, 30 and 60),
+     * never backwards, through its phases; an in-memory solve and a read from the cache report nothing.
+     */
+    @Test void aTiledSolveReportsItsProgressToTheRunsListener() throws IOException {
+        RunConfig c = sgd();
+        List<double[]> calls = new java.util.ArrayList<>();
+        java.util.Set<String> phases = new java.util.LinkedHashSet<>();                  // in the order they first appear
+        TrainingListener listener = new TrainingListener() {
+            @Override public void onKernelPrediction(double done, double total, String phase) {
+                calls.add(new double[] {done, total});
+                phases.add(phase);
+            }
+        };
+        Path cache = tmp.resolve("cache");
+        TrainRun.execute(c.with("out", tmp.resolve("in-memory").toString()), listener);
+        assertEquals(List.of(), calls, "in memory: seconds, no progress");
+        TrainRun.execute(c.with("kernel_memory", "200M").with("kernel_cache", cache.toString()).with("out", tmp.resolve("tiled").toString()), listener);
+        assertEquals(0, calls.get(0)[0]);
+        double total = calls.get(0)[1];
+        for (int i = 1; i < calls.size(); i++) {
+            assertTrue(calls.get(i)[0] >= calls.get(i - 1)[0], "never backwards");
+            assertEquals(total, calls.get(i)[1]);
+        }
+        assertEquals(total, calls.get(calls.size() - 1)[0], 1e-9 * total, "the whole estimated work");
+        assertEquals(List.of("kernel tiles", "cross-kernel tiles", "factorization of Theta", "factorization of the NNGP kernel", "posterior variance"),
+                List.copyOf(phases));
+        calls.clear();
+        TrainRun.execute(c.with("kernel_memory", "200M").with("kernel_cache", cache.toString()).with("width", 8).with("out", tmp.resolve("read").toString()), listener);
+        assertEquals(List.of(), calls, "read from the cache: nothing to show");
+    }
+
     @Test void anEntryOfAnotherKeyIsRefusedNotReused() throws IOException {
         RunConfig c = sgd().with("kernel_cache", tmp.resolve("cache").toString());
         run(c, "first");
