@@ -57,6 +57,12 @@ public record RunPlan(NetworkPlan network, DataPlan data, TrainPlan train, Instr
         if (noLimit != null)
             throw new BadInputException("--kernel-predict: --arch " + network.arch().cliName() + " " + noLimit
                     + ", so there is no infinitely wide network to predict with; use --arch fc, resnet, two-layer or conv-resnet, or drop --kernel-predict.");
+        // the limit kernels are the standard draw's (NetworkSpec has no init scale): another scheme or scale changes Theta
+        // layer by layer (uniformly only for a positively homogeneous activation), so its predictions would be another network's
+        if (network.initScheme() != overparam.core.nn.Init.STANDARD || network.initScale() != 1.0)
+            throw new BadInputException((network.initScheme() != overparam.core.nn.Init.STANDARD ? "--init-scheme " + network.initScheme().cliName()
+                    : "--init-scale " + network.initScale()) + ": --kernel-predict's infinitely wide network is that of the standard initialization at scale 1, "
+                    + "not this one's; drop it, or drop --kernel-predict.");
         String missing = missingTestSet(data);
         if (missing != null) throw new BadInputException("--kernel-predict: needs a labelled test set to predict on; give " + missing + ", or drop --kernel-predict.");
     }

@@ -126,6 +126,23 @@ class RunKernelPredictionTest {
         assertFalse(Files.exists(tmp.resolve("huge")));
     }
 
+    /**
+     * The limit kernels are the standard initialization's at scale 1: a run of another scale or scheme (whose Theta is
+     * another, layer by layer) is refused with --kernel-predict, in one line naming the option, and runs without it.
+     */
+    @Test void anotherInitializationIsRefusedNotPredictedWithTheStandardKernel() throws IOException {
+        RunConfig c = files().with("eta", "0.1").with("steps", 2).with("instruments", "none").with("limit_kernel", "off").with("out", tmp.resolve("r").toString());
+        overparam.lab.plan.RunPlan.parse(c.with("kernel_predict", true));
+        overparam.lab.plan.RunPlan.parse(c.with("kernel_predict", true).with("init_scale", 1.0));
+        overparam.lab.plan.RunPlan.parse(c.with("init_scale", 0.5));
+        for (RunConfig other : java.util.List.of(c.with("init_scale", 0.5), c.with("init_scheme", "small"))) {
+            String m = org.junit.jupiter.api.Assertions.assertThrows(overparam.core.BadInputException.class,
+                    () -> overparam.lab.plan.RunPlan.parse(other.with("kernel_predict", true))).getMessage();
+            assertTrue((m.startsWith("--init-scale 0.5: ") || m.startsWith("--init-scheme small: ")) && m.endsWith("or drop --kernel-predict.")
+                    && !m.contains("\n"), m);
+        }
+    }
+
     /** A repeated training input makes the interpolating kernels singular: refused naming --kernel-ridge; with it, kernel --predict --ridge's numbers. */
     @Test void aRepeatedInputNeedsTheRidgeWhichIsKernelPredictsRidge() throws IOException {
         RunConfig c = files();
