@@ -21,7 +21,6 @@ import overparam.core.linalg.Spectrum;
 import overparam.core.nn.CrossKernels;
 import overparam.core.nn.Loss;
 import overparam.core.nn.NetworkSpec;
-import overparam.core.nn.TiledKernels;
 import overparam.core.nn.TrainedLayers;
 import overparam.lab.data.DataLoader;
 import overparam.lab.data.RunData;
@@ -121,11 +120,8 @@ public final class KernelPredictionRun {
                 throw new BadInputException("--executor " + tiles.name() + ": computes kernel tiles, but the kernels of " + samples + " fit in memory and are made "
                         + "in one piece in this process; add --memory LIMIT or --tile-size B to make them in tiles, or drop --executor.");
             if (tiled) {
-                String reason = TiledKernels.unsupported(spec).orElse(null);
-                if (reason != null)
-                    throw new BadInputException((p.tilesAsked() ? (p.memory() != null ? "--memory" : "--tile-size") : samples) + ": the kernels "
-                            + (p.tilesAsked() ? "are made tile by tile" : "do not fit in memory and would be made tile by tile") + ", but " + reason
-                            + ". Use --arch fc or two-layer with relu, leaky-relu, erf, identity or quadratic" + (p.tilesAsked() ? ", or drop --memory and --tile-size." : ", or fewer samples."));
+                TiledPrediction.requireTileable(spec, p.tilesAsked() ? (p.memory() != null ? "--memory" : "--tile-size") : samples, p.tilesAsked(),
+                        p.tilesAsked() ? "or drop --memory and --tile-size." : "or fewer samples.");
                 if (!p.converged())
                     throw new BadInputException("--steps " + p.steps() + ": " + samples + " do not fit in memory, and the prediction after K steps needs Theta's "
                             + "eigendecomposition in memory; drop --steps and --eta for the converged prediction, or use fewer samples.");

@@ -15,7 +15,6 @@ import overparam.core.nn.CrossKernels;
 import overparam.core.nn.Loss;
 import overparam.core.nn.Network;
 import overparam.core.nn.NetworkSpec;
-import overparam.core.nn.TiledKernels;
 import overparam.core.nn.TrainSpec;
 import overparam.core.nn.TrainingListener;
 import overparam.core.nn.TrainedLayers;
@@ -136,11 +135,8 @@ final class RunKernelPrediction {
                 }
             } else {
                 String samples = "n = " + x.rows() + " training and n* = " + xTest.rows() + " test samples";
-                String reason = TiledKernels.unsupported(spec).orElse(null);
-                if (reason != null)
-                    throw new BadInputException((plan.kernelMemory() != null ? "--kernel-memory" : "--kernel-predict with " + samples) + ": the kernels "
-                            + (plan.kernelMemory() != null ? "are made tile by tile" : "do not fit in memory and would be made tile by tile") + ", but " + reason
-                            + ". Use --arch fc or two-layer with relu, leaky-relu, erf, identity or quadratic, or fewer samples.");
+                TiledPrediction.requireTileable(spec, plan.kernelMemory() != null ? "--kernel-memory" : "--kernel-predict with " + samples, plan.kernelMemory() != null,
+                        "or fewer samples.");
                 Path dir = entry;
                 try {
                     if (dir == null) {                                             // the tiles (tens of GB at 60k) go on the run's disk

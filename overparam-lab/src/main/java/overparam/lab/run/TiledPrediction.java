@@ -71,6 +71,18 @@ final class TiledPrediction {
         this.progress = progress;
     }
 
+    /**
+     * Refuses, in one line, a network whose kernels cannot be made tile by tile ({@link TiledKernels#unsupported}): named
+     * is what led to tiles (an option, or the samples that do not fit), asked whether an option asked for them, otherwise
+     * the way out besides another network (e.g. "or fewer samples.").
+     */
+    static void requireTileable(NetworkSpec spec, String named, boolean asked, String otherwise) {
+        TiledKernels.unsupported(spec).ifPresent(reason -> {
+            throw new BadInputException(named + ": the kernels " + (asked ? "are made tile by tile" : "do not fit in memory and would be made tile by tile")
+                    + ", but " + reason + ". Use --arch fc or two-layer with relu, leaky-relu, erf, identity or quadratic, " + otherwise);
+        });
+    }
+
     /** The tile edge when none is given: 2000 (32 MB tiles, long enough for BLAS-3 at full speed), at most n / 2 so there are tiles. */
     static int defaultTile(int n) {
         return Math.max(1, Math.min(2000, (n + 1) / 2));

@@ -188,6 +188,11 @@ class KernelPredictionCacheTest {
         String steps = assertThrows(BadInputException.class, () -> run(fullBatch, "full-batch")).getMessage();
         assertTrue(steps.startsWith("--kernel-memory 1") && steps.contains("drop --kernel-memory, or train with --batch-size."), steps);
         assertFalse(Files.exists(tmp.resolve("full-batch")));
+        // a ResNet's kernels have a limit but no tiles: refused naming the option that asked for tiles, nothing written
+        String resnet = assertThrows(BadInputException.class, () -> run(c.with("arch", "resnet").with("kernel_memory", "200M"), "resnet")).getMessage();
+        assertTrue(resnet.startsWith("--kernel-memory: the kernels are made tile by tile, but hidden layer 2 is ") && resnet.endsWith(", or fewer samples.")
+                && !resnet.contains("\n"), resnet);
+        assertFalse(Files.exists(tmp.resolve("resnet")));
     }
 
     /** Adam on the squared loss, full batch: not the gradient descent the closed form describes, so no step prediction or twin. */
