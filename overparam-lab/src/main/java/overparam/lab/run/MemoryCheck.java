@@ -53,7 +53,8 @@ final class MemoryCheck {
     }
 
     /** The run's data as the plan (or the loaded data) gives it: n training rows, the test rows, and bytes still to allocate. */
-    private record Sizes(int n, int nTest, String samples, double dataBytes) {}
+    /** n training samples; nHeld the test and validation samples evaluated at records; nTest the test samples alone (the kernel prediction's n*). */
+    private record Sizes(int n, int nHeld, int nTest, String samples, double dataBytes) {}
 
     /** From the plan alone: synthetic sizes, or the headers of .npy files (CSV and image sets are checked once read). */
     static void requirePlan(RunPlan plan) {
@@ -87,15 +88,17 @@ final class MemoryCheck {
             NetworkSpec teacher = plan.network().withWidth(data.teacher().width()).spec(spec.inputDim(), shape, "teacher", 1);
             dataBytes += Network.bytes(teacher) + Workspace.bytes(teacher, Math.max(n, nTest));
         }
-        require(plan, spec, new Sizes(n, nTest, samples, dataBytes), instruments, limit);
+        int validation = data.validationN();                                    // held out of the n samples, never trained on
+        require(plan, spec, new Sizes(n - validation, nTest + validation, nTest, samples, dataBytes), instruments, limit);
     }
 
     /** With the data loaded: their exact sizes (they are allocated already, so only what the run adds counts). */
     static void require(RunPlan plan, NetworkSpec spec, overparam.lab.data.RunData data, Instruments instruments, boolean limitKernel) {
         int n = data.train().n();
         String samples = plan.data().synthetic() ? "--n " + n : "n = " + n;
-        int held = (data.test() == null ? 0 : data.test().n()) + (data.validation() == null ? 0 : data.validation().n());   // both evaluated at records
-        require(plan, spec, new Sizes(n, held, samples, 0), instruments, limitKernel);
+        int test = data.test() == null ? 0 : data.test().n();
+        int held = test + (data.validation() == null ? 0 : data.validation().n());   // both evaluated at records; only the test set predicted on
+        require(plan, spec, new Sizes(n, held, test, samples, 0), instruments, limitKernel);
     }
 
     private static void require(RunPlan plan, NetworkSpec spec, Sizes s, Instruments instruments, boolean limitKernel) {
@@ -117,7 +120,7 @@ final class MemoryCheck {
         double activations = Workspace.bytes(spec, rows);
         if (rows < n) activations += Evaluator.bytes(spec, n) + Matrix.bytes(rows, spec.inputDim() + 1)
                 + (instruments.needWholePass() ? Workspace.bytes(spec, n) : 0);
-        if (s.nTest() > 0) activations += TestInstrument.bytes(spec, s.nTest());
+        if (s.nHeld() > 0) activations += TestInstrument.bytes(spec, s.nHeld());
         int passRows = rows < n && instruments.needWholePass() ? n : rows;
         parts.add(new Part("activations", activations, "the activations of one layer", passRows, p * m));
 

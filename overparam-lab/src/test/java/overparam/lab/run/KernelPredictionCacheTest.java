@@ -217,6 +217,20 @@ class KernelPredictionCacheTest {
         TrainRun.requireResources(RunPlan.parse(c.with("batch_size", 100).with("kernel_memory", "2G")));
     }
 
+    /**
+     * The in-memory fold stacks the training and test inputs only: validation samples are held out of training and not
+     * predicted on. A run refused for its width (10^9: activations of terabytes) lists the fold of 100 training + 100 test
+     * samples (8 x 8 x 200^2 bytes), not of 300.
+     */
+    @Test void theFoldCountsNeitherValidationNorItsSamplesAsTraining() {
+        RunConfig c = RunConfigTest.empty().with("arch", "fc").with("depth", 1).with("width", 1_000_000_000).with("synthetic", "sphere").with("n", 200)
+                .with("d", 5).with("test_n", 100).with("validation_n", 100).with("batch_size", 10).with("eta", "0.1").with("steps", 1)
+                .with("instruments", "none").with("limit_kernel", "off").with("kernel_predict", true).with("out", tmp.resolve("wide").toString());
+        String m = assertThrows(BadInputException.class, () -> TrainRun.requireResources(RunPlan.parse(c))).getMessage();
+        String fold = "kernel prediction " + overparam.core.linalg.Memory.format(Theory.bytes(200, 1));
+        assertTrue(m.contains(fold + ",") || m.contains(fold + ")"), fold + " in: " + m);
+    }
+
     /** An experiment's cells of one kernel and data set (widths x seeds over one data seed) share one solve in its kernel-cache/. */
     @Test void anExperimentsCellsShareOneSolve() throws IOException {
         String text = "name: shared\nbase: {arch: fc, depth: 2, activation: relu, synthetic: sphere, n: 40, d: 4, test_n: 20, data_seed: 7,"
