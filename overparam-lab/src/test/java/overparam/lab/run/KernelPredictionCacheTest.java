@@ -226,9 +226,17 @@ class KernelPredictionCacheTest {
         RunConfig c = RunConfigTest.empty().with("arch", "fc").with("depth", 1).with("width", 1_000_000_000).with("synthetic", "sphere").with("n", 200)
                 .with("d", 5).with("test_n", 100).with("validation_n", 100).with("batch_size", 10).with("eta", "0.1").with("steps", 1)
                 .with("instruments", "none").with("limit_kernel", "off").with("kernel_predict", true).with("out", tmp.resolve("wide").toString());
-        String m = assertThrows(BadInputException.class, () -> TrainRun.requireResources(RunPlan.parse(c))).getMessage();
         String fold = "kernel prediction " + overparam.core.linalg.Memory.format(Theory.bytes(200, 1));
+        String m = assertThrows(BadInputException.class, () -> TrainRun.requireResources(RunPlan.parse(c))).getMessage();   // from the plan
         assertTrue(m.contains(fold + ",") || m.contains(fold + ")"), fold + " in: " + m);
+        RunPlan plan = RunPlan.parse(c);                                       // and from the data drawn: 100 training, 100 validation, 100 test
+        try (overparam.lab.data.RunData data = overparam.lab.data.RunDataLoader.load(plan.data(), plan.network(), plan.train().loss())) {
+            assertEquals(100, data.validation().n());
+            overparam.core.nn.NetworkSpec spec = plan.network().spec(5, new int[] {5}, "sphere", 1);
+            String loaded = assertThrows(BadInputException.class, () -> MemoryCheck.require(plan, spec, data,
+                    plan.instruments().applicableTo(spec, overparam.core.nn.TrainedLayers.all(spec), false, plan, false), false)).getMessage();
+            assertTrue(loaded.contains(fold + ",") || loaded.contains(fold + ")"), fold + " in: " + loaded);
+        }
     }
 
     /** An experiment's cells of one kernel and data set (widths x seeds over one data seed) share one solve in its kernel-cache/. */
