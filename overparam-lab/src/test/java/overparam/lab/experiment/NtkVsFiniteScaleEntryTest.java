@@ -60,7 +60,7 @@ class NtkVsFiniteScaleEntryTest {
         assumeTrue(ImageSet.fashionMnistInstalled(), "dataset-fashion-mnist not installed");
         String text = Catalog.text(NAME)
                 .replace("per_class: [1000, 6000]", "per_class: [30, 40]").replace("width: [128, 512, 2048]", "width: [8, 16]")
-                .replace("seed: [0, 1, 2]", "seed: [0, 1]").replace("steps: 6000", "steps: 20").replace("record_every: 500", "record_every: 5")
+                .replace("seed: [0, 1, 2]", "seed: [0, 1]").replace("steps: 24000", "steps: 20").replace("record_every: 2000", "record_every: 5")
                 .replace("validation_n: 1000", "validation_n: 50\n  test_per_class: 20").replace("batch_size: 128", "batch_size: 32")
                 .replace("per_class: \"1000\"", "per_class: \"30\"").replace("per_class: \"6000\"", "per_class: \"40\"")
                 .replace("width: \"128\"", "width: \"8\"").replace("first: \"2048\"", "first: \"16\"").replace("second: \"128\"", "second: \"8\"");
