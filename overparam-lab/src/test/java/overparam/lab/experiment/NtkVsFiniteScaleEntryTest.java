@@ -23,7 +23,7 @@ import overparam.lab.plan.DataPlan;
 import overparam.lab.plan.RunPlan;
 
 /**
- * The catalogue entry ntk-vs-finite-scale is what its claim says (its full run takes 38 minutes): at 9,000 and 59,000
+ * The catalogue entry ntk-vs-finite-scale is what its claim says (its full run takes about an hour): at 9,000 and 59,000
  * training images the finite networks are trained by minibatch SGD (so only the converged kernel predictions apply, the
  * ones an experiment shares and tiles), every cell draws the same split (one data seed), and the finite networks are scored
  * at early stopping on a held-out validation set. Run at toy sizes, its cells make one kernel solve a size and its checks
