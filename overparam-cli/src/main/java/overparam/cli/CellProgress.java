@@ -73,12 +73,17 @@ final class CellProgress implements TrainingListener {
         if (k < 0 && pd >= 0 && pd < pt) {
             double elapsed = (now - predictionStartNanos) / 1e9, fraction = pd / pt;
             return String.format(Locale.ROOT, "%s: kernel prediction %.1f%%, %s (%.0f s, about %s left)", key, 100 * fraction, predictionPhase, t,
-                    fraction > 0 ? duration(elapsed * (1 - fraction) / fraction) : "?");
+                    timeLeft(elapsed, fraction));
         }
         if (k < 0) return String.format(Locale.ROOT, "%s: setting up (%.0f s)", key, t);
         double rate = (k - firstStep) / ((now - firstStepNanos) / 1e9);   // onStep comes at steps 0..K: the loss before step k+1, after k steps made
         return String.format(Locale.ROOT, "%s: step %d/%d, loss %.3e, %.3g steps/s, about %s left", key, k, steps, loss, rate,
                 duration((steps - k) / rate));
+    }
+
+    /** The time left when a fraction of the work took elapsed seconds, at that rate ("?" before any work is done). */
+    static String timeLeft(double elapsed, double fraction) {
+        return fraction > 0 ? duration(elapsed * (1 - fraction) / fraction) : "?";
     }
 
     /** "45 s", "3.2 min", "1.5 h". */

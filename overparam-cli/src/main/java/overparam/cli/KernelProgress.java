@@ -46,7 +46,7 @@ final class KernelProgress implements KernelPredictionRun.Progress, AutoCloseabl
         moveTo(done + work, phase);
     }
 
-    /** The work done so far is now done. */
+    /** Sets the work done so far (advance adds to it; train's listener reports the running total). */
     synchronized void moveTo(double done, String phase) {
         this.done = done;
         long step = (long) Math.min(STEPS, STEPS * done / total);
@@ -58,7 +58,7 @@ final class KernelProgress implements KernelPredictionRun.Progress, AutoCloseabl
         if (plain != null && (!phase.equals(this.phase) || now - lastLine > Duration.ofSeconds(30).toNanos())) {
             double elapsed = (now - started) / 1e9, fraction = Math.min(1, done / total);   // the total is an estimate
             plain.printf("%s: %5.1f%%  %s  (%.0f s%s)%n", name, 100 * fraction, phase, elapsed,
-                    fraction > 0 ? ", about " + CellProgress.duration(elapsed * (1 - fraction) / fraction) + " left" : "");
+                    fraction > 0 ? ", about " + CellProgress.timeLeft(elapsed, fraction) + " left" : "");
             lastLine = now;
         }
         this.phase = phase;

@@ -224,18 +224,7 @@ public sealed interface Loss permits Loss.Fixed, Loss.Lp {
          */
         ONE_HOT_SQUARED("one-hot-squared") {
             @Override public double evaluate(Matrix u, Matrix y, Matrix gradient) {
-                DoubleBuffer p = u.buffer(), t = y.buffer(), g = gradient.buffer();
-                int n = u.rows(), k = u.cols();
-                double sum = 0;
-                for (int i = 0; i < n; i++) {
-                    int row = i * k, label = (int) t.get(i);
-                    for (int c = 0; c < k; c++) {
-                        double r = p.get(row + c) - (c == label ? TARGET_CLASS : TARGET_OTHER);
-                        g.put(row + c, r);
-                        sum += r * r;
-                    }
-                }
-                return 0.5 * sum;
+                return 0.5 * oneHotResiduals(u, y, gradient, 1);
             }
 
             @Override public boolean takesClasses() { return true; }
@@ -250,18 +239,8 @@ public sealed interface Loss permits Loss.Fixed, Loss.Lp {
          */
         ONE_HOT_MSE("one-hot-mse") {
             @Override public double evaluate(Matrix u, Matrix y, Matrix gradient) {
-                DoubleBuffer p = u.buffer(), t = y.buffer(), g = gradient.buffer();
-                int n = u.rows(), k = u.cols();
-                double entries = (double) n * k, sum = 0;
-                for (int i = 0; i < n; i++) {
-                    int row = i * k, label = (int) t.get(i);
-                    for (int c = 0; c < k; c++) {
-                        double r = p.get(row + c) - (c == label ? TARGET_CLASS : TARGET_OTHER);
-                        g.put(row + c, 2 * r / entries);
-                        sum += r * r;
-                    }
-                }
-                return sum / entries;
+                double entries = (double) u.rows() * u.cols();
+                return oneHotResiduals(u, y, gradient, 2 / entries) / entries;
             }
 
             @Override public boolean isMean() { return true; }
@@ -292,6 +271,26 @@ public sealed interface Loss permits Loss.Fixed, Loss.Lp {
         @Override public String toString() { return cliName; }
 
         /** Refuses labels that are not class indices 0, 1, 2, ... */
+        /**
+         * The one-hot losses' common part: r_ic = u_ic - t_ic against the targets {@link #TARGET_CLASS} / {@link #TARGET_OTHER}
+         * of the class indices y, gradient_ic = scale r_ic, and sum r_ic^2 returned (the sum form takes half of it, the mean
+         * form divides it by n k).
+         */
+        static double oneHotResiduals(Matrix u, Matrix y, Matrix gradient, double scale) {
+            DoubleBuffer p = u.buffer(), t = y.buffer(), g = gradient.buffer();
+            int n = u.rows(), k = u.cols();
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                int row = i * k, label = (int) t.get(i);
+                for (int c = 0; c < k; c++) {
+                    double r = p.get(row + c) - (c == label ? TARGET_CLASS : TARGET_OTHER);
+                    g.put(row + c, scale * r);
+                    sum += r * r;
+                }
+            }
+            return sum;
+        }
+
         static void requireClasses(Matrix y, String source, String what) {
             for (int i = 0; i < y.rows(); i++) {
                 double v = y.get(i);

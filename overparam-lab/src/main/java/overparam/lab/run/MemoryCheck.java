@@ -52,8 +52,10 @@ final class MemoryCheck {
         double values() { return rows * cols; }
     }
 
-    /** The run's data as the plan (or the loaded data) gives it: n training rows, the test rows, and bytes still to allocate. */
-    /** n training samples; nHeld the test and validation samples evaluated at records; nTest the test samples alone (the kernel prediction's n*). */
+    /**
+     * The run's data as the plan (or the loaded data) gives it: n training rows; nHeld the test and validation rows, which
+     * records evaluate; nTest the test rows alone (the kernel prediction's n*); and the bytes still to allocate.
+     */
     private record Sizes(int n, int nHeld, int nTest, String samples, double dataBytes) {}
 
     /** From the plan alone: synthetic sizes, or the headers of .npy files (CSV and image sets are checked once read). */

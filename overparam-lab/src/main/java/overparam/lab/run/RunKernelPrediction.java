@@ -169,7 +169,7 @@ final class RunKernelPrediction {
      * The tiled solve's progress as the run's listener takes it: the work done so far of the total. The solver reports
      * increments, from the tile executor's threads as tiles arrive, hence the lock.
      */
-    static KernelPredictionRun.Progress progress(TrainingListener listener) {
+    private static KernelPredictionRun.Progress progress(TrainingListener listener) {
         return new KernelPredictionRun.Progress() {
             private double total, done;
 

@@ -1,8 +1,8 @@
 package overparam.lab.run;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import overparam.core.BadInputException;
 import overparam.core.curvature.HessianNoise;
 import overparam.core.curvature.SgdMatchedNoise;
